@@ -1,0 +1,108 @@
+"""The closed vocabularies shared by knowledge, profile, logs and plan."""
+
+from enum import StrEnum
+
+
+class Group(StrEnum):
+    CORE = "core"
+    BACK_OF_HIP = "back_of_hip"
+    LOW_BACK = "low_back"
+    HIP_FLEXORS = "hip_flexors"
+    HAMSTRINGS = "hamstrings"
+    ADDUCTORS = "adductors"
+    QUADRICEPS = "quadriceps"
+    QUADRATUS_LUMBORUM = "quadratus_lumborum"
+    PIRIFORMIS = "piriformis"
+    PELVIC_FLOOR = "pelvic_floor"
+    UPPER_BODY = "upper_body"
+
+
+PILLARS = (Group.CORE, Group.BACK_OF_HIP, Group.LOW_BACK)
+
+
+class Kind(StrEnum):
+    RELEASE = "release"
+    STRETCH = "stretch"
+    MOBILIZATION = "mobilization"
+    ACTIVATION = "activation"
+    STRENGTH = "strength"
+    STABILITY = "stability"
+    YOGA = "yoga"
+    CARDIO = "cardio"
+
+
+# Kinds that count as strengthening work for the three pillars.
+STRENGTH_KINDS = frozenset({Kind.ACTIVATION, Kind.STRENGTH, Kind.STABILITY})
+
+
+class Difficulty(StrEnum):
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+    @property
+    def rank(self) -> int:
+        return _DIFFICULTY_RANK[self]
+
+
+_DIFFICULTY_RANK = {Difficulty.BEGINNER: 0, Difficulty.INTERMEDIATE: 1, Difficulty.ADVANCED: 2}
+
+
+class Position(StrEnum):
+    SUPINE = "supine"
+    PRONE = "prone"
+    SIDE_LYING = "side-lying"
+    QUADRUPED = "quadruped"
+    KNEELING = "kneeling"
+    STANDING = "standing"
+    SEATED = "seated"
+    ON_BALL = "on-ball"
+    IN_WATER = "in-water"
+
+
+class Laterality(StrEnum):
+    BILATERAL = "bilateral"
+    EACH_SIDE = "each-side"
+    SORE_SIDE = "sore-side"
+    NOT_SORE_SIDE = "not-sore-side"
+
+
+class Equipment(StrEnum):
+    MAT = "mat"
+    WALL = "wall"
+    DOORWAY = "doorway"
+    CHAIR = "chair"
+    SWISS_BALL = "swiss_ball"
+    KETTLEBELL = "kettlebell"
+    RESISTANCE_BAND = "resistance_band"
+    CABLE_MACHINE = "cable_machine"
+    POOL = "pool"
+    MASSAGE_BALL = "massage_ball"
+
+
+DEFAULT_EQUIPMENT = (Equipment.MAT, Equipment.WALL, Equipment.DOORWAY, Equipment.CHAIR)
+
+
+class Situation(StrEnum):
+    """Situations an exercise can be unsuitable for (its `unsuitable_for` list)."""
+
+    UNSTABLE_PATTERN = "unstable_pattern"  # opens or shears the pelvis: wide stances, figure-4
+    HYPERMOBILITY = "hypermobility"  # pushes joints to end range
+    PREGNANCY = "pregnancy"  # any stage of pregnancy (NHS pelvic girdle pain advice, ACOG)
+    PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy_after_first_trimester"  # lying flat on the back
+    POSTPARTUM_EARLY = "postpartum_early"  # first 6 weeks after birth: high abdominal pressure
+    ACUTE = "acute"  # first two days after onset
+    SHOULDER_PROBLEM = "shoulder_problem"
+    WRIST_PROBLEM = "wrist_problem"
+    KNEE_PROBLEM = "knee_problem"
+    OSTEOPOROSIS = "osteoporosis"
+    BALANCE_PROBLEM = "balance_problem"
+    LUMBAR_FUSION = "lumbar_fusion"  # loaded end-range spinal bending or twisting
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+    EACH = "each"
+    BOTH = "both"
+    NONE = "none"
