@@ -1,0 +1,55 @@
+"""Doses: a ladder of steps inside each exercise's range, and the minutes a dose takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sijcoach.engine.catalog import Exercise, Range
+
+TOP_STEP = 3  # step 0 is the range's low end, TOP_STEP its high end
+LOWEST_STEP = -1  # one step below the range: the "lowered" dose after a flare
+SETUP_S = 15  # getting into position and changing sides
+
+
+@dataclass(frozen=True, slots=True)
+class Dosed:
+    sets: int
+    reps: int
+    hold_s: int
+    rest_s: int
+    rep_s: int
+    sides: int  # 2 when each side is done in turn
+
+    @property
+    def seconds(self) -> int:
+        per_side = self.sets * self.reps * (self.rep_s + self.hold_s) + self.sets * self.rest_s
+        return self.sides * per_side + SETUP_S
+
+    @property
+    def minutes(self) -> float:
+        return round(self.seconds / 60, 1)
+
+
+def _at(r: Range, step: int, floor: int) -> int:
+    if step < 0:
+        return max(floor, (r.low * 7) // 10) if r.low else 0
+    return r.low + round((r.high - r.low) * min(step, TOP_STEP) / TOP_STEP)
+
+
+def dose_at(ex: Exercise, step: int, sides: int) -> Dosed:
+    d = ex.dose
+    return Dosed(
+        sets=max(1, d.sets.low - 1) if step < 0 else _at(d.sets, step, 1),
+        reps=_at(d.reps, step, 1),
+        hold_s=_at(d.hold_s, step, 1),
+        # A lowered dose rests longest; otherwise rest stays at the low end.
+        rest_s=d.rest_s.high if step < 0 else d.rest_s.low,
+        rep_s=d.rep_s,
+        sides=sides,
+    )
+
+
+def timed_dose(ex: Exercise, seconds: int) -> Dosed:
+    """A single timed bout (walking) fitted to `seconds`, within the exercise's hold range."""
+    hold = max(ex.dose.hold_s.low, min(ex.dose.hold_s.high, seconds))
+    return Dosed(sets=1, reps=1, hold_s=hold, rest_s=0, rep_s=0, sides=1)

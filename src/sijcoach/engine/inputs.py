@@ -1,0 +1,195 @@
+"""Parsing a person's input into engine objects, with messages that name field, value and what is allowed."""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+
+import annotated_types
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from sijcoach.engine.profile import Profile, SessionLog
+
+_LOGS = TypeAdapter(tuple[SessionLog, ...])
+
+_TYPE_WORDS = {
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "date_type": "a date written YYYY-MM-DD",
+    "date_parsing": "a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date written YYYY-MM-DD",
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "model_type": "an object with named fields",
+    "model_attributes_type": "an object with named fields",
+    "dict_type": "an object with named fields",
+    "missing": "a value (this field is required)",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    value: object
+    allowed: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.value is _MISSING:
+            return f"{self.field}: {self.message}. Allowed: {self.allowed}."
+        shown = json.dumps(self.value, default=str)
+        return f"{self.field}: {shown} is not accepted ({self.message}). Allowed: {self.allowed}."
+
+
+_MISSING = object()
+
+
+class InputError(ValueError):
+    """A person's input was rejected; `problems` lists every field at fault."""
+
+    def __init__(self, what: str, problems: list[Problem]):
+        self.what = what
+        self.problems = problems
+        super().__init__(f"invalid {what}:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+def _strip(annotation):
+    """Unwrap Annotated/Optional to the core type, keeping the metadata seen on the way."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _strip(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _strip(args[0]) if len(args) == 1 else annotation
+    return annotation
+
+
+def _walk(model: type[BaseModel], loc: tuple) -> tuple[type | None, FieldInfo | None, object]:
+    """Follow an error location through models and tuples; return (owner model, field, element type)."""
+    owner, info, current = model, None, model
+    for part in loc:
+        current = _strip(current)
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            owner, info = current, current.model_fields[part]
+            current = info.annotation
+        else:
+            return owner, None, None
+    return owner, info, _strip(current)
+
+
+def _limits(annotation, metas=()) -> tuple:
+    """Collect ge/le bounds from field metadata and from Annotated types nested in unions."""
+    low = high = None
+    pending = list(metas)
+    stack = [annotation]
+    while stack:
+        current = stack.pop()
+        origin = typing.get_origin(current)
+        if origin is typing.Annotated:
+            base, *extra = typing.get_args(current)
+            stack.append(base)
+            for meta in extra:
+                pending.extend(getattr(meta, "metadata", [meta]))
+        elif origin in (typing.Union, types.UnionType):
+            stack.extend(typing.get_args(current))
+    for meta in pending:
+        if isinstance(meta, annotated_types.Ge):
+            low = meta.ge
+        elif isinstance(meta, annotated_types.Le):
+            high = meta.le
+    return low, high
+
+
+def _bounds(info: FieldInfo | None) -> str | None:
+    if info is None:
+        return None
+    low, high = _limits(info.annotation, info.metadata)
+    if low is None and high is None:
+        return None
+    if high is None:
+        return f"a whole number of at least {low}"
+    return f"a whole number from {low} to {high}"
+
+
+def _allowed(model: type[BaseModel], err: dict) -> str:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    owner, info, element = _walk(model, loc)
+    if kind == "extra_forbidden":
+        parent, _, parent_type = _walk(model, loc[:-1])
+        target = parent_type if isinstance(parent_type, type) and issubclass(parent_type, BaseModel) else parent
+        return "the fields " + ", ".join(target.model_fields) if target else "known fields only"
+    if kind == "enum" or (isinstance(element, type) and issubclass(element, Enum)):
+        choices = [m.value for m in element] if isinstance(element, type) and issubclass(element, Enum) else []
+        return "one of " + ", ".join(choices) if choices else err.get("ctx", {}).get("expected", "a listed value")
+    if kind == "unknown_exercise":
+        closest = err.get("ctx", {}).get("closest")
+        return "a known exercise slug" + (f" (closest: {closest})" if closest else "")
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return _bounds(info) or err["msg"]
+    if kind in ("too_long", "too_short"):
+        if loc and loc[-1] == "hypermobility_answers":
+            return "exactly five true/false answers"
+        return err["msg"].replace("Tuple", "a list")
+    if kind in _TYPE_WORDS:
+        bounds = _bounds(info) if kind.startswith("int") else None
+        return bounds or _TYPE_WORDS[kind]
+    return err["msg"]
+
+
+def _field_name(root: str, loc: tuple) -> str:
+    name = root
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name or "(document)"
+
+
+def _problems(model: type[BaseModel], errors: list[dict], root: str, skip: int = 0) -> list[Problem]:
+    """`skip` drops leading location parts that exist only for walking (the logs wrapper)."""
+    problems = []
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "json_invalid":
+            problems.append(Problem(root or "(document)", _MISSING, "valid JSON", err["msg"]))
+            continue
+        value = _MISSING if err["type"] == "missing" else err.get("input", _MISSING)
+        problems.append(Problem(_field_name(root, loc[skip:]), value, _allowed(model, err), err["msg"]))
+    return problems
+
+
+class _LogsRoot(BaseModel):
+    """Only for walking error locations of a logs list."""
+
+    sessions: tuple[SessionLog, ...]
+
+
+def _as_json(raw: str | bytes | dict | list | tuple) -> str | bytes:
+    # Dicts go through JSON so that the same strict rules apply whatever the front end.
+    return raw if isinstance(raw, str | bytes) else json.dumps(raw, default=str)
+
+
+def parse_profile(raw: str | bytes | dict) -> Profile:
+    try:
+        return Profile.model_validate_json(_as_json(raw))
+    except ValidationError as exc:
+        raise InputError("profile", _problems(Profile, exc.errors(include_url=False), "")) from None
+
+
+def parse_logs(raw: str | bytes | list | tuple) -> tuple[SessionLog, ...]:
+    try:
+        return _LOGS.validate_json(_as_json(raw), strict=True)
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("sessions", *e["loc"])} for e in exc.errors(include_url=False)]
+        raise InputError("logs", _problems(_LogsRoot, errors, "logs", skip=1)) from None

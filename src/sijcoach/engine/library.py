@@ -1,0 +1,107 @@
+"""The non-exercise knowledge: red flags, advice, relief routines, muscle pairs, distortions."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sijcoach.engine.catalog import KnowledgeError, catalog
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.vocab import Group
+from sijcoach.knowledge import DIR
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RedFlagInfo(_Data):
+    id: str
+    level: TriageLevel
+    question: str
+    reason: str
+    source: str
+    derived: bool = False
+
+
+class AdviceInfo(_Data):
+    topic: str
+    when: str
+    text: str
+    source: str
+
+
+class Slot(_Data):
+    options: tuple[str, ...] = Field(min_length=1)
+    why: str
+    source: str
+
+
+class PairInfo(_Data):
+    tight: Group
+    weak: tuple[Group, ...]
+    stretch: tuple[str, ...]
+    source: str
+
+
+class DistortionInfo(_Data):
+    id: str
+    tight: tuple[Group, ...]
+    weak: tuple[Group, ...]
+    why: str
+    source: str
+
+
+ADVICE_WHEN = frozenset({
+    "always", "acute", "not_acute", "pregnant", "not_pregnant", "pregnant_after_first_trimester",
+    "strength", "alignment", "tight_weak", "hip_flexors_tight", "hypermobile",
+})
+
+
+class Library(_Data):
+    actions: dict[TriageLevel, str]
+    flags: dict[str, RedFlagInfo]
+    advice: tuple[AdviceInfo, ...]
+    relief: dict[str, tuple[Slot, ...]]
+    pairs: dict[Group, PairInfo]
+    distortions: dict[str, DistortionInfo]
+
+
+def _load(name: str) -> dict:
+    with (DIR / name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _check(lib: Library) -> None:
+    cat = catalog()
+    problems = []
+    slugs = [s for slots in lib.relief.values() for slot in slots for s in slot.options]
+    slugs += [s for pair in lib.pairs.values() for s in pair.stretch]
+    problems += [f"unknown exercise {s!r} in routines.toml" for s in slugs if s not in cat]
+    sources = [f.source for f in lib.flags.values()] + [a.source for a in lib.advice]
+    sources += [s.source for slots in lib.relief.values() for s in slots]
+    sources += [p.source for p in lib.pairs.values()] + [d.source for d in lib.distortions.values()]
+    problems += [f"unknown source {s!r}" for s in sources if s not in cat.sources]
+    problems += [f"advice 'when' {a.when!r} unknown" for a in lib.advice if a.when not in ADVICE_WHEN]
+    if set(lib.relief) != {"stiff", "unstable", "acute"}:
+        problems.append("routines.toml needs relief.stiff, relief.unstable and relief.acute")
+    if problems:
+        raise KnowledgeError("; ".join(problems))
+
+
+@cache
+def library() -> Library:
+    flags = _load("red_flags.toml")
+    routines = _load("routines.toml")
+    lib = Library(
+        actions={TriageLevel(k): v for k, v in flags["actions"].items()},
+        flags={f["id"]: RedFlagInfo(**f) for f in flags["flag"]},
+        advice=tuple(AdviceInfo(**a) for a in _load("advice.toml")["advice"]),
+        relief={k: tuple(Slot(**s) for s in v) for k, v in routines["relief"].items()},
+        pairs={Group(p["tight"]): PairInfo(**p) for p in routines["pair"]},
+        distortions={d["id"]: DistortionInfo(**d) for d in routines["distortion"]},
+    )
+    _check(lib)
+    return lib

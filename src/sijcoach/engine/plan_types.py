@@ -1,0 +1,153 @@
+"""The engine's outputs: triage, assessment and plan, as frozen dataclasses (the JSON contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sijcoach.engine.vocab import Group, Side
+
+
+class TriageLevel(StrEnum):
+    NONE = "none"
+    SEE_DOCTOR_SOON = "see_doctor_soon"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class Pattern(StrEnum):
+    STIFF = "stiff"
+    UNSTABLE = "unstable"
+    MIXED = "mixed"
+    UNCLEAR = "unclear"
+
+
+class Phase(StrEnum):
+    ACUTE = "acute"
+    SUBACUTE = "subacute"
+    CHRONIC = "chronic"
+
+
+class RoutineKind(StrEnum):
+    RELIEF = "relief"
+    ALIGNMENT = "alignment"
+    STRENGTH = "strength"
+    WALK = "walk"
+
+
+class ChangeKind(StrEnum):
+    SWAP = "swap"
+    LOWER_DOSE = "lower_dose"
+    LOWER_SESSION = "lower_session"
+    PROGRESS_DOSE = "progress_dose"
+    PROGRESS_VARIANT = "progress_variant"
+    FLARE_UP = "flare_up"
+    SEE_PROFESSIONAL = "see_professional"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    id: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    level: TriageLevel
+    reasons: tuple[Reason, ...]
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class MusclePair:
+    tight: Group
+    weak: tuple[Group, ...]
+    why: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    pattern: Pattern
+    plans_as: Pattern  # stiff or unstable: what the plan is built for
+    reasons: tuple[str, ...]
+    caveat: str
+    side: str
+    phase: Phase
+    pregnancy_stage: str  # none, first_trimester, after_first_trimester, postpartum_early, postpartum
+    hypermobile: bool
+    hypermobility_reasons: tuple[str, ...]
+    distortion: str
+    tight_weak: tuple[MusclePair, ...]
+    weak_groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    topic: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItem:
+    exercise: str
+    name: str
+    side: Side
+    sets: int
+    reps: int
+    hold_s: int
+    rest_s: int
+    rep_s: int
+    minutes: float
+    groups: tuple[Group, ...]
+    why: str
+    source: str
+    condition: str | None = None  # when set, the step is done only if this holds (protocol branch)
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    kind: RoutineKind
+    title: str
+    minutes: float
+    items: tuple[PlanItem, ...]
+    times_per_day: int = 1
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    date: dt.date
+    routines: tuple[Routine, ...]
+    minutes: float  # the day's total: each routine's minutes times its rounds
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: ChangeKind
+    reason: str
+    source: str
+    exercise: str | None = None
+    replacement: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    start: dt.date
+    triage: Triage
+    assessment: Assessment | None
+    advice: tuple[Advice, ...]
+    days: tuple[Day, ...]
+    changes: tuple[Change, ...]
+    warnings: tuple[str, ...]
+    disclaimer: str = field(
+        default=(
+            "SI Joint Coach gives general exercise guidance from your answers. It is not a diagnosis "
+            "and does not replace a doctor or physiotherapist. Stop and seek help if you feel worse."
+        )
+    )

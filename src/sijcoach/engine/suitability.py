@@ -1,0 +1,106 @@
+"""What a person's situation rules out: one function decides, and always says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sijcoach.engine.assessment import Assessment
+from sijcoach.engine.catalog import Exercise
+from sijcoach.engine.plan_types import Pattern
+from sijcoach.engine.profile import Condition, History, Profile
+from sijcoach.engine.vocab import Difficulty, Equipment, Situation
+
+SITUATION_WHY = {
+    Situation.UNSTABLE_PATTERN: "it opens or shears the pelvis, which a loose or uncertain joint should avoid",
+    Situation.HYPERMOBILITY: "it takes joints to the end of their range, which hypermobile joints should avoid",
+    Situation.PREGNANCY: "it is not advised in pregnancy (wide or one-legged stances, lying face down, "
+    "deep squats, heavy or uneven loads)",
+    Situation.PREGNANCY_AFTER_FIRST_TRIMESTER: "it is done lying flat on the back, which is best avoided "
+    "after the first three months of pregnancy",
+    Situation.POSTPARTUM_EARLY: "it puts high pressure on the abdomen, too much in the first six weeks after birth",
+    Situation.ACUTE: "it is too demanding for the first two days after the pain started",
+    Situation.SHOULDER_PROBLEM: "it loads the shoulders, and you have a shoulder problem",
+    Situation.WRIST_PROBLEM: "it puts weight on the hands, and you have a wrist problem",
+    Situation.KNEE_PROBLEM: "it needs kneeling or deep knee bending, and you have a knee problem",
+    Situation.OSTEOPOROSIS: "it bends or twists the spine under load, which osteoporosis makes risky",
+    Situation.BALANCE_PROBLEM: "it needs good balance on one leg or an unstable stance",
+    Situation.LUMBAR_FUSION: "it bends or twists the low back to its end range, which a lumbar fusion rules out",
+}
+
+_CONDITION_SITUATION = {
+    Condition.SHOULDER_PROBLEM: Situation.SHOULDER_PROBLEM,
+    Condition.WRIST_PROBLEM: Situation.WRIST_PROBLEM,
+    Condition.KNEE_PROBLEM: Situation.KNEE_PROBLEM,
+    Condition.OSTEOPOROSIS: Situation.OSTEOPOROSIS,
+    Condition.BALANCE_PROBLEM: Situation.BALANCE_PROBLEM,
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything that decides suitability on one day. Hashable, so decisions can be cached."""
+
+    situations: frozenset[Situation]
+    equipment: frozenset[Equipment]
+    max_difficulty: Difficulty
+    avoided: tuple[tuple[str, str], ...] = ()  # (slug, why) pairs
+    _avoid_map: dict = field(default=None, compare=False, hash=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "_avoid_map", dict(self.avoided))
+
+    def why_not(self, ex: Exercise) -> str | None:
+        """None when the exercise is allowed; otherwise the reason it is left out."""
+        if ex.slug in self._avoid_map:
+            return self._avoid_map[ex.slug]
+        for situation in ex.unsuitable_for:
+            if situation in self.situations:
+                return SITUATION_WHY[situation]
+        missing = [e.value for e in ex.equipment if e not in self.equipment]
+        if missing:
+            return f"it needs equipment you do not have ({', '.join(missing)})"
+        if ex.difficulty.rank > self.max_difficulty.rank:
+            return f"it is {ex.difficulty.value}, above your current level ({self.max_difficulty.value})"
+        return None
+
+    def allows(self, ex: Exercise) -> bool:
+        return self.why_not(ex) is None
+
+    def with_situation(self, situation: Situation) -> Context:
+        return Context(self.situations | {situation}, self.equipment, self.max_difficulty, self.avoided)
+
+    def with_avoided(self, extra: dict[str, str]) -> Context:
+        merged = dict(self.avoided)
+        for slug, why in extra.items():
+            merged.setdefault(slug, why)
+        return Context(self.situations, self.equipment, self.max_difficulty, tuple(sorted(merged.items())))
+
+
+def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situation]:
+    found = {_CONDITION_SITUATION[c] for c in profile.conditions}
+    if assessment.plans_as == Pattern.UNSTABLE:
+        found.add(Situation.UNSTABLE_PATTERN)
+    if assessment.hypermobile:
+        found.add(Situation.HYPERMOBILITY)
+    stage = assessment.pregnancy_stage
+    if stage in ("first_trimester", "after_first_trimester"):
+        found.add(Situation.PREGNANCY)
+    if stage == "after_first_trimester":
+        found.add(Situation.PREGNANCY_AFTER_FIRST_TRIMESTER)
+    if stage == "postpartum_early":
+        found.add(Situation.POSTPARTUM_EARLY)
+    if History.LUMBAR_FUSION in profile.history:
+        found.add(Situation.LUMBAR_FUSION)
+    # The acute phase is added day by day by the planner, as it ends while the plan runs.
+    return frozenset(found)
+
+
+def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Context:
+    """`gentle` (a see-a-doctor-soon triage) limits the plan to beginner exercises."""
+    avoided = tuple((slug, "you asked to leave it out") for slug in sorted(profile.avoid))
+    return Context(
+        situations=base_situations(profile, assessment),
+        equipment=frozenset(profile.equipment),
+        max_difficulty=Difficulty.BEGINNER if gentle else profile.level,
+        avoided=avoided,
+    )
