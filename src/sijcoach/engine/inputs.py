@@ -127,6 +127,10 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
     loc = tuple(err["loc"])
     kind = err["type"]
     owner, info, element = _walk(model, loc)
+    if kind == "missing":
+        if isinstance(element, type) and issubclass(element, Enum):
+            return "one of " + ", ".join(m.value for m in element) + " (required)"
+        return (_bounds(info) or "a value") + " (required)"
     if kind == "extra_forbidden":
         parent, _, parent_type = _walk(model, loc[:-1])
         target = parent_type if isinstance(parent_type, type) and issubclass(parent_type, BaseModel) else parent

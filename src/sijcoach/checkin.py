@@ -1,0 +1,186 @@
+"""The interactive check-in: warning signs first, then the person, then what they have and want.
+
+It stops with what to do now on an emergency or urgent answer. Answers are checked as they are typed
+(the question is asked again with what is allowed), and the profile is validated by the engine before
+it is written, so a saved profile always makes a plan.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+
+from sijcoach.engine.inputs import parse_profile
+from sijcoach.engine.library import library
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
+from sijcoach.engine.screening import screen
+from sijcoach.engine.vocab import DEFAULT_EQUIPMENT, Equipment, Group
+
+YES = {"y", "yes"}
+NO = {"n", "no"}
+
+
+class Asker:
+    def __init__(self, console: Console):
+        self.c = console
+
+    def _input(self, prompt: str) -> str:
+        try:
+            return self.c.input(prompt).strip()
+        except EOFError:
+            import typer
+
+            typer.echo("\nno more answers: the check-in stopped and nothing was saved", err=True)
+            raise typer.Exit(1) from None
+
+    def yes(self, question: str, default: bool | None = None) -> bool:
+        hint = {True: "[Y/n]", False: "[y/N]", None: "[y/n]"}[default]
+        while True:
+            answer = self._input(f"{question} {hint} ").lower()
+            if not answer and default is not None:
+                return default
+            if answer in YES or answer in NO:
+                return answer in YES
+            self.c.print("  Please answer y (yes) or n (no).")
+
+    def number(self, question: str, low: int, high: int, default: int | None = None) -> int | None:
+        shown = f" [{default}]" if default is not None else ""
+        while True:
+            answer = self._input(f"{question} ({low}-{high}){shown} ")
+            if not answer and default is not None:
+                return default
+            if answer.lstrip("-").isdigit() and low <= int(answer) <= high:
+                return int(answer)
+            self.c.print(f"  Please type a whole number from {low} to {high}.")
+
+    def optional_number(self, question: str, low: int, high: int) -> int | None:
+        while True:
+            answer = self._input(f"{question} ({low}-{high}, or Enter to skip) ")
+            if not answer:
+                return None
+            if answer.isdigit() and low <= int(answer) <= high:
+                return int(answer)
+            self.c.print(f"  Please type a whole number from {low} to {high}, or press Enter to skip.")
+
+    def choice(self, question: str, options: list[str], default: str) -> str:
+        while True:
+            answer = self._input(f"{question} ({'/'.join(options)}) [{default}] ").lower()
+            if not answer:
+                return default
+            if answer in options:
+                return answer
+            self.c.print(f"  Please type one of: {', '.join(options)}.")
+
+    def several(self, question: str, options: list[str], default: tuple[str, ...] = ()) -> list[str]:
+        shown = ", ".join(default) if default else "none"
+        while True:
+            self.c.print(f"{question}\n  options: {', '.join(options)}")
+            answer = self._input(f"  comma-separated, 'none', or Enter for [{shown}]: ").lower()
+            if not answer:
+                return list(default)
+            if answer == "none":
+                return []
+            picked = [a.strip() for a in answer.split(",") if a.strip()]
+            wrong = [p for p in picked if p not in options]
+            if not wrong:
+                return list(dict.fromkeys(picked))
+            self.c.print(f"  Not an option: {', '.join(wrong)}.")
+
+
+def _stop(console: Console, triage) -> None:
+    console.print(Panel(
+        "\n".join([triage.action] + [f"- {r.text}" for r in triage.reasons]),
+        title="Stop: " + triage.level.value, border_style="red",
+    ))
+
+
+def run_check_in(console: Console, out: Path) -> dict:
+    ask = Asker(console)
+    lib = library()
+    console.print(Panel(
+        "This check-in asks about warning signs first, then about you and your pain. It is not a "
+        "diagnosis and does not replace a doctor or physiotherapist.",
+        title="SI Joint Coach check-in",
+    ))
+    profile: dict = {"red_flags": []}
+
+    def flags(level: TriageLevel) -> None:
+        for flag in lib.flags.values():
+            if flag.level == level and not flag.derived and ask.yes(flag.question):
+                profile["red_flags"].append(flag.id)
+
+    console.print("[bold]Warning signs[/bold]")
+    flags(TriageLevel.EMERGENCY)
+    flags(TriageLevel.URGENT)
+    profile["age"] = ask.number("Your age in years?", 12, 110)
+    profile["pain_now"] = ask.number("Pain right now, 0 (none) to 10 (worst)?", 0, 10)
+    profile["onset_days_ago"] = ask.number("How many days ago did this episode of pain start?", 0, 36500)
+    if any(lib.flags[f].level in (TriageLevel.EMERGENCY, TriageLevel.URGENT) for f in profile["red_flags"]):
+        return _finish(console, profile, out)
+    flags(TriageLevel.SEE_DOCTOR_SOON)
+
+    console.print("[bold]About you and your pain[/bold]")
+    profile["sex"] = ask.choice("Sex?", ["female", "male", "other", "unspecified"], "unspecified")
+    if profile["sex"] != "male":
+        profile["pregnancy"] = ask.choice("Pregnant or recently given birth?", ["none", "pregnant", "postpartum"], "none")
+        if profile["pregnancy"] == "pregnant":
+            profile["pregnancy_weeks"] = ask.optional_number("How many weeks pregnant?", 0, 43)
+        elif profile["pregnancy"] == "postpartum":
+            profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 45)
+        if profile.get("pregnancy_weeks") is None:
+            profile.pop("pregnancy_weeks", None)
+        if profile["pregnancy"] == "pregnant" and ask.yes(lib.flags["pregnancy_warning_sign"].question):
+            profile["red_flags"].append("pregnancy_warning_sign")
+            return _finish(console, profile, out)
+    profile["sore_side"] = ask.choice("Which side hurts?", ["left", "right", "both", "unsure"], "unsure")
+    profile["cause"] = ask.choice(
+        "How did it start?", ["fall", "lifting", "car_accident", "sport", "pregnancy", "gradual", "unknown"], "unknown"
+    )
+    profile["history"] = ask.several("Which of these apply to you?", [
+        "sedentary", "persistent_low_back_pain", "fall_on_buttocks", "arthritis", "very_flexible",
+        "connective_tissue_disorder", "joint_goes_out", "lumbar_fusion", "leg_length_difference", "scoliosis",
+    ])
+    console.print("[bold]Flexibility (five yes/no questions)[/bold]")
+    profile["hypermobility_answers"] = [ask.yes(q) for q in HYPERMOBILITY_QUESTIONS]
+
+    console.print("[bold]What a professional found (optional)[/bold]")
+    beighton = ask.optional_number("Beighton score measured by a professional", 0, 9)
+    if beighton is not None:
+        profile["beighton_score"] = beighton
+    profile["distortion"] = ask.choice(
+        "Pelvic distortion a professional found",
+        ["none", "unknown", "inflare", "outflare", "anterior_rotation", "posterior_rotation", "upslip"], "none",
+    )
+    profile["tight_muscles"] = ask.several("Muscles a professional found tight", [g.value for g in Group])
+    profile["conditions"] = ask.several(
+        "Other problems", ["shoulder_problem", "wrist_problem", "knee_problem", "osteoporosis", "balance_problem"]
+    )
+
+    console.print("[bold]Equipment, level and time[/bold]")
+    profile["equipment"] = ask.several(
+        "Equipment you have", [e.value for e in Equipment], tuple(e.value for e in DEFAULT_EQUIPMENT)
+    )
+    profile["level"] = ask.choice("Exercise level", ["beginner", "intermediate", "advanced"], "beginner")
+    profile["minutes_per_day"] = ask.number("Minutes a day for exercises", 10, 120, 20)
+    profile["strength_days_per_week"] = ask.number("Strength days a week", 0, 4, 3)
+    return _finish(console, profile, out)
+
+
+def _finish(console: Console, profile: dict, out: Path) -> dict:
+    person = parse_profile(profile)  # the same checks as `sijcoach plan`, so the file always works
+    triage = screen(person)
+    if triage.level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+        _stop(console, triage)
+    elif triage.level == TriageLevel.SEE_DOCTOR_SOON:
+        console.print(Panel(triage.action, title="See a doctor soon", border_style="yellow"))
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(profile, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(out)  # written whole or not at all
+    console.print(f"Profile saved to {out}.")
+    if triage.level not in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+        console.print(f"Next: sijcoach plan {out}")
+    return profile

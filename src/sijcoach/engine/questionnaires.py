@@ -1,0 +1,111 @@
+"""Questionnaires and their scores, with the meaningful-change thresholds of clinical-notes section 3.
+
+Only free instruments are here: pain 0-10, the Patient-Specific Functional Scale and the five-part
+hypermobility questionnaire (questions in the project's own words). The Oswestry index, Keele STarT
+Back and the Pelvic Girdle Questionnaire are licensed or of unknown licence and are not shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+HYPERMOBILITY_QUESTIONS = (
+    "Can you now (or could you ever) put your palms flat on the floor while keeping your knees straight?",
+    "Can you now (or could you ever) bend a thumb back far enough to touch your forearm?",
+    "As a child, could you do the splits or bend into unusual positions that others could not?",
+    "Has a shoulder or a kneecap dislocated (popped out) more than once?",
+    "Do you think of yourself as 'double-jointed'?",
+)
+HYPERMOBILITY_YES_THRESHOLD = 2  # Hakim and Grahame 2003
+PAIN_POINTS = 2  # Ostelo 2008: 2 points or 30%
+PAIN_SHARE = 0.30
+PSFS_POINTS = 2.0  # Stratford 1995, for the mean score
+PSFS_MIN_ACTIVITIES, PSFS_MAX_ACTIVITIES = 1, 5
+
+
+@dataclass(frozen=True, slots=True)
+class HypermobilityResult:
+    yes: int
+    suggests_hypermobility: bool
+    explanation: str
+    source: str = "A simple questionnaire to detect hypermobility (Hakim and Grahame 2003)"
+
+
+def score_hypermobility(answers: tuple[bool, ...]) -> HypermobilityResult:
+    if len(answers) != len(HYPERMOBILITY_QUESTIONS):
+        raise ValueError(f"hypermobility_answers: exactly {len(HYPERMOBILITY_QUESTIONS)} true/false answers are allowed")
+    yes = sum(bool(a) for a in answers)
+    suggests = yes >= HYPERMOBILITY_YES_THRESHOLD
+    text = (
+        f"{yes} of 5 'yes': two or more suggests generally flexible (hypermobile) joints."
+        if suggests
+        else f"{yes} of 5 'yes': fewer than two, so no sign of general hypermobility."
+    )
+    return HypermobilityResult(yes, suggests, text)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    before: float
+    after: float
+    change: float  # after - before (negative = less pain / for PSFS positive = better)
+    meaningful: bool
+    direction: str  # better, worse, same
+    explanation: str
+    source: str
+
+
+def pain_change(before: int, after: int) -> ChangeResult:
+    """Pain 0-10: a fall of 2 points or 30% of the starting score is a meaningful improvement."""
+    for name, value in (("before", before), ("after", after)):
+        if not 0 <= value <= 10:
+            raise ValueError(f"pain {name}: {value} is not allowed; use a whole number from 0 to 10")
+    drop = before - after
+    share = drop / before if before else 0.0
+    rise = after - before
+    if drop > 0 and (drop >= PAIN_POINTS or share >= PAIN_SHARE):
+        meaningful, direction = True, "better"
+    elif rise >= PAIN_POINTS or (before and rise / before >= PAIN_SHARE and rise > 0):
+        meaningful, direction = True, "worse"
+    else:
+        meaningful, direction = False, "same" if drop == 0 else ("better" if drop > 0 else "worse")
+    text = (
+        f"Pain {before} -> {after}: "
+        + ("a meaningful change" if meaningful else "not yet a meaningful change")
+        + f" (it takes {PAIN_POINTS} points or {int(PAIN_SHARE * 100)}%)."
+    )
+    return ChangeResult(before, after, after - before, meaningful, direction, text,
+                        "Interpreting change scores for pain and functional status in low back pain (Ostelo 2008)")
+
+
+@dataclass(frozen=True, slots=True)
+class PsfsActivity:
+    activity: str
+    score: int  # 0 = unable, 10 = as before the problem
+
+
+def psfs_score(activities: tuple[PsfsActivity, ...]) -> float:
+    """The mean of the person's own activities, each rated 0 (unable) to 10 (as before)."""
+    if not PSFS_MIN_ACTIVITIES <= len(activities) <= PSFS_MAX_ACTIVITIES:
+        raise ValueError(
+            f"activities: {len(activities)} given; rate from {PSFS_MIN_ACTIVITIES} to {PSFS_MAX_ACTIVITIES} activities"
+        )
+    for a in activities:
+        if not a.activity.strip():
+            raise ValueError("activity: a name is required")
+        if not 0 <= a.score <= 10:
+            raise ValueError(f"score for {a.activity!r}: {a.score} is not allowed; use a whole number from 0 to 10")
+    return round(sum(a.score for a in activities) / len(activities), 2)
+
+
+def psfs_change(before: float, after: float) -> ChangeResult:
+    diff = round(after - before, 2)
+    meaningful = abs(diff) >= PSFS_POINTS
+    direction = "same" if diff == 0 else ("better" if diff > 0 else "worse")
+    text = (
+        f"Function {before:g} -> {after:g}: "
+        + ("a meaningful change" if meaningful else "not yet a meaningful change")
+        + f" (it takes about {PSFS_POINTS:g} points on the mean)."
+    )
+    return ChangeResult(before, after, diff, meaningful, direction, text,
+                        "Patient-Specific Functional Scale (Stratford 1995)")

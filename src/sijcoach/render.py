@@ -1,0 +1,125 @@
+"""Rich rendering of plans and exercises for the terminal. Only the CLI imports this."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from sijcoach.engine.catalog import Exercise
+from sijcoach.engine.plan_types import Plan, PlanItem, TriageLevel
+
+_TRIAGE_STYLE = {
+    TriageLevel.NONE: "green",
+    TriageLevel.SEE_DOCTOR_SOON: "yellow",
+    TriageLevel.URGENT: "bold red",
+    TriageLevel.EMERGENCY: "bold white on red",
+}
+
+
+def dose_text(item: PlanItem) -> str:
+    parts = []
+    if item.sets > 1:
+        parts.append(f"{item.sets} sets")
+    if item.reps > 1:
+        parts.append(f"{item.reps} reps")
+    if item.hold_s:
+        parts.append(f"hold {item.hold_s} s" if item.hold_s < 120 else f"{round(item.hold_s / 60)} min")
+    if item.rest_s:
+        parts.append(f"rest {item.rest_s} s")
+    return ", ".join(parts) or "once"
+
+
+def triage_panel(plan: Plan) -> Panel:
+    t = plan.triage
+    lines = [Text(t.action, style="bold")]
+    lines += [Text(f"- {r.text}") for r in t.reasons]
+    title = "Safety check: " + t.level.value.replace("_", " ")
+    return Panel(Group(*lines), title=title, border_style=_TRIAGE_STYLE[t.level])
+
+
+def render_plan(console: Console, plan: Plan) -> None:
+    console.print(triage_panel(plan))
+    if plan.assessment is None:
+        console.print(Text(plan.disclaimer, style="dim"))
+        return
+    a = plan.assessment
+    console.print(Panel(
+        Group(
+            Text(f"Likely pattern: {a.pattern.value} (plan built for: {a.plans_as.value}); "
+                 f"phase: {a.phase.value}; sore side: {a.side}"),
+            *[Text(f"- {r}") for r in a.reasons],
+            Text(a.caveat, style="dim"),
+        ),
+        title="What your answers suggest",
+    ))
+    for adv in plan.advice:
+        console.print(Text.assemble((f"{adv.topic.replace('_', ' ')}: ", "bold"), adv.text))
+    for day in plan.days:
+        table = Table(title=f"{day.date:%a %d %b %Y} - {day.minutes:g} min", box=box.SIMPLE_HEAD,
+                      title_justify="left", expand=True)
+        table.add_column("Routine", no_wrap=True)
+        table.add_column("Exercise")
+        table.add_column("Side", no_wrap=True)
+        table.add_column("Dose")
+        table.add_column("Min", justify="right")
+        table.add_column("Why")
+        for routine in day.routines:
+            label = routine.title + (f" (x{routine.times_per_day})" if routine.times_per_day > 1 else "")
+            for index, item in enumerate(routine.items):
+                why = item.why + (f" [{item.condition}]" if item.condition else "")
+                table.add_row(label if index == 0 else "", item.name, item.side.value, dose_text(item),
+                              f"{item.minutes:g}", why)
+        console.print(table)
+        for note in day.notes:
+            console.print(Text(f"  note: {note}", style="italic"))
+    for change in plan.changes:
+        console.print(Text(f"change ({change.kind.value}): {change.reason}", style="cyan"))
+    for warning in plan.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    console.print(Text(plan.disclaimer, style="dim"))
+
+
+def exercise_table(exercises: list[Exercise]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD)
+    for column in ("slug", "name", "kind", "level", "groups", "position", "equipment"):
+        table.add_column(column)
+    for ex in exercises:
+        table.add_row(ex.slug, ex.name, ex.kind.value, ex.difficulty.value, ", ".join(ex.groups),
+                      ex.position.value, ", ".join(ex.equipment) or "-")
+    return table
+
+
+def render_exercise(console: Console, ex: Exercise, source_title: str) -> None:
+    d = ex.dose
+
+    def rng(r, unit=""):
+        return f"{r.low}{unit}" if r.low == r.high else f"{r.low}-{r.high}{unit}"
+
+    dose = f"{rng(d.sets)} sets x {rng(d.reps)} reps"
+    if d.hold_s.high:
+        dose += f", hold {rng(d.hold_s, ' s')}"
+    if d.rest_s.high:
+        dose += f", rest {rng(d.rest_s, ' s')}"
+    dose += (" per side" if d.per_side else "") + f", {rng(d.times_per_day)} time(s) a day"
+    body = [
+        Text(f"{ex.kind.value}, {ex.difficulty.value}, {ex.position.value}, {ex.laterality.value}"),
+        Text(f"Trains: {', '.join(ex.groups)}" + (f" (also {', '.join(ex.secondary_groups)})" if ex.secondary_groups else "")),
+        Text(f"Equipment: {', '.join(ex.equipment) or 'none'}"),
+        Text(f"Dose: {dose}"),
+        Text("Steps:", style="bold"),
+        *[Text(f"  {i}. {s}") for i, s in enumerate(ex.steps, 1)],
+        Text(f"What you should feel: {ex.feel}"),
+        Text("Common mistakes: " + "; ".join(ex.mistakes)),
+        Text("Stop if: " + "; ".join(ex.stop_if)),
+    ]
+    if ex.cautions:
+        body.append(Text("Cautions: " + " ".join(ex.cautions), style="yellow"))
+    if ex.unsuitable_for:
+        body.append(Text("Not for: " + ", ".join(ex.unsuitable_for)))
+    if ex.regression or ex.progression:
+        body.append(Text(f"Easier: {ex.regression or '-'}   Harder: {ex.progression or '-'}"))
+    body.append(Text(f"Source: {source_title}", style="dim"))
+    console.print(Panel(Group(*body), title=ex.name))
