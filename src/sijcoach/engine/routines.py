@@ -13,14 +13,14 @@ from sijcoach.engine.dosing import Dosed, dose_at
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Assessment, PlanItem
 from sijcoach.engine.suitability import Context
-from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS, Group, Laterality, Side
+from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS, Group, Kind, Laterality, Side
 
 PILLAR_WHY = {
     Group.CORE: "Trains the deep core (transverse abdominis), the front of the muscular ring that holds the pelvis.",
     Group.BACK_OF_HIP: "Trains the back of the hip (gluteus maximus and medius), which presses the SI joint closed.",
     Group.LOW_BACK: "Trains the low-back stabilisers (multifidus, erector spinae) that steady the sacrum.",
 }
-PILLAR_SOURCE = "three-muscle-groups"
+RELIEF_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.ACTIVATION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +123,10 @@ class Builder:
                 break
             else:
                 notes.extend(left_out)
+        if not picks:
+            picks = self._fallback_relief(used)
+            if not picks:
+                notes.append("No relief exercise suits your situation and equipment today; a gentle walk or rest instead.")
         # Stretches for tight muscles go right after the first two slots, so that trimming a short
         # day removes general stretches before the ones aimed at this person's imbalance.
         targeted = []
@@ -135,6 +139,17 @@ class Builder:
                     used.add(ex.slug)
                     break
         return picks[:2] + targeted + picks[2:], notes
+
+    def _fallback_relief(self, used: set[str]) -> list[Pick]:
+        """When every listed option is ruled out: the gentlest allowed relief exercises, by priority."""
+        gentle = sorted(
+            (ex for ex in self.cat
+             if ex.kind in RELIEF_KINDS and ex.slug not in used
+             and ex.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE) and self.ctx.allows(ex)),
+            key=lambda ex: (ex.difficulty.rank, ex.priority, ex.slug),
+        )
+        why = "A gentle stand-in, as the usual relief exercises do not suit your situation or equipment."
+        return [self.pick(ex, default_side(ex), why) for ex in gentle[:2]]
 
     # ---- strength -------------------------------------------------------------------------------
     def _candidates(self, group: Group) -> list[Exercise]:
