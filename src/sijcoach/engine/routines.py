@@ -5,7 +5,7 @@ Each builder returns plan items with their reasons; budgets are applied later by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sijcoach.engine.adaptation import Adaptation
 from sijcoach.engine.catalog import Catalog, Exercise
@@ -131,6 +131,12 @@ class Builder:
         # day removes general stretches before the ones aimed at this person's imbalance.
         targeted = []
         for pair in self.assessment.tight_weak:
+            already = next((p for p in picks if pair.tight in p.item.groups), None)
+            if already is not None:  # the routine stretches it already: move it up and say why
+                picks.remove(already)
+                item = replace(already.item, why=already.item.why + " " + pair.why)
+                targeted.append(Pick(item, already.seconds))
+                continue
             info = lib.pairs.get(pair.tight)
             for slug in info.stretch if info else ():
                 ex, note = self._final(slug)
