@@ -30,7 +30,8 @@ class Asker:
 
     def _input(self, prompt: str) -> str:
         try:
-            return self.c.input(prompt).strip()
+            # markup=False: the [y/n] and [default] hints must show as typed, not as Rich styles.
+            return self.c.input(prompt, markup=False).strip()
         except EOFError:
             import typer
 
@@ -91,11 +92,11 @@ class Asker:
             self.c.print(f"  Not an option: {', '.join(wrong)}.")
 
 
-def _stop(console: Console, triage) -> None:
+def _stop(console: Console, action: str, reasons: list[str]) -> None:
     console.print(Panel(
-        "\n".join([triage.action] + [f"- {r.text}" for r in triage.reasons]),
-        title="Stop: " + triage.level.value, border_style="red",
-    ))
+        "\n".join([action] + [f"- {r}" for r in reasons]) + "\n\nNo exercise plan is made. Nothing was saved.",
+        title="Stop: get help", border_style="red",
+    ), markup=False)
 
 
 def run_check_in(console: Console, out: Path) -> dict:
@@ -108,19 +109,22 @@ def run_check_in(console: Console, out: Path) -> dict:
     ))
     profile: dict = {"red_flags": []}
 
-    def flags(level: TriageLevel) -> None:
+    def flags(level: TriageLevel) -> bool:
+        """Ask one level's questions; on an emergency or urgent yes, say what to do at once and stop."""
         for flag in lib.flags.values():
             if flag.level == level and not flag.derived and ask.yes(flag.question):
                 profile["red_flags"].append(flag.id)
+                if level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+                    _stop(console, lib.actions[level], [flag.reason])
+                    return True
+        return False
 
     console.print("[bold]Warning signs[/bold]")
-    flags(TriageLevel.EMERGENCY)
-    flags(TriageLevel.URGENT)
+    if flags(TriageLevel.EMERGENCY) or flags(TriageLevel.URGENT):
+        return profile  # nothing else matters now, and no plan is made
     profile["age"] = ask.number("Your age in years?", 12, 110)
     profile["pain_now"] = ask.number("Pain right now, 0 (none) to 10 (worst)?", 0, 10)
     profile["onset_days_ago"] = ask.number("How many days ago did this episode of pain start?", 0, 36500)
-    if any(lib.flags[f].level in (TriageLevel.EMERGENCY, TriageLevel.URGENT) for f in profile["red_flags"]):
-        return _finish(console, profile, out)
     flags(TriageLevel.SEE_DOCTOR_SOON)
 
     console.print("[bold]About you and your pain[/bold]")
@@ -133,9 +137,6 @@ def run_check_in(console: Console, out: Path) -> dict:
             profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 45)
         if profile.get("pregnancy_weeks") is None:
             profile.pop("pregnancy_weeks", None)
-        if profile["pregnancy"] == "pregnant" and ask.yes(lib.flags["pregnancy_warning_sign"].question):
-            profile["red_flags"].append("pregnancy_warning_sign")
-            return _finish(console, profile, out)
     profile["sore_side"] = ask.choice("Which side hurts?", ["left", "right", "both", "unsure"], "unsure")
     profile["cause"] = ask.choice(
         "How did it start?", ["fall", "lifting", "car_accident", "sport", "pregnancy", "gradual", "unknown"], "unknown"
@@ -173,14 +174,10 @@ def run_check_in(console: Console, out: Path) -> dict:
 def _finish(console: Console, profile: dict, out: Path) -> dict:
     person = parse_profile(profile)  # the same checks as `sijcoach plan`, so the file always works
     triage = screen(person)
-    if triage.level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
-        _stop(console, triage)
-    elif triage.level == TriageLevel.SEE_DOCTOR_SOON:
+    if triage.level == TriageLevel.SEE_DOCTOR_SOON:
         console.print(Panel(triage.action, title="See a doctor soon", border_style="yellow"))
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(json.dumps(profile, indent=2) + "\n", encoding="utf-8")
     tmp.replace(out)  # written whole or not at all
-    console.print(f"Profile saved to {out}.")
-    if triage.level not in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
-        console.print(f"Next: sijcoach plan {out}")
+    console.print(f"Profile saved to {out}. Next: sijcoach plan {out}", markup=False)
     return profile

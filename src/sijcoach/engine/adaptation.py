@@ -10,7 +10,7 @@ from sijcoach.engine.dosing import LOWEST_STEP, TOP_STEP
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Effort, SessionLog
 from sijcoach.engine.suitability import Context
-from sijcoach.engine.vocab import STRENGTH_KINDS, Difficulty, Laterality
+from sijcoach.engine.vocab import STRENGTH_KINDS, Laterality
 
 SWAP_PAIN = 6  # 6-10 during an exercise: stop and swap
 SETTLE_PAIN = 4  # 4-5 is acceptable only if it settles by the next day
@@ -156,9 +156,9 @@ def adapt(cat: Catalog, logs: tuple[SessionLog, ...], ctx: Context, start: dt.da
                 continue
             nxt = cat[ex.progression] if ex.progression and ex.progression in cat else None
             first_week = session.date < first_date + dt.timedelta(days=7)
-            harder_ok = nxt is not None and not first_week and nxt.difficulty.rank <= ctx.max_difficulty.rank + 1
-            variant_ctx = Context(ctx.situations, ctx.equipment, Difficulty.ADVANCED, ctx.avoided)
-            if harder_ok and variant_ctx.allows(nxt) and nxt.slug not in out.swaps:
+            # A harder variant only after the first week of logs (a beginner's first week stays beginner).
+            harder_ok = nxt is not None and not first_week and nxt.slug not in out.swaps
+            if harder_ok and ctx.why_not(nxt, earned_variant=True) is None:
                 out.variants[slug] = nxt.slug
                 out.steps[nxt.slug] = 0
                 change(ChangeKind.PROGRESS_VARIANT,

@@ -48,6 +48,13 @@ def protocol(b: Builder, sore: str) -> tuple[list[Pick], list[str]]:
 
     add("dontigny-knee-brace", Side.EACH,
         "Step 1: pressing the heel into the door frame uses the buttock and hamstrings to draw the hip bone back into line.")
+    if not picks:
+        # The protocol hangs on step 1 (its branch and its finish), so without it nothing is planned.
+        notes.append(
+            "The realignment routine is left out because its first step does not suit you now; "
+            "ask a physiotherapist for a version that does."
+        )
+        return [], notes
     if sore_side is not None:
         add("inflare-correction", sore_side,
             f"Step 2, {sore_side.value} (sore) side only: pushing the knee out against the wall uses the hip rotators "

@@ -261,15 +261,16 @@ def _fit_day(cat, date, minutes_per_day, progs: _Programs, strength, walk, notes
     routines = []
     used = total()
     relief_times = 1
+    # The stretches do most good at least twice a day, so a second round comes before the walk.
+    if relief and used + _seconds(relief) <= budget:
+        relief_times = 2
+        used += _seconds(relief)
     walk_pick = None
     if walk is not None:
         dosed = timed_dose(walk, budget - used - SETUP_S)
         if dosed.seconds <= budget - used:
             walk_pick = make_item(cat, walk, Side.NONE, dosed, WALK_WHY)
             used += walk_pick.seconds
-    if relief and used + _seconds(relief) <= budget:
-        relief_times = 2  # the stretches do most good at least twice a day
-        used += _seconds(relief)
     if relief:
         routines.append(_routine(
             RoutineKind.RELIEF, "Daily relief", relief, relief_times,

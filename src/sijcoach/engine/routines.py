@@ -21,6 +21,7 @@ PILLAR_WHY = {
     Group.LOW_BACK: "Trains the low-back stabilisers (multifidus, erector spinae) that steady the sacrum.",
 }
 RELIEF_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.ACTIVATION})
+STRETCH_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.YOGA})
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ class Builder:
         if final is None:
             return None, ""
         ex = self.cat[final]
-        if not self.ctx.allows(ex):
+        earned = final in self.adapt.variants.values()
+        if self.ctx.why_not(ex, earned_variant=earned) is not None:
             return None, ""
         if final == slug:
             return ex, ""
@@ -131,19 +133,31 @@ class Builder:
         # day removes general stretches before the ones aimed at this person's imbalance.
         targeted = []
         for pair in self.assessment.tight_weak:
-            already = next((p for p in picks if pair.tight in p.item.groups), None)
+            already = next(
+                (p for p in picks if pair.tight in p.item.groups and self.cat[p.item.exercise].kind in STRETCH_KINDS),
+                None,
+            )
             if already is not None:  # the routine stretches it already: move it up and say why
                 picks.remove(already)
                 item = replace(already.item, why=already.item.why + " " + pair.why)
                 targeted.append(Pick(item, already.seconds))
                 continue
             info = lib.pairs.get(pair.tight)
-            for slug in info.stretch if info else ():
+            options = info.stretch if info else ()
+            for slug in options:
                 ex, note = self._final(slug)
                 if ex is not None and ex.slug not in used:
                     targeted.append(self.pick(ex, default_side(ex), pair.why + note))
                     used.add(ex.slug)
                     break
+            else:
+                if options:
+                    first = self.cat[options[0]]
+                    reason = self.ctx.why_not(first) or self.adapt.swapped_why.get(first.slug, "it does not suit you now")
+                    notes.append(
+                        f"No stretch for the tight {pair.tight.value.replace('_', ' ')} is planned: {first.name} "
+                        f"is left out because {reason}. Ask a physiotherapist for a version that suits you."
+                    )
         return picks[:2] + targeted + picks[2:], notes
 
     def _fallback_relief(self, used: set[str]) -> list[Pick]:

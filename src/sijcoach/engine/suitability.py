@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sijcoach.engine.assessment import Assessment
 from sijcoach.engine.catalog import Exercise
@@ -44,13 +44,18 @@ class Context:
     equipment: frozenset[Equipment]
     max_difficulty: Difficulty
     avoided: tuple[tuple[str, str], ...] = ()  # (slug, why) pairs
+    gentle: bool = False  # a see-a-doctor-soon plan: beginner only, no progression to harder variants
     _avoid_map: dict = field(default=None, compare=False, hash=False, repr=False)
 
     def __post_init__(self):
         object.__setattr__(self, "_avoid_map", dict(self.avoided))
 
-    def why_not(self, ex: Exercise) -> str | None:
-        """None when the exercise is allowed; otherwise the reason it is left out."""
+    def why_not(self, ex: Exercise, earned_variant: bool = False) -> str | None:
+        """None when the exercise is allowed; otherwise the reason it is left out.
+
+        `earned_variant`: the person progressed to this harder variant from logs, which may take them
+        one step above their stated level (never in a gentle plan).
+        """
         if ex.slug in self._avoid_map:
             return self._avoid_map[ex.slug]
         for situation in ex.unsuitable_for:
@@ -59,7 +64,8 @@ class Context:
         missing = [e.value for e in ex.equipment if e not in self.equipment]
         if missing:
             return f"it needs equipment you do not have ({', '.join(missing)})"
-        if ex.difficulty.rank > self.max_difficulty.rank:
+        top = self.max_difficulty.rank + (1 if earned_variant and not self.gentle else 0)
+        if ex.difficulty.rank > top:
             return f"it is {ex.difficulty.value}, above your current level ({self.max_difficulty.value})"
         return None
 
@@ -67,13 +73,13 @@ class Context:
         return self.why_not(ex) is None
 
     def with_situation(self, situation: Situation) -> Context:
-        return Context(self.situations | {situation}, self.equipment, self.max_difficulty, self.avoided)
+        return replace(self, situations=self.situations | {situation})
 
     def with_avoided(self, extra: dict[str, str]) -> Context:
         merged = dict(self.avoided)
         for slug, why in extra.items():
             merged.setdefault(slug, why)
-        return Context(self.situations, self.equipment, self.max_difficulty, tuple(sorted(merged.items())))
+        return replace(self, avoided=tuple(sorted(merged.items())))
 
 
 def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situation]:
@@ -103,4 +109,5 @@ def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Cont
         equipment=frozenset(profile.equipment),
         max_difficulty=Difficulty.BEGINNER if gentle else profile.level,
         avoided=avoided,
+        gentle=gentle,
     )
