@@ -58,21 +58,24 @@ def render_plan(console: Console, plan: Plan) -> None:
     for adv in plan.advice:
         console.print(Text.assemble((f"{adv.topic.replace('_', ' ')}: ", "bold"), adv.text))
     for day in plan.days:
-        table = Table(title=f"{day.date:%a %d %b %Y} - {day.minutes:g} min", box=box.SIMPLE_HEAD,
-                      title_justify="left", expand=True)
-        table.add_column("Routine", no_wrap=True)
-        table.add_column("Exercise")
-        table.add_column("Side", no_wrap=True)
-        table.add_column("Dose")
-        table.add_column("Min", justify="right")
-        table.add_column("Why")
+        console.rule(f"{day.date:%a %d %b %Y}: {day.minutes:g} min", align="left")
         for routine in day.routines:
-            label = routine.title + (f" (x{routine.times_per_day})" if routine.times_per_day > 1 else "")
-            for index, item in enumerate(routine.items):
-                why = item.why + (f" [{item.condition}]" if item.condition else "")
-                table.add_row(label if index == 0 else "", item.name, item.side.value, dose_text(item),
-                              f"{item.minutes:g}", why)
-        console.print(table)
+            rounds = f", {routine.times_per_day} times" if routine.times_per_day > 1 else ""
+            table = Table(title=f"{routine.title} ({routine.minutes:g} min{rounds})", box=box.SIMPLE_HEAD,
+                          title_justify="left", expand=True)
+            table.add_column("#", justify="right", no_wrap=True)
+            table.add_column("Exercise", ratio=2)
+            table.add_column("Side", no_wrap=True)
+            table.add_column("Dose", ratio=2)
+            table.add_column("Min", justify="right", no_wrap=True)
+            table.add_column("Why", ratio=5)
+            for index, item in enumerate(routine.items, 1):
+                why = item.why + (f" ({item.condition})" if item.condition else "")
+                side = "-" if item.side.value == "none" else item.side.value
+                table.add_row(str(index), item.name, side, dose_text(item), f"{item.minutes:g}", why)
+            console.print(table)
+            if routine.note:
+                console.print(Text(f"  {routine.note}", style="italic"))
         for note in day.notes:
             console.print(Text(f"  note: {note}", style="italic"))
     for change in plan.changes:

@@ -35,14 +35,16 @@ def protocol(b: Builder, sore: str) -> tuple[list[Pick], list[str]]:
     unknown = sore not in ("left", "right", "both")
 
     def add(slug: str, side: Side, why: str, condition: str | None = None, keep_side: bool = False,
-            optional: bool = False) -> None:
+            optional: bool = False, stand_in_why: str | None = None) -> None:
         ex, note = b.allowed_or_gentler(slug)
         if ex is None:
             reason = b.ctx.why_not(cat[slug]) or b.adapt.swapped_why.get(slug, "it does not suit you now")
             notes.append(f"{cat[slug].name} is left out because {reason}, and no gentler version suits you either.")
             return
-        if ex.slug != slug and not (keep_side and ex.laterality != Laterality.BILATERAL):
-            side = default_side(ex)  # a stand-in keeps its own side rule unless it lifts the same leg
+        if ex.slug != slug:
+            why = stand_in_why or why
+            if not (keep_side and ex.laterality != Laterality.BILATERAL):
+                side = default_side(ex)  # a stand-in keeps its own side rule unless it lifts the same leg
         pick = b.pick(ex, side, why + note, condition=condition)
         picks.append(Pick(pick.item, pick.seconds, optional))
 
@@ -67,7 +69,9 @@ def protocol(b: Builder, sore: str) -> tuple[list[Pick], list[str]]:
     if sore_side is not None:
         add("plank-leg-lift", free_side,
             f"Step 3: lifting the {free_side.value} (not sore) leg while the pelvis stays still makes the muscles "
-            "on the sore side hold the pelvis and spine in line. Never lift the sore side's leg.", SKIP_IF_RELIEVED)
+            "on the sore side hold the pelvis and spine in line. Never lift the sore side's leg.", SKIP_IF_RELIEVED,
+            stand_in_why=f"Step 3, gentler version: hold still with the pelvis level; if you can, press the "
+            f"{sore_side.value} (sore) side's knee or toes into the floor for 6 to 10 seconds. No leg lift yet.")
     else:
         add("plank", Side.NONE,
             "Step 3: with no single sore side, a plain plank without a leg lift trains the same holding muscles evenly.",
@@ -80,7 +84,10 @@ def protocol(b: Builder, sore: str) -> tuple[list[Pick], list[str]]:
         else "Step 4: with no single sore side, lift each leg in turn equally, keeping trunk and ball still."
     )
     # Its stand-ins (bird-dog, then a leg slide on hands and knees) lift the same leg.
-    add("swiss-ball-superman", superman_side, superman_why, keep_side=True)
+    add("swiss-ball-superman", superman_side, superman_why, keep_side=True,
+        stand_in_why="Step 4, floor version: on hands and knees, reach back the "
+        + (f"{free_side.value} (not sore) leg" if free_side is not None else "legs in turn, equally")
+        + " with the trunk still, connecting the deep stabilisers of the sacrum.")
     # The closing knee brace is a suggestion in the source, so it is the first step dropped on a short day.
     add("dontigny-knee-brace", Side.EACH, "Step 5: finish with the knee brace again to settle the pelvis.",
         optional=True)
