@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: run test bench check clean
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@# A missing or broken environment (no working pip) is made anew.
+	$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
