@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import sys
 from pathlib import Path
 from typing import Optional
 

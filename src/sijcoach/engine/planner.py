@@ -26,7 +26,7 @@ from sijcoach.engine.plan_types import (
 from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex
 from sijcoach.engine.routines import Builder, Pick, make_item
 from sijcoach.engine.screening import blocks_plan, screen
-from sijcoach.engine.suitability import Context, base_context
+from sijcoach.engine.suitability import base_context
 from sijcoach.engine.vocab import Side, Situation
 
 MAX_DAYS = 366
