@@ -23,10 +23,10 @@ NO_PROGRESS_DAYS = 28
 MEANINGFUL_POINTS = 2
 MEANINGFUL_SHARE = 0.30
 
-_PAIN_SOURCE = "Pain-monitoring model for exercise (Silbernagel 2007) and NHS physiotherapy leaflets"
-_SWAP_SOURCE = "Three major muscle groups to strengthen (article on SI joint dysfunction)"
-_FLARE_SOURCE = "Mobilizations to get rid of SI joint pain (V. Gurd)"
-_CHANGE_SOURCE = "Interpreting change scores for pain and functional status in low back pain (Ostelo 2008)"
+_PAIN_SOURCE = "silbernagel-2007"
+_SWAP_SOURCE = "three-muscle-groups"
+_FLARE_SOURCE = "mobilizations"
+_CHANGE_SOURCE = "ostelo-2008"
 
 
 @dataclass
@@ -104,8 +104,8 @@ def adapt(cat: Catalog, logs: tuple[SessionLog, ...], ctx: Context, start: dt.da
     first_date = sessions[0].date
     streak: dict[str, int] = {}
 
-    def change(kind, reason, source, date, exercise=None, replacement=None):
-        out.changes.append(Change(kind, reason, source, exercise, replacement, date))
+    def change(kind, reason, source_id, date, exercise=None, replacement=None):
+        out.changes.append(Change(kind, reason, cat.source_title(source_id), exercise, replacement, date))
 
     for index, session in enumerate(sessions):
         settled = session.pain_next_day is not None and session.pain_before is not None and (
@@ -182,11 +182,11 @@ def adapt(cat: Catalog, logs: tuple[SessionLog, ...], ctx: Context, start: dt.da
                        f"On {session.date} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
                        _FLARE_SOURCE, session.date)
 
-    _check_progress(sessions, out)
+    _check_progress(cat, sessions, out)
     return out
 
 
-def _check_progress(sessions: list[SessionLog], out: Adaptation) -> None:
+def _check_progress(cat: Catalog, sessions: list[SessionLog], out: Adaptation) -> None:
     """Four weeks of sessions without a meaningful fall in pain (2 points or 30%) -> see a professional."""
     rated = [(s.date, s.pain_before if s.pain_before is not None else s.pain_after) for s in sessions]
     rated = [(d, p) for d, p in rated if p is not None]
@@ -205,5 +205,5 @@ def _check_progress(sessions: list[SessionLog], out: Adaptation) -> None:
         f"Over {(last - first).days} days your pain went from about {baseline:.1f} to {recent:.1f}/10, less than the "
         f"{MEANINGFUL_POINTS}-point or {int(MEANINGFUL_SHARE * 100)}% fall that counts as real change: please see a "
         "doctor or physiotherapist to check what else may be going on.",
-        _CHANGE_SOURCE, None, None, last,
+        cat.source_title(_CHANGE_SOURCE), None, None, last,
     ))

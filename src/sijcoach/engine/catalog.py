@@ -14,6 +14,8 @@ from sijcoach.engine.vocab import (
     Equipment,
     Group,
     Kind,
+    PILLARS,
+    STRENGTH_KINDS,
     Laterality,
     Position,
     Situation,
@@ -106,8 +108,6 @@ class Exercise(_Strict):
 
     @property
     def is_pillar_work(self) -> bool:
-        from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
-
         return self.kind in STRENGTH_KINDS and any(g in PILLARS for g in self.groups)
 
 

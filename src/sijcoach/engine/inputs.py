@@ -62,7 +62,7 @@ class InputError(ValueError):
 
 
 def _strip(annotation):
-    """Unwrap Annotated/Optional to the core type, keeping the metadata seen on the way."""
+    """Unwrap Annotated and Optional down to the core type."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _strip(typing.get_args(annotation)[0])

@@ -231,7 +231,7 @@ def _fit_day(cat, date, minutes_per_day, progs: _Programs, strength, walk, notes
     budget = minutes_per_day * 60
     warnings: list[str] = []
     relief = list(progs.relief)
-    alignment = list(progs.alignment) if progs.alignment else []
+    alignment = list(progs.alignment)
     strength = list(strength) if strength else []
 
     def total() -> int:
@@ -284,11 +284,7 @@ def _fit_day(cat, date, minutes_per_day, progs: _Programs, strength, walk, notes
         routines.append(_routine(RoutineKind.WALK, "Gentle walk", [walk_pick]))
     if progs.relief_notes or progs.alignment_notes:
         notes.extend(progs.relief_notes + (progs.alignment_notes if alignment else []))
-    seconds = (
-        _seconds(relief) * relief_times + _seconds(alignment) + _seconds(strength)
-        + (walk_pick.seconds if walk_pick else 0)
-    )
-    return Day(date, tuple(routines), round(seconds / 60, 1), tuple(dict.fromkeys(notes))), warnings
+    return Day(date, tuple(routines), round(used / 60, 1), tuple(dict.fromkeys(notes))), warnings
 
 
 def _input_warnings(profile: Profile, assessment: Assessment) -> list[str]:

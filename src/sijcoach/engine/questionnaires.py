@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sijcoach.engine.catalog import catalog
+
 HYPERMOBILITY_QUESTIONS = (
     "Can you now (or could you ever) put your palms flat on the floor while keeping your knees straight?",
     "Can you now (or could you ever) bend a thumb back far enough to touch your forearm?",
@@ -28,7 +30,7 @@ class HypermobilityResult:
     yes: int
     suggests_hypermobility: bool
     explanation: str
-    source: str = "A simple questionnaire to detect hypermobility (Hakim and Grahame 2003)"
+    source: str
 
 
 def score_hypermobility(answers: tuple[bool, ...]) -> HypermobilityResult:
@@ -41,7 +43,7 @@ def score_hypermobility(answers: tuple[bool, ...]) -> HypermobilityResult:
         if suggests
         else f"{yes} of 5 'yes': fewer than two, so no sign of general hypermobility."
     )
-    return HypermobilityResult(yes, suggests, text)
+    return HypermobilityResult(yes, suggests, text, catalog().source_title("hakim-grahame-2003"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ def pain_change(before: int, after: int) -> ChangeResult:
         + f" (it takes {PAIN_POINTS} points or {int(PAIN_SHARE * 100)}%)."
     )
     return ChangeResult(before, after, after - before, meaningful, direction, text,
-                        "Interpreting change scores for pain and functional status in low back pain (Ostelo 2008)")
+                        catalog().source_title("ostelo-2008"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,4 +110,4 @@ def psfs_change(before: float, after: float) -> ChangeResult:
         + f" (it takes about {PSFS_POINTS:g} points on the mean)."
     )
     return ChangeResult(before, after, diff, meaningful, direction, text,
-                        "Patient-Specific Functional Scale (Stratford 1995)")
+                        catalog().source_title("stratford-1995"))
