@@ -197,3 +197,11 @@ def parse_logs(raw: str | bytes | list | tuple) -> tuple[SessionLog, ...]:
     except ValidationError as exc:
         errors = [{**e, "loc": ("sessions", *e["loc"])} for e in exc.errors(include_url=False)]
         raise InputError("logs", _problems(_LogsRoot, errors, "logs", skip=1)) from None
+
+
+def parse_model(model: type[BaseModel], raw: str | bytes | dict, what: str, root: str = ""):
+    """Any strict input model (the web's own payloads too), with the same field-level messages."""
+    try:
+        return model.model_validate_json(_as_json(raw))
+    except ValidationError as exc:
+        raise InputError(what, _problems(model, exc.errors(include_url=False), root)) from None

@@ -1,0 +1,94 @@
+"""Decisions taken during a guided session: "this hurts" with a pain score (clinical-notes 4).
+
+6 or more out of 10 stops the exercise and swaps in another that trains the same group; 4-5 may go
+on only if it settles by the next morning; 0-3 is acceptable. Pure: the caller passes the profile,
+the date and what the session has already used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap
+from sijcoach.engine.assessment import ACUTE_DAYS, assess
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.dosing import dose_at
+from sijcoach.engine.plan_types import PlanItem, TriageLevel
+from sijcoach.engine.profile import Profile
+from sijcoach.engine.routines import default_side, make_item
+from sijcoach.engine.screening import blocks_plan, screen
+from sijcoach.engine.suitability import base_context
+from sijcoach.engine.vocab import Side, Situation
+
+_PAIN_SOURCE = "silbernagel-2007"
+_SWAP_SOURCE = "three-muscle-groups"
+
+
+class Verdict:
+    CARRY_ON = "carry_on"  # 0-3
+    WATCH = "watch"  # 4-5: go on gently, only if it settles by the next morning
+    SWAP = "swap"  # 6+: stop; a replacement that trains the same group
+    STOP = "stop"  # 6+ and nothing suitable trains the same group
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDecision:
+    verdict: str
+    message: str
+    source: str
+    replacement: PlanItem | None = None
+
+
+def on_pain(
+    profile: Profile, slug: str, pain: int, day_index: int = 0, excluded: frozenset[str] = frozenset()
+) -> LiveDecision:
+    """What to do when `slug` hurts `pain`/10 during a session `day_index` days after the check-in.
+
+    `excluded`: exercises already in or swapped out of this session, never offered again.
+    """
+    cat = catalog()
+    if slug not in cat:
+        raise KeyError(slug)
+    if not 0 <= pain <= 10:
+        raise ValueError("pain must be from 0 to 10")
+    ex = cat[slug]
+    source = cat.source_title(_PAIN_SOURCE)
+    if pain < SETTLE_PAIN:
+        return LiveDecision(Verdict.CARRY_ON, f"{pain}/10 is acceptable: carry on, and stop if it climbs.", source)
+    if pain < SWAP_PAIN:
+        return LiveDecision(
+            Verdict.WATCH,
+            f"{pain}/10 is acceptable only if it settles by tomorrow morning. Carry on gently, "
+            "and stop if it climbs to 6 or more.",
+            source,
+        )
+    triage = screen(profile)
+    if blocks_plan(triage):
+        return LiveDecision(Verdict.STOP, f"Stop the session. {triage.action}", source)
+    assessment = assess(profile)
+    ctx = base_context(profile, assessment, gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+    if profile.onset_days_ago + day_index <= ACUTE_DAYS:
+        ctx = ctx.with_situation(Situation.ACUTE)
+    ctx = ctx.with_avoided({slug: f"it hurt ({pain}/10) today"})
+    repl = find_swap(cat, ex, ctx, set(excluded) | {slug})
+    if repl is None:
+        return LiveDecision(
+            Verdict.STOP,
+            f"Stop {ex.name}: {pain}/10 is too much. Nothing else that suits you trains the same muscles, "
+            "so it is left out today; tell your professional if it keeps happening.",
+            cat.source_title(_SWAP_SOURCE),
+        )
+    side = default_side(repl)
+    item = make_item(
+        cat, repl, side, dose_at(repl, 0, 2 if side == Side.EACH else 1),
+        f"In place of {ex.name}, which hurt ({pain}/10): it trains the same muscles "
+        f"({', '.join(g.value.replace('_', ' ') for g in set(repl.groups) & set(ex.groups))}) more gently.",
+    ).item
+    return LiveDecision(
+        Verdict.SWAP,
+        f"Stop {ex.name}: {pain}/10 is a signal to stop, not to push through. {repl.name} trains the same "
+        "muscles; it comes next.",
+        cat.source_title(_SWAP_SOURCE),
+        item,
+    )

@@ -1,0 +1,52 @@
+"""Everything stored about a person, as plain JSON (the "export all my data" button and the API)."""
+
+from __future__ import annotations
+
+from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
+
+FORMAT = "si-joint-coach-export/1"
+
+
+def export_person(user) -> dict:
+    prefs = Preferences.objects.filter(user=user).first()
+    sessions = Session.objects.filter(user=user).prefetch_related("items").order_by("date", "id")
+    return {
+        "format": FORMAT,
+        "account": {"email": user.email, "joined": user.date_joined.isoformat()},
+        "preferences": {
+            "reminder_time": prefs.reminder_time.isoformat() if prefs and prefs.reminder_time else None,
+            "time_zone": prefs.time_zone if prefs else "",
+        },
+        "checkins": [
+            {"created_at": c.created_at.isoformat(), "answered_on": c.answered_on.isoformat(),
+             "source": c.source, "triage_level": c.triage_level, "profile": c.profile}
+            for c in CheckIn.objects.filter(user=user).order_by("created_at", "id")
+        ],
+        "red_flag_reports": [
+            {"created_at": r.created_at.isoformat(), "level": r.level, "flags": r.flags}
+            for r in RedFlagReport.objects.filter(user=user).order_by("created_at", "id")
+        ],
+        "sessions": [
+            {"date": s.date.isoformat(), "routine_kind": s.routine_kind, "routine_title": s.routine_title,
+             "pain_before": s.pain_before, "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
+             "joint_went_out": s.joint_went_out,
+             "items": [
+                 {"exercise": i.exercise, "side": i.side,
+                  "planned": {"sets": i.planned_sets, "reps": i.planned_reps, "hold_s": i.planned_hold_s},
+                  "done": {"sets": i.sets_done, "reps": i.reps_done, "hold_s": i.hold_s_done},
+                  "pain": i.pain, "effort": i.effort, "skipped": i.skipped,
+                  "swapped_from": i.swapped_from, "swap_reason": i.swap_reason}
+                 for i in s.items.all()
+             ]}
+            for s in sessions
+        ],
+        "psfs": [
+            {"activity": a.name, "ratings": [{"date": r.date.isoformat(), "score": r.score} for r in a.ratings.all()]}
+            for a in PsfsActivity.objects.filter(user=user).prefetch_related("ratings")
+        ],
+        "api_tokens": [
+            {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat(), "active": t.active}
+            for t in ApiToken.objects.filter(user=user)
+        ],
+    }

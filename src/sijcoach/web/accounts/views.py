@@ -1,0 +1,129 @@
+"""Sign up, sign in, sign out, password, API tokens, data export and account deletion."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from sijcoach.web.access import get_visible
+from sijcoach.web.accounts import throttle
+from sijcoach.web.accounts.export import export_person
+from sijcoach.web.accounts.forms import DeleteForm, SignInForm, SignUpForm, TokenForm
+from sijcoach.web.accounts.models import ApiToken
+
+User = get_user_model()
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("today")
+    return render(request, "home.html")
+
+
+def signup(request):
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        with transaction.atomic():
+            user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("checkin_start")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signin(request):
+    form = SignInForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        address = throttle.address_of(request)
+        if throttle.locked(email, address):
+            form.add_error(None, "Too many failed sign-ins: wait 15 minutes and try again.")
+        else:
+            user = authenticate(request, username=email, password=form.cleaned_data["password"])
+            if user is None:
+                throttle.record_failure(email, address)
+                form.add_error(None, "That email and password do not match an account.")
+            else:
+                throttle.clear(email)
+                login(request, user)
+                if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                    return redirect(next_url or "today")
+                return redirect("today")
+    status = 200 if not form.errors else 400
+    return render(request, "accounts/signin.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    return redirect("home")
+
+
+@login_required
+def account(request):
+    password_form = PasswordChangeForm(request.user)
+    token_form = TokenForm()
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "password":
+            password_form = PasswordChangeForm(request.user, request.POST)
+            if password_form.is_valid():
+                user = password_form.save()
+                update_session_auth_hash(request, user)
+                messages.success(request, "Your password is changed.")
+                return redirect("account")
+        elif action == "token":
+            token_form = TokenForm(request.POST)
+            if token_form.is_valid():
+                _, new_key = ApiToken.issue(request.user, token_form.cleaned_data["name"])
+                token_form = TokenForm()
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/account.html", {
+        "password_form": password_form, "token_form": token_form, "tokens": tokens, "new_key": new_key,
+        "delete_form": DeleteForm(),
+    }, status=400 if (password_form.errors or token_form.errors) else 200)
+
+
+@login_required
+@require_POST
+def revoke_token(request, token_id: int):
+    token = get_visible(request.user, ApiToken.objects.all(), pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    messages.success(request, f"The token “{token.name}” no longer works.")
+    return redirect("account")
+
+
+@login_required
+def export(request):
+    data = export_person(request.user)
+    response = HttpResponse(json.dumps(data, indent=2, default=str), content_type="application/json")
+    response["Content-Disposition"] = 'attachment; filename="si-joint-coach-export.json"'
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if request.user.check_password(form.cleaned_data["password"]):
+            with transaction.atomic():
+                request.user.delete()
+            logout(request)
+            messages.success(request, "Your account and everything in it are deleted.")
+            return redirect("home")
+        form.add_error("password", "That is not your password; nothing was deleted.")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

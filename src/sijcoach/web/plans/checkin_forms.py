@@ -1,0 +1,175 @@
+"""The check-in wizard's pages, one topic each. Field names are the engine profile's."""
+
+from __future__ import annotations
+
+from django import forms
+
+from sijcoach.engine.library import library
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
+from sijcoach.engine.vocab import DEFAULT_EQUIPMENT
+from sijcoach.web.plans import labels
+
+YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
+LEVEL_ORDER = (TriageLevel.EMERGENCY, TriageLevel.URGENT, TriageLevel.SEE_DOCTOR_SOON)
+
+
+class Checkboxes(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kw):
+        kw.setdefault("required", False)
+        super().__init__(**kw)
+
+
+class FlagsForm(forms.Form):
+    title = "Warning signs"
+    intro = ("These questions come first because a few back problems need a doctor, not exercise. "
+             "Tick any that are true for you now.")
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for level in LEVEL_ORDER:
+            for flag in library().flags.values():
+                if flag.level == level and not flag.derived:
+                    self.fields[f"flag_{flag.id}"] = forms.BooleanField(label=flag.question, required=False)
+
+    def to_answers(self) -> dict:
+        return {"red_flags": [name[5:] for name, v in self.cleaned_data.items() if v]}
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        return {f"flag_{f}": True for f in answers.get("red_flags", [])}
+
+
+class AboutForm(forms.Form):
+    title = "You and your pain"
+    intro = "About you, and about this episode of pain."
+    age = forms.IntegerField(label="Your age", min_value=12, max_value=110)
+    sex = forms.ChoiceField(label="Sex", choices=labels.SEX, initial="unspecified")
+    pregnancy = forms.ChoiceField(label="Pregnant or recently given birth?", choices=labels.PREGNANCY, initial="none")
+    pregnancy_weeks = forms.IntegerField(
+        label="Weeks pregnant, or weeks since the birth (leave empty if unsure)", min_value=0, max_value=104,
+        required=False)
+    pain_now = forms.IntegerField(label="Pain right now, from 0 (none) to 10 (worst imaginable)",
+                                  min_value=0, max_value=10)
+    onset_days_ago = forms.IntegerField(label="How many days ago did this episode start?",
+                                        min_value=0, max_value=36500, help_text="Roughly is fine: 14 for two weeks, 365 for a year.")
+    sore_side = forms.ChoiceField(label="Which side hurts?", choices=labels.SORE_SIDE, initial="unsure",
+                                  widget=forms.RadioSelect)
+    cause = forms.ChoiceField(label="How did it start?", choices=labels.CAUSE, initial="unknown")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pregnancy") == "none" and data.get("pregnancy_weeks") is not None:
+            self.add_error("pregnancy_weeks", "Leave this empty unless you are pregnant or gave birth recently.")
+        if data.get("pregnancy") == "pregnant" and (data.get("pregnancy_weeks") or 0) > 43:
+            self.add_error("pregnancy_weeks", "Weeks of pregnancy go from 0 to 43.")
+        return data
+
+    def to_answers(self) -> dict:
+        d = dict(self.cleaned_data)
+        if d.get("pregnancy_weeks") is None:
+            d.pop("pregnancy_weeks", None)
+        return d
+
+
+class HistoryForm(forms.Form):
+    title = "History and flexibility"
+    intro = "Your history helps tell a stiff joint from a loose one."
+    history = Checkboxes(label="Which of these apply to you?", choices=labels.HISTORY)
+    conditions = Checkboxes(label="Other problems to plan around", choices=labels.CONDITIONS)
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for i, question in enumerate(HYPERMOBILITY_QUESTIONS):
+            self.fields[f"hm_{i}"] = forms.ChoiceField(label=question, choices=YES_NO_UNSURE, required=False,
+                                                       widget=forms.RadioSelect)
+
+    def to_answers(self) -> dict:
+        d = {"history": self.cleaned_data["history"], "conditions": self.cleaned_data["conditions"]}
+        answers = [self.cleaned_data.get(f"hm_{i}", "") for i in range(len(HYPERMOBILITY_QUESTIONS))]
+        # All five or none: a partly answered questionnaire cannot be scored.
+        d["hypermobility_answers"] = [a == "yes" for a in answers] if all(answers) else None
+        return d
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        out = {"history": answers.get("history", []), "conditions": answers.get("conditions", [])}
+        for i, a in enumerate(answers.get("hypermobility_answers") or []):
+            out[f"hm_{i}"] = "yes" if a else "no"
+        return out
+
+
+class FindingsForm(forms.Form):
+    title = "What a professional found (optional)"
+    intro = "Only if a doctor or physiotherapist examined you. Leave anything you were not told."
+    distortion = forms.ChoiceField(label="Pelvic distortion found", choices=labels.DISTORTION, initial="none")
+    beighton_score = forms.IntegerField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
+    tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUPS)
+
+    def to_answers(self) -> dict:
+        d = dict(self.cleaned_data)
+        if d.get("beighton_score") is None:
+            d.pop("beighton_score", None)
+        return d
+
+
+class SetupForm(forms.Form):
+    title = "Equipment, level and time"
+    intro = "The plan uses only what you have and fits the time you give it."
+    equipment = Checkboxes(label="Equipment you have", choices=labels.EQUIPMENT,
+                           initial=[e.value for e in DEFAULT_EQUIPMENT])
+    level = forms.ChoiceField(label="Exercise level", choices=labels.LEVEL, initial="beginner",
+                              widget=forms.RadioSelect)
+    minutes_per_day = forms.IntegerField(label="Minutes a day", min_value=10, max_value=120, initial=20)
+    strength_days_per_week = forms.IntegerField(
+        label="Strength days a week (0-4; never two in a row)", min_value=0, max_value=4, initial=3)
+
+    def to_answers(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ActivitiesForm(forms.Form):
+    title = "Three things your back makes hard"
+    intro = ("Name up to three everyday activities your back makes hard (for example ‘putting on socks’) "
+             "and rate how well you can do each: 0 = not at all, 10 = as well as before. "
+             "You will re-rate them every two weeks to see real change.")
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        for i in range(3):
+            self.fields[f"activity_{i}"] = forms.CharField(label=f"Activity {i + 1}", max_length=120, required=False)
+            self.fields[f"score_{i}"] = forms.IntegerField(label=f"How well can you do activity {i + 1}? (0-10)",
+                                                           min_value=0, max_value=10, required=False)
+
+    def clean(self):
+        data = super().clean()
+        for i in range(3):
+            name, score = (data.get(f"activity_{i}") or "").strip(), data.get(f"score_{i}")
+            if name and score is None:
+                self.add_error(f"score_{i}", "Rate this activity from 0 to 10, or leave its name empty.")
+            if score is not None and not name:
+                self.add_error(f"activity_{i}", "Name the activity you rated, or clear its rating.")
+        return data
+
+    def to_psfs(self) -> list[tuple[str, int]]:
+        d = self.cleaned_data
+        return [(d[f"activity_{i}"].strip(), d[f"score_{i}"]) for i in range(3) if (d.get(f"activity_{i}") or "").strip()]
+
+
+STEPS = {
+    "warning-signs": FlagsForm,
+    "about": AboutForm,
+    "history": HistoryForm,
+    "findings": FindingsForm,
+    "setup": SetupForm,
+    "activities": ActivitiesForm,
+}
+# Which page asks each profile field: an engine complaint is shown on that page.
+FIELD_STEP = {
+    "red_flags": "warning-signs", "history": "history", "conditions": "history",
+    "hypermobility_answers": "history", "distortion": "findings", "beighton_score": "findings",
+    "tight_muscles": "findings", "equipment": "setup", "level": "setup", "minutes_per_day": "setup",
+    "strength_days_per_week": "setup",
+}

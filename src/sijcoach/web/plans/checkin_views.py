@@ -1,0 +1,120 @@
+"""The check-in wizard: one topic a page; Back and Next keep the answers (in the session) until the
+last page saves them as one check-in. An emergency or urgent warning sign ends it at once."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from sijcoach.engine.inputs import InputError
+from sijcoach.engine.library import library
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.web.plans import services
+from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
+from sijcoach.web.plans.models import PsfsActivity
+
+DRAFT = "checkin_draft"
+
+
+def _steps(user) -> list[str]:
+    steps = list(STEPS)
+    if PsfsActivity.objects.filter(user=user).exists():
+        steps.remove("activities")  # set up once, at the first check-in; re-rated on Progress
+    return steps
+
+
+@login_required
+def start(request):
+    """A new check-in starts from the last answers (warning signs always start unticked)."""
+    last = services.latest_checkin(request.user)
+    answers = dict(last.profile) if last else {}
+    answers.pop("red_flags", None)
+    request.session[DRAFT] = {"answers": answers, "pages": {}}
+    return redirect("checkin_step", step="warning-signs")
+
+
+def _initial(form_class, draft: dict, step: str) -> dict:
+    if step in draft["pages"]:
+        return draft["pages"][step]
+    if hasattr(form_class, "initial_from"):
+        return form_class.initial_from(draft["answers"])
+    return {k: v for k, v in draft["answers"].items() if not isinstance(v, dict)}
+
+
+@login_required
+def step(request, step: str):
+    steps = _steps(request.user)
+    if step not in steps:
+        raise Http404("No such check-in page")
+    draft = request.session.get(DRAFT)
+    if draft is None:
+        return redirect("checkin_start")
+    form_class = STEPS[step]
+    index = steps.index(step)
+    if request.method == "POST":
+        form = form_class(request.POST)
+        going_back = request.POST.get("nav") == "back"
+        if form.is_valid():
+            draft["pages"][step] = {k: v for k, v in form.cleaned_data.items()}
+            if step == "activities":
+                draft["psfs"] = form.to_psfs()
+            else:
+                draft["answers"].update(form.to_answers())
+            request.session[DRAFT] = draft
+            if step == "warning-signs":
+                stop = _stopping_level(draft["answers"]["red_flags"])
+                if stop:
+                    services.report_red_flags(request.user, draft["answers"]["red_flags"], stop)
+                    del request.session[DRAFT]
+                    return redirect("checkin_stop")
+            if going_back:
+                return redirect("checkin_step", step=steps[max(0, index - 1)])
+            if index + 1 < len(steps):
+                return redirect("checkin_step", step=steps[index + 1])
+            return _finish(request, draft, steps)
+        if going_back:  # an unfinished page does not hold the person back
+            return redirect("checkin_step", step=steps[max(0, index - 1)])
+        status = 400
+    else:
+        form = form_class(initial=_initial(form_class, draft, step))
+        status = 200
+    return render(request, "plans/checkin_step.html", {
+        "form": form, "problems": request.session.pop("checkin_problems", None), "step": step, "number": index + 1, "total": len(steps),
+        "back": index > 0, "last": index + 1 == len(steps),
+    }, status=status)
+
+
+def _stopping_level(flags: list[str]) -> str | None:
+    levels = {library().flags[f].level for f in flags if f in library().flags}
+    for level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+        if level in levels:
+            return level.value
+    return None
+
+
+def _finish(request, draft: dict, steps: list[str]):
+    try:
+        services.save_checkin(request.user, draft["answers"], services.today_for(request.user),
+                              psfs=draft.get("psfs"))
+    except InputError as exc:
+        # The engine has the last word; its complaint is shown on the page that asked the question.
+        first = exc.problems[0]
+        page = FIELD_STEP.get(first.field.split(".")[0].split("[")[0], "about")
+        request.session["checkin_problems"] = [str(p) for p in exc.problems]
+        return redirect(reverse("checkin_step", kwargs={"step": page if page in steps else steps[0]}))
+    del request.session[DRAFT]
+    return redirect("today")
+
+
+@login_required
+def stop(request):
+    report = request.user.red_flag_reports.first()
+    if report is None:
+        return redirect("today")
+    flags = [library().flags[f] for f in report.flags if f in library().flags]
+    level = TriageLevel(report.level)
+    return render(request, "plans/checkin_stop.html", {
+        "report": report, "action": library().actions[level], "flags": flags, "emergency": level == TriageLevel.EMERGENCY,
+    })

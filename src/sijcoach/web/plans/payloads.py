@@ -1,0 +1,54 @@
+"""What the session player and the check-in send, validated strictly like the engine's inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from sijcoach.engine.profile import Effort, Pain, Slug, _Input
+from sijcoach.engine.vocab import Side
+
+
+class Planned(_Input):
+    sets: int = Field(default=0, ge=0, le=50)
+    reps: int = Field(default=0, ge=0, le=500)
+    hold_s: int = Field(default=0, ge=0, le=7200)
+
+
+class ItemDone(_Input):
+    exercise: Slug
+    side: Side = Side.NONE
+    planned: Planned = Planned()
+    sets_done: int = Field(default=0, ge=0, le=50)
+    reps_done: int = Field(default=0, ge=0, le=500)
+    hold_s_done: int = Field(default=0, ge=0, le=7200)
+    pain: Pain | None = None
+    effort: Effort | None = None
+    skipped: bool = False
+    swapped_from: Slug | None = None
+    swap_reason: str | None = Field(default=None, max_length=1000)
+
+
+class SessionDone(_Input):
+    """A finished session. `date`, `routine_kind` and `routine_title` may be omitted by the player,
+    which posts to a URL that names the routine."""
+
+    date: dt.date | None = None
+    routine_kind: str = Field(default="relief", pattern=r"^(relief|alignment|strength|walk)$")
+    routine_title: str = Field(default="", max_length=200)
+    pain_before: Pain | None = None
+    pain_after: Pain | None = None
+    joint_went_out: bool = False
+    items: tuple[ItemDone, ...] = Field(default=(), max_length=60)
+
+
+class PainQuestion(_Input):
+    exercise: Slug
+    pain: Pain
+    excluded: tuple[Slug, ...] = Field(default=(), max_length=60)
+
+
+class MorningAnswer(_Input):
+    pain_next_day: Pain
+    joint_went_out: bool = False

@@ -1,0 +1,112 @@
+"""The numbers behind the Progress page: pain over time, done against planned, pillars per week,
+the functional scale and the engine's changes. Only the chosen window is read, so a long history
+costs no more than a short one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.plan_types import Change
+from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
+from sijcoach.engine.vocab import PILLARS
+from sijcoach.web import charts
+from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session
+
+WINDOWS = (4, 12, 26, 52)  # weeks the page can show
+DEFAULT_WEEKS = 12
+COUNTED_KINDS = {"relief", "alignment", "strength"}  # the walk is advice, not a logged session
+
+
+@dataclass(frozen=True)
+class Progress:
+    weeks: int
+    start: dt.date
+    end: dt.date
+    pain_points: list[charts.PainPoint]
+    calendar: list[charts.CalendarDay]
+    pillars: list[charts.WeekPillars]
+    psfs_points: list[charts.PsfsPoint]
+    psfs_activities: list[PsfsActivity]
+    pain: ChangeResult | None
+    psfs: ChangeResult | None
+    done: int
+    planned: int
+    changes: tuple[Change, ...]
+
+
+def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
+    if day > today:
+        return "planned" if planned else "none"
+    if not planned:
+        return "done" if done else "none"
+    hit = len(set(planned) & done)
+    if hit == len(set(planned)):
+        return "done"
+    if hit or done:
+        return "partial"
+    return "missed" if day < today else "planned"
+
+
+def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), upcoming=()) -> Progress:
+    """`upcoming`: the current plan's days, shown ahead on the calendar."""
+    weeks = weeks if weeks in WINDOWS else DEFAULT_WEEKS
+    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
+    end = today + dt.timedelta(days=6 - today.weekday())
+    sessions = list(
+        Session.objects.filter(user=user, date__gte=start, date__lte=today)
+        .order_by("date", "id").prefetch_related("items")
+    )
+    by_day: dict[dt.date, list[Session]] = defaultdict(list)
+    for s in sessions:
+        by_day[s.date].append(s)
+
+    pain_points = []
+    for day, group in sorted(by_day.items()):
+        before = next((s.pain_before for s in group if s.pain_before is not None), None)
+        after = next((s.pain_after for s in reversed(group) if s.pain_after is not None), None)
+        morning = next((s.pain_next_day for s in reversed(group) if s.pain_next_day is not None), None)
+        pain_points.append(charts.PainPoint(day, before, after, morning))
+
+    planned_rows = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
+                    for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
+    for day in upcoming:
+        if day.date > today:
+            planned_rows[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
+    calendar, done_n, planned_n = [], 0, 0
+    day = start
+    while day <= end:
+        kinds = planned_rows.get(day, [])
+        done_kinds = {s.routine_kind for s in by_day.get(day, [])}
+        status = _status(kinds, done_kinds, day, today)
+        if day <= today and kinds:
+            planned_n += len(set(kinds))
+            done_n += len(set(kinds) & done_kinds)
+        calendar.append(charts.CalendarDay(day, status))
+        day += dt.timedelta(days=1)
+
+    cat = catalog()
+    per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
+    for s in sessions:
+        trained = set()
+        for item in s.items.all():
+            if not item.skipped and item.exercise in cat:
+                trained |= {g.value for g in cat[item.exercise].groups if g in PILLARS}
+        week = s.date - dt.timedelta(days=s.date.weekday())
+        for group in trained:
+            per_week[week][group] += 1
+    pillars = [charts.WeekPillars(w, c["core"], c["back_of_hip"], c["low_back"]) for w, c in sorted(per_week.items())]
+
+    activities = list(PsfsActivity.objects.filter(user=user))
+    ratings = defaultdict(list)
+    for r in PsfsRating.objects.filter(activity__user=user).order_by("date"):
+        ratings[r.date].append(r.score)
+    psfs_points = [charts.PsfsPoint(d, round(sum(v) / len(v), 2)) for d, v in sorted(ratings.items())]
+
+    befores = [p for p in pain_points if p.before is not None]
+    pain = pain_change(befores[0].before, befores[-1].before) if len(befores) >= 2 else None
+    psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
+    return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
+                    done_n, planned_n, changes)

@@ -1,0 +1,195 @@
+"""What the pages and the API do with a person's data: one function per action, each write atomic.
+
+Views and endpoints only parse the request, call one of these and render the result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from sijcoach.engine import make_plan
+from sijcoach.engine.inputs import parse_model, parse_profile
+from sijcoach.engine.live import LiveDecision, on_pain
+from sijcoach.engine.plan_types import Plan, TriageLevel
+from sijcoach.engine.profile import Profile
+from sijcoach.engine.screening import screen
+from sijcoach.web.plans.models import (
+    CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
+)
+from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
+
+PLAN_DAYS = 7
+# Logs older than this no longer steer the plan: adaptation works on recent weeks (progression needs
+# 3 easy sessions, no-progress looks back 4 weeks), and a painful exercise is offered again after
+# 12 quiet weeks. It also keeps a five-year history as quick to plan as a new one.
+LOG_WINDOW_DAYS = 84
+PSFS_EVERY_DAYS = 14
+STOPPING_LEVELS = (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value)
+
+
+def today_for(user) -> dt.date:
+    zone = None
+    prefs = getattr(user, "preferences", None) if user.is_authenticated else None
+    if prefs is not None and prefs.time_zone:
+        try:
+            zone = ZoneInfo(prefs.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            zone = None
+    return timezone.localdate(timezone=zone)
+
+
+def latest_checkin(user) -> CheckIn | None:
+    return CheckIn.objects.filter(user=user).order_by("-created_at", "-id").first()
+
+
+def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
+    """An emergency or urgent report newer than the last check-in: it stops the plan until the
+    person checks in again."""
+    reports = RedFlagReport.objects.filter(user=user)
+    if checkin is not None:
+        reports = reports.filter(created_at__gt=checkin.created_at)
+    return reports.first()
+
+
+def recent_logs(user, on: dt.date):
+    since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
+    sessions = Session.objects.filter(user=user, date__gte=since, date__lte=on).prefetch_related("items")
+    return tuple(s.to_engine() for s in sorted(sessions, key=lambda s: (s.date, s.id)))
+
+
+@dataclass(frozen=True)
+class CurrentPlan:
+    checkin: CheckIn
+    profile: Profile
+    plan: Plan
+
+
+def current_plan(user, on: dt.date, days: int = PLAN_DAYS) -> CurrentPlan | None:
+    checkin = latest_checkin(user)
+    if checkin is None:
+        return None
+    since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
+    marker = Session.objects.filter(user=user, date__gte=since, date__lte=on).aggregate(
+        n=Count("id"), last=Max("id"), changed=Max("changed_at"))
+    profile = checkin.to_engine(on)
+    plan = _plan_cached(checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]))
+    return CurrentPlan(checkin, profile, plan)
+
+
+@lru_cache(maxsize=2048)
+def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple) -> Plan:
+    # The same check-in, date and logs always give the same plan, so it is computed once per change.
+    checkin = CheckIn.objects.get(pk=checkin_id)
+    return make_plan(checkin.to_engine(on), recent_logs(checkin.user_id, on), on, days)
+
+
+def remember_planned_days(user, current: CurrentPlan) -> None:
+    """Keep what today's and the coming days' plan holds, for the calendar; past days stay as they were."""
+    rows = [
+        PlannedDay(user=user, date=day.date, checkin=current.checkin,
+                   routines=[{"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in day.routines])
+        for day in current.plan.days
+    ]
+    if rows:
+        PlannedDay.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
+
+
+def checkin_answers_ok(answers: dict):
+    """The profile from wizard answers, or InputError naming each field at fault."""
+    return parse_profile(answers)
+
+
+@transaction.atomic
+def save_checkin(user, answers: dict, on: dt.date, source: str = CheckIn.Source.CHECK_IN,
+                 psfs: list[tuple[str, int]] | None = None) -> CheckIn:
+    profile = parse_profile(answers)
+    triage = screen(profile)
+    checkin = CheckIn.from_engine(user, profile, on, triage.level.value, source)
+    checkin.save()
+    if psfs:
+        start_psfs(user, psfs, on)
+    return checkin
+
+
+@transaction.atomic
+def report_red_flags(user, flags: list[str], level: str) -> RedFlagReport:
+    return RedFlagReport.objects.create(user=user, flags=sorted(flags), level=level)
+
+
+def start_psfs(user, activities: list[tuple[str, int]], on: dt.date) -> None:
+    PsfsActivity.objects.filter(user=user).delete()
+    for position, (name, score) in enumerate(activities):
+        act = PsfsActivity.objects.create(user=user, name=name.strip()[:120], position=position)
+        PsfsRating.objects.create(activity=act, date=on, score=score)
+
+
+@transaction.atomic
+def rate_psfs(user, scores: dict[int, int], on: dt.date) -> None:
+    for act in PsfsActivity.objects.filter(user=user, pk__in=list(scores)):
+        PsfsRating.objects.update_or_create(activity=act, date=on, defaults={"score": scores[act.pk]})
+
+
+def psfs_due(user, on: dt.date) -> bool:
+    last = PsfsRating.objects.filter(activity__user=user).aggregate(last=Max("date"))["last"]
+    return last is not None and (on - last).days >= PSFS_EVERY_DAYS
+
+
+def parse_session(raw) -> SessionDone:
+    return parse_model(SessionDone, raw, "session")
+
+
+@transaction.atomic
+def save_session(user, done: SessionDone, on: dt.date) -> Session:
+    session = Session.objects.create(
+        user=user, date=done.date or on, routine_kind=done.routine_kind,
+        routine_title=done.routine_title or done.routine_kind.capitalize(),
+        pain_before=done.pain_before, pain_after=done.pain_after, joint_went_out=done.joint_went_out,
+    )
+    SessionItem.objects.bulk_create([
+        SessionItem(
+            session=session, position=i, exercise=it.exercise, side=it.side.value,
+            planned_sets=it.planned.sets, planned_reps=it.planned.reps, planned_hold_s=it.planned.hold_s,
+            sets_done=it.sets_done, reps_done=it.reps_done, hold_s_done=it.hold_s_done, pain=it.pain,
+            effort=it.effort.value if it.effort else None, skipped=it.skipped,
+            swapped_from=it.swapped_from, swap_reason=it.swap_reason,
+        )
+        for i, it in enumerate(done.items)
+    ])
+    return session
+
+
+def sessions_awaiting_morning(user, on: dt.date):
+    """Yesterday's sessions whose next-morning pain is not yet known."""
+    return Session.objects.filter(user=user, date=on - dt.timedelta(days=1), pain_next_day__isnull=True)
+
+
+@transaction.atomic
+def answer_morning(user, raw, on: dt.date) -> int:
+    answer = parse_model(MorningAnswer, raw, "morning")
+    return sessions_awaiting_morning(user, on).update(
+        pain_next_day=answer.pain_next_day, joint_went_out=answer.joint_went_out, changed_at=timezone.now())
+
+
+def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
+    question = parse_model(PainQuestion, raw, "pain")
+    checkin = latest_checkin(user)
+    if checkin is None:
+        raise LookupError("no check-in yet")
+    profile = checkin.to_engine(on)
+    return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
+
+
+def set_preferences(user, **fields) -> Preferences:
+    prefs, _ = Preferences.objects.get_or_create(user=user)
+    for name, value in fields.items():
+        setattr(prefs, name, value)
+    prefs.save()
+    return prefs

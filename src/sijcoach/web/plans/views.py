@@ -1,0 +1,282 @@
+"""Today, the guided session, progress, the exercise library and settings: thin views over services."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.inputs import InputError
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
+from sijcoach.web import charts
+from sijcoach.web.plans import labels, present, progress, services
+from sijcoach.web.plans.checkin_forms import SetupForm
+from sijcoach.web.plans.models import PsfsActivity
+
+
+def ping(request):
+    """A trivial view: the benchmark's baseline for the server's own overhead."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _problems_json(exc: InputError, status: int = 422) -> JsonResponse:
+    return JsonResponse({"detail": [
+        {"field": p.field, "value": None if p.value is not None and p.value.__class__ is object else p.value,
+         "allowed": p.allowed, "message": p.message} for p in exc.problems
+    ]}, status=status)
+
+
+def _json_body(request):
+    try:
+        return json.loads(request.body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("request", []) from None
+
+
+@login_required
+def today(request):
+    on = services.today_for(request.user)
+    checkin = services.latest_checkin(request.user)
+    stop = services.open_red_flag(request.user, checkin)
+    if stop is not None:
+        return redirect("checkin_stop")
+    if checkin is None:
+        return render(request, "plans/today_empty.html")
+    current = services.current_plan(request.user, on)
+    services.remember_planned_days(request.user, current)
+    plan = current.plan
+    day = plan.days[0] if plan.days else None
+    return render(request, "plans/today.html", {
+        "plan": plan, "day": day, "on": on, "checkin": checkin,
+        "routines": [
+            {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
+            for i, r in enumerate(day.routines if day else ())
+        ],
+        "week": plan.days[1:],
+        "stopped": plan.triage.level in (TriageLevel.EMERGENCY, TriageLevel.URGENT),
+        "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
+        "morning": services.sessions_awaiting_morning(request.user, on).exists(),
+        "psfs_due": services.psfs_due(request.user, on),
+        "done_kinds": set(request.user.sessions.filter(date=on).values_list("routine_kind", flat=True)),
+    })
+
+
+def _routine_or_404(request, index: int):
+    on = services.today_for(request.user)
+    current = services.current_plan(request.user, on)
+    if current is None or not current.plan.days or services.open_red_flag(request.user, current.checkin):
+        raise Http404("No plan for today")
+    routines = current.plan.days[0].routines
+    if not 0 <= index < len(routines):
+        raise Http404("No such routine today")
+    return on, routines[index]
+
+
+@login_required
+def session(request, index: int):
+    on, routine = _routine_or_404(request, index)
+    items = [present.player_item(it) for it in routine.items]
+    data = {
+        "title": routine.title, "date": on.isoformat(), "kind": routine.kind.value,
+        "timer_scale": settings.TIMER_SCALE, "get_ready_s": settings.GET_READY_S,
+        "swap_url": reverse("session_swap"), "finish_url": reverse("session_finish", args=[index]),
+        "today_url": reverse("today"), "items": items, "excluded": [i["exercise"] for i in items],
+        "csrf_token": get_token(request),
+    }
+    return render(request, "plans/session.html", {"routine": routine, "data": data, "index": index})
+
+
+@login_required
+@require_POST
+def session_swap(request):
+    try:
+        decision = services.pain_during_session(request.user, _json_body(request), services.today_for(request.user))
+    except InputError as exc:
+        return _problems_json(exc)
+    except LookupError:
+        return JsonResponse({"detail": [{"field": "check-in", "value": None, "allowed": "a check-in first",
+                                         "message": "check in before starting a session"}]}, status=409)
+    return JsonResponse({
+        "verdict": decision.verdict, "message": decision.message, "source": decision.source,
+        "replacement": present.player_item(decision.replacement) if decision.replacement else None,
+    })
+
+
+@login_required
+@require_POST
+def session_finish(request, index: int):
+    on, routine = _routine_or_404(request, index)
+    try:
+        raw = _json_body(request)
+        if isinstance(raw, dict):
+            raw = {**raw, "date": on.isoformat(), "routine_kind": routine.kind.value, "routine_title": routine.title}
+        done = services.parse_session(raw)
+    except InputError as exc:
+        return _problems_json(exc)
+    services.save_session(request.user, done, on)
+    return JsonResponse({"ok": True, "redirect": reverse("progress")})
+
+
+class MorningForm(forms.Form):
+    pain_next_day = forms.IntegerField(label="How does your back feel this morning? (0-10)", min_value=0, max_value=10)
+    joint_went_out = forms.BooleanField(label="The joint went out since the session", required=False)
+
+
+@login_required
+@require_POST
+def morning(request):
+    form = MorningForm(request.POST)
+    if form.is_valid():
+        services.answer_morning(request.user, form.cleaned_data, services.today_for(request.user))
+        messages.success(request, "Thank you: tomorrow's plan takes it into account.")
+    else:
+        messages.error(request, "Morning pain must be a whole number from 0 to 10; nothing was changed.")
+    return redirect("today")
+
+
+@login_required
+def progress_page(request):
+    on = services.today_for(request.user)
+    try:
+        weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
+    except ValueError:
+        weeks = progress.DEFAULT_WEEKS
+    current = services.current_plan(request.user, on)
+    data = progress.build(request.user, on, weeks, current.plan.changes if current else (),
+                          current.plan.days if current else ())
+    return render(request, "plans/progress.html", {
+        "p": data, "windows": progress.WINDOWS,
+        "pain_svg": charts.pain_chart(data.pain_points, "pain"),
+        "calendar_svg": charts.calendar(data.calendar, "cal"),
+        "pillars_svg": charts.weekly_bars(data.pillars, "pillars"),
+        "psfs_svg": charts.psfs_chart(data.psfs_points, "psfs"),
+        "psfs_due": services.psfs_due(request.user, on),
+    })
+
+
+@login_required
+@require_POST
+def psfs_rate(request):
+    on = services.today_for(request.user)
+    scores, errors = {}, []
+    for act in PsfsActivity.objects.filter(user=request.user):
+        raw = request.POST.get(f"score_{act.pk}", "")
+        if raw.strip().isdigit() and 0 <= int(raw) <= 10:
+            scores[act.pk] = int(raw)
+        else:
+            errors.append(f"“{act.name}”: rate it with a whole number from 0 to 10.")
+    if errors:
+        for e in errors:
+            messages.error(request, e + " Nothing was saved.")
+    else:
+        services.rate_psfs(request.user, scores, on)
+        messages.success(request, "Ratings saved.")
+    return redirect("progress")
+
+
+class LibraryFilter(forms.Form):
+    group = forms.ChoiceField(label="Muscle group", choices=[("", "Any")] + labels.GROUPS, required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Any")] + [(k.value, k.value.capitalize()) for k in Kind],
+                             required=False)
+    position = forms.ChoiceField(label="Position", required=False,
+                                 choices=[("", "Any")] + [(p.value, p.value.capitalize()) for p in Position])
+    equipment = forms.ChoiceField(label="Needs", required=False,
+                                  choices=[("", "Any"), ("none", "No equipment")] + labels.EQUIPMENT)
+    level = forms.ChoiceField(label="Level", required=False, choices=[("", "Any")] + labels.LEVEL)
+
+
+def library(request):
+    form = LibraryFilter(request.GET or None)
+    exercises = list(catalog())
+    if form.is_bound and form.is_valid():
+        f = form.cleaned_data
+        if f["group"]:
+            exercises = [e for e in exercises if Group(f["group"]) in e.groups + e.secondary_groups]
+        if f["kind"]:
+            exercises = [e for e in exercises if e.kind == Kind(f["kind"])]
+        if f["position"]:
+            exercises = [e for e in exercises if e.position == Position(f["position"])]
+        if f["equipment"] == "none":
+            exercises = [e for e in exercises if not e.equipment]
+        elif f["equipment"]:
+            exercises = [e for e in exercises if Equipment(f["equipment"]) in e.equipment]
+        if f["level"]:
+            exercises = [e for e in exercises if e.difficulty == Difficulty(f["level"])]
+    exercises.sort(key=lambda e: (e.difficulty.rank, e.name))
+    return render(request, "plans/library.html", {"form": form, "exercises": exercises},
+                  status=400 if form.errors else 200)
+
+
+def exercise(request, slug: str):
+    cat = catalog()
+    if slug not in cat:
+        raise Http404("No such exercise")
+    ex = cat[slug]
+    return render(request, "plans/exercise.html", {
+        "ex": ex, "source": cat.source_title(ex.source),
+        "groups": ", ".join(labels.GROUP_WORDS[g] for g in ex.groups),
+        "regression": cat[ex.regression] if ex.regression in cat else None,
+        "progression": cat[ex.progression] if ex.progression in cat else None,
+    })
+
+
+class PreferencesForm(SetupForm):
+    reminder_time = forms.TimeField(label="Daily reminder time (HH:MM, optional)", required=False,
+                                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    time_zone = forms.CharField(label="Time zone (e.g. Europe/London; empty for the server's)", required=False,
+                                max_length=64)
+
+    def clean_time_zone(self):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        value = self.cleaned_data["time_zone"].strip()
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise forms.ValidationError("Not a known time zone: use a name such as Europe/London.") from None
+        return value
+
+
+@login_required
+def settings_page(request):
+    checkin = services.latest_checkin(request.user)
+    prefs = getattr(request.user, "preferences", None)
+    initial = {k: checkin.profile.get(k) for k in ("equipment", "level", "minutes_per_day", "strength_days_per_week")} if checkin else {}
+    initial.update({"reminder_time": prefs.reminder_time if prefs else None, "time_zone": prefs.time_zone if prefs else ""})
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.set_preferences(request.user, reminder_time=data["reminder_time"], time_zone=data["time_zone"])
+                if checkin is not None:
+                    answers = checkin.to_engine(services.today_for(request.user)).model_dump(mode="json")
+                    answers.update({k: data[k] for k in SetupForm.base_fields})
+                    services.save_checkin(request.user, answers, services.today_for(request.user),
+                                          source="settings")
+        except InputError as exc:
+            for p in exc.problems:
+                form.add_error(None, str(p))
+        else:
+            messages.success(request, "Settings saved; your plan uses them from now on.")
+            return redirect("settings")
+    return render(request, "plans/settings.html", {"form": form, "checkin": checkin},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def history(request):
+    checkins = request.user.checkins.all()[:50]
+    return render(request, "plans/history.html", {"checkins": checkins})

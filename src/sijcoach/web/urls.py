@@ -1,0 +1,33 @@
+from django.urls import path
+
+from sijcoach.web.accounts import views as accounts
+from sijcoach.web.api.routes import api
+from sijcoach.web.plans import checkin_views as checkin
+from sijcoach.web.plans import views as plans
+
+urlpatterns = [
+    path("", accounts.home, name="home"),
+    path("signup/", accounts.signup, name="signup"),
+    path("signin/", accounts.signin, name="signin"),
+    path("signout/", accounts.signout, name="signout"),
+    path("account/", accounts.account, name="account"),
+    path("account/tokens/<int:token_id>/revoke/", accounts.revoke_token, name="revoke_token"),
+    path("account/export/", accounts.export, name="export"),
+    path("account/delete/", accounts.delete_account, name="delete_account"),
+    path("check-in/", checkin.start, name="checkin_start"),
+    path("check-in/stop/", checkin.stop, name="checkin_stop"),
+    path("check-in/<slug:step>/", checkin.step, name="checkin_step"),
+    path("today/", plans.today, name="today"),
+    path("today/morning/", plans.morning, name="morning"),
+    path("session/swap/", plans.session_swap, name="session_swap"),
+    path("session/<int:index>/", plans.session, name="session"),
+    path("session/<int:index>/finish/", plans.session_finish, name="session_finish"),
+    path("progress/", plans.progress_page, name="progress"),
+    path("progress/psfs/", plans.psfs_rate, name="psfs_rate"),
+    path("history/", plans.history, name="history"),
+    path("exercises/", plans.library, name="library"),
+    path("exercises/<slug:slug>/", plans.exercise, name="exercise"),
+    path("settings/", plans.settings_page, name="settings"),
+    path("ping/", plans.ping, name="ping"),
+    path("api/", api.urls),
+]

@@ -1,0 +1,63 @@
+"""Personas and helpers for the web tests: Alice and Bob have plans; Charlie has only an account."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from sijcoach.web.plans import services
+
+PASSWORD = "correct horse battery staple"
+
+BASE_PROFILE = {
+    "age": 38, "sex": "female", "pain_now": 3, "onset_days_ago": 60, "sore_side": "left",
+    "history": ["persistent_low_back_pain"], "hypermobility_answers": [False] * 5,
+}
+
+
+def make_user(email: str):
+    return get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+
+
+def check_in(user, on: dt.date | None = None, **changes):
+    on = on or services.today_for(user)
+    return services.save_checkin(user, {**BASE_PROFILE, **changes}, on,
+                                 psfs=[("putting on socks", 4), ("sitting an hour", 5), ("walking 30 min", 6)])
+
+
+@pytest.fixture
+def alice(db):
+    user = make_user("alice@example.org")
+    check_in(user)
+    return user
+
+
+@pytest.fixture
+def bob(db):
+    user = make_user("bob@example.org")
+    check_in(user, age=52, sex="male", sore_side="right", pain_now=2)
+    return user
+
+
+@pytest.fixture
+def charlie(db):
+    return make_user("charlie@example.org")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+def session_payload(items=None, **extra) -> dict:
+    return {
+        "pain_before": 3, "pain_after": 2,
+        "items": items if items is not None else [
+            {"exercise": "bird-dog", "side": "each", "planned": {"sets": 2, "reps": 8, "hold_s": 5},
+             "sets_done": 2, "reps_done": 8, "hold_s_done": 5, "effort": "ok"},
+        ],
+        **extra,
+    }
