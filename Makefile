@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Two workers with four threads each suit a small machine; WEB_CONCURRENCY overrides the workers.
+WORKERS ?= $(or $(WEB_CONCURRENCY),2)
 
-.PHONY: run test bench check clean
+.PHONY: run test test-postgres bench check clean
 
 $(STAMP): pyproject.toml
 	@# A missing or broken environment (no working pip) is made anew.
@@ -12,14 +16,28 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Until the web app exists, the main job is the interactive check-in, followed by a plan.
+# The web app on the embedded database (SQLite in ./var), or PostgreSQL when DATABASE_URL is set.
 run: $(STAMP)
-	$(VENV)/bin/sijcoach check-in --out profile.json
-	@if [ -f profile.json ]; then $(VENV)/bin/sijcoach plan profile.json; fi
+	$(PY) -m sijcoach.web migrate --noinput
+	$(PY) -m sijcoach.web collectstatic --noinput -v 0
+	@echo ""
+	@echo "  SI Joint Coach is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(VENV)/bin/gunicorn sijcoach.web.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --threads 4 --access-logfile - --log-level warning
 
+# Every test on SQLite, then the web tests again on a real PostgreSQL server.
 test: $(STAMP)
 	$(PY) tools/check_knowledge.py
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-postgres
+
+test-postgres: $(STAMP)
+	@status=0; tools/postgres.sh url >/dev/null || status=$$?; \
+	if [ $$status = 3 ] && [ "$(CI)" != "true" ]; then \
+		echo "PostgreSQL is not installed: the PostgreSQL run was skipped (CI installs it and runs it)."; \
+	elif [ $$status != 0 ]; then exit $$status; \
+	else tools/postgres.sh run $(PY) -m pytest tests/web; fi
 
 bench: $(STAMP)
 	$(PY) bench/run.py
