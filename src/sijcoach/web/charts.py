@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import groupby
 
 # Fixed English names rather than strftime, whose output depends on the process locale.
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
@@ -166,13 +167,8 @@ def _marker(kind: str, x: float, y: float) -> str:
 
 
 def _series(cls: str, dash: str, marker: str, pts: list[tuple[float, float] | None], marked: bool) -> str:
-    runs: list[list[tuple[float, float]]] = [[]]
-    for p in pts:
-        if p is None:
-            runs.append([])  # a missing value ends the line; the next value starts a new one
-        else:
-            runs[-1].append(p)
-    runs = [r for r in runs if r]
+    # A missing value ends a line; the next value starts a new one (a new M in the same path).
+    runs = [list(run) for missing, run in groupby(pts, key=lambda p: p is None) if not missing]
     d = "".join("M" + "L".join(f"{_n(x)} {_n(y)}" for x, y in r) for r in runs if len(r) > 1)
     out = [f'<g class="series {cls}" stroke="currentColor" fill="currentColor">']
     if d:
@@ -183,14 +179,13 @@ def _series(cls: str, dash: str, marker: str, pts: list[tuple[float, float] | No
 
 
 def _sample(cls: str, dash: str, marker: str) -> Callable[[float, float], str]:
-    return lambda x, y: _series(cls, dash, marker, [(x, y), (x + 24, y)], False)[:-4] + _marker(marker, x + 12, y) + "</g>"
+    # A two-point run draws the line without markers; one marker then goes in the middle.
+    return lambda x, y: _series(cls, dash, marker, [(x, y), (x + 24, y)], False).removesuffix("</g>") + _marker(marker, x + 12, y) + "</g>"
 
 
 def _hline(x1: float, x2: float, y: float) -> str:
-    return (
-        f'<g class="chart-target"><line x1="{_n(x1)}" x2="{_n(x2)}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor"'
-        f' stroke-width="1.5"{_TARGET_DASH}/></g>'
-    )
+    line = f'<line x1="{_n(x1)}" x2="{_n(x2)}" y1="{_n(y)}" y2="{_n(y)}" stroke="currentColor" stroke-width="1.5"{_TARGET_DASH}/>'
+    return f'<g class="chart-target">{line}</g>'
 
 
 def _target(value: float, label: str) -> tuple[str, str]:
@@ -227,13 +222,15 @@ def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pai
         desc += ", shown as weekly averages"
     x = _x_scale([p.date for p in pts])
     body = _frame([p.date for p in pts], x)
-    if start is not None and start - 2 >= 0:
-        body += _target(start - 2, "2 points better than your start")
+    target = ("", "")
+    if start is not None and start >= 2:
+        target = _target(start - 2, "2 points better than your start")
         desc += f". Your first pain before a session was {start}; the dashed line at {start - 2} is 2 points better"
+    body.append(target[0])  # drawn before the series so their markers stay on top
     for attr, cls, dash, marker, _ in _PAIN:
         xy = [None if getattr(p, attr) is None else (x(p.date), _y(getattr(p, attr))) for p in pts]
         body.append(_series(cls, dash, marker, xy, len(pts) <= _MAX_MARKED))
-    body.append(_legend([(_sample(c, d, m), label) for _, c, d, m, label in _PAIN], 14))
+    body += [_legend([(_sample(c, d, m), label) for _, c, d, m, label in _PAIN], 14), target[1]]
     said = [f"{label.lower()} {'not logged' if getattr(last, a) is None else getattr(last, a)}" for a, *_, label in _PAIN]
     desc += f". Latest ({_short(last.date, True)}): " + ", ".join(said) + "."
     return _svg(id_prefix, "pain", _B + 30, title, desc, body)
@@ -252,12 +249,14 @@ def psfs_chart(points: Sequence[PsfsPoint], id_prefix: str, *, title: str = "You
         f"Average activity rating from 0 (unable) to 10 (as before the problem), {len(pts)} ratings,"
         f" {_short(dates[0], True)} to {_short(dates[-1], True)}: first {_n(first)}, latest {_n(pts[-1].score)}."
     )
+    target = ("", "")
     if first + 2 <= 10:
-        body += _target(first + 2, "meaningful change: +2 points")
+        target = _target(first + 2, "meaningful change: +2 points")
         desc += f" The dashed line at {_n(first + 2)} marks a meaningful improvement."
-    line = [(x(p.date), _y(p.score)) for p in pts]
-    body.append(_series("series-psfs", "", "circle", list(line), len(pts) <= _MAX_MARKED))
-    body.append(_legend([(_sample("series-psfs", "", "circle"), "Average rating (higher is better)")], 14))
+    body.append(target[0])
+    line: list[tuple[float, float] | None] = [(x(p.date), _y(p.score)) for p in pts]
+    body.append(_series("series-psfs", "", "circle", line, len(pts) <= _MAX_MARKED))
+    body += [_legend([(_sample("series-psfs", "", "circle"), "Average rating (higher is better)")], 14), target[1]]
     return _svg(id_prefix, "psfs", _B + 30, title, desc, body)
 
 
@@ -330,7 +329,7 @@ def weekly_bars(weeks: Sequence[WeekPillars], id_prefix: str, *, title: str = "S
     if any(getattr(w, a) < 0 for w in ws for a, *_ in groups):
         raise ValueError("session counts cannot be negative")
     top_value = max(max(getattr(w, a) for w in ws for a, *_ in groups), 1)
-    step = 1 if top_value <= 6 else 2 if top_value <= 12 else math.ceil(top_value / 6)
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 10**9) if top_value / s <= 6)
     top = math.ceil(top_value / step) * step
     body = [
         f'<defs><pattern id="{_e(id_prefix)}-hatch" class="bar-hatch" width="5" height="5" patternUnits="userSpaceOnUse"'
@@ -339,18 +338,19 @@ def weekly_bars(weeks: Sequence[WeekPillars], id_prefix: str, *, title: str = "S
     ]
     gw = (_R - _L) / len(ws)
     bw = min(22.0, gw * 0.8 / 3)
+    sw = 1.5 if bw >= 8 else 0.6  # a thick outline would swallow a narrow bar's fill pattern
     every = math.ceil(len(ws) / 6)  # at most six week labels fit on a phone
     for i, w in enumerate(ws):
         if i % every == 0:
             body.append(_text(_L + gw * (i + 0.5), _B + 17, _short(w.week_start), cls="x-label"))
     body.append("</g>")
     for j, (attr, cls, _, fill) in enumerate(groups):
-        body.append(f'<g class="bars {cls}" stroke="currentColor" stroke-width="1.5">')
+        body.append(f'<g class="bars {cls}" stroke="currentColor" stroke-width="{sw}">')
         for i, w in enumerate(ws):
             v, bx = getattr(w, attr), _L + gw * (i + 0.5) + (j - 1.5) * bw
             h = _B - _y(v, top)
             if v:  # inset by half the stroke so a bar's outline does not spill past its value
-                body.append(f'<rect x="{_n(bx + 0.75)}" y="{_n(_B - h + 0.75)}" width="{_n(bw - 1.5)}" height="{_n(h - 1.5)}"{fill}/>')
+                body.append(f'<rect x="{_n(bx + sw / 2)}" y="{_n(_B - h + sw / 2)}" width="{_n(bw - sw)}" height="{_n(h - sw)}"{fill}/>')
             if bw >= 9:
                 body.append(f'<text class="bar-value" x="{_n(bx + bw / 2)}" y="{_n(_B - h - 4)}" text-anchor="middle" font-size="10" stroke="none">{v}</text>')
         body.append("</g>")
