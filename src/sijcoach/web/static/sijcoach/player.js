@@ -43,6 +43,11 @@
     return node;
   }
 
+  /* Like Element.append, but skips null/false (Element.append would print "null"). */
+  function add(node, ...kids) {
+    append(node, kids);
+  }
+
   function clear(node) {
     while (node.firstChild) node.removeChild(node.firstChild);
   }
@@ -57,6 +62,18 @@
 
   function button(text, cls, onClick, attrs) {
     return el('button', Object.assign({ type: 'button', class: `pl-btn ${cls || ''}`.trim(), on: { click: onClick } }, attrs || {}), text);
+  }
+
+  /* Focus without jumping the page; bring the node into view only if it is off screen. */
+  function focusEl(node) {
+    if (!node) return;
+    try {
+      node.focus({ preventScroll: true });
+    } catch (_) {
+      node.focus();
+    }
+    const r = node.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) node.scrollIntoView({ block: 'nearest' });
   }
 
   function isVisible(node) {
@@ -358,7 +375,7 @@
       const label = el('label', { for: id, class: 'pl-choice' },
         el('span', { class: 'pl-choice-main', text: o.label }),
         o.word ? el('span', { class: 'pl-choice-word', text: o.word }) : null);
-      grid.append(input, label);
+      add(grid, input, label);
       inputs.push(input);
     }
     const legend = el('legend', { class: 'pl-legend' }, opts.legend);
@@ -449,6 +466,8 @@
 
   /* ------------------------------------------------------------------ layout */
 
+  // The page may already have its own <h1> (outside the player); then the title is an <h2>.
+  const pageHasH1 = Array.from(document.querySelectorAll('h1')).some((h) => !mount.contains(h));
   clear(mount);
   mount.classList.add('pl-root');
 
@@ -490,8 +509,8 @@
       el('span', { class: 'pl-plan-name', text: e.item.name }),
       el('span', { class: 'pl-plan-dose', text: doseText(e.item) }),
       e.item.condition ? el('span', { class: 'pl-plan-cond', text: e.item.condition }) : null)));
-    startScreen.append(
-      el('h1', { id: 'pl-title', class: 'pl-title', text: data.title ? String(data.title) : 'Today\'s session' }),
+    add(startScreen, 
+      el(pageHasH1 ? 'h2' : 'h1', { id: 'pl-title', class: 'pl-title', text: data.title ? String(data.title) : 'Today\'s session' }),
       meta ? el('p', { class: 'pl-meta', text: meta }) : null,
       entries.length
         ? el('div', { class: 'pl-card' }, el('h2', { class: 'pl-h3', text: `${plural(entries.length, 'exercise', 'exercises')}` }), list)
@@ -530,8 +549,10 @@
   const backBtn = button('Back', 'pl-btn-secondary', onBack, { 'aria-describedby': 'pl-back-desc' });
   const skipBtn = button('Skip', 'pl-btn-secondary', onSkip, { 'aria-describedby': 'pl-skip-desc' });
   const hurtBtn = button('This hurts', 'pl-btn-hurt pl-btn-big', openHurt, { 'aria-haspopup': 'dialog' });
+  // Pause and "This hurts" sit in a dock that stays on screen on phones.
+  const dock = el('div', { class: 'pl-dock' }, pauseBtn, hurtBtn);
   const controls = el('div', { class: 'pl-controls' },
-    pauseBtn, backBtn, skipBtn, hurtBtn,
+    backBtn, skipBtn,
     el('span', { id: 'pl-back-desc', class: 'pl-sr', text: 'Go to the previous exercise and start it again.' }),
     el('span', { id: 'pl-skip-desc', class: 'pl-sr', text: 'Leave out this exercise and go to the next one.' }));
 
@@ -543,9 +564,9 @@
   const whyBox = el('details', { class: 'pl-details' }, el('summary', { class: 'pl-summary', text: 'Why this exercise' }), whyP, sourceP);
   const finishNowBtn = button('Finish now', 'pl-btn-secondary', () => endSession(false));
 
-  runScreen.append(
+  add(runScreen, 
     el('div', { class: 'pl-top' }, posText, posBar),
-    nameH, sideP, swapP, noticeRegion, condPanel, timerBox, controls,
+    nameH, sideP, swapP, noticeRegion, condPanel, timerBox, dock, controls,
     el('div', { class: 'pl-card' }, el('h3', { class: 'pl-h3', text: 'How to do it' }), stepsList),
     stopBox, whyBox,
     el('div', { class: 'pl-card pl-settings' },
@@ -579,7 +600,7 @@
     dialog.classList.add('pl-dialog-fallback');
   }
 
-  mount.append(startScreen, runScreen, sumScreen, live, dialog);
+  add(mount, startScreen, runScreen, sumScreen, live, dialog);
 
   /* ------------------------------------------------------------------ timer engine */
 
@@ -665,7 +686,7 @@
       S.running = false;
       render();
       if (!quiet) cueCurrent(prefix);
-      condDo.focus();
+      focusEl(condDo);
       return;
     }
     S.running = true;
@@ -824,7 +845,9 @@
     let label = PHASE_LABEL[ph.kind] || '';
     if (ph.walk) label = 'Walk';
     setText(phaseP, S.paused ? `${label} (paused)` : label);
-    setText(countP, clockText(left));
+    const clock = clockText(left);
+    setText(countP, clock);
+    countP.classList.toggle('pl-count-long', clock.length > 2);
     setText(unitP, left >= 60 ? 'minutes' : left === 1 ? 'second' : 'seconds');
     const frac = S.phaseDur > 0 ? 1 - remainingMs(t) / S.phaseDur : 1;
     phaseFill.style.width = `${Math.min(100, Math.max(0, frac * 100)).toFixed(1)}%`;
@@ -857,9 +880,9 @@
   function rescueFocus() {
     const a = document.activeElement;
     if (S.screen === 'player' && (!a || a === document.body || !isVisible(a))) {
-      if (isVisible(pauseBtn)) pauseBtn.focus();
-      else if (isVisible(condDo)) condDo.focus();
-      else nameH.focus();
+      if (isVisible(pauseBtn)) focusEl(pauseBtn);
+      else if (isVisible(condDo)) focusEl(condDo);
+      else focusEl(nameH);
     }
   }
 
@@ -896,8 +919,9 @@
     show(runScreen, true);
     Wake.on();
     startTicking();
+    runScreen.scrollIntoView({ block: 'start' });
     enterItem(0, performance.now(), false);
-    if (S.phase !== 'condition') pauseBtn.focus();
+    if (S.phase !== 'condition') focusEl(pauseBtn);
   }
 
   function pause() {
@@ -952,7 +976,7 @@
     beginPhase(0, performance.now());
     render();
     cueCurrent();
-    pauseBtn.focus();
+    focusEl(pauseBtn);
   }
 
   function onConditionSkip() {
@@ -993,7 +1017,7 @@
 
   function onDialogClosed() {
     if (S.screen === 'player') {
-      if (isVisible(hurtBtn) && S.phase !== 'condition' && S.paused) pauseBtn.focus();
+      if (isVisible(hurtBtn) && S.phase !== 'condition' && S.paused) focusEl(pauseBtn);
       else rescueFocus();
     }
   }
@@ -1096,7 +1120,7 @@
     dialogMode('result');
     if (!dialogOpen()) openDialog();
     clear(hurtResultMsg);
-    hurtResultMsg.append(
+    add(hurtResultMsg, 
       el('p', { class: 'pl-dlg-msg-title', text: 'Could not reach the server; if it hurts 6 or more, stop this exercise.' }),
       el('p', { text: pain >= 6 ? `You said ${pain}/10: please stop this exercise now.` : `You said ${pain}/10. Carry on gently only if it stays below 6, and stop if it climbs.` }));
     setText(hurtResultSrc, '');
@@ -1167,7 +1191,7 @@
     dialogMode('result');
     if (!dialogOpen()) openDialog();
     clear(hurtResultMsg);
-    hurtResultMsg.append(
+    add(hurtResultMsg, 
       el('p', { class: 'pl-dlg-msg-title', text: verdict === 'watch' ? `${pain}/10: go gently` : `${pain}/10: you can carry on` }),
       el('p', { text: message || 'Carry on gently, and stop if it climbs to 6 or more.' }));
     setText(hurtResultSrc, source ? `Source: ${source}` : '');
@@ -1215,7 +1239,7 @@
   function buildSummary(natural, message) {
     clear(sumScreen);
     const doneEntries = entries.filter((e) => e.rec.started && !e.rec.skipped && !e.rec.swapped_for);
-    const skipped = entries.filter((e) => !e.rec.started || e.rec.skipped);
+    const skipped = entries.filter((e) => (!e.rec.started || e.rec.skipped) && !e.rec.swapped_for);
     const swapped = entries.filter((e) => e.rec.swapped_for);
     sumTitle = el('h2', { id: 'pl-sum-title', class: 'pl-title', tabindex: '-1', text: natural ? 'Session finished: well done' : 'Finish the session' });
     const errSummary = el('div', { class: 'pl-errsum', role: 'alert', tabindex: '-1', hidden: true });
@@ -1266,7 +1290,7 @@
       status,
       el('div', { class: 'pl-sum-btns' }, submit, returnBtn));
 
-    sumScreen.append(
+    add(sumScreen, 
       sumTitle,
       message ? el('p', { class: 'pl-notice-box pl-notice-alert', text: message }) : null,
       el('div', { class: 'pl-card' }, lines.map((t) => el('p', { text: t }))),
@@ -1288,7 +1312,7 @@
 
     function showProblems(problems) {
       clear(errSummary);
-      errSummary.append(
+      add(errSummary, 
         el('p', { class: 'pl-errsum-title', text: problems.length === 1 ? 'There is a problem' : `There are ${problems.length} problems` }),
         el('ul', null, problems.map((p) => el('li', { text: p }))));
       errSummary.hidden = false;
@@ -1403,7 +1427,7 @@
     startTicking();
     render();
     announce(S.paused ? `Back to ${cur().item.name}, paused. Press Resume to carry on.` : `Back to ${cur().item.name}`);
-    if (isVisible(pauseBtn)) pauseBtn.focus();
+    if (isVisible(pauseBtn)) focusEl(pauseBtn);
     else rescueFocus();
   }
 
