@@ -134,7 +134,7 @@ def run_check_in(console: Console, out: Path) -> dict:
         if profile["pregnancy"] == "pregnant":
             profile["pregnancy_weeks"] = ask.optional_number("How many weeks pregnant?", 0, 43)
         elif profile["pregnancy"] == "postpartum":
-            profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 45)
+            profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 104)
         if profile.get("pregnancy_weeks") is None:
             profile.pop("pregnancy_weeks", None)
     profile["sore_side"] = ask.choice("Which side hurts?", ["left", "right", "both", "unsure"], "unsure")

@@ -160,7 +160,7 @@ class Profile(_Input):
     sex: Sex = Sex.UNSPECIFIED
     pregnancy: Pregnancy = Pregnancy.NONE
     pregnancy_weeks: int | None = Field(
-        default=None, ge=0, le=45, description="weeks pregnant, or weeks since the birth when postpartum"
+        default=None, ge=0, le=104, description="weeks pregnant (0-43), or weeks since the birth when postpartum (0-104)"
     )
     sore_side: SoreSide = SoreSide.UNSURE
     pain_now: Pain

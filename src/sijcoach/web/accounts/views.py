@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate, get_user_model, login, logout, upd
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,7 +38,7 @@ def signup(request):
             user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("checkin_start")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def signin(request):
@@ -57,8 +57,9 @@ def signin(request):
             else:
                 throttle.clear(email)
                 login(request, user)
-                if url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-                    return redirect(next_url or "today")
+                # Not redirect(next_url): it would treat "next=session" as a URL name and fail.
+                if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+                    return HttpResponseRedirect(next_url)
                 return redirect("today")
     status = 200 if not form.errors else 400
     return render(request, "accounts/signin.html", {"form": form, "next": next_url}, status=status)
@@ -121,6 +122,8 @@ def delete_account(request):
     if request.method == "POST" and form.is_valid():
         if request.user.check_password(form.cleaned_data["password"]):
             with transaction.atomic():
+                # Failed sign-ins are kept by email, not linked to the account: they go too.
+                throttle.clear(request.user.username)
                 request.user.delete()
             logout(request)
             messages.success(request, "Your account and everything in it are deleted.")

@@ -10,6 +10,7 @@ from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT
 from sijcoach.web.plans import labels
 
+POSTPARTUM_WEEKS = 104  # two years, as the question says (empty would mean the first six weeks)
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
 LEVEL_ORDER = (TriageLevel.EMERGENCY, TriageLevel.URGENT, TriageLevel.SEE_DOCTOR_SOON)
 
@@ -49,7 +50,7 @@ class AboutForm(forms.Form):
     sex = forms.ChoiceField(label="Sex", choices=labels.SEX, initial="unspecified")
     pregnancy = forms.ChoiceField(label="Pregnant or recently given birth?", choices=labels.PREGNANCY, initial="none")
     pregnancy_weeks = forms.IntegerField(
-        label="Weeks pregnant, or weeks since the birth (leave empty if unsure)", min_value=0, max_value=104,
+        label="Weeks pregnant, or weeks since the birth (leave empty if unsure)", min_value=0,
         required=False)
     pain_now = forms.IntegerField(label="Pain right now, from 0 (none) to 10 (worst imaginable)",
                                   min_value=0, max_value=10)
@@ -65,13 +66,14 @@ class AboutForm(forms.Form):
             self.add_error("pregnancy_weeks", "Leave this empty unless you are pregnant or gave birth recently.")
         if data.get("pregnancy") == "pregnant" and (data.get("pregnancy_weeks") or 0) > 43:
             self.add_error("pregnancy_weeks", "Weeks of pregnancy go from 0 to 43.")
+        if data.get("pregnancy") == "postpartum" and (data.get("pregnancy_weeks") or 0) > POSTPARTUM_WEEKS:
+            self.add_error("pregnancy_weeks", f"Weeks since the birth go from 0 to {POSTPARTUM_WEEKS}: "
+                                              f"enter {POSTPARTUM_WEEKS} if the birth was longer ago.")
         return data
 
     def to_answers(self) -> dict:
-        d = dict(self.cleaned_data)
-        if d.get("pregnancy_weeks") is None:
-            d.pop("pregnancy_weeks", None)
-        return d
+        # An empty field is kept as None, so it clears the weeks a previous check-in gave.
+        return dict(self.cleaned_data)
 
 
 class HistoryForm(forms.Form):
@@ -109,10 +111,7 @@ class FindingsForm(forms.Form):
     tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUPS)
 
     def to_answers(self) -> dict:
-        d = dict(self.cleaned_data)
-        if d.get("beighton_score") is None:
-            d.pop("beighton_score", None)
-        return d
+        return dict(self.cleaned_data)  # an empty score clears an earlier one
 
 
 class SetupForm(forms.Form):

@@ -29,7 +29,8 @@ def _steps(user) -> list[str]:
 def start(request):
     """A new check-in starts from the last answers (warning signs always start unticked)."""
     last = services.latest_checkin(request.user)
-    answers = dict(last.profile) if last else {}
+    # As of today, so the days since onset and the weeks of pregnancy are not set back.
+    answers = last.to_engine(services.today_for(request.user)).model_dump(mode="json") if last else {}
     answers.pop("red_flags", None)
     request.session[DRAFT] = {"answers": answers, "pages": {}}
     return redirect("checkin_step", step="warning-signs")
@@ -53,6 +54,10 @@ def step(request, step: str):
         return redirect("checkin_start")
     form_class = STEPS[step]
     index = steps.index(step)
+    # Pages are answered in order, so nobody reaches the end without the warning signs.
+    unanswered = next((s for s in steps[:index] if s not in draft["pages"]), None)
+    if unanswered is not None:
+        return redirect("checkin_step", step=unanswered)
     if request.method == "POST":
         form = form_class(request.POST)
         going_back = request.POST.get("nav") == "back"
@@ -110,8 +115,8 @@ def _finish(request, draft: dict, steps: list[str]):
 
 @login_required
 def stop(request):
-    report = request.user.red_flag_reports.first()
-    if report is None:
+    report = services.open_red_flag(request.user, services.latest_checkin(request.user))
+    if report is None:  # none, or answered since by a check-in without it
         return redirect("today")
     flags = [library().flags[f] for f in report.flags if f in library().flags]
     level = TriageLevel(report.level)

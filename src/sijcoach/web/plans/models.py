@@ -48,7 +48,8 @@ class CheckIn(models.Model):
             return profile
         update = {"onset_days_ago": min(36500, profile.onset_days_ago + passed)}
         if profile.pregnancy_weeks is not None:
-            limit = 42 if profile.pregnancy == "pregnant" else 104
+            # Within what the engine's profile accepts (43 pregnant, 104 after the birth).
+            limit = 43 if profile.pregnancy == "pregnant" else 104
             update["pregnancy_weeks"] = min(limit, profile.pregnancy_weeks + passed // 7)
         update["planned_activities"] = tuple(a for a in profile.planned_activities if a.date >= on)
         return profile.model_copy(update=update)

@@ -12,7 +12,8 @@ def dose_text(item: PlanItem) -> str:
     if item.reps == 1 and item.sets == 1 and item.hold_s >= 60:
         parts.append(f"{round(item.hold_s / 60)} min")
     else:
-        parts.append(f"{item.sets} × {item.reps}" if item.sets > 1 else f"{item.reps} reps")
+        reps = f"{item.reps} rep" + ("" if item.reps == 1 else "s")
+        parts.append(f"{item.sets} × {item.reps}" if item.sets > 1 else reps)
         if item.hold_s:
             parts.append(f"hold {item.hold_s} s")
         if item.rest_s and item.sets > 1:

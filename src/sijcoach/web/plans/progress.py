@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
 from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
-from sijcoach.engine.vocab import PILLARS
+from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
 from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session
 
@@ -73,7 +73,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     planned_rows = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
                     for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
     for day in upcoming:
-        if day.date > today:
+        if day.date >= today:  # today too: the page may be opened before Today has kept it
             planned_rows[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
     calendar, done_n, planned_n = [], 0, 0
     day = start
@@ -92,7 +92,8 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     for s in sessions:
         trained = set()
         for item in s.items.all():
-            if not item.skipped and item.exercise in cat:
+            # Strengthening only: a stretch or a massage of the glutes does not train the back of hip.
+            if not item.skipped and item.exercise in cat and cat[item.exercise].kind in STRENGTH_KINDS:
                 trained |= {g.value for g in cat[item.exercise].groups if g in PILLARS}
         week = s.date - dt.timedelta(days=s.date.weekday())
         for group in trained:

@@ -52,6 +52,10 @@ def latest_checkin(user) -> CheckIn | None:
 def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
     """An emergency or urgent report newer than the last check-in: it stops the plan until the
     person checks in again."""
+    if checkin is not None and checkin.source != CheckIn.Source.CHECK_IN:
+        # Saving settings copies the last answers; it does not answer the warning signs again.
+        answered = CheckIn.objects.filter(user=user, source=CheckIn.Source.CHECK_IN)
+        checkin = answered.order_by("-created_at", "-id").first()
     reports = RedFlagReport.objects.filter(user=user)
     if checkin is not None:
         reports = reports.filter(created_at__gt=checkin.created_at)
@@ -192,4 +196,5 @@ def set_preferences(user, **fields) -> Preferences:
     for name, value in fields.items():
         setattr(prefs, name, value)
     prefs.save()
+    user.preferences = prefs  # so today_for() in the same request uses the new time zone
     return prefs

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.inputs import InputError
+from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web import charts
@@ -40,8 +40,9 @@ def _problems_json(exc: InputError, status: int = 422) -> JsonResponse:
 def _json_body(request):
     try:
         return json.loads(request.body or b"null")
-    except (ValueError, UnicodeDecodeError):
-        raise InputError("request", []) from None
+    except (ValueError, RecursionError):  # RecursionError: nested too deeply to read
+        raise InputError("request", [Problem("(document)", None, "a JSON object",
+                                             "the request body is not valid JSON")]) from None
 
 
 @login_required
@@ -171,8 +172,9 @@ def psfs_rate(request):
     on = services.today_for(request.user)
     scores, errors = {}, []
     for act in PsfsActivity.objects.filter(user=request.user):
-        raw = request.POST.get(f"score_{act.pk}", "")
-        if raw.strip().isdigit() and 0 <= int(raw) <= 10:
+        raw = request.POST.get(f"score_{act.pk}", "").strip()
+        # isdecimal, not isdigit: int() refuses digits such as "²" that isdigit accepts.
+        if raw.isdecimal() and len(raw) <= 2 and int(raw) <= 10:
             scores[act.pk] = int(raw)
         else:
             errors.append(f"“{act.name}”: rate it with a whole number from 0 to 10.")

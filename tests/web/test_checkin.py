@@ -1,0 +1,333 @@
+"""The check-in wizard: page order, Back, field messages, warning signs, PSFS and the kept history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from conftest import check_in
+from django.urls import reverse
+from django.utils.html import escape
+
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.library import library
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.vocab import Difficulty
+from sijcoach.web.plans import services
+from sijcoach.web.plans.models import CheckIn, PsfsActivity, PsfsRating, RedFlagReport
+
+ALL_STEPS = ["warning-signs", "about", "history", "findings", "setup", "activities"]
+
+ANSWERS = {
+    "warning-signs": {},
+    "about": {"age": "41", "sex": "male", "pregnancy": "none", "pregnancy_weeks": "", "pain_now": "4",
+              "onset_days_ago": "30", "sore_side": "right", "cause": "lifting"},
+    "history": {"history": ["sedentary"], "conditions": [], **{f"hm_{i}": "no" for i in range(5)}},
+    "findings": {"distortion": "none", "beighton_score": ""},
+    "setup": {"equipment": ["mat", "wall", "chair"], "level": "beginner", "minutes_per_day": "25",
+              "strength_days_per_week": "2"},
+    "activities": {"activity_0": "tying shoelaces", "score_0": "3", "activity_1": "getting out of a car",
+                   "score_1": "5", "activity_2": "", "score_2": ""},
+}
+
+
+def url(step: str) -> str:
+    return reverse("checkin_step", args=[step])
+
+
+def post(client, step: str, nav: str = "next", **changes):
+    data = {**ANSWERS[step], **changes}
+    return client.post(url(step), {**{k: v for k, v in data.items() if v is not None}, "nav": nav})
+
+
+def checked(page: str, name: str, value: str | None = None) -> bool:
+    """Whether the page's input `name` (with `value`, for a choice) is ticked."""
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        if f'name="{name}"' in tag and (value is None or f'value="{value}"' in tag):
+            return bool(re.search(r"\schecked\b", tag))
+    raise AssertionError(f"no input {name}={value} on the page")
+
+
+def walk(client, steps=None, **pages):
+    """Start a check-in and answer every page; `pages` changes a page's answers."""
+    assert client.get(reverse("checkin_start"))["Location"] == url("warning-signs")
+    r = None
+    for step in steps or ALL_STEPS:
+        r = post(client, step, **pages.get(step.replace("-", "_"), {}))
+    return r
+
+
+@pytest.fixture
+def charlie_client(client, charlie):
+    client.force_login(charlie)
+    return client
+
+
+def test_the_check_in_starts_on_the_warning_signs(charlie_client):
+    r = charlie_client.get(reverse("checkin_start"))
+    assert r.status_code == 302 and r["Location"] == url("warning-signs")
+
+
+def test_charlie_answers_every_page_in_order_and_gets_a_plan(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    for number, step in enumerate(ALL_STEPS, start=1):
+        page = charlie_client.get(url(step))
+        assert page.status_code == 200
+        assert f"page {number} of {len(ALL_STEPS)}" in page.content.decode()
+        r = post(charlie_client, step)
+        following = url(ALL_STEPS[number]) if number < len(ALL_STEPS) else reverse("today")
+        assert r.status_code == 302 and r["Location"] == following
+    checkin = CheckIn.objects.get(user=charlie)
+    assert checkin.source == "check_in" and checkin.triage_level == "none"
+    profile = checkin.to_engine()
+    assert (profile.age, profile.pain_now, profile.onset_days_ago, profile.sore_side) == (41, 4, 30, "right")
+    assert profile.history == ("sedentary",) and profile.hypermobility_answers == (False,) * 5
+    assert profile.equipment == ("mat", "wall", "chair") and profile.minutes_per_day == 25
+    assert profile.strength_days_per_week == 2 and profile.red_flags == ()
+    assert charlie_client.get(reverse("today")).status_code == 200
+
+
+def test_the_last_page_saves_and_the_others_say_next(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    assert ">Next<" in charlie_client.get(url("warning-signs")).content.decode()
+    for step in ALL_STEPS[:-1]:
+        post(charlie_client, step)
+    assert "Save and see my plan" in charlie_client.get(url("activities")).content.decode()
+
+
+def test_the_first_page_has_no_back_button(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    assert 'value="back"' not in charlie_client.get(url("warning-signs")).content.decode()
+    post(charlie_client, "warning-signs")
+    assert 'value="back"' in charlie_client.get(url("about")).content.decode()
+
+
+def test_back_keeps_the_answers_of_both_pages(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    post(charlie_client, "about", age="57", onset_days_ago="400")
+    r = post(charlie_client, "history", nav="back", history=["arthritis", "scoliosis"])
+    assert r.status_code == 302 and r["Location"] == url("about")
+    about = charlie_client.get(url("about")).content.decode()
+    assert 'value="57"' in about and 'value="400"' in about
+    post(charlie_client, "about", age="57", onset_days_ago="400")
+    history = charlie_client.get(url("history")).content.decode()
+    assert checked(history, "history", "arthritis") and checked(history, "history", "scoliosis")
+    assert not checked(history, "history", "sedentary")
+
+
+def test_back_from_an_unfinished_page_is_allowed(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    r = post(charlie_client, "about", nav="back", age="")
+    assert r.status_code == 302 and r["Location"] == url("warning-signs")
+
+
+def test_an_invalid_answer_shows_the_fields_message_and_keeps_the_other_pages(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs", flag_history_of_cancer="on")
+    r = post(charlie_client, "about", pain_now="11", age="44")
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "Ensure this value is less than or equal to 10." in page
+    assert 'value="44"' in page  # what was typed stays in the form
+    warning = charlie_client.get(url("warning-signs")).content.decode()
+    assert checked(warning, "flag_history_of_cancer") and not checked(warning, "flag_chest_pain")
+    assert not CheckIn.objects.exists()
+
+
+@pytest.mark.parametrize("step, changes, message", [
+    ("about", {"age": "8"}, "Ensure this value is greater than or equal to 12."),
+    ("about", {"age": "forty"}, "Enter a whole number."),
+    ("about", {"pregnancy_weeks": "12"}, "Leave this empty unless you are pregnant"),
+    ("about", {"pregnancy": "pregnant", "pregnancy_weeks": "44"}, "Weeks of pregnancy go from 0 to 43."),
+    ("about", {"pregnancy": "postpartum", "pregnancy_weeks": "105"}, "Weeks since the birth go from 0 to 104"),
+    ("about", {"sore_side": "middle"}, "Select a valid choice. middle is not one of the available choices."),
+    ("setup", {"minutes_per_day": "5"}, "Ensure this value is greater than or equal to 10."),
+    ("setup", {"equipment": ["trampoline"]}, "Select a valid choice. trampoline is not one of the available"),
+    ("setup", {"strength_days_per_week": "5"}, "Ensure this value is less than or equal to 4."),
+    ("findings", {"beighton_score": "10"}, "Ensure this value is less than or equal to 9."),
+    ("activities", {"score_0": ""}, "Rate this activity from 0 to 10, or leave its name empty."),
+    ("activities", {"activity_0": "", "score_0": "4"}, "Name the activity you rated, or clear its rating."),
+])
+def test_each_page_names_the_problem_with_an_answer(charlie_client, step, changes, message):
+    walk(charlie_client, ALL_STEPS[:ALL_STEPS.index(step)])
+    r = post(charlie_client, step, **changes)
+    assert r.status_code == 400
+    assert escape(message) in r.content.decode()
+
+
+def test_a_postpartum_answer_within_range_is_kept(charlie_client, charlie):
+    walk(charlie_client, about={"pregnancy": "postpartum", "pregnancy_weeks": "45", "sex": "female"})
+    assert CheckIn.objects.get(user=charlie).to_engine().pregnancy_weeks == 45
+
+
+def test_an_emergency_answer_stops_at_once_without_a_check_in(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    r = post(charlie_client, "warning-signs", flag_saddle_numbness="on")
+    assert r.status_code == 302 and r["Location"] == reverse("checkin_stop")
+    page = charlie_client.get(reverse("checkin_stop"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Get help now" in text
+    assert escape(library().actions[TriageLevel.EMERGENCY]) in text
+    assert escape(library().flags["saddle_numbness"].reason) in text
+    report = RedFlagReport.objects.get(user=charlie)
+    assert (report.level, report.flags) == ("emergency", ["saddle_numbness"])
+    assert not CheckIn.objects.filter(user=charlie).exists()
+    # The draft is gone: the wizard starts again from the beginning.
+    assert charlie_client.get(url("about"))["Location"] == reverse("checkin_start")
+
+
+def test_an_urgent_answer_stops_with_the_urgent_advice(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    r = post(charlie_client, "warning-signs", flag_fever_or_unwell="on")
+    assert r["Location"] == reverse("checkin_stop")
+    text = charlie_client.get(reverse("checkin_stop")).content.decode()
+    assert "See a doctor today" in text and "Get help now" not in text
+    assert escape(library().actions[TriageLevel.URGENT]) in text
+    assert RedFlagReport.objects.get(user=charlie).level == "urgent"
+    assert not CheckIn.objects.exists()
+
+
+def test_the_most_serious_answer_decides(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs", flag_fever_or_unwell="on", flag_chest_pain="on",
+         flag_history_of_cancer="on")
+    report = RedFlagReport.objects.get(user=charlie)
+    assert report.level == "emergency"
+    assert report.flags == ["chest_pain", "fever_or_unwell", "history_of_cancer"]
+
+
+def test_today_shows_the_stop_page_until_a_check_in_without_the_warning_sign(alice_client, alice):
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs", flag_bladder_bowel_change="on")
+    r = alice_client.get(reverse("today"))
+    assert r.status_code == 302 and r["Location"] == reverse("checkin_stop")
+    assert alice_client.get(reverse("session", args=[0])).status_code == 404
+    walk(alice_client, ALL_STEPS[:-1])
+    assert alice_client.get(reverse("today")).status_code == 200
+    r = alice_client.get(reverse("checkin_stop"))
+    assert r.status_code == 302 and r["Location"] == reverse("today")
+
+
+def test_saving_settings_does_not_answer_an_open_warning_sign(alice_client, alice):
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs", flag_unexplained_weight_loss="on")
+    r = alice_client.post(reverse("settings"), {**ANSWERS["setup"], "time_zone": "", "reminder_time": ""})
+    assert r.status_code == 302
+    assert alice_client.get(reverse("today"))["Location"] == reverse("checkin_stop")
+    assert alice_client.get(reverse("checkin_stop")).status_code == 200
+
+
+def test_a_see_a_doctor_soon_answer_gives_a_gentle_plan_with_the_advice_first(charlie_client, charlie):
+    walk(charlie_client, warning_signs={"flag_history_of_cancer": "on"}, setup={"level": "advanced"})
+    assert CheckIn.objects.get(user=charlie).triage_level == "see_doctor_soon"
+    r = charlie_client.get(reverse("today"))
+    assert r.status_code == 200
+    page = r.content.decode()
+    action = escape(library().actions[TriageLevel.SEE_DOCTOR_SOON])
+    assert "See a doctor or physiotherapist soon" in page and action in page
+    assert escape(library().flags["history_of_cancer"].reason) in page
+    assert page.index(action) < page.index('class="routine"')
+    plan = r.context["plan"]
+    slugs = {i.exercise for d in plan.days for routine in d.routines for i in routine.items}
+    assert slugs and all(catalog()[s].difficulty == Difficulty.BEGINNER for s in slugs)
+
+
+def test_the_first_check_in_asks_for_three_activities_and_stores_their_ratings(charlie_client, charlie):
+    walk(charlie_client)
+    acts = list(PsfsActivity.objects.filter(user=charlie))
+    assert [a.name for a in acts] == ["tying shoelaces", "getting out of a car"]
+    on = services.today_for(charlie)
+    assert [(r.activity.name, r.date, r.score) for r in PsfsRating.objects.filter(activity__user=charlie)] == [
+        ("tying shoelaces", on, 3), ("getting out of a car", on, 5)]
+
+
+def test_the_second_check_in_skips_the_activities(alice_client, alice):
+    alice_client.get(reverse("checkin_start"))
+    assert "page 1 of 5" in alice_client.get(url("warning-signs")).content.decode()
+    assert alice_client.get(url("activities")).status_code == 404
+    r = walk(alice_client, ALL_STEPS[:-1])
+    assert r["Location"] == reverse("today")
+    assert CheckIn.objects.filter(user=alice).count() == 2
+    assert PsfsActivity.objects.filter(user=alice).count() == 3  # untouched
+
+
+def test_every_check_in_is_kept_and_today_follows_the_newest(alice_client, alice):
+    assert "Strength: " in alice_client.get(reverse("today")).content.decode()
+    walk(alice_client, ALL_STEPS[:-1], about={"pain_now": "6"}, setup={"strength_days_per_week": "0"})
+    walk(alice_client, ALL_STEPS[:-1], about={"pain_now": "5"}, setup={"strength_days_per_week": "0"})
+    history = alice_client.get(reverse("history")).content.decode()
+    assert history.count("<tr><td>") == 3
+    assert history.index("5/10") < history.index("6/10") < history.index("3/10")  # newest first
+    today = alice_client.get(reverse("today"))
+    assert today.context["checkin"] == CheckIn.objects.filter(user=alice).latest("created_at")
+    assert "Strength: " not in today.content.decode()
+    assert all(r.kind != "strength" for d in today.context["plan"].days for r in d.routines)
+
+
+def test_a_new_check_in_starts_from_the_last_answers_as_of_today(alice_client, alice):
+    on = services.today_for(alice)
+    check_in(alice, on=on - dt.timedelta(days=30), onset_days_ago=60, pain_now=7, minutes_per_day=35)
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs")
+    about = alice_client.get(url("about")).content.decode()
+    assert 'name="onset_days_ago" value="90"' in about  # 60 days then, 30 more since
+    assert 'name="pain_now" value="7"' in about
+    for step in ("about", "history", "findings"):
+        alice_client.post(url(step), {**ANSWERS[step], "onset_days_ago": "90", "nav": "next"})
+    assert 'name="minutes_per_day" value="35"' in alice_client.get(url("setup")).content.decode()
+
+
+def test_the_warning_signs_start_unticked_on_a_new_check_in(alice_client, alice):
+    check_in(alice, red_flags=["history_of_cancer"])
+    alice_client.get(reverse("checkin_start"))
+    page = alice_client.get(url("warning-signs")).content.decode()
+    assert not checked(page, "flag_history_of_cancer") and " checked" not in page
+
+
+def test_a_pregnancy_that_is_over_can_be_cleared(alice_client, alice):
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=20)
+    r = walk(alice_client, ALL_STEPS[:-1], about={"pregnancy": "none", "pregnancy_weeks": "", "sex": "female"})
+    assert r["Location"] == reverse("today")
+    profile = services.latest_checkin(alice).to_engine()
+    assert profile.pregnancy == "none" and profile.pregnancy_weeks is None
+
+
+def test_a_beighton_score_can_be_cleared(alice_client, alice):
+    check_in(alice, beighton_score=6)
+    walk(alice_client, ALL_STEPS[:-1], findings={"beighton_score": ""})
+    assert services.latest_checkin(alice).to_engine().beighton_score is None
+
+
+def test_the_warning_signs_cannot_be_skipped(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    for step in ALL_STEPS[1:]:
+        assert charlie_client.get(url(step))["Location"] == url("warning-signs")
+    r = post(charlie_client, "activities")
+    assert r.status_code == 302 and r["Location"] == url("warning-signs")
+    assert not CheckIn.objects.exists()
+
+
+def test_a_later_page_needs_the_pages_before_it(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    post(charlie_client, "about")
+    assert charlie_client.get(url("setup"))["Location"] == url("history")
+
+
+def test_a_page_without_a_started_check_in_goes_to_the_start(charlie_client):
+    r = charlie_client.get(url("about"))
+    assert r.status_code == 302 and r["Location"] == reverse("checkin_start")
+
+
+def test_an_unknown_page_is_404(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    assert charlie_client.get(url("favourite-colour")).status_code == 404
+
+
+def test_the_stop_page_without_a_report_goes_to_today(charlie_client):
+    r = charlie_client.get(reverse("checkin_stop"))
+    assert r.status_code == 302 and r["Location"] == reverse("today")

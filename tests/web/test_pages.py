@@ -1,0 +1,739 @@
+"""The pages: Today, the guided session and its JSON endpoints, the morning answer, progress, PSFS,
+the exercise library, settings and the check-in history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from conftest import check_in, session_payload
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import escape
+
+from sijcoach.engine.assessment import assess
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.screening import screen
+from sijcoach.engine.suitability import base_context
+from sijcoach.engine.vocab import PILLARS, Difficulty, Equipment, Group, Kind, Position, Situation
+from sijcoach.web.plans import present, progress, services
+from sijcoach.web.plans.models import (
+    CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, Session, SessionItem,
+)
+
+DAY = dt.timedelta(days=1)
+
+
+def today(user) -> dt.date:
+    return services.today_for(user)
+
+
+def plan_of(user):
+    return services.current_plan(user, today(user)).plan
+
+
+def log(user, on: dt.date, kind: str = "strength", items=None, **extra) -> Session:
+    payload = {**session_payload(items), "date": on.isoformat(), "routine_kind": kind, **extra}
+    return services.save_session(user, services.parse_session(payload), on)
+
+
+def item(slug: str, **extra) -> dict:
+    return {"exercise": slug, "planned": {"sets": 1, "reps": 8}, "sets_done": 1, "reps_done": 8, **extra}
+
+
+def post_json(client, url: str, data) -> object:
+    body = data if isinstance(data, str | bytes) else json.dumps(data)
+    return client.post(url, body, content_type="application/json")
+
+
+def routine_index(plan, kind: str) -> int:
+    return next(i for i, r in enumerate(plan.days[0].routines) if r.kind == kind)
+
+
+def counts() -> tuple[int, int]:
+    return Session.objects.count(), SessionItem.objects.count()
+
+
+def allowed_for(user):
+    """The engine's own suitability rules for the person's latest check-in."""
+    profile = services.latest_checkin(user).to_engine(today(user))
+    triage = screen(profile)
+    return base_context(profile, assess(profile), gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+
+
+# Today
+
+def test_today_shows_each_routine_as_cards_with_dose_minutes_why_and_source(alice_client, alice):
+    r = alice_client.get(reverse("today"))
+    assert r.status_code == 200
+    page = r.content.decode()
+    day = plan_of(alice).days[0]
+    assert day.routines
+    for routine in day.routines:
+        assert escape(routine.title) in page
+        for it in routine.items:
+            for text in (it.name, present.dose_text(it), f"{it.minutes} min", it.why, f"Source: {it.source}"):
+                assert escape(text) in page, text
+            assert f'href="{reverse("exercise", args=[it.exercise])}"' in page
+
+
+def test_a_dose_of_one_repetition_is_singular(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    assert "1 reps" not in page
+    assert "1 rep, hold 45 s, each side" in page
+
+
+def test_each_routine_except_the_walk_has_a_guided_session(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    for i, routine in enumerate(plan_of(alice).days[0].routines):
+        link = f'href="{reverse("session", args=[i])}"'
+        assert (link in page) == (routine.kind != "walk")
+
+
+def test_today_shows_the_week_ahead(alice_client, alice):
+    r = alice_client.get(reverse("today"))
+    page = r.content.decode()
+    week = plan_of(alice).days[1:]
+    assert len(week) == 6 and r.context["week"] == week
+    week_html = page[page.index("The week ahead"):]
+    for day in week:
+        assert f"{day.date:%A} {day.date.day} {day.date:%b}" in week_html
+        for routine in day.routines:
+            assert escape(routine.title) in week_html
+
+
+def test_today_gives_the_advice_with_its_sources(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    advice = plan_of(alice).advice
+    assert advice
+    for a in advice:
+        assert escape(a.text) in page and escape(a.source) in page
+
+
+def test_today_says_it_is_not_a_diagnosis(alice_client, alice):
+    assert "It is not a diagnosis" in alice_client.get(reverse("today")).content.decode()
+
+
+def test_a_strength_day_covers_the_three_pillars(alice_client, alice):
+    plan = plan_of(alice)
+    strength = plan.days[0].routines[routine_index(plan, "strength")]
+    cat = catalog()
+    for pillar in PILLARS:
+        assert any(pillar in cat[i.exercise].groups and cat[i.exercise].is_pillar_work for i in strength.items), pillar
+    page = alice_client.get(reverse("today")).content.decode()
+    section = page[page.index(escape(strength.title)):]
+    section = section[:section.index("</section>")]
+    trains = " ".join(re.findall(r'<p class="groups">Trains: (.*?)</p>', section))
+    for words in ("core", "back of hip", "low-back stabilisers"):
+        assert words in trains
+
+
+def test_pregnancy_after_the_first_trimester_never_shows_an_exercise_it_rules_out(alice_client, alice):
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=20)
+    page = alice_client.get(reverse("today")).content.decode()
+    shown = set(re.findall(r'href="/exercises/([a-z0-9-]+)/"', page))
+    plan = plan_of(alice)
+    planned = {i.exercise for d in plan.days for r in d.routines for i in r.items}
+    assert shown and shown <= planned
+    ruled_out = {Situation.PREGNANCY, Situation.PREGNANCY_AFTER_FIRST_TRIMESTER}
+    ctx = allowed_for(alice)
+    for slug in planned:
+        ex = catalog()[slug]
+        assert not ruled_out & set(ex.unsuitable_for), slug
+        assert ex.position not in (Position.SUPINE, Position.PRONE), slug
+        assert ctx.allows(ex), slug
+
+
+def test_the_morning_question_appears_the_day_after_a_session(alice_client, alice):
+    question = "How does your back feel this morning?"
+    assert question not in alice_client.get(reverse("today")).content.decode()
+    log(alice, today(alice) - 2 * DAY)
+    assert question not in alice_client.get(reverse("today")).content.decode()
+    yesterday = log(alice, today(alice) - DAY)
+    assert question in alice_client.get(reverse("today")).content.decode()
+    r = alice_client.post(reverse("morning"), {"pain_next_day": "4", "joint_went_out": "on"})
+    assert r.status_code == 302 and r["Location"] == reverse("today")
+    yesterday.refresh_from_db()
+    assert (yesterday.pain_next_day, yesterday.joint_went_out) == (4, True)
+    page = alice_client.get(reverse("today")).content.decode()
+    assert question not in page and "tomorrow&#x27;s plan takes it into account" in page
+
+
+def test_a_morning_answer_out_of_range_changes_nothing(alice_client, alice):
+    yesterday = log(alice, today(alice) - DAY)
+    for bad in ("11", "-1", "", "four"):
+        alice_client.post(reverse("morning"), {"pain_next_day": bad})
+    yesterday.refresh_from_db()
+    assert yesterday.pain_next_day is None
+    assert "nothing was changed" in alice_client.get(reverse("today")).content.decode()
+
+
+def test_alices_morning_answer_leaves_bobs_session_alone(alice_client, alice, bob):
+    bobs = log(bob, today(bob) - DAY)
+    log(alice, today(alice) - DAY)
+    alice_client.post(reverse("morning"), {"pain_next_day": "5"})
+    bobs.refresh_from_db()
+    assert bobs.pain_next_day is None
+
+
+def test_a_worse_morning_changes_the_plan_at_once(alice_client, alice):
+    log(alice, today(alice) - DAY, pain_before=2, pain_after=2)
+    before = plan_of(alice)
+    alice_client.post(reverse("morning"), {"pain_next_day": "6"})
+    after = plan_of(alice)
+    assert after != before
+    assert any("Lighter strength session" in n for d in after.days for n in d.notes)
+
+
+def test_today_keeps_the_planned_days(alice_client, alice):
+    on = today(alice)
+    old = PlannedDay.objects.create(user=alice, date=on - DAY, checkin=services.latest_checkin(alice),
+                                    routines=[{"kind": "relief", "title": "Old relief", "minutes": 5}])
+    alice_client.get(reverse("today"))
+    plan = plan_of(alice)
+    rows = {p.date: p for p in PlannedDay.objects.filter(user=alice, date__gte=on)}
+    assert sorted(rows) == [d.date for d in plan.days]
+    for day in plan.days:
+        assert [r["kind"] for r in rows[day.date].routines] == [r.kind.value for r in day.routines]
+    check_in(alice, strength_days_per_week=0)
+    alice_client.get(reverse("today"))
+    assert all(r["kind"] != "strength" for r in PlannedDay.objects.get(user=alice, date=on).routines)
+    old.refresh_from_db()
+    assert old.routines == [{"kind": "relief", "title": "Old relief", "minutes": 5}]
+
+
+def test_charlie_without_a_check_in_is_asked_to_check_in(client, charlie):
+    client.force_login(charlie)
+    r = client.get(reverse("today"))
+    assert r.status_code == 200 and reverse("checkin_start") in r.content.decode()
+    assert not PlannedDay.objects.exists()
+
+
+# The guided session page
+
+def session_data(client, index: int = 0) -> dict:
+    page = client.get(reverse("session", args=[index])).content.decode()
+    found = re.search(r'<script id="session-data" type="application/json">(.*?)</script>', page, re.S)
+    assert found, "the session page embeds its data"
+    return json.loads(found.group(1))
+
+
+def test_the_session_page_embeds_the_routine_as_json(alice_client, alice):
+    plan = plan_of(alice)
+    index = routine_index(plan, "strength")
+    routine = plan.days[0].routines[index]
+    data = session_data(alice_client, index)
+    assert data["title"] == routine.title and data["kind"] == "strength"
+    assert data["date"] == today(alice).isoformat()
+    assert data["timer_scale"] == settings.TIMER_SCALE and data["get_ready_s"] == settings.GET_READY_S
+    assert data["swap_url"] == reverse("session_swap")
+    assert data["finish_url"] == reverse("session_finish", args=[index])
+    assert data["today_url"] == reverse("today") and data["csrf_token"]
+    assert [i["exercise"] for i in data["items"]] == [i.exercise for i in routine.items]
+    assert data["excluded"] == [i.exercise for i in routine.items]
+    for shown, it in zip(data["items"], routine.items, strict=True):
+        assert shown["steps"] == list(catalog()[it.exercise].steps) and shown["steps"]
+        dose = (shown["sets"], shown["reps"], shown["hold_s"], shown["rest_s"])
+        assert dose == (it.sets, it.reps, it.hold_s, it.rest_s)
+        assert shown["why"] == it.why and shown["source"] == it.source and shown["stop_if"]
+
+
+def test_the_session_page_lists_the_routine_without_javascript(alice_client, alice):
+    routine = plan_of(alice).days[0].routines[0]
+    page = alice_client.get(reverse("session", args=[0])).content.decode()
+    for it in routine.items:
+        assert f"<strong>{escape(it.name)}</strong>" in page
+
+
+def test_a_session_out_of_range_is_404(alice_client, alice):
+    n = len(plan_of(alice).days[0].routines)
+    assert alice_client.get(reverse("session", args=[n])).status_code == 404
+    before = counts()
+    assert post_json(alice_client, reverse("session_finish", args=[n]), session_payload()).status_code == 404
+    assert counts() == before
+
+
+def test_charlie_without_a_plan_has_no_session(client, charlie):
+    client.force_login(charlie)
+    assert client.get(reverse("session", args=[0])).status_code == 404
+    assert post_json(client, reverse("session_finish", args=[0]), session_payload()).status_code == 404
+    r = post_json(client, reverse("session_swap"), {"exercise": "bird-dog", "pain": 7})
+    assert r.status_code == 409 and r.json()["detail"][0]["field"] == "check-in"
+
+
+@pytest.mark.parametrize("name", ["session_swap", "session_finish", "morning", "psfs_rate"])
+def test_the_post_only_endpoints_refuse_get(alice_client, name):
+    url = reverse(name, args=[0]) if name == "session_finish" else reverse(name)
+    assert alice_client.get(url).status_code == 405
+
+
+# "This hurts": /session/swap/
+
+def test_pain_of_7_swaps_for_an_allowed_exercise_training_the_same_muscles(alice_client, alice):
+    plan = plan_of(alice)
+    strength = plan.days[0].routines[routine_index(plan, "strength")]
+    excluded = [i.exercise for i in strength.items]
+    cat, ctx = catalog(), allowed_for(alice)
+    for hurt in excluded:
+        r = post_json(alice_client, reverse("session_swap"), {"exercise": hurt, "pain": 7, "excluded": excluded})
+        assert r.status_code == 200
+        answer = r.json()
+        assert answer["verdict"] == "swap" and answer["source"] and "7/10" in answer["message"]
+        new = answer["replacement"]["exercise"]
+        assert new not in excluded
+        assert set(cat[new].groups) & set(cat[hurt].groups)
+        assert ctx.allows(cat[new])
+        assert answer["replacement"]["steps"] == list(cat[new].steps)
+
+
+def test_a_swap_for_a_pregnant_person_is_always_allowed_for_her(alice_client, alice):
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=24)
+    cat, ctx = catalog(), allowed_for(alice)
+    for ex in cat:
+        answer = post_json(alice_client, reverse("session_swap"), {"exercise": ex.slug, "pain": 8}).json()
+        assert answer["verdict"] in ("swap", "stop")
+        if answer["replacement"]:
+            new = cat[answer["replacement"]["exercise"]]
+            assert ctx.allows(new) and new.position != Position.SUPINE, (ex.slug, new.slug)
+
+
+@pytest.mark.parametrize("pain, verdict", [(0, "carry_on"), (2, "carry_on"), (3, "carry_on"), (4, "watch"),
+                                           (5, "watch"), (6, "swap")])
+def test_the_pain_traffic_light(alice_client, alice, pain, verdict):
+    r = post_json(alice_client, reverse("session_swap"), {"exercise": "glute-bridge", "pain": pain})
+    assert r.status_code == 200
+    assert r.json()["verdict"] == verdict
+    assert (r.json()["replacement"] is None) == (verdict != "swap")
+
+
+@pytest.mark.parametrize("body, field, value, allowed", [
+    ("{not json", "(document)", None, "a JSON object"),
+    (b"\xff\xfe", "(document)", None, "a JSON object"),
+    pytest.param('{"a": ' * 5000, "(document)", None, "a JSON object", id="nested-too-deep"),
+    ("", "(document)", None, "an object with named fields"),
+    ("[1, 2]", "(document)", [1, 2], "an object with named fields"),
+    ({"exercise": "glute-brige", "pain": 7}, "exercise", "glute-brige",
+     "a known exercise slug (closest: glute-bridge)"),
+    ({"exercise": "glute-bridge", "pain": 11}, "pain", 11, "a whole number from 0 to 10"),
+    ({"exercise": "glute-bridge", "pain": "7"}, "pain", "7", "a whole number from 0 to 10"),
+    ({"exercise": "glute-bridge"}, "pain", None, "a whole number from 0 to 10 (required)"),
+    ({"exercise": "glute-bridge", "pain": 7, "why": "x"}, "why", "x", "the fields exercise, pain, excluded"),
+    ({"exercise": "glute-bridge", "pain": 7, "excluded": ["nope"]}, "excluded[0]", "nope", "a known exercise slug"),
+])
+def test_a_bad_swap_request_names_the_field_value_and_what_is_allowed(alice_client, alice, body, field, value,
+                                                                       allowed):
+    r = post_json(alice_client, reverse("session_swap"), body)
+    assert r.status_code == 422
+    problems = r.json()["detail"]
+    assert problems and {"field", "value", "allowed", "message"} <= set(problems[0])
+    assert problems[0]["field"] == field and problems[0]["value"] == value
+    assert problems[0]["allowed"].startswith(allowed)
+
+
+# Finishing a session: /session/<i>/finish/
+
+def test_finishing_stores_what_was_planned_beside_what_was_done(alice_client, alice):
+    plan = plan_of(alice)
+    index = routine_index(plan, "strength")
+    routine = plan.days[0].routines[index]
+    items = [
+        {"exercise": "ta-drawing-in", "planned": {"sets": 1, "reps": 8, "hold_s": 10}, "sets_done": 1,
+         "reps_done": 6, "hold_s_done": 10, "pain": 1, "effort": "ok"},
+        {"exercise": "bird-dog", "swapped_from": "glute-bridge", "swap_reason": "it hurt (7/10)", "side": "each",
+         "planned": {"sets": 2, "reps": 8, "hold_s": 5}, "sets_done": 2, "reps_done": 8, "hold_s_done": 5},
+        {"exercise": "quadruped-leg-slide", "planned": {"sets": 2, "reps": 5}, "skipped": True},
+    ]
+    r = post_json(alice_client, reverse("session_finish", args=[index]),
+                  {"pain_before": 4, "pain_after": 2, "items": items, "date": "2001-01-01", "routine_kind": "walk"})
+    assert r.status_code == 200 and r.json() == {"ok": True, "redirect": reverse("progress")}
+    session = Session.objects.get(user=alice)
+    # The URL names the routine and the server knows the date: the payload cannot change them.
+    assert (session.date, session.routine_kind, session.routine_title) == (today(alice), "strength", routine.title)
+    assert (session.pain_before, session.pain_after) == (4, 2)
+    rows = list(session.items.all())
+    assert [i.exercise for i in rows] == ["ta-drawing-in", "bird-dog", "quadruped-leg-slide"]
+    assert [i.position for i in rows] == [0, 1, 2]
+    assert (rows[0].planned_sets, rows[0].planned_reps, rows[0].planned_hold_s) == (1, 8, 10)
+    assert (rows[0].sets_done, rows[0].reps_done, rows[0].hold_s_done, rows[0].pain) == (1, 6, 10, 1)
+    assert (rows[1].swapped_from, rows[1].swap_reason, rows[1].side) == ("glute-bridge", "it hurt (7/10)", "each")
+    assert rows[2].skipped and rows[2].sets_done == 0
+    assert "done today" in alice_client.get(reverse("today")).content.decode()
+
+
+def test_the_payload_the_player_builds_from_the_page_is_accepted(alice_client, alice):
+    # The same shape as player.js bodyItems(): every routine's items, as embedded in its page.
+    for index, routine in enumerate(plan_of(alice).days[0].routines):
+        data = session_data(alice_client, index)
+        items = [{"exercise": i["exercise"], "side": i["side"],
+                  "planned": {"sets": i["sets"], "reps": i["reps"], "hold_s": i["hold_s"]},
+                  "sets_done": i["sets"], "reps_done": i["reps"], "hold_s_done": i["hold_s"], "pain": None,
+                  "effort": None, "skipped": False, "swapped_from": None, "swap_reason": None}
+                 for i in data["items"]]
+        r = post_json(alice_client, data["finish_url"], {"pain_before": 3, "pain_after": None, "items": items})
+        assert r.status_code == 200, (routine.kind, r.content)
+    assert Session.objects.filter(user=alice).count() == len(plan_of(alice).days[0].routines)
+
+
+@pytest.mark.parametrize("body, field", [
+    ("{oops", "(document)"),
+    ("[]", "(document)"),
+    ({"pain_after": 11}, "pain_after"),
+    ({"items": [item("bird-dog"), item("bird-dgo")]}, "items[1].exercise"),
+    ({"items": [item("bird-dog", effort="brutal")]}, "items[0].effort"),
+    ({"items": [item("bird-dog", sets_done=-1)]}, "items[0].sets_done"),
+    ({"items": [item("bird-dog", planned={"sets": 999})]}, "items[0].planned.sets"),
+    ({"items": [item("bird-dog")] * 61}, "items"),
+    ({"notes": "hello"}, "notes"),
+])
+def test_a_bad_finish_is_refused_and_stores_nothing(alice_client, alice, body, field):
+    before = counts()
+    r = post_json(alice_client, reverse("session_finish", args=[0]), body)
+    assert r.status_code == 422
+    assert field in [p["field"] for p in r.json()["detail"]]
+    assert all({"field", "value", "allowed", "message"} <= set(p) for p in r.json()["detail"])
+    assert counts() == before
+
+
+# Progress
+
+def test_progress_renders_for_a_new_person(client, charlie):
+    client.force_login(charlie)
+    r = client.get(reverse("progress"))
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "No changes yet" in page and "<strong>0</strong> of 0 planned routines done" in page
+
+
+def test_progress_renders_with_sessions(alice_client, alice):
+    on = today(alice)
+    log(alice, on - 8 * DAY, pain_before=5)
+    log(alice, on - DAY, pain_before=4)
+    r = alice_client.get(reverse("progress"))
+    assert r.status_code == 200
+    assert [p.date for p in r.context["p"].pain_points] == [on - 8 * DAY, on - DAY]
+    assert "<svg" in r.content.decode()
+
+
+@pytest.mark.parametrize("asked, shown", [("4", 4), ("12", 12), ("26", 26), ("52", 52), ("5", 12), ("abc", 12),
+                                          ("", 12), ("-4", 12), ("9" * 5000, 12)])
+def test_progress_shows_the_chosen_window_or_twelve_weeks(alice_client, alice, asked, shown):
+    r = alice_client.get(reverse("progress"), {"weeks": asked})
+    assert r.status_code == 200
+    p = r.context["p"]
+    assert p.weeks == shown
+    assert f'href="?weeks={shown}" aria-current="page"' in r.content.decode()
+    assert p.start.weekday() == 0 and (p.end - p.start).days == 7 * shown - 1
+
+
+def test_the_calendar_shows_done_partial_and_missed_days(alice, db):
+    on = today(alice)
+    checkin = services.latest_checkin(alice)
+    both = [{"kind": "relief", "title": "Relief", "minutes": 10}, {"kind": "strength", "title": "S", "minutes": 9},
+            {"kind": "walk", "title": "Walk", "minutes": 10}]
+    for days_ago in (4, 3, 2, 1):
+        PlannedDay.objects.create(user=alice, date=on - days_ago * DAY, checkin=checkin, routines=both)
+    log(alice, on - 4 * DAY, kind="relief")
+    log(alice, on - 4 * DAY, kind="strength")
+    log(alice, on - 3 * DAY, kind="relief")
+    log(alice, on - 2 * DAY, kind="walk")
+    log(alice, on - 5 * DAY, kind="relief")  # nothing was planned that day
+    upcoming = plan_of(alice).days
+    data = progress.build(alice, on, 4, (), upcoming)
+    status = {d.date: d.status for d in data.calendar}
+    assert status[on - 5 * DAY] == "done"
+    assert status[on - 4 * DAY] == "done"
+    assert status[on - 3 * DAY] == "partial"
+    assert status[on - 2 * DAY] == "partial"
+    assert status[on - DAY] == "missed"
+    assert status[on + DAY] == "planned"
+    planned_today = len({r.kind for r in upcoming[0].routines} - {"walk"})
+    assert (data.done, data.planned) == (3, 8 + planned_today)
+    assert status[on] == "planned"
+    assert all(s == "none" for d, s in status.items() if d < on - 5 * DAY)
+
+
+def test_the_progress_page_counts_done_against_planned(alice_client, alice):
+    on = today(alice)
+    PlannedDay.objects.create(user=alice, date=on - DAY, checkin=services.latest_checkin(alice),
+                              routines=[{"kind": "relief", "title": "Relief", "minutes": 10}])
+    log(alice, on - DAY, kind="relief")
+    page = alice_client.get(reverse("progress")).content.decode()
+    planned_today = len({r.kind for r in plan_of(alice).days[0].routines} - {"walk"})
+    assert f"<strong>1</strong> of {1 + planned_today} planned routines done" in page
+
+
+def test_pillar_counts_are_per_week_and_count_strength_work_only(alice, db):
+    on = today(alice)
+    monday = on - on.weekday() * DAY
+    log(alice, monday, items=[item("ta-drawing-in"), item("glute-bridge"), item("bird-dog", skipped=True)])
+    log(alice, monday, items=[item("bird-dog")])
+    log(alice, monday - 7 * DAY, kind="relief",
+        items=[item("cat-cow"), item("self-massage-low-back-glutes"), item("knee-to-chest-stretch")])
+    log(alice, monday - 6 * DAY, items=[item("pelvic-tilt"), item("clamshell")])
+    weeks = {w.week_start: (w.core, w.back_of_hip, w.low_back) for w in progress.build(alice, on, 4).pillars}
+    assert weeks[monday] == (2, 1, 1)
+    assert weeks.get(monday - 7 * DAY, (0, 0, 0)) == (1, 1, 0)
+
+
+def test_a_pain_change_of_two_points_is_meaningful(alice_client, alice):
+    on = today(alice)
+    log(alice, on - 20 * DAY, pain_before=5)
+    log(alice, on - DAY, pain_before=3)
+    page = alice_client.get(reverse("progress")).content.decode()
+    assert "Pain 5 -&gt; 3: a meaningful change" in page
+
+
+def test_a_pain_change_of_one_point_is_not_yet_meaningful(alice_client, alice):
+    on = today(alice)
+    log(alice, on - 20 * DAY, pain_before=6)
+    log(alice, on - DAY, pain_before=5)
+    page = alice_client.get(reverse("progress")).content.decode()
+    assert "Pain 6 -&gt; 5: not yet a meaningful change" in page
+
+
+# PSFS re-rating
+
+def psfs_form(user, *scores) -> dict:
+    acts = PsfsActivity.objects.filter(user=user)
+    return {f"score_{a.pk}": str(s) for a, s in zip(acts, scores, strict=True)}
+
+
+def test_progress_asks_to_rate_alices_own_activities(alice_client, alice):
+    page = alice_client.get(reverse("progress")).content.decode()
+    for a in PsfsActivity.objects.filter(user=alice):
+        assert f'name="score_{a.pk}"' in page and a.name in page
+
+
+def test_rerating_saves_a_rating_per_activity(alice_client, alice):
+    on = today(alice)
+    PsfsRating.objects.filter(activity__user=alice).update(date=on - 15 * DAY)
+    assert "rate them again" in alice_client.get(reverse("today")).content.decode()
+    r = alice_client.post(reverse("psfs_rate"), psfs_form(alice, 7, 8, 9))
+    assert r.status_code == 302 and r["Location"] == reverse("progress")
+    latest = PsfsRating.objects.filter(activity__user=alice, date=on).order_by("activity__position")
+    assert [x.score for x in latest] == [7, 8, 9]
+    assert PsfsRating.objects.filter(activity__user=alice).count() == 6
+    page = alice_client.get(reverse("progress")).content.decode()
+    assert "Ratings saved." in page and "Function 5 -&gt; 8: a meaningful change" in page
+    assert "rate them again" not in alice_client.get(reverse("today")).content.decode()
+
+
+def test_rerating_twice_on_one_day_keeps_one_rating(alice_client, alice):
+    alice_client.post(reverse("psfs_rate"), psfs_form(alice, 1, 1, 1))
+    alice_client.post(reverse("psfs_rate"), psfs_form(alice, 2, 3, 4))
+    scores = PsfsRating.objects.filter(activity__user=alice).order_by("activity__position")
+    assert [x.score for x in scores] == [2, 3, 4]
+
+
+@pytest.mark.parametrize("bad", ["", "11", "-1", "abc", "3.5", "²", "1" * 5000])
+def test_a_bad_rating_saves_nothing_and_says_why(alice_client, alice, bad):
+    before = list(PsfsRating.objects.values_list("id", "score", "date"))
+    form = psfs_form(alice, 6, 6, 6)
+    form[next(iter(form))] = bad
+    r = alice_client.post(reverse("psfs_rate"), form)
+    assert r.status_code == 302
+    assert list(PsfsRating.objects.values_list("id", "score", "date")) == before
+    page = alice_client.get(reverse("progress")).content.decode()
+    assert "rate it with a whole number from 0 to 10. Nothing was saved." in page
+
+
+def test_alice_cannot_rate_bobs_activities(alice_client, alice, bob):
+    bobs = PsfsActivity.objects.filter(user=bob).first()
+    before = list(PsfsRating.objects.filter(activity__user=bob).values_list("score", flat=True))
+    alice_client.post(reverse("psfs_rate"), {**psfs_form(alice, 5, 5, 5), f"score_{bobs.pk}": "10"})
+    assert list(PsfsRating.objects.filter(activity__user=bob).values_list("score", flat=True)) == before
+
+
+# The exercise library
+
+def listed(client, **query) -> list[str]:
+    r = client.get(reverse("library"), query)
+    assert r.status_code == 200, r.content.decode()[:500]
+    slugs = [e.slug for e in r.context["exercises"]]
+    page = r.content.decode()
+    assert f"{len(slugs)} exercise" in page
+    assert re.findall(r'<h2><a href="/exercises/([a-z0-9-]+)/">', page) == slugs
+    return slugs
+
+
+def slugs_where(test) -> list[str]:
+    return sorted(e.slug for e in catalog() if test(e))
+
+
+def test_the_library_lists_every_exercise_without_a_filter(client, db):
+    assert sorted(listed(client)) == sorted(catalog().slugs)
+
+
+def test_the_library_lists_easier_exercises_first(client, db):
+    ranks = [catalog()[s].difficulty.rank for s in listed(client)]
+    assert ranks == sorted(ranks)
+
+
+@pytest.mark.parametrize("group", list(Group))
+def test_the_group_filter(client, db, group):
+    assert sorted(listed(client, group=group.value)) == slugs_where(lambda e: group in e.groups + e.secondary_groups)
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_the_kind_filter(client, db, kind):
+    assert sorted(listed(client, kind=kind.value)) == slugs_where(lambda e: e.kind == kind)
+
+
+@pytest.mark.parametrize("position", list(Position))
+def test_the_position_filter(client, db, position):
+    assert sorted(listed(client, position=position.value)) == slugs_where(lambda e: e.position == position)
+
+
+@pytest.mark.parametrize("equipment", list(Equipment))
+def test_the_equipment_filter(client, db, equipment):
+    assert sorted(listed(client, equipment=equipment.value)) == slugs_where(lambda e: equipment in e.equipment)
+
+
+def test_the_equipment_filter_finds_exercises_needing_nothing(client, db):
+    found = listed(client, equipment="none")
+    assert found and sorted(found) == slugs_where(lambda e: not e.equipment)
+
+
+@pytest.mark.parametrize("level", list(Difficulty))
+def test_the_level_filter(client, db, level):
+    found = listed(client, level=level.value)
+    assert found and sorted(found) == slugs_where(lambda e: e.difficulty == level)
+
+
+def test_filters_combine(client, db):
+    found = listed(client, group="core", level="beginner", equipment="none")
+    assert sorted(found) == slugs_where(
+        lambda e: Group.CORE in e.groups + e.secondary_groups and e.difficulty == "beginner" and not e.equipment)
+
+
+def test_a_filter_matching_nothing_says_so(client, db):
+    r = client.get(reverse("library"), {"kind": "cardio", "position": "prone"})
+    assert r.status_code == 200 and "No exercise matches these filters." in r.content.decode()
+
+
+@pytest.mark.parametrize("field", ["group", "kind", "position", "equipment", "level"])
+def test_an_invalid_filter_value_is_a_400_with_a_message(client, db, field):
+    r = client.get(reverse("library"), {field: "<b>bogus</b>"})
+    assert r.status_code == 400
+    assert "Select a valid choice. &lt;b&gt;bogus&lt;/b&gt; is not one of the available choices." in r.content.decode()
+
+
+def test_every_catalog_exercise_has_a_page(client, db):
+    cat = catalog()
+    for ex in cat:
+        r = client.get(reverse("exercise", args=[ex.slug]))
+        assert r.status_code == 200, ex.slug
+        page = r.content.decode()
+        assert f"<h1>{escape(ex.name)}</h1>" in page
+        assert escape(cat.source_title(ex.source)) in page
+        for step in ex.steps:
+            assert escape(step) in page
+        if ex.regression:
+            assert f'href="{reverse("exercise", args=[ex.regression])}"' in page
+
+
+def test_an_unknown_exercise_is_404(client, db):
+    assert client.get("/exercises/no-such-exercise/").status_code == 404
+
+
+# Settings
+
+def settings_form(**changes) -> dict:
+    return {"equipment": ["mat", "wall", "swiss_ball"], "level": "intermediate", "minutes_per_day": "40",
+            "strength_days_per_week": "2", "reminder_time": "07:30", "time_zone": "Europe/Paris", **changes}
+
+
+def test_saving_settings_makes_a_new_check_in_and_the_plan_follows(alice_client, alice):
+    r = alice_client.post(reverse("settings"), settings_form())
+    assert r.status_code == 302 and r["Location"] == reverse("settings")
+    checkins = list(CheckIn.objects.filter(user=alice))
+    assert [c.source for c in checkins] == ["settings", "check_in"]
+    profile = checkins[0].to_engine()
+    assert profile.equipment == ("mat", "wall", "swiss_ball") and profile.level == "intermediate"
+    assert (profile.minutes_per_day, profile.strength_days_per_week) == (40, 2)
+    assert profile.pain_now == 3 and profile.sore_side == "left"  # the rest is the last check-in's
+    prefs = Preferences.objects.get(user=alice)
+    assert (prefs.reminder_time, prefs.time_zone) == (dt.time(7, 30), "Europe/Paris")
+    current = services.current_plan(alice, today(alice))
+    assert current.checkin == checkins[0] and current.profile.minutes_per_day == 40
+    page = alice_client.get(reverse("settings")).content.decode()
+    assert "Settings saved" in page and 'value="07:30"' in page and 'value="Europe/Paris"' in page
+    ticked = {re.search(r'value="([^"]+)"', tag).group(1)
+              for tag in re.findall(r'<input[^>]*name="equipment"[^>]*>', page) if " checked" in tag}
+    assert ticked == {"mat", "wall", "swiss_ball"}
+
+
+def test_no_strength_days_in_settings_removes_strength_from_today(alice_client, alice):
+    alice_client.post(reverse("settings"), settings_form(strength_days_per_week="0"))
+    r = alice_client.get(reverse("today"))
+    assert all(rt.kind != "strength" for d in r.context["plan"].days for rt in d.routines)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"time_zone": "Mars/Olympus_Mons"}, "Not a known time zone: use a name such as Europe/London."),
+    ({"time_zone": "../../etc/passwd"}, "Not a known time zone"),
+    ({"minutes_per_day": "500"}, "Ensure this value is less than or equal to 120."),
+    ({"reminder_time": "25:00"}, "Enter a valid time."),
+    ({"level": "olympian"}, "Select a valid choice."),
+])
+def test_invalid_settings_save_nothing(alice_client, alice, changes, message):
+    r = alice_client.post(reverse("settings"), settings_form(**changes))
+    assert r.status_code == 400 and message in r.content.decode()
+    assert CheckIn.objects.filter(user=alice).count() == 1
+    assert not Preferences.objects.filter(user=alice).exists()
+
+
+def test_charlie_saves_preferences_without_a_check_in(client, charlie):
+    client.force_login(charlie)
+    assert "once you have" in client.get(reverse("settings")).content.decode()
+    r = client.post(reverse("settings"), settings_form(reminder_time="", time_zone=""))
+    assert r.status_code == 302
+    assert not CheckIn.objects.filter(user=charlie).exists()
+    prefs = Preferences.objects.get(user=charlie)
+    assert prefs.reminder_time is None and prefs.time_zone == ""
+
+
+def test_a_new_time_zone_dates_the_settings_check_in(alice_client, alice):
+    from django.utils import timezone
+    from zoneinfo import ZoneInfo
+
+    utc_day = timezone.localdate(timezone=ZoneInfo("UTC"))
+    # At any moment one of these two is on another calendar day than UTC.
+    zone = next(z for z in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
+                if timezone.localdate(timezone=ZoneInfo(z)) != utc_day)
+    Preferences.objects.create(user=alice, time_zone="UTC")
+    alice_client.post(reverse("settings"), settings_form(time_zone=zone))
+    assert services.latest_checkin(alice).answered_on == timezone.localdate(timezone=ZoneInfo(zone))
+
+
+def test_settings_work_long_after_a_birth(alice_client, alice):
+    on = today(alice)
+    check_in(alice, on=on - 300 * DAY, pregnancy="postpartum", pregnancy_weeks=30, sex="female")
+    r = alice_client.post(reverse("settings"), settings_form())
+    assert r.status_code == 302
+    assert services.latest_checkin(alice).to_engine().pregnancy_weeks == 30 + 300 // 7
+
+
+# History
+
+def test_history_lists_alices_check_ins_newest_first(alice_client, alice, bob):
+    check_in(alice, pain_now=6)
+    alice_client.post(reverse("settings"), settings_form())
+    page = alice_client.get(reverse("history")).content.decode()
+    rows = re.findall(r"<tr><td>.*?</tr>", page)
+    assert len(rows) == 3
+    assert ["<td>settings</td>" in rows[0], "6/10" in rows[1], "3/10" in rows[2]] == [True, True, True]
+    assert "2/10" not in page  # Bob's
+
+
+def test_history_for_charlie_is_empty(client, charlie):
+    client.force_login(charlie)
+    assert "No check-ins yet." in client.get(reverse("history")).content.decode()
+
+
+def test_ping_answers_ok(client, db):
+    r = client.get(reverse("ping"))
+    assert r.status_code == 200 and r.content == b"ok"

@@ -1,0 +1,194 @@
+"""Every page, seen by Alice and Bob (who have plans), Charlie (only an account) and an anonymous
+visitor: each gets a sensible answer and sees only their own data.
+
+The page list is checked against urls.py, so a new page without an entry here fails a test."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from conftest import session_payload
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.plans import services
+from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
+
+PEOPLE = ("alice", "bob", "charlie")
+SIGNIN = reverse("signin") + "?next="
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a GET answers: `people` for everyone signed in, `charlie` when he differs, `anon` for a visitor.
+
+    An int is a status; a string is where the page redirects; "signin" is the sign-in page."""
+
+    url: str
+    anon: int | str = "signin"
+    people: int | str = 200
+    charlie: int | str | None = None
+    own: tuple[str, ...] = field(default=())  # what of a person's own data the page shows
+
+
+PAGES = {
+    "home": Page("/", anon=200, people=reverse("today")),
+    "signup": Page(reverse("signup"), anon=200),
+    "signin": Page(reverse("signin"), anon=200),
+    "signout": Page(reverse("signout"), anon=405, people=405),
+    "account": Page(reverse("account"), own=("email", "token")),
+    "revoke_token": Page("/account/tokens/{token}/revoke/", people=405),
+    "export": Page(reverse("export"), own=("email", "token", "activity")),
+    "delete_account": Page(reverse("delete_account")),
+    "checkin_start": Page(reverse("checkin_start"), people=reverse("checkin_step", args=["warning-signs"])),
+    "checkin_stop": Page(reverse("checkin_stop"), people=reverse("today")),
+    "checkin_step": Page(reverse("checkin_step", args=["about"]), people=reverse("checkin_start")),
+    "today": Page(reverse("today")),
+    "morning": Page(reverse("morning"), people=405),
+    "session_swap": Page(reverse("session_swap"), people=405),
+    "session": Page(reverse("session", args=[0]), charlie=404),
+    "session_finish": Page(reverse("session_finish", args=[0]), people=405),
+    "progress": Page(reverse("progress"), own=("activity",)),
+    "psfs_rate": Page(reverse("psfs_rate"), people=405),
+    "history": Page(reverse("history")),
+    "library": Page(reverse("library"), anon=200),
+    "exercise": Page(reverse("exercise", args=["bird-dog"]), anon=200),
+    "settings": Page(reverse("settings")),
+    "ping": Page(reverse("ping"), anon=200),
+}
+
+
+def page_names() -> set[str]:
+    """Every named page in urls.py, except the JSON API under /api/ (tested on its own)."""
+    names = set()
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) or str(entry.pattern).startswith("api/"):
+            continue
+        assert isinstance(entry, URLPattern) and entry.name, f"give {entry.pattern} a name"
+        names.add(entry.name)
+    return names
+
+
+def test_every_page_has_a_persona_check():
+    assert page_names() == set(PAGES)
+
+
+def markers(who: str) -> dict[str, list[str]]:
+    return {"email": [f"{who}@example.org"], "token": [f"{who}-secret-token-name"],
+            "activity": [f"{who}-activity-{i}" for i in range(3)] if who != "charlie" else []}
+
+
+@pytest.fixture
+def people(alice, bob, charlie) -> dict[str, tuple]:
+    """The three personas, each with their own client and data that names them."""
+    out = {}
+    for who, user in (("alice", alice), ("bob", bob), ("charlie", charlie)):
+        for i, act in enumerate(PsfsActivity.objects.filter(user=user)):
+            act.name = f"{who}-activity-{i}"
+            act.save()
+        token, _ = ApiToken.issue(user, f"{who}-secret-token-name")
+        if who != "charlie":
+            services.save_session(user, services.parse_session(session_payload()), services.today_for(user))
+        client = Client()
+        client.force_login(user)
+        out[who] = (user, client, token)
+    return out
+
+
+def expected(page: Page, who: str | None) -> int | str:
+    if who is None:
+        return page.anon
+    if who == "charlie" and page.charlie is not None:
+        return page.charlie
+    return page.people
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name):
+    page = PAGES[name]
+    for who in (None, *PEOPLE):
+        client = people[who][1] if who else Client()
+        token = people[who or "alice"][2]
+        url = page.url.format(token=token.pk)
+        r = client.get(url)
+        want = expected(page, who)
+        if want == "signin":
+            assert r.status_code == 302 and r["Location"] == SIGNIN + url, (name, who)
+            continue
+        if isinstance(want, str):
+            assert r.status_code == 302 and r["Location"] == want, (name, who, r.status_code)
+            continue
+        assert r.status_code == want, (name, who, r.status_code)
+        text = r.content.decode()
+        for other in PEOPLE:
+            if other != who:
+                for kind, values in markers(other).items():
+                    for value in values:
+                        assert value not in text, f"{name}: {who or 'a visitor'} sees {other}'s {kind}"
+        if who is not None and want == 200:
+            for kind in page.own:
+                for value in markers(who)[kind]:
+                    assert value in text, f"{name}: {who} does not see their own {kind}"
+
+
+@pytest.mark.parametrize("name", ["morning", "session_swap", "session_finish", "psfs_rate", "revoke_token",
+                                  "account", "settings", "delete_account", "checkin_step"])
+def test_a_visitor_cannot_post_to_a_private_page(people, name):
+    url = PAGES[name].url.format(token=people["alice"][2].pk)
+    before = (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count())
+    r = Client().post(url, json.dumps(session_payload()), content_type="application/json")
+    assert r.status_code == 302 and r["Location"] == SIGNIN + url
+    after = (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count())
+    assert after == before
+
+
+def test_bob_cannot_revoke_alices_token(people):
+    alices_token = people["alice"][2]
+    r = people["bob"][1].post(f"/account/tokens/{alices_token.pk}/revoke/")
+    assert r.status_code == 404
+    alices_token.refresh_from_db()
+    assert alices_token.active
+
+
+def test_a_token_id_that_does_not_exist_is_404(people):
+    assert people["alice"][1].post("/account/tokens/999999/revoke/").status_code == 404
+
+
+def test_alices_progress_holds_none_of_bobs_sessions_or_ratings(people):
+    alice, client, _ = people["alice"]
+    bob = people["bob"][0]
+    Session.objects.filter(user=alice).delete()
+    PsfsRating.objects.filter(activity__user=alice).delete()
+    assert Session.objects.filter(user=bob).exists() and PsfsRating.objects.filter(activity__user=bob).exists()
+    p = client.get(reverse("progress")).context["p"]
+    assert p.pain_points == [] and p.pillars == [] and p.psfs_points == []
+    assert all(day.status != "done" for day in p.calendar)
+
+
+def test_bobs_finished_session_is_his_alone(people):
+    bob, client, _ = people["bob"]
+    alice = people["alice"][0]
+    before = Session.objects.filter(user=alice).count()
+    assert client.post(reverse("session_finish", args=[0]), json.dumps(session_payload()),
+                       content_type="application/json").status_code == 200
+    assert Session.objects.filter(user=alice).count() == before
+    assert Session.objects.filter(user=bob).count() == 2
+
+
+def test_each_persons_export_holds_only_their_own_sessions(people):
+    for who in PEOPLE:
+        user, client, _ = people[who]
+        data = client.get(reverse("export")).json()
+        assert len(data["sessions"]) == Session.objects.filter(user=user).count()
+        assert data["account"]["email"] == f"{who}@example.org"
+        assert [t["name"] for t in data["api_tokens"]] == [f"{who}-secret-token-name"]
+
+
+def test_history_shows_each_person_only_their_check_ins(people):
+    for who in PEOPLE:
+        user, client, _ = people[who]
+        r = client.get(reverse("history"))
+        assert list(r.context["checkins"]) == list(user.checkins.all())
