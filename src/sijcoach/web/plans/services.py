@@ -73,6 +73,7 @@ class CurrentPlan:
     checkin: CheckIn
     profile: Profile
     plan: Plan
+    key: tuple = ()  # what the plan was made from: the same key, the same plan
 
 
 def current_plan(user, on: dt.date, days: int = PLAN_DAYS) -> CurrentPlan | None:
@@ -83,8 +84,8 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS) -> CurrentPlan | None
     marker = Session.objects.filter(user=user, date__gte=since, date__lte=on).aggregate(
         n=Count("id"), last=Max("id"), changed=Max("changed_at"))
     profile = checkin.to_engine(on)
-    plan = _plan_cached(checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]))
-    return CurrentPlan(checkin, profile, plan)
+    key = (checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]))
+    return CurrentPlan(checkin, profile, _plan_cached(*key), key)
 
 
 @lru_cache(maxsize=2048)
@@ -94,8 +95,16 @@ def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tu
     return make_plan(checkin.to_engine(on), recent_logs(checkin.user_id, on), on, days)
 
 
+_remembered: dict[int, tuple] = {}
+
+
 def remember_planned_days(user, current: CurrentPlan) -> None:
-    """Keep what today's and the coming days' plan holds, for the calendar; past days stay as they were."""
+    """Keep what today's and the coming days' plan holds, for the calendar; past days stay as they were.
+
+    Written only when the plan changed since this process last wrote it, so viewing Today stays a read.
+    """
+    if _remembered.get(user.pk) == current.key:
+        return
     rows = [
         PlannedDay(user=user, date=day.date, checkin=current.checkin,
                    routines=[{"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in day.routines])
@@ -104,6 +113,9 @@ def remember_planned_days(user, current: CurrentPlan) -> None:
     if rows:
         PlannedDay.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
+    if len(_remembered) > 10_000:
+        _remembered.clear()
+    _remembered[user.pk] = current.key
 
 
 def checkin_answers_ok(answers: dict):
