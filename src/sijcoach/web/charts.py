@@ -127,9 +127,9 @@ def _date_ticks(d0: date, d1: date, most: int = 6) -> list[tuple[date, str]]:
     span = (d1 - d0).days
     for step in (1, 2, 3, 7, 14):
         start = d0 if step < 7 else d0 + timedelta(days=-d0.weekday() % 7)  # weeks start Monday
-        ticks = [start + timedelta(days=i) for i in range(0, span - (start - d0).days + 1, step)]
-        if len(ticks) <= most:
-            return [(t, _short(t)) for t in ticks]
+        offsets = range(0, span - (start - d0).days + 1, step)
+        if len(offsets) <= most:  # counted before any date is made: long ranges skip this quickly
+            return [(start + timedelta(days=i), _short(start + timedelta(days=i))) for i in offsets]
     first, last = d0.year * 12 + d0.month - 1, d1.year * 12 + d1.month - 1
     for step in (1, 2, 3, 6, 12, 24, 60, 120):
         months = [date(m // 12, m % 12 + 1, 1) for m in range(first, last + 1) if m % step == 0]

@@ -7,13 +7,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
 from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
 from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
-from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session
+from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
+
+
+class _Row(NamedTuple):
+    id: int
+    date: dt.date
+    routine_kind: str
+    pain_before: int | None
+    pain_after: int | None
+    pain_next_day: int | None
 
 WINDOWS = (4, 12, 26, 52)  # weeks the page can show
 DEFAULT_WEEKS = 12
@@ -55,11 +65,17 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     weeks = weeks if weeks in WINDOWS else DEFAULT_WEEKS
     start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
     end = today + dt.timedelta(days=6 - today.weekday())
-    sessions = list(
-        Session.objects.filter(user=user, date__gte=start, date__lte=today)
-        .order_by("date", "id").prefetch_related("items")
-    )
-    by_day: dict[dt.date, list[Session]] = defaultdict(list)
+    # Only the columns the page needs: a long history reads as little as a short one.
+    sessions = [
+        _Row(*row) for row in Session.objects.filter(user=user, date__gte=start, date__lte=today)
+        .order_by("date", "id").values_list("id", "date", "routine_kind", "pain_before", "pain_after", "pain_next_day")
+    ]
+    items: dict[int, list[tuple[str, bool]]] = defaultdict(list)
+    for session_id, exercise, skipped in SessionItem.objects.filter(
+            session__user=user, session__date__gte=start, session__date__lte=today).values_list(
+            "session_id", "exercise", "skipped"):
+        items[session_id].append((exercise, skipped))
+    by_day: dict[dt.date, list[_Row]] = defaultdict(list)
     for s in sessions:
         by_day[s.date].append(s)
 
@@ -91,10 +107,10 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
     for s in sessions:
         trained = set()
-        for item in s.items.all():
+        for exercise, skipped in items[s.id]:
             # Strengthening only: a stretch or a massage of the glutes does not train the back of hip.
-            if not item.skipped and item.exercise in cat and cat[item.exercise].kind in STRENGTH_KINDS:
-                trained |= {g.value for g in cat[item.exercise].groups if g in PILLARS}
+            if not skipped and exercise in cat and cat[exercise].kind in STRENGTH_KINDS:
+                trained |= {g.value for g in cat[exercise].groups if g in PILLARS}
         week = s.date - dt.timedelta(days=s.date.weekday())
         for group in trained:
             per_week[week][group] += 1
@@ -102,8 +118,8 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
 
     activities = list(PsfsActivity.objects.filter(user=user))
     ratings = defaultdict(list)
-    for r in PsfsRating.objects.filter(activity__user=user).order_by("date"):
-        ratings[r.date].append(r.score)
+    for date, score in PsfsRating.objects.filter(activity__user=user).order_by("date").values_list("date", "score"):
+        ratings[date].append(score)
     psfs_points = [charts.PsfsPoint(d, round(sum(v) / len(v), 2)) for d, v in sorted(ratings.items())]
 
     befores = [p for p in pain_points if p.before is not None]

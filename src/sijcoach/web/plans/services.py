@@ -36,7 +36,12 @@ STOPPING_LEVELS = (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value)
 
 def today_for(user) -> dt.date:
     zone = None
-    prefs = getattr(user, "preferences", None) if user.is_authenticated else None
+    prefs = None
+    if user.is_authenticated:
+        # Looked up once per request: a missing row is remembered too.
+        if not hasattr(user, "_prefs_cache"):
+            user._prefs_cache = Preferences.objects.filter(user=user).first()
+        prefs = user._prefs_cache
     if prefs is not None and prefs.time_zone:
         try:
             zone = ZoneInfo(prefs.time_zone)
@@ -76,8 +81,9 @@ class CurrentPlan:
     key: tuple = ()  # what the plan was made from: the same key, the same plan
 
 
-def current_plan(user, on: dt.date, days: int = PLAN_DAYS) -> CurrentPlan | None:
-    checkin = latest_checkin(user)
+def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | None = None) -> CurrentPlan | None:
+    """The plan from the newest check-in (pass it when already read) and the recent logs."""
+    checkin = checkin or latest_checkin(user)
     if checkin is None:
         return None
     since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
@@ -208,5 +214,5 @@ def set_preferences(user, **fields) -> Preferences:
     for name, value in fields.items():
         setattr(prefs, name, value)
     prefs.save()
-    user.preferences = prefs  # so today_for() in the same request uses the new time zone
+    user.preferences = user._prefs_cache = prefs  # so today_for() in the same request uses the new time zone
     return prefs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django import forms
@@ -54,7 +55,7 @@ def today(request):
         return redirect("checkin_stop")
     if checkin is None:
         return render(request, "plans/today_empty.html")
-    current = services.current_plan(request.user, on)
+    current = services.current_plan(request.user, on, checkin=checkin)
     services.remember_planned_days(request.user, current)
     plan = current.plan
     day = plan.days[0] if plan.days else None
@@ -67,10 +68,22 @@ def today(request):
         "week": plan.days[1:],
         "stopped": plan.triage.level in (TriageLevel.EMERGENCY, TriageLevel.URGENT),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
-        "morning": services.sessions_awaiting_morning(request.user, on).exists(),
         "psfs_due": services.psfs_due(request.user, on),
-        "done_kinds": set(request.user.sessions.filter(date=on).values_list("routine_kind", flat=True)),
+        **_today_sessions(request.user, on),
     })
+
+
+def _today_sessions(user, on):
+    """Today's finished routines and whether yesterday's next-morning pain is missing, in one query."""
+    rows = user.sessions.filter(date__gte=on - dt.timedelta(days=1), date__lte=on).values_list(
+        "date", "routine_kind", "pain_next_day")
+    done, morning = set(), False
+    for date, kind, next_day in rows:
+        if date == on:
+            done.add(kind)
+        elif next_day is None:
+            morning = True
+    return {"done_kinds": done, "morning": morning}
 
 
 def _routine_or_404(request, index: int):
