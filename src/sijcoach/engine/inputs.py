@@ -141,6 +141,13 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
     if kind == "unknown_exercise":
         closest = err.get("ctx", {}).get("closest")
         return "a known exercise slug" + (f" (closest: {closest})" if closest else "")
+    if kind == "date_range":
+        return "a date from 1900-01-01 to 2999-12-31"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        if pattern.startswith("^(") and pattern.endswith(")$"):
+            return "one of " + ", ".join(pattern[2:-2].split("|"))
+        return "text without control characters"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _bounds(info) or err["msg"]
     if kind in ("too_long", "too_short"):

@@ -149,9 +149,19 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+# Plain text: no control characters (PostgreSQL refuses NUL, and nothing a person types needs them).
+Text = Annotated[str, Field(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f]*$")]
+
+
+def _plausible_date(value: dt.date) -> dt.date:
+    if not 1900 <= value.year <= 2999:
+        raise PydanticCustomError("date_range", "the date must be between 1900-01-01 and 2999-12-31")
+    return value
+
+
 class PlannedActivity(_Input):
-    date: dt.date
-    kind: str = Field(min_length=1, max_length=80, description="e.g. hike, tennis, moving house")
+    date: Annotated[dt.date, AfterValidator(_plausible_date)]
+    kind: Text = Field(min_length=1, max_length=80, description="e.g. hike, tennis, moving house")
     intensity: Intensity
 
 

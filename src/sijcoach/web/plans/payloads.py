@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from sijcoach.engine.profile import Effort, Pain, Slug, _Input
+from sijcoach.engine.profile import Effort, Pain, Slug, Text, _Input
 from sijcoach.engine.vocab import Side
 
 
@@ -27,7 +27,7 @@ class ItemDone(_Input):
     effort: Effort | None = None
     skipped: bool = False
     swapped_from: Slug | None = None
-    swap_reason: str | None = Field(default=None, max_length=1000)
+    swap_reason: Text | None = Field(default=None, max_length=1000)
 
 
 class SessionDone(_Input):
@@ -36,7 +36,7 @@ class SessionDone(_Input):
 
     date: dt.date | None = None
     routine_kind: str = Field(default="relief", pattern=r"^(relief|alignment|strength|walk)$")
-    routine_title: str = Field(default="", max_length=200)
+    routine_title: Text = Field(default="", max_length=200)
     pain_before: Pain | None = None
     pain_after: Pain | None = None
     joint_went_out: bool = False

@@ -1,0 +1,205 @@
+"""The API's own request wrappers and response shapes.
+
+Engine values (plan, profile, triage, exercise, change) keep the engine's own types, so the OpenAPI
+document shows the same JSON Schemas as `sijcoach schema ...`; only what the web app adds is defined here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import IntEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, WithJsonSchema
+from ninja import Schema
+
+from sijcoach.engine.catalog import Exercise
+from sijcoach.engine.plan_types import Change, Triage, TriageLevel
+from sijcoach.engine.profile import Effort, Profile, SessionLog, _Input
+from sijcoach.engine.questionnaires import ChangeResult
+from sijcoach.engine.vocab import Side
+from sijcoach.web.api.openapi import component_ref
+from sijcoach.web.plans import progress
+
+MAX_PLAN_DAYS = 28
+
+
+class PlanRequest(_Input):
+    """A plan made without an account: nothing is stored."""
+
+    profile: Profile
+    logs: tuple[SessionLog, ...] = ()
+    start: dt.date = Field(description="the plan's first day, YYYY-MM-DD")
+    days: int = Field(default=7, ge=1, le=MAX_PLAN_DAYS)
+
+
+Weeks = IntEnum("Weeks", {f"W{w}": w for w in progress.WINDOWS})
+
+
+# Refusals ---------------------------------------------------------------------------------------
+
+class ProblemOut(Schema):
+    field: str = Field(description="where the fault is: a body path such as profile.age, or a parameter name")
+    value: Any = Field(description="what was sent (null when nothing was)")
+    allowed: str
+    message: str
+
+
+class ProblemsOut(Schema):
+    detail: list[ProblemOut]
+
+
+class MessageOut(Schema):
+    detail: str
+
+
+# Check-ins --------------------------------------------------------------------------------------
+
+class CheckInOut(Schema):
+    created_at: dt.datetime
+    answered_on: dt.date = Field(description="the day the answers describe")
+    source: Literal["check_in", "settings"]
+    triage_level: TriageLevel
+    # The request body's Profile component (exercise slugs listed), rather than a second one for responses.
+    profile: Annotated[Profile, WithJsonSchema(component_ref("Profile"))]
+
+
+class SavedCheckInOut(CheckInOut):
+    saved: Literal[True]
+
+
+class StoppedOut(Schema):
+    """A warning sign that needs help now: it was recorded, and no check-in or plan was made."""
+
+    saved: Literal[False]
+    triage: Triage
+
+
+# Sessions ---------------------------------------------------------------------------------------
+
+class DoseOut(Schema):
+    sets: int
+    reps: int
+    hold_s: int
+
+
+class SessionItemOut(Schema):
+    exercise: str
+    side: Side
+    planned: DoseOut
+    done: DoseOut
+    pain: int | None
+    effort: Effort | None
+    skipped: bool
+    swapped_from: str | None
+    swap_reason: str | None
+
+
+class SessionOut(Schema):
+    id: int
+    date: dt.date
+    routine_kind: Literal["relief", "alignment", "strength", "walk"]
+    routine_title: str
+    pain_before: int | None
+    pain_after: int | None
+    pain_next_day: int | None
+    joint_went_out: bool
+    items: list[SessionItemOut]
+
+
+class SessionPageOut(Schema):
+    count: int = Field(description="all of the person's sessions")
+    limit: int
+    offset: int
+    sessions: list[SessionOut] = Field(description="newest first")
+
+
+# During a session -------------------------------------------------------------------------------
+
+class PlayerItemOut(Schema):
+    exercise: str
+    name: str
+    side: Side
+    sets: int
+    reps: int
+    hold_s: int
+    rest_s: int
+    rep_s: int
+    minutes: float
+    why: str
+    source: str
+    steps: list[str]
+    stop_if: list[str]
+    condition: str | None
+
+
+class PainAnswerOut(Schema):
+    verdict: Literal["carry_on", "watch", "swap", "stop"]
+    message: str
+    source: str
+    replacement: PlayerItemOut | None = Field(description="the exercise to do instead (verdict swap)")
+
+
+# Progress ---------------------------------------------------------------------------------------
+
+class PainPointOut(Schema):
+    date: dt.date
+    before: int | None
+    after: int | None
+    next_morning: int | None
+
+
+class CalendarDayOut(Schema):
+    date: dt.date
+    status: Literal["done", "partial", "missed", "rest", "planned", "none"]
+
+
+class WeekPillarsOut(Schema):
+    week_start: dt.date
+    core: int
+    back_of_hip: int
+    low_back: int
+
+
+class PsfsPointOut(Schema):
+    date: dt.date
+    score: float = Field(description="the mean of the activities' ratings, 0 (unable) to 10 (as before)")
+
+
+class PsfsActivityOut(Schema):
+    id: int
+    name: str
+
+
+class ProgressOut(Schema):
+    weeks: int
+    start: dt.date
+    end: dt.date
+    pain_points: list[PainPointOut]
+    calendar: list[CalendarDayOut]
+    pillars: list[WeekPillarsOut] = Field(description="sessions per week that trained each pillar")
+    psfs_points: list[PsfsPointOut]
+    psfs_activities: list[PsfsActivityOut]
+    pain: ChangeResult | None = Field(description="first against last pain before a session")
+    psfs: ChangeResult | None = Field(description="first against last functional scale")
+    done: int
+    planned: int
+    changes: list[Change] = Field(description="what the current plan changed from the logs, and why")
+
+
+# Export -----------------------------------------------------------------------------------------
+
+class ExportOut(Schema):
+    """Everything stored about the person (the account page's export); more keys may follow."""
+
+    format: str
+    account: dict[str, Any]
+    preferences: dict[str, Any]
+    checkins: list[dict[str, Any]]
+    red_flag_reports: list[dict[str, Any]]
+    sessions: list[dict[str, Any]]
+    psfs: list[dict[str, Any]]
+    api_tokens: list[dict[str, Any]]
+
+
+ExerciseList = list[Exercise]

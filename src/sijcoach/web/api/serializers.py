@@ -1,0 +1,51 @@
+"""Stored rows and service results, turned into the API's response shapes (see schemas.py)."""
+
+from __future__ import annotations
+
+from sijcoach.engine.inputs import parse_profile
+from sijcoach.engine.live import LiveDecision
+from sijcoach.web.plans import present
+from sijcoach.web.plans.models import CheckIn, Session
+from sijcoach.web.plans.progress import Progress
+
+
+def checkin_out(checkin: CheckIn) -> dict:
+    return {"created_at": checkin.created_at, "answered_on": checkin.answered_on, "source": checkin.source,
+            "triage_level": checkin.triage_level, "profile": parse_profile(checkin.profile)}
+
+
+def session_out(session: Session) -> dict:
+    """As in the export (planned beside done), with the id to address it by."""
+    return {
+        "id": session.pk, "date": session.date, "routine_kind": session.routine_kind,
+        "routine_title": session.routine_title, "pain_before": session.pain_before,
+        "pain_after": session.pain_after, "pain_next_day": session.pain_next_day,
+        "joint_went_out": session.joint_went_out,
+        "items": [
+            {"exercise": i.exercise, "side": i.side,
+             "planned": {"sets": i.planned_sets, "reps": i.planned_reps, "hold_s": i.planned_hold_s},
+             "done": {"sets": i.sets_done, "reps": i.reps_done, "hold_s": i.hold_s_done},
+             "pain": i.pain, "effort": i.effort, "skipped": i.skipped,
+             "swapped_from": i.swapped_from, "swap_reason": i.swap_reason}
+            for i in session.items.all()
+        ],
+    }
+
+
+def pain_out(decision: LiveDecision) -> dict:
+    return {"verdict": decision.verdict, "message": decision.message, "source": decision.source,
+            "replacement": present.player_item(decision.replacement) if decision.replacement else None}
+
+
+def progress_out(p: Progress) -> dict:
+    return {
+        "weeks": p.weeks, "start": p.start, "end": p.end,
+        "pain_points": [{"date": x.date, "before": x.before, "after": x.after, "next_morning": x.next_morning}
+                        for x in p.pain_points],
+        "calendar": [{"date": d.date, "status": d.status} for d in p.calendar],
+        "pillars": [{"week_start": w.week_start, "core": w.core, "back_of_hip": w.back_of_hip,
+                     "low_back": w.low_back} for w in p.pillars],
+        "psfs_points": [{"date": x.date, "score": x.score} for x in p.psfs_points],
+        "psfs_activities": [{"id": a.pk, "name": a.name} for a in p.psfs_activities],
+        "pain": p.pain, "psfs": p.psfs, "done": p.done, "planned": p.planned, "changes": list(p.changes),
+    }
