@@ -8,6 +8,23 @@ from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFla
 FORMAT = "si-joint-coach-export/1"
 
 
+def session_dict(s: Session) -> dict:
+    """A session with each item's plan beside what was done (the export's and the API's shape)."""
+    return {
+        "date": s.date.isoformat(), "routine_kind": s.routine_kind, "routine_title": s.routine_title,
+        "pain_before": s.pain_before, "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
+        "joint_went_out": s.joint_went_out,
+        "items": [
+            {"exercise": i.exercise, "side": i.side,
+             "planned": {"sets": i.planned_sets, "reps": i.planned_reps, "hold_s": i.planned_hold_s},
+             "done": {"sets": i.sets_done, "reps": i.reps_done, "hold_s": i.hold_s_done},
+             "pain": i.pain, "effort": i.effort, "skipped": i.skipped,
+             "swapped_from": i.swapped_from, "swap_reason": i.swap_reason}
+            for i in s.items.all()
+        ],
+    }
+
+
 def export_person(user) -> dict:
     prefs = Preferences.objects.filter(user=user).first()
     sessions = Session.objects.filter(user=user).prefetch_related("items").order_by("date", "id")
@@ -27,20 +44,7 @@ def export_person(user) -> dict:
             {"created_at": r.created_at.isoformat(), "level": r.level, "flags": r.flags}
             for r in RedFlagReport.objects.filter(user=user).order_by("created_at", "id")
         ],
-        "sessions": [
-            {"date": s.date.isoformat(), "routine_kind": s.routine_kind, "routine_title": s.routine_title,
-             "pain_before": s.pain_before, "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
-             "joint_went_out": s.joint_went_out,
-             "items": [
-                 {"exercise": i.exercise, "side": i.side,
-                  "planned": {"sets": i.planned_sets, "reps": i.planned_reps, "hold_s": i.planned_hold_s},
-                  "done": {"sets": i.sets_done, "reps": i.reps_done, "hold_s": i.hold_s_done},
-                  "pain": i.pain, "effort": i.effort, "skipped": i.skipped,
-                  "swapped_from": i.swapped_from, "swap_reason": i.swap_reason}
-                 for i in s.items.all()
-             ]}
-            for s in sessions
-        ],
+        "sessions": [session_dict(s) for s in sessions],
         "psfs": [
             {"activity": a.name, "ratings": [{"date": r.date.isoformat(), "score": r.score} for r in a.ratings.all()]}
             for a in PsfsActivity.objects.filter(user=user).prefetch_related("ratings")

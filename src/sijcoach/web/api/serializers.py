@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sijcoach.engine.inputs import parse_profile
 from sijcoach.engine.live import LiveDecision
+from sijcoach.web.accounts.export import session_dict
 from sijcoach.web.plans import present
 from sijcoach.web.plans.models import CheckIn, Session
 from sijcoach.web.plans.progress import Progress
@@ -16,20 +17,7 @@ def checkin_out(checkin: CheckIn) -> dict:
 
 def session_out(session: Session) -> dict:
     """As in the export (planned beside done), with the id to address it by."""
-    return {
-        "id": session.pk, "date": session.date, "routine_kind": session.routine_kind,
-        "routine_title": session.routine_title, "pain_before": session.pain_before,
-        "pain_after": session.pain_after, "pain_next_day": session.pain_next_day,
-        "joint_went_out": session.joint_went_out,
-        "items": [
-            {"exercise": i.exercise, "side": i.side,
-             "planned": {"sets": i.planned_sets, "reps": i.planned_reps, "hold_s": i.planned_hold_s},
-             "done": {"sets": i.sets_done, "reps": i.reps_done, "hold_s": i.hold_s_done},
-             "pain": i.pain, "effort": i.effort, "skipped": i.skipped,
-             "swapped_from": i.swapped_from, "swap_reason": i.swap_reason}
-            for i in session.items.all()
-        ],
-    }
+    return {"id": session.pk, **session_dict(session)}
 
 
 def pain_out(decision: LiveDecision) -> dict:
