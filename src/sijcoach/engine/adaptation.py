@@ -113,7 +113,8 @@ def adapt(cat: Catalog, logs: tuple[SessionLog, ...], ctx: Context, start: dt.da
         )
         for item in session.items:
             slug = item.exercise
-            if item.skipped or slug in out.swaps:
+            # A painful exercise counts even when it was then skipped: the pain is what matters.
+            if slug in out.swaps or (item.skipped and (item.pain is None or item.pain < SWAP_PAIN)):
                 continue
             ex = cat[slug]
             pain = item.pain

@@ -1158,7 +1158,9 @@
       e.rec.note = message;
       entries.splice(idx + 1, 0, repl);
       closeDialog();
-      showNotice(`Stop ${e.item.name}. Next: ${repl.item.name} instead.`, message, source, idx + 1);
+      // The server's message already says to stop this exercise; the title only says what comes instead.
+      showNotice(message ? `Next: ${repl.item.name} instead` : `Stop ${e.item.name}. Next: ${repl.item.name} instead.`,
+        message, source, idx + 1);
       enterItem(idx + 1, performance.now(), false);
       rescueFocus();
       return;
@@ -1323,7 +1325,9 @@
       return entries.map((e) => {
         const it = e.item;
         const r = e.rec;
-        const skippedNow = r.skipped || !r.started;
+        // An exercise that hurt was attempted, even if no set was done (it hurt while getting ready, or it was
+        // stopped): sent as skipped, its pain would never reach the plan, and it would come back tomorrow.
+        const skippedNow = (r.skipped || !r.started) && r.pain === null;
         const asked = effortGroups.get(e);
         return {
           exercise: it.exercise,

@@ -1,0 +1,137 @@
+"""Helpers for the browser tests: signing up, answering the check-in, reading the player, seeding history.
+
+The check-in answers are one person (41, left-sided pain for three months, a mat at home); the
+profile gives a relief routine whose exercises all have a swap when they hurt 7/10.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+PASSWORD = "correct horse battery staple"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PHONE = {"width": 375, "height": 812}
+
+
+def url(live_server, path: str) -> str:
+    return f"{live_server.url}{path}"
+
+
+def sign_up(page: Page, live_server, email: str) -> None:
+    if not page.url.endswith("/signup/"):
+        page.goto(url(live_server, "/signup/"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label(re.compile("not a diagnosis")).check()
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/check-in/warning-signs/$"))
+
+
+def next_page(page: Page, step: str) -> None:
+    page.get_by_role("button", name=re.compile("^(Next|Save and see my plan)$")).click()
+    expect(page).to_have_url(re.compile(f"{step}$"))
+
+
+def answer_about(page: Page) -> None:
+    page.get_by_label("Your age").fill("41")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Pregnant or recently given birth?").select_option("none")
+    page.get_by_label(re.compile("^Pain right now")).fill("4")
+    page.get_by_label(re.compile("^How many days ago")).fill("90")
+    page.get_by_role("group", name="Which side hurts?").get_by_label("Left", exact=True).check()
+    page.get_by_label("How did it start?").select_option("gradual")
+
+
+def answer_history(page: Page) -> None:
+    page.get_by_label("I sit most of the day").check()
+    for group in page.locator("fieldset").filter(has=page.get_by_label("Not sure")).all():
+        group.get_by_label("No", exact=True).check()
+
+
+def answer_setup(page: Page) -> None:
+    page.get_by_role("group", name="Exercise level").get_by_label("Beginner").check()
+    page.get_by_label("Minutes a day").fill("20")
+    page.get_by_label(re.compile("^Strength days a week")).fill("3")
+
+
+def answer_activities(page: Page) -> None:
+    page.get_by_label("Activity 1", exact=True).fill("putting on socks")
+    page.get_by_label("How well can you do activity 1? (0-10)").fill("4")
+
+
+def check_in(page: Page) -> None:
+    """Every page of the check-in, from the warning signs (none ticked) to Today."""
+    expect(page).to_have_url(re.compile(r"/check-in/warning-signs/$"))
+    next_page(page, "/check-in/about/")
+    answer_about(page)
+    next_page(page, "/check-in/history/")
+    answer_history(page)
+    next_page(page, "/check-in/findings/")
+    next_page(page, "/check-in/setup/")
+    answer_setup(page)
+    next_page(page, "/check-in/activities/")
+    answer_activities(page)
+    next_page(page, "/today/")
+
+
+def state(page: Page) -> dict:
+    return page.evaluate("window.sijPlayer.state")
+
+
+def wait_state(page: Page, condition: str, timeout: float = 20_000) -> dict:
+    """Wait until `condition` (JavaScript over `s`, the player's state) holds; return the state."""
+    # A function, not an expression: Playwright evaluates expressions with eval, which the CSP refuses.
+    page.wait_for_function(f"() => {{ const s = window.sijPlayer.state; return {condition}; }}", timeout=timeout)
+    return state(page)
+
+
+def choose(scope, group: str | re.Pattern, value: str) -> None:
+    """Pick a choice in one of the player's big radio groups by pressing its visible label."""
+    scope.get_by_role("group", name=group).get_by_text(value, exact=True).click()
+
+
+def hurts(page: Page, pain: int) -> None:
+    page.get_by_role("button", name="This hurts").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    choose(dialog, re.compile("^How much does it hurt right now"), str(pain))
+    dialog.get_by_role("button", name="Send").click()
+
+
+def seed_history(user, days: int = 10) -> None:
+    """Sessions and planned days for the `days` before today: pain easing from 6 to 3, a strength
+    day every other day, one missed day and one half-done day, and a functional rating two weeks ago."""
+    from sijcoach.web.plans import services
+    from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
+
+    today = services.today_for(user)
+    checkin = services.latest_checkin(user)
+    relief = {"kind": "relief", "title": "Daily relief", "minutes": 8.1}
+    strength = {"kind": "strength", "title": "Strength: core, back of hip, low back", "minutes": 8.6}
+    relief_items = ["self-massage-low-back-glutes", "pelvic-tilt", "ta-drawing-in", "knee-to-chest-stretch"]
+    strength_items = ["ta-drawing-in", "glute-bridge", "quadruped-leg-slide"]
+    for back in range(days, 0, -1):
+        day = today - dt.timedelta(days=back)
+        strength_day = back % 2 == 0
+        routines = [relief, strength] if strength_day else [relief]
+        PlannedDay.objects.update_or_create(user=user, date=day, defaults={"checkin": checkin, "routines": routines})
+        if back == 5:
+            continue  # missed
+        pain = 3 + round(3 * back / days)
+        done = [("relief", relief, relief_items)]
+        if strength_day and back != 4:  # day 4: relief only, so partial
+            done.append(("strength", strength, strength_items))
+        for kind, routine, items in done:
+            session = Session.objects.create(
+                user=user, date=day, routine_kind=kind, routine_title=routine["title"],
+                pain_before=pain, pain_after=pain - 1, pain_next_day=pain - 1)
+            SessionItem.objects.bulk_create([
+                SessionItem(session=session, position=i, exercise=slug, side="none", planned_sets=2, planned_reps=8,
+                            sets_done=2, reps_done=8, effort="ok")
+                for i, slug in enumerate(items)])
+    for activity in PsfsActivity.objects.filter(user=user):
+        PsfsRating.objects.create(activity=activity, date=today - dt.timedelta(days=days), score=3)

@@ -1,0 +1,299 @@
+"""The app in a real browser (Debian's Chromium through Playwright), on a phone-sized screen.
+
+Run with `pytest tests/web/test_browser.py`; the timers run at SIJCOACH_TIMER_SCALE (0.02 in the test
+settings), so a guided session takes seconds. The screenshots test rewrites docs/screenshots/.
+"""
+
+import os
+
+# The live server's ORM is called from the test thread while Playwright's event loop runs in it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session  # noqa: E402
+from browser_helpers import (  # noqa: E402
+    PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, check_in, choose, hurts,
+    next_page, seed_history, sign_up, state, url, wait_state,
+)
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "device_scale_factor": 1}
+
+
+@pytest.fixture
+def problems(page: Page):
+    """Console errors, uncaught exceptions and Content-Security-Policy violations, as they happen."""
+    seen: list[str] = []
+
+    def on_console(m):
+        if m.type == "error":
+            seen.append(f"console error: {m.text} at {m.location.get('url')} (page {page.url})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda e: seen.append(f"uncaught: {e} ({page.url})"))
+    page.add_init_script("""document.addEventListener('securitypolicyviolation',
+        (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`));""")
+    return seen
+
+
+def user(email: str):
+    return get_user_model().objects.get(email=email)
+
+
+@pytest.mark.browser
+def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progress(page: Page, live_server, problems):
+    page.goto(url(live_server, "/"))
+    expect(page.get_by_role("heading", name="What this app is not")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("not a diagnosis")
+    page.get_by_role("link", name="Create an account").click()
+    expect(page).to_have_url(re.compile("/signup/$"))
+    sign_up(page, live_server, "dana@example.org")
+
+    # The check-in, page by page; Back from the history page keeps both pages' answers.
+    next_page(page, "/check-in/about/")
+    answer_about(page)
+    next_page(page, "/check-in/history/")
+    answer_history(page)
+    page.get_by_role("button", name="Back").click()
+    expect(page).to_have_url(re.compile("/check-in/about/$"))
+    expect(page.get_by_label("Your age")).to_have_value("41")
+    expect(page.get_by_label("How did it start?")).to_have_value("gradual")
+    expect(page.get_by_role("group", name="Which side hurts?").get_by_label("Left", exact=True)).to_be_checked()
+    next_page(page, "/check-in/history/")
+    expect(page.get_by_label("I sit most of the day")).to_be_checked()
+    next_page(page, "/check-in/findings/")
+    next_page(page, "/check-in/setup/")
+    answer_setup(page)
+    next_page(page, "/check-in/activities/")
+    answer_activities(page)
+    next_page(page, "/today/")
+
+    # Today: routines as cards, each with its dose, why and source; then the week ahead.
+    routines = page.locator("section.routine")
+    expect(routines.first).to_be_visible()
+    cards = routines.first.locator(".ex-card")
+    assert cards.count() >= 3
+    for card in cards.all():
+        for part in (".dose", ".why", ".source"):
+            assert card.locator(part).inner_text().strip(), f"a card without {part}"
+    expect(cards.first.locator(".source")).to_contain_text("Source:")
+    expect(page.get_by_role("heading", name="The week ahead")).to_be_visible()
+    expect(page.locator("section.week ol.days > li")).to_have_count(6)
+
+    # The first guided session: pain before, timers, "This hurts" at 7, the swap, the end.
+    page.get_by_role("link", name=re.compile("^Start guided session")).first.click()
+    expect(page).to_have_url(re.compile("/session/0/$"))
+    choose(page, re.compile("^How much does your back hurt right now"), "3")
+    page.get_by_role("button", name="Start", exact=True).click()
+    s = wait_state(page, "s.screen === 'player' && s.index >= 1")
+    assert s["items"][0]["done"], "the timers did not finish the first exercise"
+    hurts(page, 7)
+    expect(page.locator(".pl-notice[role=alert]")).to_contain_text("instead")
+    s = state(page)
+    hurt = next(i for i, it in enumerate(s["items"]) if it["pain"] == 7)
+    assert s["index"] == hurt + 1
+    assert s["items"][hurt]["swapped_for"] == s["exercise"]
+    assert s["items"][hurt + 1]["swapped_from"] == s["items"][hurt]["exercise"]
+    expect(page.get_by_text(re.compile("^Instead of "))).to_be_visible()
+
+    wait_state(page, "s.screen === 'summary'", timeout=40_000)
+    choose(page, re.compile("^Pain now"), "2")
+    efforts = page.get_by_role("group", name=re.compile("how hard was it"))
+    assert efforts.count() >= 3
+    efforts.first.get_by_text("Easy", exact=True).click()
+    efforts.last.get_by_text("Hard", exact=True).click()
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page).to_have_url(re.compile("/progress/$"))
+
+    # Progress shows it: today done or partial on the calendar, a pain chart, how the plan changed.
+    expect(page.locator("svg g.cal-cell.cal-done, svg g.cal-cell.cal-partial")).to_have_count(1)
+    pain_chart = page.locator("section[aria-labelledby=pain-h] svg")
+    expect(pain_chart).to_be_visible()
+    expect(pain_chart).not_to_have_class(re.compile("chart-empty"))
+    expect(page.get_by_role("heading", name="How the plan changed")).to_be_visible()
+    expect(page.locator("ul.changes")).to_contain_text("(7/10)")  # the swap, with its reason
+
+    session = Session.objects.get(user=user("dana@example.org"))
+    assert (session.pain_before, session.pain_after) == (3, 2)
+    items = list(session.items.all())
+    assert [i.pain for i in items].count(7) == 1
+    assert not items[hurt].skipped, "the exercise that hurt was sent as skipped, so the plan never hears of it"
+    swapped = [i for i in items if i.swapped_from]
+    assert len(swapped) == 1 and swapped[0].swapped_from == items[hurt].exercise
+    assert {i.effort for i in items} >= {"easy", "hard"}
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_an_emergency_warning_sign_stops_the_check_in_and_no_plan_is_made(page: Page, live_server, problems):
+    sign_up(page, live_server, "erin@example.org")
+    page.get_by_label(re.compile("where you would sit on a saddle")).check()
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_url(re.compile("/check-in/stop/$"))
+    stop = page.get_by_role("alert")
+    expect(stop.get_by_role("heading", name="Get help now")).to_be_visible()
+    expect(stop).to_contain_text("emergency")
+    expect(stop).to_contain_text("saddle area")
+
+    page.goto(url(live_server, "/today/"))
+    expect(page).to_have_url(re.compile("/check-in/stop/$"))
+    expect(page.get_by_role("link", name=re.compile("^Start guided session"))).to_have_count(0)
+    person = user("erin@example.org")
+    assert not CheckIn.objects.filter(user=person).exists()
+    assert RedFlagReport.objects.filter(user=person, level="emergency").count() == 1
+    assert problems == [], "\n".join(problems)
+
+
+def tab_to(page: Page, target, most: int = 80) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would."""
+    handle = target.element_handle()
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("(el) => document.activeElement === el", handle):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+@pytest.mark.browser
+def test_the_check_in_today_and_the_player_work_with_the_keyboard_alone(page: Page, live_server, problems):
+    sign_up(page, live_server, "finn@example.org")
+
+    # The skip link is the first stop and moves the focus to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+
+    next_button = page.get_by_role("button", name="Next")
+    tab_to(page, next_button)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/check-in/about/(#main)?$"))
+    for label, keys in (("Your age", "41"), ("Pain right now, from 0 (none) to 10 (worst imaginable)", "4"),
+                        ("How many days ago did this episode start?", "90")):
+        tab_to(page, page.get_by_label(label))
+        page.keyboard.type(keys)
+    tab_to(page, page.get_by_label("Not sure", exact=True))  # a radio group is one Tab stop, at its answer
+    for _ in range(3):
+        page.keyboard.press("ArrowUp")  # Not sure, Both sides, Right, Left
+    expect(page.get_by_label("Left", exact=True)).to_be_checked()
+    for step in ("history", "findings", "setup", "activities"):
+        tab_to(page, page.get_by_role("button", name="Next"))
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(f"/check-in/{step}/(#main)?$"))
+    tab_to(page, page.get_by_role("button", name="Save and see my plan"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/today/(#main)?$"))
+
+    tab_to(page, page.get_by_role("link", name=re.compile("^Start guided session")).first)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("/session/0/(#main)?$"))
+    tab_to(page, page.get_by_role("button", name="Start", exact=True))
+    page.keyboard.press("Enter")
+    pause = page.get_by_role("button", name="Pause")
+    expect(pause).to_be_focused()
+    page.keyboard.press("Space")  # on the focused button
+    assert wait_state(page, "s.paused")["paused"]
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    frozen = state(page)
+    page.wait_for_timeout(300)  # a paused timer stands still
+    assert state(page)["phase"] == frozen["phase"] and state(page)["index"] == frozen["index"]
+    page.locator("#pl-name").focus()  # Space anywhere else on the page toggles it too
+    page.keyboard.press("Space")
+    assert not wait_state(page, "!s.paused")["paused"]
+    page.keyboard.press("Space")
+    assert wait_state(page, "s.paused")["paused"]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_no_main_page_logs_a_console_error_or_a_csp_violation(page: Page, live_server, problems):
+    for path in ("/", "/signin/", "/exercises/", "/exercises/glute-bridge/"):
+        page.goto(url(live_server, path))
+    sign_up(page, live_server, "gus@example.org")
+    check_in(page)
+    for path in ("/progress/", "/settings/", "/account/", "/history/", "/exercises/?kind=strength"):
+        page.goto(url(live_server, path))
+    page.goto(url(live_server, "/session/0/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player' && s.index >= 1")
+    hurts(page, 7)
+    expect(page.locator(".pl-notice[role=alert]")).to_contain_text("instead")
+    page.get_by_role("button", name="Finish now").click()
+    choose(page, re.compile("^Pain now"), "3")
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page).to_have_url(re.compile("/progress/$"))
+    page.goto(url(live_server, "/check-in/"))
+    page.get_by_label(re.compile("where you would sit on a saddle")).check()
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_url(re.compile("/check-in/stop/$"))
+    assert problems == [], "\n".join(problems)
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled", caret="hide")
+
+
+@pytest.mark.browser
+def test_screenshots_of_every_main_page_at_375_pixels(page: Page, live_server, settings, problems):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(url(live_server, "/"))
+    shot(page, "home.png")
+    sign_up(page, live_server, "hana@example.org")
+    shot(page, "checkin.png")
+    check_in(page)
+    shot(page, "today.png")
+
+    settings.TIMER_SCALE = 0.2  # slow enough to catch the countdown mid-exercise
+    page.goto(url(live_server, "/session/0/"))
+    choose(page, re.compile("^How much does your back hurt right now"), "4")
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.phase === 'hold' && s.secondsLeft <= 42")
+    page.evaluate("window.scrollTo(0, 0)")  # the first screen, with the phone's dock at its foot
+    shot(page, "session.png")
+    hurts(page, 7)
+    expect(page.locator(".pl-notice[role=alert]")).to_contain_text("instead")
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, "session-swap.png")
+    page.get_by_role("button", name="Finish now").click()
+    choose(page, re.compile("^Pain now"), "3")
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page).to_have_url(re.compile("/progress/$"))
+
+    seed_history(user("hana@example.org"))
+    page.reload()
+    expect(page.locator("svg g.cal-cell.cal-missed")).to_have_count(1)
+    shot(page, "progress.png")
+    page.goto(url(live_server, "/exercises/"))
+    shot(page, "library.png")
+    page.goto(url(live_server, "/exercises/glute-bridge/"))
+    shot(page, "exercise.png")
+    page.goto(url(live_server, "/check-in/"))
+    page.get_by_label(re.compile("where you would sit on a saddle")).check()
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_url(re.compile("/check-in/stop/$"))
+    shot(page, "stop.png")
+    for name in ("home", "checkin", "stop", "today", "session", "session-swap", "progress", "library", "exercise"):
+        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+    assert problems == [], "\n".join(problems)
