@@ -48,6 +48,11 @@ class Problem:
         shown = json.dumps(self.value, default=str)
         return f"{self.field}: {shown} is not accepted ({self.message}). Allowed: {self.allowed}."
 
+    def as_dict(self) -> dict:
+        """The web's and the API's JSON shape; a missing value shows as null."""
+        value = None if self.value is _MISSING else self.value
+        return {"field": self.field, "value": value, "allowed": self.allowed, "message": self.message}
+
 
 _MISSING = object()
 

@@ -7,7 +7,6 @@ the date and what the session has already used.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap

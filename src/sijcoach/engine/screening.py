@@ -22,11 +22,17 @@ def derived_flags(profile: Profile) -> list[str]:
     return found
 
 
+def flags_level(ids: list[str]) -> TriageLevel:
+    """The most serious level among these flags (a single one suffices)."""
+    flags = library().flags
+    return max((flags[i].level for i in ids if i in flags), key=_ORDER.index, default=TriageLevel.NONE)
+
+
 def screen(profile: Profile) -> Triage:
     lib = library()
     ids = [flag.value for flag in profile.red_flags] + derived_flags(profile)
     hits = [lib.flags[i] for i in ids]
-    level = max((h.level for h in hits), key=_ORDER.index, default=TriageLevel.NONE)
+    level = flags_level(ids)
     # Only the reasons that set the level lead; lesser ones follow so nothing is hidden.
     hits.sort(key=lambda h: -_ORDER.index(h.level))
     reasons = tuple(Reason(h.id, h.reason, catalog().source_title(h.source)) for h in hits)
@@ -34,5 +40,8 @@ def screen(profile: Profile) -> Triage:
     return Triage(level=level, reasons=reasons, action=action)
 
 
+STOPPING = (TriageLevel.URGENT, TriageLevel.EMERGENCY)  # no plan: get help first
+
+
 def blocks_plan(triage: Triage) -> bool:
-    return triage.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+    return triage.level in STOPPING

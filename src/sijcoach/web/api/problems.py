@@ -19,14 +19,8 @@ from pydantic.fields import FieldInfo
 from sijcoach.engine.inputs import InputError, Problem
 
 
-def shown(value: object) -> object:
-    # The engine marks "no value given" with a bare object(); JSON has null for that.
-    return None if type(value) is object else value
-
-
 def problem_dicts(problems: list[Problem]) -> list[dict]:
-    return [{"field": p.field, "value": shown(p.value), "allowed": p.allowed, "message": p.message}
-            for p in problems]
+    return [p.as_dict() for p in problems]
 
 
 def refuse(field: str, value: object, allowed: str, message: str, what: str = "request") -> InputError:

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from ninja import Path, Query, Status
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -119,16 +117,6 @@ def _stopped_plan(checkin: CheckIn | None, flags: list[str], on, days: int) -> P
     known = {f.value for f in RedFlag}
     added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
     return make_plan(profile.model_copy(update={"red_flags": added}), (), on, days)
-
-
-@transaction.atomic
-def _answer_morning(session: Session, answer: MorningAnswer) -> Session:
-    # Belongs in services next to answer_morning, which can only answer for yesterday's sessions.
-    Session.objects.filter(pk=session.pk).update(
-        pain_next_day=answer.pain_next_day, joint_went_out=session.joint_went_out or answer.joint_went_out,
-        changed_at=timezone.now())
-    session.refresh_from_db()
-    return session
 
 
 # Public: plans without an account, and the exercise library ----------------------------------------
@@ -245,7 +233,7 @@ def my_session(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
 def answer_morning(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
     """Sets the session's next-morning pain; `joint_went_out: true` is added, never taken back."""
     session = _own_session(request.auth, session_id)
-    return session_out(_answer_morning(session, _read(request, partial(parse_model, MorningAnswer, what="morning"))))
+    return session_out(services.answer_session_morning(session, _read(request, partial(parse_model, MorningAnswer, what="morning"))))
 
 
 @api.get("/v1/me/progress", tags=["me"], response={200: ProgressOut, **PERSON_READ, **PROBLEMS},

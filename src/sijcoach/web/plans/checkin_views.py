@@ -11,6 +11,7 @@ from django.urls import reverse
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.screening import STOPPING, flags_level
 from sijcoach.web.plans import services
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
 from sijcoach.web.plans.models import PsfsActivity
@@ -92,11 +93,8 @@ def step(request, step: str):
 
 
 def _stopping_level(flags: list[str]) -> str | None:
-    levels = {library().flags[f].level for f in flags if f in library().flags}
-    for level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
-        if level in levels:
-            return level.value
-    return None
+    level = flags_level(flags)
+    return level.value if level in STOPPING else None
 
 
 def _finish(request, draft: dict, steps: list[str]):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from sijcoach.engine import make_plan
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain
-from sijcoach.engine.plan_types import Plan, TriageLevel
+from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.screening import screen
 from sijcoach.web.plans.models import (
@@ -31,9 +31,6 @@ PLAN_DAYS = 7
 # 12 quiet weeks. It also keeps a five-year history as quick to plan as a new one.
 LOG_WINDOW_DAYS = 84
 PSFS_EVERY_DAYS = 14
-STOPPING_LEVELS = (TriageLevel.EMERGENCY.value, TriageLevel.URGENT.value)
-
-
 def today_for(user) -> dt.date:
     zone = None
     prefs = None
@@ -124,11 +121,6 @@ def remember_planned_days(user, current: CurrentPlan) -> None:
     _remembered[user.pk] = current.key
 
 
-def checkin_answers_ok(answers: dict):
-    """The profile from wizard answers, or InputError naming each field at fault."""
-    return parse_profile(answers)
-
-
 @transaction.atomic
 def save_checkin(user, answers: dict, on: dt.date, source: str = CheckIn.Source.CHECK_IN,
                  psfs: list[tuple[str, int]] | None = None) -> CheckIn:
@@ -193,11 +185,25 @@ def sessions_awaiting_morning(user, on: dt.date):
     return Session.objects.filter(user=user, date=on - dt.timedelta(days=1), pain_next_day__isnull=True)
 
 
+def _record_morning(sessions, answer: MorningAnswer) -> int:
+    fields = {"pain_next_day": answer.pain_next_day, "changed_at": timezone.now()}
+    if answer.joint_went_out:  # once reported, a later answer never takes it back
+        fields["joint_went_out"] = True
+    return sessions.update(**fields)
+
+
 @transaction.atomic
 def answer_morning(user, raw, on: dt.date) -> int:
-    answer = parse_model(MorningAnswer, raw, "morning")
-    return sessions_awaiting_morning(user, on).update(
-        pain_next_day=answer.pain_next_day, joint_went_out=answer.joint_went_out, changed_at=timezone.now())
+    """The morning question on Today: it answers for all of yesterday's sessions."""
+    return _record_morning(sessions_awaiting_morning(user, on), parse_model(MorningAnswer, raw, "morning"))
+
+
+@transaction.atomic
+def answer_session_morning(session: Session, answer: MorningAnswer) -> Session:
+    """The same answer for one session (the API names it)."""
+    _record_morning(Session.objects.filter(pk=session.pk), answer)
+    session.refresh_from_db()
+    return session
 
 
 def pain_during_session(user, raw, on: dt.date) -> LiveDecision:

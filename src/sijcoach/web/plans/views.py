@@ -36,10 +36,7 @@ def ping(request):
 
 
 def _problems_json(exc: InputError, status: int = 422) -> JsonResponse:
-    return JsonResponse({"detail": [
-        {"field": p.field, "value": None if p.value is not None and p.value.__class__ is object else p.value,
-         "allowed": p.allowed, "message": p.message} for p in exc.problems
-    ]}, status=status)
+    return JsonResponse({"detail": [p.as_dict() for p in exc.problems]}, status=status)
 
 
 def _json_body(request):
