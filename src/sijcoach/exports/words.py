@@ -1,0 +1,44 @@
+"""The words every export uses for a plan item's dose and side, so handout, calendar and FHIR agree."""
+
+from __future__ import annotations
+
+from sijcoach.engine.plan_types import PlanItem, Routine
+
+SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right side only", "both": "both sides",
+              "none": ""}
+
+
+def dose_text(item: PlanItem) -> str:
+    """'3 sets × 10, hold 5 s, rest 60 s', '8 times, hold 2 s', or '10 min' for one long hold (no side)."""
+    if item.sets == 1 and item.reps == 1 and item.hold_s >= 60 and item.hold_s % 60 == 0:
+        return f"{item.hold_s // 60} min"
+    parts = []
+    if item.sets > 1:
+        parts.append(f"{item.sets} sets × {item.reps}")
+    elif item.reps > 1:
+        parts.append(f"{item.reps} times")
+    if item.hold_s:
+        parts.append(f"hold {item.hold_s} s")
+    if item.rest_s:
+        parts.append(f"rest {item.rest_s} s")
+    return ", ".join(parts) or "once"
+
+
+def side_text(item: PlanItem) -> str:
+    return SIDE_WORDS.get(item.side.value, item.side.value)
+
+
+def item_line(item: PlanItem) -> str:
+    """One line for a list: name, dose and side, and the condition of a protocol step."""
+    side = side_text(item)
+    line = f"{item.name}: {dose_text(item)}" + (f", {side}" if side else "")
+    return line + (f" ({item.condition})" if item.condition else "")
+
+
+def routine_minutes(routine: Routine) -> float:
+    """A routine's time on its day: its minutes times its rounds."""
+    return routine.minutes * routine.times_per_day
+
+
+def rounds_text(routine: Routine) -> str:
+    return "" if routine.times_per_day == 1 else f"{routine.times_per_day} times a day"
