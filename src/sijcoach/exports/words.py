@@ -13,10 +13,10 @@ def dose_text(item: PlanItem) -> str:
     if item.sets == 1 and item.reps == 1 and item.hold_s >= 60 and item.hold_s % 60 == 0:
         return f"{item.hold_s // 60} min"
     parts = []
-    if item.sets > 1:
+    if item.sets > 1 and item.reps > 1:
         parts.append(f"{item.sets} sets × {item.reps}")
-    elif item.reps > 1:
-        parts.append(f"{item.reps} times")
+    elif item.sets * item.reps > 1:
+        parts.append(f"{item.sets * item.reps} times")
     if item.hold_s:
         parts.append(f"hold {item.hold_s} s")
     if item.rest_s:

@@ -1,0 +1,163 @@
+"""The PDF handout: rendered from a real plan, every page rasterised and its text read back.
+
+The layout was also checked by eye on the PNG pages (docs/screenshots/handout.png is one of them);
+these tests keep what was checked: page size, section order, every exercise present, nothing
+outside the margins, the footer on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pypdfium2
+import pytest
+
+from export_helpers import person, plan_for
+from sijcoach.engine.library import library
+from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.exports import ExportError
+from sijcoach.exports.handout import Handout
+
+MADE_ON = dt.date(2026, 11, 22)
+SIZES = {"a4": (595, 842), "letter": (612, 792)}
+MM = 72 / 25.4
+
+
+def render(plan, **options) -> bytes:
+    return Handout(plan, **({"made_on": MADE_ON, "name": "Alice Example"} | options)).pdf()
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    doc = pypdfium2.PdfDocument(pdf)
+    return [" ".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc))]
+
+
+def exercise_names(plan) -> list[str]:
+    return list(dict.fromkeys(item.name for day in plan.days for r in day.routines for item in r.items))
+
+
+@pytest.fixture(scope="module", params=["a4", "letter"])
+def printed(request, plan):
+    return request.param, render(plan, paper=request.param)
+
+
+def test_every_page_has_the_paper_size_and_rasterises_to_a_png_with_content(printed):
+    paper, pdf = printed
+    doc = pypdfium2.PdfDocument(pdf)
+    assert 6 <= len(doc) <= 16
+    for i in range(len(doc)):
+        page = doc[i]
+        assert tuple(round(v) for v in page.get_size()) == SIZES[paper]
+        image = page.render(scale=0.5).to_pil().convert("L")
+        assert image.size == (round(SIZES[paper][0] / 2), round(SIZES[paper][1] / 2))
+        assert image.getextrema()[0] < 128, f"page {i + 1} is blank"
+
+
+def test_the_sections_come_in_order_each_on_its_page(printed, plan):
+    _, pdf = printed
+    text = pages_text(pdf)
+    assert "Your SI joint exercise program" in text[0] and plan.disclaimer in text[0]
+    assert text[1].startswith("Your schedule")
+    assert text[2].startswith("Your exercises")
+    flags = next(i for i, t in enumerate(text) if t.startswith("Warning signs: when to get help"))
+    assert text[-1].startswith("Your log sheet") and flags == len(text) - 2
+    assert "Staying safe" in " ".join(text[2:flags])
+
+
+def test_the_contents_give_the_page_each_section_starts_on(printed):
+    _, pdf = printed
+    text = pages_text(pdf)
+    for title in ("Your schedule", "Your exercises", "Your log sheet"):
+        listed = int(re.search(rf"{title}[ .]*(\d+)", text[0]).group(1))
+        assert text[listed - 1].startswith(title)
+
+
+def test_every_exercise_of_the_plan_is_in_the_text_once_with_its_steps(printed, plan):
+    _, pdf = printed
+    text = " ".join(pages_text(pdf))
+    names = exercise_names(plan)
+    assert len(names) >= 8
+    for name in names:
+        assert name in text
+    assert text.count("Why:") == len(names)
+    assert "Lie on your back on a mat, knees bent" in text or "Come onto your hands and knees" in text
+
+
+def test_the_schedule_lists_every_day_and_the_warning_signs_say_where_to_go(printed, plan):
+    _, pdf = printed
+    text = " ".join(pages_text(pdf))
+    for day in plan.days:
+        assert f"{day.date:%a %d %b}" in text
+    for level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
+        assert library().actions[level] in text
+    assert "in this handout" in text and "plan below" not in text
+
+
+def test_nothing_is_printed_outside_the_margins(printed):
+    paper, pdf = printed
+    width, height = SIZES[paper]
+    doc = pypdfium2.PdfDocument(pdf)
+    for i in range(len(doc)):
+        textpage = doc[i].get_textpage()
+        for c in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(c)
+            if right <= left:  # spaces and line ends have no box
+                continue
+            assert 14 * MM <= left and right <= width - 14 * MM, f"page {i + 1}: a character runs into the side margin"
+            assert 6 * MM <= bottom and top <= height - 15 * MM, f"page {i + 1}: a character runs off the page"
+
+
+def test_every_page_but_the_first_has_the_name_and_its_number_in_the_footer(printed):
+    _, pdf = printed
+    text = pages_text(pdf)
+    for n, page in enumerate(text, 1):
+        assert "SI Joint Coach · Alice Example" in page
+        if n > 1:
+            assert f"Page {n} of {len(text)}" in page
+
+
+def test_a_very_long_name_stays_inside_the_margins(plan):
+    test_nothing_is_printed_outside_the_margins(("a4", render(plan, name="Alexandra" * 30, picture=None)))
+
+
+def test_the_same_plan_gives_the_same_pdf(plan):
+    assert render(plan, picture=None) == render(plan, picture=None)
+
+
+def test_a_picture_function_is_asked_once_per_exercise_and_its_svg_is_placed(plan):
+    asked = []
+
+    def picture(slug, side):
+        asked.append((slug, side))
+        return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 50 10"><rect width="50" height="10"/></svg>'
+
+    html = Handout(plan, made_on=MADE_ON, picture=picture).html()
+    assert len(asked) == len(exercise_names(plan)) == html.count("data:image/svg+xml;base64,")
+    assert {side for _, side in asked} <= {None, "left", "right"}
+    assert ("inflare-correction", "left") in asked
+
+
+def test_without_pictures_each_exercise_has_an_empty_framed_slot(plan):
+    html = Handout(plan, made_on=MADE_ON, picture=None).html()
+    assert html.count("Space for a picture") == len(exercise_names(plan))
+    assert "<img" not in html
+
+
+def test_the_name_is_text_never_markup(plan):
+    html = Handout(plan, made_on=MADE_ON, name='<script>x</script> & "Bob"', picture=None).html()
+    assert "<script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; &quot;Bob&quot;" in html
+
+
+def test_a_stopping_warning_sign_gives_a_short_handout_with_the_action_and_no_exercises():
+    plan = plan_for(person(red_flags=["chest_pain"]))
+    text = " ".join(pages_text(render(plan)))
+    assert library().actions[TriageLevel.EMERGENCY] in text
+    assert "Your exercises" not in text and "Your log sheet" not in text
+    assert "Warning signs: when to get help" in text
+
+
+def test_an_unknown_paper_size_is_refused_naming_the_choices(plan):
+    with pytest.raises(ExportError, match="paper: 'a5' is not allowed; use one of a4, letter"):
+        render(plan, paper="a5")
