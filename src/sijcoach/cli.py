@@ -62,17 +62,8 @@ def _read(path: Path, what: str) -> str:
         raise BadInput(f"{what}: {str(path)!r} cannot be read ({exc.strerror})") from None
 
 
-@app.command()
-@guarded
-def plan(
-    profile: Path = typer.Argument(..., help="profile JSON file (see `sijcoach schema profile`)"),
-    logs: Optional[Path] = typer.Option(None, "--logs", help="session logs JSON file (a list of sessions)"),
-    start: Optional[str] = typer.Option(None, "--start", help="first day, YYYY-MM-DD (default: today)"),
-    days: int = typer.Option(7, "--days", help="number of days to plan, 1 to 366"),
-    as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
-) -> None:
-    """Make a plan from a profile (and optional logs)."""
-    from sijcoach.engine.contract import plan_to_json
+def _make_plan(profile: Path, logs: Path | None, start: str | None, days: int):
+    """Read the profile and logs files and plan from --start for --days: (profile, logs, plan)."""
     from sijcoach.engine.inputs import parse_logs, parse_profile
     from sijcoach.engine.planner import MAX_DAYS, make_plan
 
@@ -87,7 +78,22 @@ def plan(
         raise BadInput(f"--days: {days} is not allowed; use a whole number from 1 to {MAX_DAYS}")
     person = parse_profile(_read(profile, "profile"))
     sessions = parse_logs(_read(logs, "logs")) if logs else ()
-    result = make_plan(person, sessions, start=start_date, days=days)
+    return person, sessions, make_plan(person, sessions, start=start_date, days=days)
+
+
+@app.command()
+@guarded
+def plan(
+    profile: Path = typer.Argument(..., help="profile JSON file (see `sijcoach schema profile`)"),
+    logs: Optional[Path] = typer.Option(None, "--logs", help="session logs JSON file (a list of sessions)"),
+    start: Optional[str] = typer.Option(None, "--start", help="first day, YYYY-MM-DD (default: today)"),
+    days: int = typer.Option(7, "--days", help="number of days to plan, 1 to 366"),
+    as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
+) -> None:
+    """Make a plan from a profile (and optional logs)."""
+    from sijcoach.engine.contract import plan_to_json
+
+    _, _, result = _make_plan(profile, logs, start, days)
     if as_json:
         typer.echo(plan_to_json(result))
     else:
@@ -174,6 +180,99 @@ def check_in(
         run_check_in(_console(), out)
     except OSError as exc:
         raise BadInput(f"--out: cannot write {str(out)!r} ({exc.strerror})") from None
+
+
+EXPORT_FORMATS = ("pdf", "ics", "fhir")
+PAPERS = ("a4", "letter")
+
+
+def _clock(text: str | None) -> dt.time | None:
+    if text is None:
+        return None
+    try:
+        if len(text) != 5:
+            raise ValueError
+        return dt.time.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"--reminder: {text!r} is not a time; write it as HH:MM (00:00 to 23:59), e.g. 07:30") from None
+
+
+def _zone(name: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise BadInput(f"--tz: {name!r} is not a known time zone; use an IANA name such as Europe/London or UTC") from None
+    return name
+
+
+def _writable(out: Path) -> None:
+    if out.is_dir():
+        raise BadInput(f"--output: {str(out)!r} is a folder; give a file name")
+    if not out.parent.is_dir():
+        raise BadInput(f"--output: folder {str(out.parent)!r} does not exist")
+
+
+def _write(out: Path, data: bytes) -> None:
+    # Written beside the target and then renamed, so a failed write never leaves half a file.
+    part = out.with_name(out.name + ".part")
+    try:
+        part.write_bytes(data)
+        part.replace(out)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        raise BadInput(f"--output: cannot write {str(out)!r} ({exc.strerror})") from None
+
+
+@app.command()
+@guarded
+def export(
+    kind: str = typer.Argument(..., help="pdf (printable handout), ics (calendar) or fhir (FHIR R4 JSON Bundle)"),
+    profile: Path = typer.Argument(..., help="profile JSON file (see `sijcoach schema profile`)"),
+    out: Path = typer.Option(..., "--output", "-o", help="the file to write"),
+    logs: Optional[Path] = typer.Option(None, "--logs", help="session logs JSON file (a list of sessions)"),
+    start: Optional[str] = typer.Option(None, "--start", help="first day, YYYY-MM-DD (default: today)"),
+    days: int = typer.Option(14, "--days", help="number of days to plan, 1 to 366"),
+    paper: str = typer.Option("a4", "--paper", help="pdf: a4 or letter"),
+    name: Optional[str] = typer.Option(None, "--name", help="pdf: your name in the footer; fhir: shared as the patient's name"),
+    reminder: Optional[str] = typer.Option(None, "--reminder", help="ics: start time HH:MM with an alarm (default: all-day events)"),
+    tz: str = typer.Option("UTC", "--tz", help="ics: time zone of the reminder, e.g. Europe/London"),
+    birth_year: Optional[int] = typer.Option(None, "--birth-year", help="fhir: share your birth year"),
+    share_sex: bool = typer.Option(False, "--share-sex", help="fhir: share the sex given in the profile"),
+) -> None:
+    """Export your plan as a printable handout, a calendar file or a FHIR health record; no account needed."""
+    from sijcoach.exports import ExportError
+
+    if kind not in EXPORT_FORMATS:
+        raise BadInput(f"export: {kind!r} is not a format; use one of {', '.join(EXPORT_FORMATS)}")
+    if paper not in PAPERS:
+        raise BadInput(f"--paper: {paper!r} is not allowed; use one of {', '.join(PAPERS)}")
+    if birth_year is not None and not 1900 <= birth_year <= dt.date.today().year:
+        raise BadInput(f"--birth-year: {birth_year} is not allowed; use a year from 1900 to {dt.date.today().year}")
+    when, zone = _clock(reminder), _zone(tz)
+    _writable(out)
+    person, sessions, result = _make_plan(profile, logs, start, days)
+    try:
+        if kind == "pdf":
+            from sijcoach.exports.handout import Handout
+
+            data = Handout(result, made_on=dt.date.today(), paper=paper, name=name).pdf()
+        elif kind == "ics":
+            from sijcoach.exports.calendar import plan_to_ics
+
+            data = plan_to_ics(result, reminder=when, tz=zone, stamp=dt.datetime.now(dt.timezone.utc),
+                               owner=str(profile.resolve()))
+        else:
+            from sijcoach.exports.fhir import Sharing, bundle
+
+            share = Sharing(name=name, birth_year=birth_year, sex=person.sex if share_sex else None)
+            data = bundle(result, person, person=str(profile.resolve()), now=dt.datetime.now(dt.timezone.utc),
+                          logs=sessions, share=share).json
+    except ExportError as exc:
+        raise BadInput(str(exc)) from None
+    _write(out, data)
+    typer.echo(f"wrote {str(out)} ({len(data):,} bytes)")
 
 
 def main() -> None:
