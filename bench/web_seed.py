@@ -39,6 +39,7 @@ def _user(email: str):
 
 def _signed_in(user, token_name: str = "bench") -> tuple[str, str]:
     """A session cookie value, as signing in would leave, and a fresh API token."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -46,7 +47,7 @@ def _signed_in(user, token_name: str = "bench") -> tuple[str, str]:
 
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     _, key = ApiToken.issue(user, token_name)

@@ -683,7 +683,8 @@ def test_invalid_settings_save_nothing(alice_client, alice, changes, message):
     r = alice_client.post(reverse("settings"), settings_form(**changes))
     assert r.status_code == 400 and message in r.content.decode()
     assert CheckIn.objects.filter(user=alice).count() == 1
-    assert not Preferences.objects.filter(user=alice).exists()
+    # The row exists (it carries the data version) but keeps its defaults.
+    assert list(Preferences.objects.filter(user=alice).values_list("time_zone", "reminder_time")) in ([], [("", None)])
 
 
 def test_charlie_saves_preferences_without_a_check_in(client, charlie):
@@ -704,7 +705,7 @@ def test_a_new_time_zone_dates_the_settings_check_in(alice_client, alice):
     # At any moment one of these two is on another calendar day than UTC.
     zone = next(z for z in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
                 if timezone.localdate(timezone=ZoneInfo(z)) != utc_day)
-    Preferences.objects.create(user=alice, time_zone="UTC")
+    Preferences.objects.update_or_create(user=alice, defaults={"time_zone": "UTC"})
     alice_client.post(reverse("settings"), settings_form(time_zone=zone))
     assert services.latest_checkin(alice).answered_on == timezone.localdate(timezone=ZoneInfo(zone))
 

@@ -126,6 +126,14 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env("DATABASE_URL"), DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Per process: cached pages are keyed by the person's data version, read from the database on each
+# request, so no process can serve a page another one made stale. Set a shared cache for many servers.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                      "OPTIONS": {"MAX_ENTRIES": int(env_float("PAGE_CACHE_ENTRIES", 2000))}}}
+# Messages travel in a cookie, so a page with a message to show is known before it is rendered.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+AUTHENTICATION_BACKENDS = ["sijcoach.web.accounts.backends.Backend"]
+SESSION_ENGINE = "sijcoach.web.accounts.backends"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

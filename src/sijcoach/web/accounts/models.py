@@ -42,7 +42,7 @@ class ApiToken(models.Model):
         if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
             return None
         token = (
-            cls.objects.select_related("user")
+            cls.objects.select_related("user__preferences")
             .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
             .first()
         )

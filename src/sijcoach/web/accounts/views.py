@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -36,7 +37,7 @@ def signup(request):
         email = form.cleaned_data["email"]
         with transaction.atomic():
             user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
         return redirect("checkin_start")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 

@@ -11,7 +11,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
@@ -31,14 +32,34 @@ PLAN_DAYS = 7
 # 12 quiet weeks. It also keeps a five-year history as quick to plan as a new one.
 LOG_WINDOW_DAYS = 84
 PSFS_EVERY_DAYS = 14
+def preferences_of(user) -> Preferences | None:
+    """The person's preferences row (read with the user by the sign-in backend), or None."""
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.preferences
+    except ObjectDoesNotExist:
+        return None
+
+
+def data_version(user) -> int:
+    prefs = preferences_of(user)
+    return prefs.data_version if prefs is not None else 0
+
+
+def touch(user) -> None:
+    """Something of the person's changed: every page cached for them before is out of date.
+    `user` is the person or their id."""
+    user_id = getattr(user, "pk", user)
+    if not Preferences.objects.filter(user_id=user_id).update(data_version=F("data_version") + 1):
+        prefs, made = Preferences.objects.get_or_create(user_id=user_id, defaults={"data_version": 1})
+        if not made:  # made by a request running beside this one
+            Preferences.objects.filter(pk=prefs.pk).update(data_version=F("data_version") + 1)
+
+
 def today_for(user) -> dt.date:
     zone = None
-    prefs = None
-    if user.is_authenticated:
-        # Looked up once per request: a missing row is remembered too.
-        if not hasattr(user, "_prefs_cache"):
-            user._prefs_cache = Preferences.objects.filter(user=user).first()
-        prefs = user._prefs_cache
+    prefs = preferences_of(user)
     if prefs is not None and prefs.time_zone:
         try:
             zone = ZoneInfo(prefs.time_zone)
@@ -114,8 +135,10 @@ def remember_planned_days(user, current: CurrentPlan) -> None:
         for day in current.plan.days
     ]
     if rows:
-        PlannedDay.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
+        with transaction.atomic():
+            PlannedDay.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
+            touch(user)  # the calendar on Progress shows them
     if len(_remembered) > 10_000:
         _remembered.clear()
     _remembered[user.pk] = current.key
@@ -130,15 +153,18 @@ def save_checkin(user, answers: dict, on: dt.date, source: str = CheckIn.Source.
     checkin.save()
     if psfs:
         start_psfs(user, psfs, on)
+    touch(user)
     return checkin
 
 
 @transaction.atomic
 def report_red_flags(user, flags: list[str], level: str) -> RedFlagReport:
+    touch(user)
     return RedFlagReport.objects.create(user=user, flags=sorted(flags), level=level)
 
 
 def start_psfs(user, activities: list[tuple[str, int]], on: dt.date) -> None:
+    touch(user)
     PsfsActivity.objects.filter(user=user).delete()
     for position, (name, score) in enumerate(activities):
         act = PsfsActivity.objects.create(user=user, name=name.strip()[:120], position=position)
@@ -147,6 +173,7 @@ def start_psfs(user, activities: list[tuple[str, int]], on: dt.date) -> None:
 
 @transaction.atomic
 def rate_psfs(user, scores: dict[int, int], on: dt.date) -> None:
+    touch(user)
     for act in PsfsActivity.objects.filter(user=user, pk__in=list(scores)):
         PsfsRating.objects.update_or_create(activity=act, date=on, defaults={"score": scores[act.pk]})
 
@@ -162,6 +189,7 @@ def parse_session(raw) -> SessionDone:
 
 @transaction.atomic
 def save_session(user, done: SessionDone, on: dt.date) -> Session:
+    touch(user)
     session = Session.objects.create(
         user=user, date=done.date or on, routine_kind=done.routine_kind,
         routine_title=done.routine_title or done.routine_kind.capitalize(),
@@ -195,12 +223,14 @@ def _record_morning(sessions, answer: MorningAnswer) -> int:
 @transaction.atomic
 def answer_morning(user, raw, on: dt.date) -> int:
     """The morning question on Today: it answers for all of yesterday's sessions."""
+    touch(user)
     return _record_morning(sessions_awaiting_morning(user, on), parse_model(MorningAnswer, raw, "morning"))
 
 
 @transaction.atomic
 def answer_session_morning(session: Session, answer: MorningAnswer) -> Session:
     """The same answer for one session (the API names it)."""
+    touch(session.user_id)
     _record_morning(Session.objects.filter(pk=session.pk), answer)
     session.refresh_from_db()
     return session
@@ -215,10 +245,12 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
     return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
 
 
+@transaction.atomic
 def set_preferences(user, **fields) -> Preferences:
-    prefs, _ = Preferences.objects.get_or_create(user=user)
+    touch(user)
+    prefs = Preferences.objects.get(user=user)
     for name, value in fields.items():
         setattr(prefs, name, value)
-    prefs.save()
-    user.preferences = user._prefs_cache = prefs  # so today_for() in the same request uses the new time zone
+    prefs.save(update_fields=list(fields))
+    user.preferences = prefs  # so today_for() in the same request uses the new time zone
     return prefs

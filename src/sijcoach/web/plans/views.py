@@ -25,6 +25,7 @@ from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web import charts
+from sijcoach.web.pagecache import person_page
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
 from sijcoach.web.plans.models import PsfsActivity
@@ -48,6 +49,7 @@ def _json_body(request):
 
 
 @login_required
+@person_page
 def today(request):
     on = services.today_for(request.user)
     checkin = services.latest_checkin(request.user)
@@ -176,6 +178,7 @@ def morning(request):
 
 
 @login_required
+@person_page
 def progress_page(request):
     on = services.today_for(request.user)
     try:
@@ -283,7 +286,7 @@ class PreferencesForm(SetupForm):
 @login_required
 def settings_page(request):
     checkin = services.latest_checkin(request.user)
-    prefs = getattr(request.user, "preferences", None)
+    prefs = services.preferences_of(request.user)
     initial = {k: checkin.profile.get(k) for k in ("equipment", "level", "minutes_per_day", "strength_days_per_week")} if checkin else {}
     initial.update({"reminder_time": prefs.reminder_time if prefs else None, "time_zone": prefs.time_zone if prefs else ""})
     form = PreferencesForm(request.POST or None, initial=initial)
