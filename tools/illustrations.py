@@ -30,17 +30,21 @@ def sheet_html(slugs: list[str], side: str | None) -> str:
             f'<div class="cell"><div class="pic">{still_svg(slug, side)}</div>'
             f'<p>{escape(name)} <span>{escape(slug)}</span></p></div>'
         )
-    row_h = 1
+    per_page = COLUMNS * ROWS_PER_PAGE
+    pages = "".join(
+        f'<div class="grid">{"".join(cells[i:i + per_page])}</div>' for i in range(0, len(cells), per_page)
+    )
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: {PAGE_WIDTH_PX}px {PAGE_WIDTH_PX * 1.3:.0f}px; margin: 24px; }}
 body {{ font-family: sans-serif; margin: 0; }}
-.grid {{ display: grid; grid-template-columns: repeat({COLUMNS}, 1fr); gap: 14px {row_h * 14}px; }}
+.grid {{ display: grid; grid-template-columns: repeat({COLUMNS}, 1fr); gap: 14px; break-after: page; }}
+.grid:last-child {{ break-after: auto; }}
 .cell {{ break-inside: avoid; border: 1px solid #d5dde6; border-radius: 6px; padding: 6px; }}
 .pic {{ height: 250px; display: flex; align-items: center; justify-content: center; }}
 .pic svg {{ max-width: 100%; max-height: 250px; width: auto; height: auto; }}
 p {{ margin: 4px 0 0; font-size: 17px; text-align: center; }}
 span {{ color: #7d8793; font-size: 13px; }}
-</style></head><body><div class="grid">{''.join(cells)}</div></body></html>"""
+</style></head><body>{pages}</body></html>"""
 
 
 def render(html: str, out: Path, scale: float = 1.0) -> None:

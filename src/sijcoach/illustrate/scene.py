@@ -89,22 +89,30 @@ def _gap(pts: dict[str, Vec], part: str, surfaces: list[Surface], view: View) ->
 
 def _fit(angles: dict[str, Angle], at, figure: Figure, fits, surfaces: list[Surface]):
     """Solve each fit in turn: one shared turn of its angles (or a shift of the whole body along
-    "x" or "y") that brings the part onto the prop. A `clear` fit only lifts a part out of a prop."""
+    "x" or "y") that brings the part onto the prop. A `clear` fit only lifts a part out of a prop.
+    Returns the angles, the placement and the body's points."""
     angles = dict(angles)
+    pts = _place(angles, at, figure)
     for _ in range(2):  # a second pass settles fits that disturb each other
+        changed = False
         for fit in fits:
             targets = [s for s in surfaces if s.prop is fit.prop]
+            now = _gap(pts, fit.part, targets, figure.view)
+            if abs(now) < 1e-6 or (fit.clear and now >= 0):
+                continue
 
             def gap(delta: float, fit: Fit = fit, targets=targets) -> float:
                 trial, shifted = _turn(angles, at, fit.vary, delta)
                 return _gap(_place(trial, shifted, figure), fit.part, targets, figure.view)
 
-            if fit.clear and gap(0.0) >= 0:
-                continue
-            delta = _root(gap)
-            if delta is not None:
+            delta = _root(gap, now)
+            if delta:
                 angles, at = _turn(angles, at, fit.vary, delta)
-    return angles, at
+                pts = _place(angles, at, figure)
+                changed = True
+        if not changed:
+            break
+    return angles, at, pts
 
 
 def _turn(angles: dict[str, Angle], at, vary: tuple[str, ...], delta: float):
@@ -118,25 +126,22 @@ def _turn(angles: dict[str, Angle], at, vary: tuple[str, ...], delta: float):
     return trial, at
 
 
-def _root(gap, limit: float = 120.0) -> float | None:
-    """The smallest turn that closes the gap: secant from 0, else a scan outward, then bisection."""
-    d0, d1 = 0.0, 1.0
-    g0, g1 = gap(d0), gap(d1)
-    if abs(g0) < 1e-6:
-        return 0.0
+def _root(gap, g_zero: float, limit: float = 120.0) -> float | None:
+    """The smallest turn that closes the gap (`g_zero` at no turn): secant from 0, else a scan."""
+    d0, d1, g0 = 0.0, 1.0, g_zero
+    g1 = gap(d1)
     for _ in range(12):
         if abs(g1) < 1e-6:
-            return d1 if abs(d1) <= 30 else _scan(gap, limit)
+            return d1 if abs(d1) <= 30 else _scan(gap, g_zero, limit)
         if g1 == g0 or math.isinf(g1) or math.isinf(g0):
             break
         d0, d1, g0 = d1, d1 - g1 * (d1 - d0) / (g1 - g0), g1
         d1 = max(-limit, min(limit, d1))
         g1 = gap(d1)
-    return _scan(gap, limit)
+    return _scan(gap, g_zero, limit)
 
 
-def _scan(gap, limit: float) -> float | None:
-    g_zero = gap(0.0)
+def _scan(gap, g_zero: float, limit: float) -> float | None:
     for step in range(1, int(limit / 5) + 1):
         for sign in (1, -1):
             a, b = sign * (step - 1) * 5.0, sign * step * 5.0
@@ -158,6 +163,11 @@ _RESTING = tuple(
     Fit((f"{side}_{joint}",), f"{side}_{end}", PropKind.FLOOR, clear=True)
     for side in ("near", "far") for joint, end in (("ankle", "toe"), ("wrist", "hand"))
 )
+
+
+def _ordered(fits: list[Fit], resting) -> list[Fit]:
+    """The pose's own fits first, then hands and feet come to rest, then parts are lifted clear."""
+    return [f for f in fits if not f.clear] + list(resting) + [f for f in fits if f.clear]
 
 
 def _floor(view: View) -> list[Surface]:
@@ -264,15 +274,15 @@ def scene(slug: str) -> Scene:
     resting = () if view is View.TOP else _RESTING
     solved: list[Frame] = []
     for f in figure.frames:
-        fits = list(resting) + [x for x in figure.fits if not x.frames or f.name in x.frames]
-        angles, at = _fit(f.angle_map(), f.at, figure, fits, fixed)
+        fits = _ordered([x for x in figure.fits if not x.frames or f.name in x.frames], resting)
+        angles, at, _ = _fit(f.angle_map(), f.at, figure, fits, fixed)
         solved.append(Frame(f.name, tuple(angles.items()), at, f.hold_s, f.move_s))
     key_points = {f.name: _place(f.angle_map(), f.at, figure) for f in solved}
     surfaces = list(fixed)
     for prop in placed_later:
         surfaces += _prop_surfaces(prop, key_points[prop.frame], view)
     # Moments: holds repeat a keyframe; moves are eased and refitted with the fits that always apply.
-    always = list(resting) + [x for x in figure.fits if not x.frames]
+    always = _ordered([x for x in figure.fits if not x.frames], resting)
     by_name = {f.name: f for f in solved}
     phases = _times(figure)
     times, moments, keys = [0.0], [key_points[solved[0].name]], [0]
@@ -287,7 +297,7 @@ def scene(slug: str) -> Scene:
                     pts = key_points[target.name]
                 else:
                     angles, at = _mix(current, target, _ease(t))
-                    pts = _place(*_fit(angles, at, figure, always, fixed), figure)
+                    pts = _fit(angles, at, figure, always, fixed)[2]
                 times.append(times[-1] + ph.seconds / STEPS_PER_MOVE)
                 moments.append(pts)
             current = target
