@@ -96,3 +96,20 @@ def test_a_new_progress_window_is_a_new_page(alice_client, alice):
     warm(alice_client, "progress", weeks=4)
     r = alice_client.get(reverse("progress") + "?weeks=26")
     assert r.context is not None and r.context["p"].weeks == 26
+
+
+def test_an_expired_session_signs_nobody_in(alice_client, alice):
+    from django.contrib.sessions.models import Session as BrowserSession
+    from django.utils import timezone
+
+    warm(alice_client)
+    BrowserSession.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    r = alice_client.get(reverse("today"))
+    assert r.status_code == 302 and "/signin/" in r["Location"]
+
+
+def test_a_deactivated_person_is_signed_out_even_with_a_cached_page(alice_client, alice):
+    warm(alice_client)
+    alice.is_active = False
+    alice.save()
+    assert alice_client.get(reverse("today")).status_code == 302

@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 
-def _select_by(model, column: str) -> str:
+def select_by(model, column: str) -> str:
     quote = connection.ops.quote_name
     return f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(column)} = %s"
 
@@ -32,10 +32,10 @@ class Backend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = next(iter(model._default_manager.raw(_select_by(model, model._meta.pk.column), [pk])), None)
+        user = next(iter(model._default_manager.raw(select_by(model, model._meta.pk.column), [pk])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        prefs = next(iter(Preferences.objects.raw(_select_by(Preferences, "user_id"), [pk])), None)
+        prefs = next(iter(Preferences.objects.raw(select_by(Preferences, "user_id"), [pk])), None)
         Preferences.user.field.remote_field.set_cached_value(user, prefs)
         return user
 
@@ -46,7 +46,7 @@ class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         if not self.session_key:
             return None
-        found = next(iter(self.model.objects.raw(_select_by(self.model, "session_key"), [self.session_key])), None)
+        found = next(iter(self.model.objects.raw(select_by(self.model, "session_key"), [self.session_key])), None)
         if found is None or found.expire_date <= timezone.now():
             self._session_key = None
             return None

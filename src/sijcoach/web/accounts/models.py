@@ -41,18 +41,20 @@ class ApiToken(models.Model):
         """The active user owning `key`, or None."""
         if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
             return None
-        token = (
-            cls.objects.select_related("user__preferences")
-            .filter(digest=_digest(key), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if token is None:
+        from sijcoach.web.accounts.backends import Backend, select_by
+
+        # Plain statements, as for a signed-in browser (see backends.py): every API call reads these.
+        token = next(iter(cls.objects.raw(select_by(cls, "digest"), [_digest(key)])), None)
+        if token is None or token.revoked_at is not None:
+            return None
+        user = Backend().get_user(token.user_id)  # None when the account is inactive
+        if user is None:
             return None
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             # At most one write a minute per token, so API reads stay reads.
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+        return user
 
     @property
     def active(self) -> bool:

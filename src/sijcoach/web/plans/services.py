@@ -195,7 +195,7 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
         routine_title=done.routine_title or done.routine_kind.capitalize(),
         pain_before=done.pain_before, pain_after=done.pain_after, joint_went_out=done.joint_went_out,
     )
-    SessionItem.objects.bulk_create([
+    items = SessionItem.objects.bulk_create([
         SessionItem(
             session=session, position=i, exercise=it.exercise, side=it.side.value,
             planned_sets=it.planned.sets, planned_reps=it.planned.reps, planned_hold_s=it.planned.hold_s,
@@ -205,6 +205,7 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
         )
         for i, it in enumerate(done.items)
     ])
+    session._prefetched_objects_cache = {"items": items}  # session.items.all() without reading them back
     return session
 
 
