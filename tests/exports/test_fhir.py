@@ -171,3 +171,17 @@ def test_a_bad_psfs_result_or_birth_year_or_naive_time_is_refused(plan, profile)
         export(plan, profile, share=Sharing(birth_year=88))
     with pytest.raises(ExportError, match="now"):
         export(plan, profile, now=dt.datetime(2026, 11, 22))
+
+
+def test_a_repeated_resource_still_has_its_own_id_and_date_validated(plan, profile, logs):
+    from sijcoach.exports.fhir import _Validator  # the shortcut that makes years of scores fast
+
+    validate = _Validator()
+    first = json.loads(export(plan, profile, logs))["entry"][2]["resource"]
+    assert validate(first).effectiveDateTime == dt.date.fromisoformat(first["effectiveDateTime"])
+    moved = validate({**first, "id": "another-id", "effectiveDateTime": "2027-01-31"})
+    assert (moved.id, moved.effectiveDateTime, moved.valueInteger) == ("another-id", dt.date(2027, 1, 31),
+                                                                        first["valueInteger"])
+    for bad in ({"effectiveDateTime": "2027-02-31x"}, {"id": "no spaces allowed"}):
+        with pytest.raises(ExportError):
+            validate({**first, **bad})

@@ -13,7 +13,9 @@ import re
 import pypdfium2
 import pytest
 
-from export_helpers import person, plan_for
+from export_helpers import START, person, plan_for
+from sijcoach.engine.planner import make_plan
+from sijcoach.engine.profile import Effort, LoggedItem, SessionLog
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.exports import ExportError
@@ -156,6 +158,20 @@ def test_a_stopping_warning_sign_gives_a_short_handout_with_the_action_and_no_ex
     assert library().actions[TriageLevel.EMERGENCY] in text
     assert "Your exercises" not in text and "Your log sheet" not in text
     assert "Warning signs: when to get help" in text
+
+
+def test_years_of_logs_list_only_the_latest_changes_and_keep_the_handout_short(profile):
+    start, slugs = dt.date(2021, 11, 1), ("glute-bridge", "pelvic-tilt", "clamshell", "cat-cow", "knee-to-chest-stretch")
+    logs = tuple(SessionLog(date=start + dt.timedelta(days=n), pain_before=3, pain_after=2, pain_next_day=2,
+                            items=tuple(LoggedItem(exercise=slugs[(n + k) % 5], sets_done=2, reps_done=10, pain=0,
+                                                   effort=Effort.EASY) for k in range(3)))
+                 for n in range(1826))
+    plan = make_plan(profile, logs, start=START, days=14)
+    assert len(plan.changes) > 20
+    text = pages_text(render(plan, picture=None))
+    assert len(text) <= 14
+    assert f"{len(plan.changes) - 6} earlier changes to your exercises are not listed here." in text[0]
+    assert text[1].startswith("Your schedule")
 
 
 def test_an_unknown_paper_size_is_refused_naming_the_choices(plan):

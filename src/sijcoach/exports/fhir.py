@@ -14,12 +14,14 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Annotated
 
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from pydantic import TypeAdapter, ValidationError
 
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Plan
@@ -157,25 +159,31 @@ def _survey(ctx: _Context) -> list[dict]:
     return [{"coding": [_coding(OBSERVATION_CATEGORY, checked("Observation.category", "survey"), "Survey")]}]
 
 
-def _pain(ctx: _Context, rid: str, log: SessionLog, field: str, value: int) -> dict:
-    code, words, offset = PAIN_TIMES[field]
-    when = log.date + dt.timedelta(days=offset)
-    return {
-        "resourceType": "Observation", "id": rid,
+def _pain_parts(ctx: _Context) -> dict[str, dict]:
+    """What every pain Observation of one export shares, built (and its codes checked) once per field."""
+    shared = {
+        "resourceType": "Observation",
         "status": checked("Observation.status", ctx.observation_status),
         "category": _survey(ctx),
         "code": {"coding": [_coding(LOINC, checked("Observation.code (LOINC)", PAIN_LOINC), PAIN_LOINC_DISPLAY)],
                  "text": "Pain 0-10"},
         "subject": {"reference": ctx.patient_url},
-        "effectiveDateTime": when.isoformat(),
-        "valueInteger": value,
-        "component": [{
-            "code": {"coding": [_coding(f"{ctx.base}/CodeSystem/observation", "pain-timing", "When pain was rated")],
-                     "text": "When pain was rated"},
-            "valueCodeableConcept": {"coding": [_coding(f"{ctx.base}/CodeSystem/pain-timing", code, words)],
-                                     "text": words},
-        }],
     }
+    timing = {"coding": [_coding(f"{ctx.base}/CodeSystem/observation", "pain-timing", "When pain was rated")],
+              "text": "When pain was rated"}
+    return {
+        field: {**shared, "component": [{"code": timing, "valueCodeableConcept": {
+            "coding": [_coding(f"{ctx.base}/CodeSystem/pain-timing", code, words)], "text": words}}]}
+        for field, (code, words, _) in PAIN_TIMES.items()
+    }
+
+
+def _pain(parts: dict[str, dict], rid: str, log: SessionLog, field: str, value: int) -> dict:
+    shared = parts[field]
+    when = log.date + dt.timedelta(days=PAIN_TIMES[field][2])
+    return {"resourceType": "Observation", "id": rid, "status": shared["status"], "category": shared["category"],
+            "code": shared["code"], "subject": shared["subject"], "effectiveDateTime": when.isoformat(),
+            "valueInteger": value, "component": shared["component"]}
 
 
 def _psfs(ctx: _Context, rid: str, result: PsfsResult) -> dict:
@@ -218,26 +226,37 @@ _VARYING = ("id", "effectiveDateTime")
 class _Validator:
     """Validates every resource with its R4B model, cheaply for resources that repeat.
 
-    Years of pain scores are thousands of Observations that differ only in id and date; a full
-    model validation each costs ~0.3 ms. A resource equal to an already validated one except for
-    those two fields is instead a copy of it with the two fields assigned, and the models validate
-    assignment, so each id and date is still checked against FHIR's own types (~30 µs).
+    Years of pain scores are thousands of Observations that differ only in id and date, and a full
+    model validation costs ~0.3 ms each. A resource equal to an already validated one but for those
+    two fields is a copy of it with the two values validated on their own by the very types the
+    model declares for them (FHIR's id and dateTime, a few µs), so every resource is still checked.
     """
 
     def __init__(self) -> None:
         self.seen: dict[str, object] = {}
+        self.fields: dict[tuple[type, str], TypeAdapter] = {}
+
+    def _field(self, model: type, name: str) -> TypeAdapter:
+        adapter = self.fields.get((model, name))
+        if adapter is None:
+            info = model.model_fields[name]
+            kind = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+            adapter = self.fields[(model, name)] = TypeAdapter(kind)
+        return adapter
 
     def __call__(self, res: dict):
-        key = json.dumps({k: v for k, v in res.items() if k not in _VARYING}, sort_keys=True)
+        rest = {k: v for k, v in res.items() if k not in _VARYING}
+        key = json.dumps(rest, separators=(",", ":"), check_circular=False)
         exemplar = self.seen.get(key)
         if exemplar is None:
             self.seen[key] = instance = _MODELS[res["resourceType"]].model_validate(res)
             return instance
-        instance = exemplar.model_copy()
-        for name in _VARYING:
-            if name in res:
-                setattr(instance, name, res[name])
-        return instance
+        model = type(exemplar)
+        try:
+            update = {k: self._field(model, k).validate_python(res[k]) for k in _VARYING if k in res}
+        except ValidationError as exc:  # never expected: ids and dates are made here
+            raise ExportError(f"{res['resourceType']}: {exc}") from None
+        return exemplar.model_copy(update=update)
 
 
 def _entries(ctx, plan, profile, logs, psfs, share, now, plan_status) -> list[tuple[str, dict]]:
@@ -245,13 +264,14 @@ def _entries(ctx, plan, profile, logs, psfs, share, now, plan_status) -> list[tu
     rid, url = ctx.url("CarePlan", plan.start.isoformat())
     entries.append((url, _care_plan(ctx, rid, plan, plan_status, now)))
     per_date: dict[dt.date, int] = {}
+    parts = _pain_parts(ctx)
     for log in sorted(logs, key=lambda entry: entry.date):  # stable: same-day sessions keep their order
         nth = per_date[log.date] = per_date.get(log.date, -1) + 1
         for field in PAIN_TIMES:
             value = getattr(log, field)
             if value is not None:
                 rid, url = ctx.url("pain", log.date.isoformat(), nth, field)
-                entries.append((url, _pain(ctx, rid, log, field, value)))
+                entries.append((url, _pain(parts, rid, log, field, value)))
     for result in sorted(psfs, key=lambda r: r.date):
         rid, url = ctx.url("psfs", result.date.isoformat())
         entries.append((url, _psfs(ctx, rid, result)))

@@ -16,13 +16,14 @@ from html import escape
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.library import library
-from sijcoach.engine.plan_types import Plan, PlanItem, TriageLevel
+from sijcoach.engine.plan_types import ChangeKind, Plan, PlanItem, TriageLevel
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
 from sijcoach.exports.words import dose_text, rounds_text, routine_minutes, side_text
 
 Picture = Callable[[str, "str | None"], "str | None"]
 LOG_ROWS = 14
+RECENT_CHANGES = 6  # changes to the exercises listed on the title page
 NAME_IN_FOOTER = 48  # characters; a longer name is shortened there (it is whole on the title page)
 _SECTIONS = {"schedule": "Your schedule", "exercises": "Your exercises", "safety": "Staying safe",
              "flags": "Warning signs: when to get help", "log": "Your log sheet"}
@@ -110,6 +111,16 @@ def _card_html(card: _Card, picture: Picture | None) -> str:
     )
 
 
+def _recent_changes(plan: Plan) -> list:
+    """Advice to see a professional, then the latest changes, oldest first, each reason once: years of
+    logs give hundreds of changes, and a title page has room for a few."""
+    ordered = sorted(plan.changes, key=lambda c: (c.date is None, c.date or dt.date.min))
+    urgent = [c for c in ordered if c.kind == ChangeKind.SEE_PROFESSIONAL]
+    others = list({c.reason: c for c in ordered if c.kind != ChangeKind.SEE_PROFESSIONAL}.values())
+    room = RECENT_CHANGES - len(urgent)
+    return (others[-room:] if room > 0 else []) + urgent
+
+
 def _title_page(plan: Plan, name: str | None, made_on: dt.date) -> str:
     parts = ['<div class="title">', "<h1>Your SI joint exercise program</h1>"]
     who = f"For {escape(name)}. " if name else ""
@@ -128,7 +139,10 @@ def _title_page(plan: Plan, name: str | None, made_on: dt.date) -> str:
         parts.append(f'<div class="box"><h3>What this plan is built for</h3>'
                      f"<p>A {escape(a.plans_as.value)} joint pattern, inferred from your answers.</p>"
                      f'<p class="small">{escape(a.caveat)}</p></div>')
-    notes = list(plan.warnings) + [c.reason for c in plan.changes]
+    recent = _recent_changes(plan)
+    notes = list(plan.warnings) + [c.reason for c in recent]
+    if len(recent) < len(plan.changes):
+        notes.append(f"{len(plan.changes) - len(recent)} earlier changes to your exercises are not listed here.")
     if notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in notes)
         parts.append(f'<div class="box"><h3>Notes on this plan</h3><ul>{items}</ul></div>')
