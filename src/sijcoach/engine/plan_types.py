@@ -44,6 +44,7 @@ class ChangeKind(StrEnum):
     PROGRESS_VARIANT = "progress_variant"
     FLARE_UP = "flare_up"
     SEE_PROFESSIONAL = "see_professional"
+    COACH = "coach"  # a coach's pin, leaving out or dose (engine/adjust.py)
 
 
 @dataclass(frozen=True, slots=True)

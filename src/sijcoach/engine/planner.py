@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sijcoach.engine import adjust
 from sijcoach.engine.adaptation import Adaptation, adapt
 from sijcoach.engine.alignment import NOTE as ALIGNMENT_NOTE
 from sijcoach.engine.alignment import protocol
@@ -55,7 +56,9 @@ def make_plan(
     logs: tuple[SessionLog, ...] = (),
     start: dt.date | None = None,
     days: int = 7,
+    adjustments: adjust.Adjustments | None = None,
 ) -> Plan:
+    """`adjustments`: a coach's pins, left-out exercises and doses (engine/adjust.py), if any."""
     if start is None:
         raise ValueError("start is required: the engine has no clock")
     if not 1 <= days <= MAX_DAYS:
@@ -67,6 +70,8 @@ def make_plan(
     assessment = assess(profile)
     warnings = _input_warnings(profile, assessment)
     base = base_context(profile, assessment, gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+    if adjustments is not None:
+        base = base.with_avoided(adjust.avoided(adjustments))
     adaptation = adapt(cat, logs, base, start)
     warnings += adaptation.warnings
     ctx = base.with_avoided(adaptation.swapped_why)
@@ -87,6 +92,11 @@ def make_plan(
             relief, relief_notes = b.relief(key)
             alignment, alignment_notes = protocol(b, profile.sore_side.value) if with_alignment else ([], [])
             strength, missing = b.strength(0)
+            if adjustments is not None:
+                relief, strength, left_out = adjust.pin(
+                    b, relief, strength, adjustments, frozenset(p.item.exercise for p in alignment))
+                relief, alignment, strength = (adjust.dose(b, p, adjustments) for p in (relief, alignment, strength))
+                relief_notes = relief_notes + left_out
             cache[is_acute] = _Programs(relief, relief_notes, alignment, alignment_notes, strength, missing)
         return cache[is_acute]
 
@@ -137,7 +147,7 @@ def make_plan(
         assessment=assessment,
         advice=advice,
         days=tuple(out_days),
-        changes=tuple(adaptation.changes),
+        changes=tuple(adaptation.changes) + tuple(adjust.changes(cat, adjustments) if adjustments else ()),
         warnings=tuple(dict.fromkeys(warnings)),
     )
 

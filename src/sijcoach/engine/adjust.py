@@ -1,0 +1,224 @@
+"""A coach's adjustments to a person's plan: exercises pinned or left out, doses set within the
+catalog's ranges, and a professional's findings (distortion, tight muscles, Beighton score).
+
+The engine still rules. A pin that the person's situation rules out is refused when it is made
+(`ruled_out`), and left out with the reason on any later day that rules it out (a new check-in, the
+first days of a flare); a dose the engine lowered after pain stays lowered. Every adjustment the plan
+follows is listed among its changes with the coach's note, so the person can see who changed what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from sijcoach.engine.adaptation import adapt
+from sijcoach.engine.assessment import assess
+from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
+from sijcoach.engine.dosing import Dosed
+from sijcoach.engine.inputs import InputError, Problem, parse_model
+from sijcoach.engine.plan_types import Change, ChangeKind, TriageLevel
+from sijcoach.engine.profile import Distortion, Profile, SessionLog, Slug, Text, _Input, _unique
+from sijcoach.engine.routines import Builder, Pick, default_side, make_item
+from sijcoach.engine.screening import screen
+from sijcoach.engine.suitability import base_context
+from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side
+
+DOSE_FIELDS = ("sets", "reps", "hold_s")
+DOSE_WORDS = {"sets": "sets", "reps": "repetitions", "hold_s": "hold (seconds)"}
+PINNABLE = (Laterality.BILATERAL, Laterality.EACH_SIDE)
+Note = Annotated[Text, Field(max_length=300)]
+
+
+class CoachItem(_Input):
+    """An exercise the coach pins (always in the plan when allowed) or leaves out."""
+
+    exercise: Slug
+    note: Note = ""
+
+
+class CoachDose(_Input):
+    """A dose for one exercise; a field left out keeps the engine's own value."""
+
+    exercise: Slug
+    sets: int | None = Field(default=None, ge=0, le=50)
+    reps: int | None = Field(default=None, ge=0, le=500)
+    hold_s: int | None = Field(default=None, ge=0, le=7200)
+    note: Note = ""
+
+
+class Adjustments(_Input):
+    pinned: tuple[CoachItem, ...] = ()
+    excluded: tuple[CoachItem, ...] = ()
+    doses: tuple[CoachDose, ...] = ()
+    source: Annotated[Text, Field(min_length=1, max_length=200)] = "your coach"
+
+    def dose_for(self, slug: str) -> CoachDose | None:
+        return next((d for d in self.doses if d.exercise == slug), None)
+
+
+class Findings(_Input):
+    """What a professional found; a field left empty keeps the person's own answer."""
+
+    distortion: Distortion | None = None
+    tight_muscles: Annotated[tuple[Group, ...], AfterValidator(_unique)] | None = None
+    beighton_score: int | None = Field(default=None, ge=0, le=9, description="measured by a professional")
+
+    def apply(self, profile: Profile) -> Profile:
+        update = {k: v for k, v in self.model_dump().items() if v is not None}
+        return profile.model_copy(update=update) if update else profile
+
+
+def parse_findings(raw) -> Findings:
+    return parse_model(Findings, raw, "findings")
+
+
+def _range_words(r: Range) -> str:
+    return f"{r.low}" if r.low == r.high else f"from {r.low} to {r.high}"
+
+
+def parse_adjustments(raw) -> Adjustments:
+    """Strict parsing, then the rules the catalog sets: what can be pinned, and each dose's range."""
+    adj = parse_model(Adjustments, raw, "adjustments")
+    cat = catalog()
+    problems: list[Problem] = []
+    left_out = {i.exercise for i in adj.excluded}
+    for group, items in (("pinned", adj.pinned), ("excluded", adj.excluded), ("doses", adj.doses)):
+        seen: set[str] = set()
+        for n, item in enumerate(items):
+            field = f"{group}[{n}].exercise"
+            if item.exercise in seen:
+                problems.append(Problem(field, item.exercise, "each exercise once", "the exercise is listed twice"))
+            seen.add(item.exercise)
+            ex = cat[item.exercise]
+            if ex.kind == Kind.CARDIO and group != "excluded":
+                problems.append(Problem(field, item.exercise, "a relief or strength exercise",
+                                        f"{ex.name} is fitted to the day's free minutes, not set by hand"))
+    for n, item in enumerate(adj.pinned):
+        ex = cat[item.exercise]
+        if item.exercise in left_out:
+            problems.append(Problem(f"pinned[{n}].exercise", item.exercise, "an exercise that is not also left out",
+                                    f"{ex.name} cannot be both pinned and left out"))
+        elif ex.laterality not in PINNABLE:
+            problems.append(Problem(f"pinned[{n}].exercise", item.exercise,
+                                    "an exercise done on both sides or each side in turn",
+                                    f"{ex.name} is a one-sided step of a protocol the engine plans"))
+    for n, dose in enumerate(adj.doses):
+        problems += dose_problems(cat[dose.exercise], dose, f"doses[{n}].")
+    if problems:
+        raise InputError("adjustments", problems)
+    return adj
+
+
+def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Problem]:
+    """Each given value must lie within the catalog's range for that exercise."""
+    problems = []
+    for name in DOSE_FIELDS:
+        value, allowed = getattr(dose, name), getattr(ex.dose, name)
+        if value is not None and not allowed.low <= value <= allowed.high:
+            problems.append(Problem(
+                prefix + name, value, f"a whole number {_range_words(allowed)}",
+                f"{DOSE_WORDS[name]} for {ex.name} must be within the knowledge base's range",
+            ))
+    if all(getattr(dose, name) is None for name in DOSE_FIELDS):
+        problems.append(Problem(prefix + "sets", None, "at least one of sets, reps, hold_s", "no dose was given"))
+    return problems
+
+
+def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, adj: Adjustments) -> list[Problem]:
+    """The pins that the person's situation rules out now, each with the reason (empty: all allowed).
+
+    The same rules as any pick: conditions, pregnancy, pattern, equipment, level, and exercises that
+    hurt recently (the pain swap)."""
+    cat = catalog()
+    triage = screen(profile)
+    ctx = base_context(profile, assess(profile), gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+    ctx = ctx.with_avoided(avoided(adj))
+    adaptation = adapt(cat, logs, ctx, start)
+    problems = []
+    for n, item in enumerate(adj.pinned):
+        ex = cat[item.exercise]
+        why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug)
+        if why:
+            problems.append(Problem(f"pinned[{n}].exercise", item.exercise,
+                                    "an exercise the person's situation allows", f"{ex.name} is ruled out: {why}"))
+    return problems
+
+
+def avoided(adj: Adjustments) -> dict[str, str]:
+    """The left-out exercises with the reason the person sees."""
+    return {i.exercise: f"{adj.source} left it out" + (f" ({i.note})" if i.note else "") for i in adj.excluded}
+
+
+def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, elsewhere: frozenset[str] = frozenset()):
+    """Add the pinned exercises to the day's programs: relief ones first in the relief routine (trimmed
+    last), strength ones after the required pillar work. `elsewhere`: exercises already planned in
+    another routine (realignment). Returns relief, strength and notes on pins left out."""
+    relief, strength, notes = list(relief), list(strength), []
+    for item in adj.pinned:
+        ex, stand_in = b.allowed_or_gentler(item.exercise)
+        wanted = b.cat[item.exercise]
+        if ex is None:
+            why = b.ctx.why_not(wanted) or b.adapt.swapped_why.get(wanted.slug, "it does not suit you now")
+            notes.append(f"{wanted.name}, pinned by {adj.source}, is left out: {why}.")
+            continue
+        why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note else "") + "." + stand_in
+        found = False
+        for picks in (relief, strength):
+            for i, p in enumerate(picks):
+                if p.item.exercise == ex.slug:
+                    picks[i] = Pick(replace(p.item, why=f"{why} {p.item.why}"), p.seconds, optional=False)
+                    found = True
+        if found or ex.slug in elsewhere:
+            continue
+        if ex.kind in STRENGTH_KINDS and ex.kind != Kind.ACTIVATION:
+            if not strength:
+                notes.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
+                continue
+            at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
+            strength.insert(at, b.pick(ex, default_side(ex), why))
+        else:  # activation and relief work is daily
+            relief.insert(0, b.pick(ex, default_side(ex), why))
+    return relief, strength, notes
+
+
+def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
+    """The coach's doses in place of the ladder's, except where pain lowered the dose: then the
+    engine's lower dose stands until the exercise settles."""
+    out = []
+    for p in picks:
+        set_dose = adj.dose_for(p.item.exercise)
+        if set_dose is None or b.adapt.steps.get(p.item.exercise, 0) < 0:
+            out.append(p)
+            continue
+        ex = b.cat[p.item.exercise]
+        it = p.item
+        dosed = Dosed(
+            sets=set_dose.sets if set_dose.sets is not None else it.sets,
+            reps=set_dose.reps if set_dose.reps is not None else it.reps,
+            hold_s=set_dose.hold_s if set_dose.hold_s is not None else it.hold_s,
+            rest_s=it.rest_s, rep_s=it.rep_s, sides=2 if it.side == Side.EACH else 1,
+        )
+        why = f"{it.why} Dose set by {adj.source}" + (f": {set_dose.note}" if set_dose.note else "") + "."
+        made = make_item(b.cat, ex, it.side, dosed, why, it.condition)
+        out.append(Pick(made.item, made.seconds, p.optional))
+    return out
+
+
+def changes(cat: Catalog, adj: Adjustments) -> list[Change]:
+    """One change per adjustment the plan follows, with the coach's note as part of its reason."""
+    def said(text: str, note: str) -> str:
+        return f"{adj.source.capitalize()} {text}" + (f": {note}" if note else "") + "."
+
+    out = [Change(ChangeKind.COACH, said(f"pinned {cat[i.exercise].name}", i.note), adj.source, i.exercise)
+           for i in adj.pinned]
+    out += [Change(ChangeKind.COACH, said(f"left out {cat[i.exercise].name}", i.note), adj.source, i.exercise)
+            for i in adj.excluded]
+    for d in adj.doses:
+        words = ", ".join(f"{DOSE_WORDS[n]} {getattr(d, n)}" for n in DOSE_FIELDS if getattr(d, n) is not None)
+        out.append(Change(ChangeKind.COACH, said(f"set the dose of {cat[d.exercise].name} to {words}", d.note),
+                          adj.source, d.exercise))
+    return out
