@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers with four threads each suit a small machine; WEB_CONCURRENCY overrides the workers.
 WORKERS ?= $(or $(WEB_CONCURRENCY),2)
 
-.PHONY: run test test-postgres bench check clean
+.PHONY: run test test-postgres bench illustrations check clean
 
 $(STAMP): pyproject.toml
 	@# A missing or broken environment (no working pip) is made anew.
@@ -41,7 +41,13 @@ test-postgres: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/illustrate.py
+	$(PY) bench/exports.py
 	$(PY) bench/web.py
+
+# A contact sheet of every exercise's picture (start and end), for looking at them all at once.
+illustrations: $(STAMP)
+	$(PY) tools/illustrations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from local static files, so the docs work offline and under CSP
     "sijcoach.web.accounts",
     "sijcoach.web.plans",
+    "sijcoach.web.sharing",
 ]
 
 MIDDLEWARE = [

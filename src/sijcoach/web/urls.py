@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from sijcoach.web.accounts import views as accounts
 from sijcoach.web.api.routes import api
 from sijcoach.web.plans import checkin_views as checkin
 from sijcoach.web.plans import views as plans
+from sijcoach.web.sharing import api as _sharing_api  # noqa: F401  (adds the export endpoints to the API)
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -30,4 +31,5 @@ urlpatterns = [
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
     path("api/", api.urls),
+    path("", include("sijcoach.web.sharing.urls")),
 ]

@@ -34,6 +34,7 @@ from sijcoach.web.api.serializers import checkin_out, pain_out, progress_out, se
 from sijcoach.web.plans import progress, services
 from sijcoach.web.plans.models import CheckIn, Session
 from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
+from sijcoach.web.sharing.services import stopped_plan
 
 api = CoachAPI(
     title="SI Joint Coach API", version="1", docs_url="/docs", openapi_url="/openapi.json", auth=PERSON,
@@ -103,20 +104,6 @@ def _own_session(user, session_id: int) -> Session:
         return get_visible(user, Session.objects.prefetch_related("items"), pk=session_id)
     except Http404:
         raise Http404(f"No session {session_id} among yours.") from None
-
-
-_NO_ANSWERS = {"age": 30, "pain_now": 0, "onset_days_ago": 365}
-
-
-def _stopped_plan(checkin: CheckIn | None, flags: list[str], on, days: int) -> Plan:
-    """The engine's plan for the person's answers plus warning signs reported since: its triage stops it.
-
-    Without any check-in, neutral answers stand in: a stopped plan shows only its triage.
-    """
-    profile = checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
-    known = {f.value for f in RedFlag}
-    added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
-    return make_plan(profile.model_copy(update={"red_flags": added}), (), on, days)
 
 
 # Public: plans without an account, and the exercise library ----------------------------------------
@@ -192,7 +179,7 @@ def my_plan(request, days: int = Query(7, ge=1, le=MAX_PLAN_DAYS)):
     checkin = services.latest_checkin(user)
     report = services.open_red_flag(user, checkin)
     if report is not None:
-        return _plan_json(request, _stopped_plan(checkin, report.flags, on, days))
+        return _plan_json(request, stopped_plan(checkin, report.flags, on, days))
     if checkin is None:
         raise Http404(NO_CHECKIN)
     return _plan_json(request, services.current_plan(user, on, days).plan)

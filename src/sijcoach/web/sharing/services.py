@@ -1,0 +1,107 @@
+"""The person's plan and history handed to the pure exports (sijcoach.exports): the printable
+handout, the calendar and the FHIR health-record Bundle. Views and API endpoints call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from sijcoach.engine import make_plan
+from sijcoach.engine.inputs import parse_profile
+from sijcoach.engine.plan_types import Plan
+from sijcoach.engine.profile import Profile, RedFlag, Sex
+from sijcoach.engine.questionnaires import PsfsActivity as EnginePsfsActivity
+from sijcoach.web.plans import services
+from sijcoach.web.plans.models import CheckIn, PsfsRating, Session
+
+HANDOUT_DAYS = 14
+CALENDAR_DAYS = 28
+_NO_ANSWERS = {"age": 30, "pain_now": 0, "onset_days_ago": 365}
+
+
+def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: int) -> Plan:
+    """The engine's plan for the person's answers plus warning signs reported since: its triage stops it.
+
+    Without any check-in, neutral answers stand in: a stopped plan shows only its triage.
+    """
+    profile = checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
+    known = {f.value for f in RedFlag}
+    added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
+    return make_plan(profile.model_copy(update={"red_flags": added}), (), on, days)
+
+
+def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
+    """The plan the person sees (stopped by a warning sign reported since their check-in), or None
+    before any check-in."""
+    checkin = services.latest_checkin(user)
+    report = services.open_red_flag(user, checkin)
+    if report is not None:
+        plan = stopped_plan(checkin, report.flags, on, days)
+        return plan, checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
+    if checkin is None:
+        return None
+    current = services.current_plan(user, on, days, checkin=checkin)
+    return current.plan, current.profile
+
+
+def handout_pdf(user, on: dt.date, paper: str, name: str | None) -> bytes | None:
+    from sijcoach.exports.handout import Handout
+
+    shown = plan_as_shown(user, on, HANDOUT_DAYS)
+    return None if shown is None else Handout(shown[0], on, paper=paper, name=name or None).pdf()
+
+
+def _zone_name(user) -> str:
+    prefs = services.preferences_of(user)
+    name = (prefs.time_zone if prefs else "") or settings.TIME_ZONE
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def calendar_ics(user, on: dt.date, owner: str, host: str) -> bytes | None:
+    """The coming four weeks, with an alarm at the person's reminder time (all-day events without one)."""
+    from sijcoach.exports.calendar import plan_to_ics
+
+    shown = plan_as_shown(user, on, CALENDAR_DAYS)
+    if shown is None:
+        return None
+    prefs = services.preferences_of(user)
+    return plan_to_ics(shown[0], reminder=prefs.reminder_time if prefs else None, tz=_zone_name(user),
+                       stamp=timezone.now(), uid_domain=host or "sijcoach.invalid", owner=owner)
+
+
+def _psfs_results(user):
+    from sijcoach.exports.fhir import PsfsResult
+
+    by_date = defaultdict(list)
+    for date, name, score in (PsfsRating.objects.filter(activity__user=user)
+                              .order_by("date", "activity__position").values_list("date", "activity__name", "score")):
+        by_date[date].append(EnginePsfsActivity(name, score))
+    return [PsfsResult(date, tuple(acts[:5])) for date, acts in sorted(by_date.items())]
+
+
+def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool, base_url: str) -> bytes | None:
+    """Every session, pain score and functional rating, the plan from today and the warning-sign answers."""
+    from sijcoach.exports.fhir import Sharing, bundle
+
+    on = services.today_for(user)
+    shown = plan_as_shown(user, on, HANDOUT_DAYS)
+    if shown is None:
+        return None
+    plan, profile = shown
+    logs = [s.to_engine() for s in Session.objects.filter(user=user).prefetch_related("items").order_by("date", "id")]
+    name = (user.get_full_name() or user.email) if share_name else None
+    sex = profile.sex if share_sex and profile.sex != Sex.UNSPECIFIED else None
+    birth_year = on.year - profile.age if share_birth_year else None
+    share = Sharing(name=name, birth_year=birth_year, sex=sex)
+    person = salted_hmac("sijcoach.fhir.person", str(user.pk)).hexdigest()
+    return bundle(plan, profile, person=person, now=timezone.now(), logs=logs, psfs=_psfs_results(user),
+                  share=share, base_url=base_url).json

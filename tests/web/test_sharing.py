@@ -1,0 +1,162 @@
+"""Print and share: the handout PDF, the calendar (file and secret address) and the FHIR record,
+from the pages and the API; a stopped address answers 404; nobody gets another person's."""
+
+from __future__ import annotations
+
+import json
+
+import pypdfium2
+import pytest
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+
+from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.plans import services
+from sijcoach.web.plans.models import Preferences
+from sijcoach.web.sharing.models import CalendarFeed
+from web.conftest import session_payload
+
+
+def pdf_text(body: bytes) -> str:
+    doc = pypdfium2.PdfDocument(body)
+    return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+
+
+def events(body: bytes) -> list:
+    return [c for c in Calendar.from_ical(body).walk() if c.name == "VEVENT"]
+
+
+def new_feed_url(client) -> str:
+    r = client.post(reverse("new_feed"))
+    assert r.status_code == 200
+    return r.context["new_feed_url"]
+
+
+def test_the_share_page_offers_all_three(alice_client, alice):
+    page = alice_client.get(reverse("share")).content.decode()
+    for text in ("Printable handout", "Calendar", "Health record (FHIR)", "not a diagnosis"):
+        assert text in page
+
+
+def test_alice_downloads_her_handout_with_her_plans_exercises(alice_client, alice):
+    r = alice_client.get(reverse("handout"), {"paper": "letter", "name": "Alice A."})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert "attachment" in r["Content-Disposition"]
+    doc = pypdfium2.PdfDocument(r.content)
+    assert tuple(round(x) for x in doc[0].get_size()) == (612, 792)
+    text = pdf_text(r.content)
+    plan = services.current_plan(alice, services.today_for(alice)).plan
+    names = {it.name for d in plan.days for rt in d.routines for it in rt.items}
+    assert names and all(n in " ".join(text.split()) for n in names)
+    assert "Alice A." in text
+
+
+@pytest.mark.parametrize("query, field", [({"paper": "a3"}, "Paper"), ({"name": "x\x07y"}, "Name")])
+def test_a_bad_handout_choice_is_refused_naming_the_field(alice_client, alice, query, field):
+    r = alice_client.get(reverse("handout"), query)
+    assert r.status_code == 400 and r["Content-Type"].startswith("text/html")
+    assert field in r.content.decode()
+
+
+def test_charlie_without_a_check_in_is_sent_to_check_in(client, charlie):
+    client.force_login(charlie)
+    for name in ("handout", "calendar_download", "fhir"):
+        r = client.get(reverse(name), follow=True)
+        assert "Check in first" in r.content.decode()
+
+
+def test_the_calendar_has_an_event_per_routine_with_alarms_at_the_reminder_time(alice_client, alice):
+    Preferences.objects.filter(user=alice).update(reminder_time="07:30", time_zone="Europe/Paris")
+    services.touch(alice)
+    r = alice_client.get(reverse("calendar_download"))
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
+    plan = services.current_plan(alice, services.today_for(alice), 28).plan
+    evs = events(r.content)
+    assert len(evs) == sum(len(d.routines) for d in plan.days)
+    first = min(evs, key=lambda e: e.decoded("dtstart"))
+    assert first.decoded("dtstart").strftime("%H:%M") == "07:30"
+    assert str(first.decoded("dtstart").tzinfo) == "Europe/Paris"
+    assert all(e.walk("VALARM") for e in evs)
+
+
+def test_a_subscribed_address_works_without_signing_in_and_stops_when_revoked(alice_client, alice):
+    url = new_feed_url(alice_client)
+    path = url.split("testserver", 1)[1]
+    anonymous = Client()
+    r = anonymous.get(path)
+    assert r.status_code == 200 and events(r.content)
+    alice_client.post(reverse("stop_feeds"))
+    assert anonymous.get(path).status_code == 404
+
+
+def test_a_new_address_replaces_the_old_one(alice_client, alice):
+    old = new_feed_url(alice_client).split("testserver", 1)[1]
+    new = new_feed_url(alice_client).split("testserver", 1)[1]
+    assert Client().get(old).status_code == 404 and Client().get(new).status_code == 200
+    assert CalendarFeed.objects.filter(user=alice, revoked_at__isnull=True).count() == 1
+
+
+def test_a_made_up_address_is_404(db):
+    assert Client().get("/calendar/not-a-real-secret.ics").status_code == 404
+
+
+def test_the_address_is_shown_once_and_only_its_hash_is_kept(alice_client, alice):
+    url = new_feed_url(alice_client)
+    key = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert not CalendarFeed.objects.filter(digest=key).exists()
+    assert key not in alice_client.get(reverse("share")).content.decode()
+
+
+def test_bobs_address_shows_bobs_plan_not_alices(alice_client, alice, bob):
+    bobs = Client()
+    bobs.force_login(bob)
+    path = new_feed_url(bobs).split("testserver", 1)[1]
+    body = Client().get(path).content
+    bob_plan = services.current_plan(bob, services.today_for(bob), 28).plan
+    assert len(events(body)) == sum(len(d.routines) for d in bob_plan.days)
+    assert all("bob" not in str(e.get("uid")) for e in events(body))
+
+
+def test_the_fhir_record_shares_only_what_alice_chose(alice_client, alice):
+    services.save_session(alice, services.parse_session(session_payload()), services.today_for(alice))
+    bare = json.loads(alice_client.get(reverse("fhir")).content)
+    patient = next(e["resource"] for e in bare["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert set(patient) <= {"resourceType", "id", "meta"}
+    assert "alice" not in json.dumps(bare)
+    shared = json.loads(alice_client.get(reverse("fhir"), {"share_name": "on", "share_sex": "on"}).content)
+    patient = next(e["resource"] for e in shared["entry"] if e["resource"]["resourceType"] == "Patient")
+    assert patient["gender"] == "female" and "alice@example.org" in json.dumps(patient["name"])
+    pains = [e["resource"] for e in shared["entry"] if e["resource"]["resourceType"] == "Observation"
+             and e["resource"]["code"]["coding"][0].get("code") == "72514-3"]
+    assert sorted(p["valueInteger"] for p in pains) == [2, 3]
+
+
+def test_the_api_gives_the_same_files_with_a_token(alice):
+    _, key = ApiToken.issue(alice, "script")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    pdf = api.get("/api/v1/me/handout", {"paper": "a4"})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    ics = api.get("/api/v1/me/calendar")
+    assert ics.status_code == 200 and events(ics.content)
+    record = api.get("/api/v1/me/fhir")
+    assert record.status_code == 200 and json.loads(record.content)["resourceType"] == "Bundle"
+
+
+def test_the_api_refuses_a_bad_paper_naming_it(alice):
+    _, key = ApiToken.issue(alice, "script")
+    r = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/me/handout", {"paper": "a3"})
+    assert r.status_code == 422 and "paper" in r.content.decode()
+
+
+def test_the_api_exports_need_a_token(db):
+    for path in ("/api/v1/me/handout", "/api/v1/me/calendar", "/api/v1/me/fhir"):
+        assert Client().get(path).status_code == 401
+
+
+def test_a_warning_sign_reported_after_the_check_in_stops_the_handout(alice_client, alice):
+    services.report_red_flags(alice, ["saddle_numbness"], "emergency")
+    text = pdf_text(alice_client.get(reverse("handout")).content)
+    plan = services.current_plan(alice, services.today_for(alice)).plan
+    first = plan.days[0].routines[0].items[0].name
+    assert first not in text
