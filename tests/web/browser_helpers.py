@@ -89,6 +89,31 @@ def wait_state(page: Page, condition: str, timeout: float = 20_000) -> dict:
     return state(page)
 
 
+def picture_during(page: Page, phase: str | None = None, timeout: float = 20_000) -> dict:
+    """The player's picture at a moment of `phase` (any timed phase if None): the frame shown ("start",
+    "end", "animated"), the phase's side, whether the box shows, the drawing's title and description
+    and whether it moves. One look at the page, so the phase and the picture are of the same moment."""
+    wanted = f"s.phase === {phase!r}" if phase else "s.phase !== null && s.phase !== 'condition'"
+    handle = page.wait_for_function(f"""() => {{
+        const s = window.sijPlayer.state;
+        if (s.screen !== 'player' || !({wanted})) return false;
+        const box = document.querySelector('#player .pl-picture');
+        const svg = box && box.querySelector('svg');
+        return {{exercise: s.exercise, side: s.side, frame: s.picture, box_frame: box && box.dataset.frame,
+                 visible: !!box && !box.hidden && box.getClientRects().length > 0,
+                 title: svg ? svg.querySelector('title').textContent : null,
+                 desc: svg ? svg.querySelector('desc').textContent : null,
+                 moves: !!svg && svg.querySelector('animate') !== null}};
+    }}""", timeout=timeout)
+    return handle.json_value()
+
+
+def assert_picture_for_side(shown: dict) -> None:
+    """Each side's drawing: the left side is the mirror image, the right side (and both) the plain one."""
+    for side in ("left", "right"):
+        assert (f"Shown for the {side} side." in shown["desc"]) == (shown["side"] == side), shown
+
+
 def choose(scope, group: str | re.Pattern, value: str) -> None:
     """Pick a choice in one of the player's big radio groups by pressing its visible label."""
     scope.get_by_role("group", name=group).get_by_text(value, exact=True).click()

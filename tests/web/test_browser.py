@@ -15,10 +15,11 @@ import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from sijcoach.engine.catalog import catalog  # noqa: E402
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session  # noqa: E402
 from browser_helpers import (  # noqa: E402
-    PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, check_in, choose, hurts,
-    next_page, seed_history, sign_up, state, url, wait_state,
+    PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, assert_picture_for_side,
+    check_in, choose, hurts, next_page, picture_during, seed_history, sign_up, state, url, wait_state,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -106,6 +107,15 @@ def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progres
     expect(page).to_have_url(re.compile("/session/0/$"))
     choose(page, re.compile("^How much does your back hurt right now"), "3")
     page.get_by_role("button", name="Start", exact=True).click()
+    # The picture keeps in step with the timer: the start position while getting ready and between
+    # holds, the end position while holding; the first side of "each side" is the left, mirrored.
+    seen = {}
+    for phase, frame in (("ready", "start"), ("hold", "end"), ("release", "start")):
+        shown = seen[phase] = picture_during(page, phase)
+        assert shown["visible"] and shown["frame"] == shown["box_frame"] == frame, (phase, shown)
+        assert f"This picture shows the {frame} position." in shown["desc"] and not shown["moves"], shown
+        assert_picture_for_side(shown)
+    assert seen["hold"]["side"] == "left", seen["hold"]
     s = wait_state(page, "s.screen === 'player' && s.index >= 1")
     assert s["items"][0]["done"], "the timers did not finish the first exercise"
     hurts(page, 7)
@@ -116,6 +126,8 @@ def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progres
     assert s["items"][hurt]["swapped_for"] == s["exercise"]
     assert s["items"][hurt + 1]["swapped_from"] == s["items"][hurt]["exercise"]
     expect(page.get_by_text(re.compile("^Instead of "))).to_be_visible()
+    shown = picture_during(page)  # the replacement's own picture, from the swap's answer
+    assert shown["exercise"] == s["exercise"] and shown["title"] == catalog()[s["exercise"]].name, shown
 
     wait_state(page, "s.screen === 'summary'", timeout=40_000)
     choose(page, re.compile("^Pain now"), "2")
@@ -235,8 +247,10 @@ def test_no_main_page_logs_a_console_error_or_a_csp_violation(page: Page, live_s
     check_in(page)
     for path in ("/progress/", "/settings/", "/account/", "/history/", "/exercises/?kind=strength"):
         page.goto(url(live_server, path))
-    page.goto(url(live_server, "/session/0/"))
+    page.goto(url(live_server, "/session/1/"))  # strength: sets with a rest between them
     page.get_by_role("button", name="Start", exact=True).click()
+    shown = picture_during(page, "rest")
+    assert shown["visible"] and shown["frame"] == "start" and "the start position" in shown["desc"], shown
     wait_state(page, "s.screen === 'player' && s.index >= 1")
     hurts(page, 7)
     expect(page.locator(".pl-notice[role=alert]")).to_contain_text("instead")

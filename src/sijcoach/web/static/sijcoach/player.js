@@ -5,7 +5,9 @@
  * (POST swap_url) and the end-of-session form (POST finish_url).
  *
  * Plain ES2020, no dependencies, no build step. CSP-safe: no inline styles in markup, no eval,
- * no innerHTML; all text goes in through textContent.
+ * no innerHTML; all text goes in through textContent. The exercise pictures come as SVG markup in
+ * the session JSON (drawn by the server, no script or style in it); they are parsed as XML with
+ * DOMParser, once each, and moved in and out of the picture box as the phases change.
  * Tests can read window.sijPlayer.state (or window.sijPlayer.getState()).
  */
 (function () {
@@ -84,6 +86,7 @@
 
   const SIDE_LABEL = { left: 'Left side', right: 'Right side', both: 'Both sides', none: '' };
   const SIDE_PLAN = { each: 'each side', left: 'left side only', right: 'right side only', both: 'both sides together', none: '' };
+  const PICTURE_FRAMES = ['animated', 'start', 'end'];
   const PHASE_LABEL = { condition: 'Before you start', ready: 'Get ready', hold: 'Hold', release: 'Release', move: 'Move', rest: 'Rest' };
 
   function plural(n, one, many) {
@@ -158,8 +161,26 @@
       steps: strList(raw.steps),
       stop_if: strList(raw.stop_if),
       condition: raw.condition ? String(raw.condition) : null,
+      picture: normPicture(raw.picture),
       planned: { sets: raw.sets, reps: raw.reps, hold_s: raw.hold_s },
     };
+  }
+
+  /* picture: { timeline: [[frame, seconds, moving]...], sides: { left|right|both|none: { animated, start, end } } } */
+  function normPicture(raw) {
+    if (!raw || typeof raw !== 'object' || !raw.sides || typeof raw.sides !== 'object') return null;
+    const sides = {};
+    for (const [side, frames] of Object.entries(raw.sides)) {
+      if (!frames || typeof frames !== 'object') continue;
+      const markup = {};
+      for (const f of PICTURE_FRAMES) if (typeof frames[f] === 'string' && frames[f]) markup[f] = frames[f];
+      if (Object.keys(markup).length) sides[side] = markup;
+    }
+    if (!Object.keys(sides).length) return null;
+    const timeline = (Array.isArray(raw.timeline) ? raw.timeline : [])
+      .filter((p) => Array.isArray(p))
+      .map((p) => ({ frame: String(p[0]), secs: num(p[1], 0), moving: !!p[2] }));
+    return { sides, timeline, nodes: {} };
   }
 
   function freshRec() {
@@ -529,6 +550,8 @@
   const sideP = el('p', { class: 'pl-side' });
   const swapP = el('p', { class: 'pl-swapped', hidden: true });
   const noticeRegion = el('div', { class: 'pl-notice', role: 'alert' });
+  // The exercise's name is the heading above and its steps are below: the picture is for the eyes only.
+  const picBox = el('div', { class: 'pl-picture', 'aria-hidden': 'true', hidden: true });
 
   const condText = el('p', { class: 'pl-cond-text' });
   const condDo = button('Do it', 'pl-btn-primary pl-btn-big', onConditionDo);
@@ -566,7 +589,7 @@
 
   add(runScreen, 
     el('div', { class: 'pl-top' }, posText, posBar),
-    nameH, sideP, swapP, noticeRegion, condPanel, timerBox, dock, controls,
+    nameH, sideP, swapP, noticeRegion, picBox, condPanel, timerBox, dock, controls,
     el('div', { class: 'pl-card' }, el('h3', { class: 'pl-h3', text: 'How to do it' }), stepsList),
     stopBox, whyBox,
     el('div', { class: 'pl-card pl-settings' },
@@ -839,8 +862,9 @@
     setText(pauseBtn, S.paused ? 'Resume' : 'Pause');
     pauseBtn.classList.toggle('pl-is-paused', S.paused);
 
-    if (!ph) return;
     const t = now === undefined ? performance.now() : now;
+    renderPicture(ph, side, t);
+    if (!ph) return;
     const left = secondsLeft(t);
     let label = PHASE_LABEL[ph.kind] || '';
     if (ph.walk) label = 'Walk';
@@ -875,6 +899,104 @@
       Sound.count();
     }
     timerBox.classList.toggle('pl-final', !S.paused && left <= 3 && ph.secs > 3);
+  }
+
+  /* ------------------------------------------------------------------ the picture */
+
+  const svgParser = typeof DOMParser === 'function' ? new DOMParser() : null;
+  const reducedMotion = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
+  let picRaf = null;
+  let shownPicture = null; // the item picture and the `side:frame` in the box now
+  let shownKey = null;
+
+  function svgNode(markup) {
+    if (!svgParser || !markup) return null;
+    try {
+      const doc = svgParser.parseFromString(markup, 'image/svg+xml');
+      const root = doc.documentElement;
+      if (!root || root.localName !== 'svg' || doc.getElementsByTagName('parsererror').length) return null;
+      return document.importNode(root, true);
+    } catch (_) {
+      return null;
+    }
+  }
+
+  /* Which drawing a phase shows: getting ready, releasing and resting at the start position, holding
+     at the end position, moving (and walking) as the loop. With reduced motion, a rep shows the end
+     position for its first half and the start position for its second. */
+  function pictureFrame(ph, t) {
+    if (!ph) return 'start';
+    const still = reducedMotion && reducedMotion.matches;
+    if (ph.kind === 'hold') return ph.walk && !still ? 'animated' : 'end';
+    if (ph.kind === 'move') {
+      if (!still) return 'animated';
+      return phaseFraction(t) < 0.5 ? 'end' : 'start';
+    }
+    return 'start';
+  }
+
+  function phaseFraction(t) {
+    return S.phaseDur > 0 ? Math.min(1, Math.max(0, 1 - remainingMs(t) / S.phaseDur)) : 1;
+  }
+
+  /* The loop's time at fraction f of one rep: its moving stretches one after the other, without the
+     pauses the loop makes for a hold, so the figure goes out and back once per rep of the timer. */
+  function loopTime(timeline, f) {
+    const moving = timeline.reduce((a, p) => a + (p.moving ? p.secs : 0), 0);
+    if (!moving) return 0;
+    let want = Math.min(0.999, Math.max(0, f)) * moving;
+    let at = 0;
+    for (const p of timeline) {
+      if (p.moving) {
+        if (want <= p.secs) return at + want;
+        want -= p.secs;
+      }
+      at += p.secs;
+    }
+    return at;
+  }
+
+  function renderPicture(ph, side, t) {
+    const pic = cur().item.picture;
+    const frames = pic ? (pic.sides[side] || pic.sides[Object.keys(pic.sides)[0]]) : null;
+    const frame = pictureFrame(ph, t);
+    const key = frames && frames[frame] ? `${side}:${frame}` : null;
+    if (shownPicture !== pic || shownKey !== key) {
+      clear(picBox);
+      let node = null;
+      if (key) {
+        node = pic.nodes[key] || svgNode(frames[frame]);
+        if (node) pic.nodes[key] = node;
+      }
+      if (node) picBox.appendChild(node);
+      shownPicture = pic;
+      shownKey = key;
+      picBox.setAttribute('data-frame', node ? frame : '');
+      picBox.setAttribute('data-side', node ? side : '');
+      show(picBox, !!node);
+    }
+    stepPicture(ph, t);
+  }
+
+  /* The loop runs by itself while walking; for a rep the timer drives it, frame by frame. */
+  function stepPicture(ph, t) {
+    const svg = picBox.firstElementChild;
+    if (!svg || picBox.getAttribute('data-frame') !== 'animated' || typeof svg.pauseAnimations !== 'function') return;
+    if (ph && ph.kind === 'move') {
+      svg.pauseAnimations();
+      svg.setCurrentTime(loopTime(cur().item.picture.timeline, phaseFraction(t)));
+      if (!S.paused && picRaf === null) picRaf = window.requestAnimationFrame(onPictureFrame);
+    } else if (S.paused) {
+      svg.pauseAnimations();
+    } else {
+      svg.unpauseAnimations();
+    }
+  }
+
+  function onPictureFrame(now) {
+    picRaf = null;
+    const ph = S.screen === 'player' ? curPhase() : null;
+    if (ph && ph.kind === 'move' && !S.paused) stepPicture(ph, now);
   }
 
   function rescueFocus() {
@@ -1471,6 +1593,8 @@
       set: ph && ph.set ? ph.set : null,
       rep: ph && ph.rep ? ph.rep : null,
       side: ph ? ph.side : null,
+      picture: S.screen === 'player' && !picBox.hidden ? picBox.getAttribute('data-frame') : null,
+      pictureSide: S.screen === 'player' && !picBox.hidden ? picBox.getAttribute('data-side') : null,
       paused: S.paused,
       sound: S.sound,
       speech: S.speech,
