@@ -10,7 +10,9 @@ Measured with wrk (or a small asyncio client where wrk is missing), each after a
 - GET /ping/ (a trivial view: the server's own overhead), GET /today/ for both people and saving a
   session (the API's POST /api/v1/me/sessions, or the player's POST /session/0/finish/ until the
   API has it), at 16 and 64 connections;
-- GET /progress/ for both people at 16 connections.
+- GET /progress/ for both people at 16 connections;
+- the handout PDF, the calendar and the FHIR record of the 5-year person, one request at a time
+  (target: each under 2 s).
 The new and the 5-year person are measured in alternating rounds (three of DURATION_S/3 each).
 Targets: Today at least half the trivial view's throughput; p99 under 100 ms at 64 clients; a
 5-year history no more than 1.5 times slower than a new person (p50 and req/s, at 16 clients).
@@ -54,6 +56,8 @@ TODAY_MARK = b"Start guided session"
 TARGET_TODAY_SHARE = 0.5
 TARGET_P99_MS = 100.0
 TARGET_HISTORY_RATIO = 1.5
+TARGET_EXPORT_S = 2.0
+EXPORTS = {"handout": "/share/handout.pdf", "calendar": "/share/calendar.ics", "fhir": "/share/fhir.json"}
 
 
 def session_payload() -> dict:
@@ -257,14 +261,44 @@ def child(db: str) -> int:
                 rows.append({"endpoint": name, "clients": c, **vars(r)})
                 print(f"  {db}: {name:<16} {c:>3} clients  {r.rps:>8.1f} req/s  p50 {r.p50_ms:>7.2f} ms  "
                       f"p99 {r.p99_ms:>7.2f} ms  errors {r.errors}", flush=True)
+        exports = time_exports(port, old, csrf)
     finally:
         stop_server(server)
 
     report = summarise(db, rows, seeded, save_name, setup_s)
+    report["exports"] = exports
+    for e in exports:
+        report["checks"].append({"check": f"export {e['export']} (5-year) s", "value": e["seconds"],
+                                 "target": f"< {TARGET_EXPORT_S:g}", "pass": e["seconds"] < TARGET_EXPORT_S})
     print_report(report)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"web-{db}.json").write_text(json.dumps(report, indent=2) + "\n")
     return 0 if not any(r["errors"] for r in rows) else 1
+
+
+def time_exports(port: int, person: dict, csrf: str) -> list[dict]:
+    """Each export of the 5-year person, one request at a time through the server: the median of three
+    (the first request of each, which also imports the export's library, is reported beside it)."""
+    out = []
+    ping = Spec("GET", "/ping/")
+    for name, path in EXPORTS.items():
+        spec = page(person, csrf, path)
+        times, size = [], 0
+        for _ in range(4):
+            t0 = time.perf_counter()
+            status, _, body = web_load.fetch(HOST, port, spec)
+            times.append(time.perf_counter() - t0)
+            if status != 200:
+                raise RuntimeError(f"{path} gave {status}: {body[:300]!r}")
+            size = len(body)
+        t0 = time.perf_counter()
+        web_load.fetch(HOST, port, ping)
+        base = time.perf_counter() - t0
+        out.append({"export": name, "first_s": round(times[0], 3), "seconds": round(statistics.median(times[1:]), 3),
+                    "bytes": size, "trivial_s": round(base, 4)})
+        print(f"  export {name:<9} 5-year person: {out[-1]['seconds']:.3f} s (first {out[-1]['first_s']:.3f} s), "
+              f"{size:,} bytes; trivial request {base * 1000:.1f} ms", flush=True)
+    return out
 
 
 def summarise(db: str, rows: list[dict], seeded: dict, save_name: str, setup_s: float) -> dict:
