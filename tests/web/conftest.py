@@ -1,4 +1,5 @@
-"""Personas and helpers for the web tests: Alice and Bob have plans; Charlie has only an account."""
+"""Personas and helpers for the web tests: Alice and Bob have plans; Charlie has only an account;
+Cora is a coach, and Alice is her client."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from sijcoach.web.coaching import services as coaching
 from sijcoach.web.plans import services
 
 PASSWORD = "correct horse battery staple"
@@ -44,6 +46,20 @@ def bob(db):
 @pytest.fixture
 def charlie(db):
     return make_user("charlie@example.org")
+
+
+def make_coach(email: str, *clients):
+    """A coach (granted by an administrator) whose invites `clients` have accepted."""
+    coach = make_user(email)
+    coaching.grant_coach(coach, "administrator")
+    for client in clients:
+        coaching.accept_invite(client, coaching.create_invite(coach).code)
+    return coach
+
+
+@pytest.fixture
+def cora(db, alice):
+    return make_coach("cora@example.org", alice)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Every page, seen by Alice and Bob (who have plans), Charlie (only an account) and an anonymous
-visitor: each gets a sensible answer and sees only their own data.
+"""Every page, seen by Alice and Bob (who have plans), Charlie (only an account), Cora (a coach, with
+Alice as her client) and an anonymous visitor: each gets a sensible answer and sees only their own
+data (and Cora her client's, and Alice her coach's address).
 
 The page list is checked against urls.py, so a new page without an entry here fails a test."""
 
@@ -14,10 +15,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.coaching import services as coaching
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
 
-PEOPLE = ("alice", "bob", "charlie")
+PEOPLE = ("alice", "bob", "charlie", "cora")
+NO_DATA = ("charlie", "cora")  # neither has a plan, sessions or activities
+# What one person may see of another's: a coach her client's data, a client their coach's address.
+SHARED = {("cora", "alice"): {"email", "activity"}, ("alice", "cora"): {"email"}}
 SIGNIN = reverse("signin") + "?next="
 
 
@@ -31,7 +36,9 @@ class Page:
     anon: int | str = "signin"
     people: int | str = 200
     charlie: int | str | None = None
+    cora: int | str | None = None  # when she differs from Charlie (who has no plan either)
     own: tuple[str, ...] = field(default=())  # what of a person's own data the page shows
+    reveals: tuple[str, ...] = ()  # whose email the page shows whoever opens it (an invite, its coach)
 
 
 PAGES = {
@@ -58,6 +65,12 @@ PAGES = {
     "exercise": Page(reverse("exercise", args=["bird-dog"]), anon=200),
     "settings": Page(reverse("settings")),
     "ping": Page(reverse("ping"), anon=200),
+    "coach_clients": Page(reverse("coach_clients"), people=404, cora=200),
+    "coach_invite": Page(reverse("coach_invite"), people=404, cora=200),
+    "coach_client": Page("/coach/clients/{alice}/", people=404, cora=200),
+    "coach_change": Page("/coach/clients/{alice}/change/", people=404, cora=405),
+    "my_coach": Page(reverse("my_coach")),
+    "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
 }
 
 
@@ -78,30 +91,33 @@ def test_every_page_has_a_persona_check():
 
 def markers(who: str) -> dict[str, list[str]]:
     return {"email": [f"{who}@example.org"], "token": [f"{who}-secret-token-name"],
-            "activity": [f"{who}-activity-{i}" for i in range(3)] if who != "charlie" else []}
+            "activity": [f"{who}-activity-{i}" for i in range(3)] if who not in NO_DATA else []}
 
 
 @pytest.fixture
-def people(alice, bob, charlie) -> dict[str, tuple]:
-    """The three personas, each with their own client and data that names them."""
+def people(alice, bob, charlie, cora) -> dict[str, tuple]:
+    """The four personas, each with their own client and data that names them."""
     out = {}
-    for who, user in (("alice", alice), ("bob", bob), ("charlie", charlie)):
+    for who, user in (("alice", alice), ("bob", bob), ("charlie", charlie), ("cora", cora)):
         for i, act in enumerate(PsfsActivity.objects.filter(user=user)):
             act.name = f"{who}-activity-{i}"
             act.save()
         token, _ = ApiToken.issue(user, f"{who}-secret-token-name")
-        if who != "charlie":
+        if who not in NO_DATA:
             services.save_session(user, services.parse_session(session_payload()), services.today_for(user))
         client = Client()
         client.force_login(user)
         out[who] = (user, client, token)
+    out["invite"] = coaching.create_invite(cora).code
     return out
 
 
 def expected(page: Page, who: str | None) -> int | str:
     if who is None:
         return page.anon
-    if who == "charlie" and page.charlie is not None:
+    if who == "cora" and page.cora is not None:
+        return page.cora
+    if who in NO_DATA and page.charlie is not None:
         return page.charlie
     return page.people
 
@@ -112,7 +128,7 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
     for who in (None, *PEOPLE):
         client = people[who][1] if who else Client()
         token = people[who or "alice"][2]
-        url = page.url.format(token=token.pk)
+        url = page.url.format(token=token.pk, alice=people["alice"][0].pk, invite=people["invite"])
         r = client.get(url)
         want = expected(page, who)
         if want == "signin":
@@ -126,6 +142,8 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
         for other in PEOPLE:
             if other != who:
                 for kind, values in markers(other).items():
+                    if kind in SHARED.get((who, other), ()) or (kind == "email" and other in page.reveals):
+                        continue
                     for value in values:
                         assert value not in text, f"{name}: {who or 'a visitor'} sees {other}'s {kind}"
         if who is not None and want == 200:

@@ -29,6 +29,7 @@ from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side
 
 DOSE_FIELDS = ("sets", "reps", "hold_s")
 DOSE_WORDS = {"sets": "sets", "reps": "repetitions", "hold_s": "hold (seconds)"}
+DOSE_UNITS = {"sets": "sets", "reps": "repetitions", "hold_s": "s hold"}
 PINNABLE = (Laterality.BILATERAL, Laterality.EACH_SIDE)
 Note = Annotated[Text, Field(max_length=300)]
 
@@ -48,6 +49,11 @@ class CoachDose(_Input):
     reps: int | None = Field(default=None, ge=0, le=500)
     hold_s: int | None = Field(default=None, ge=0, le=7200)
     note: Note = ""
+
+
+def dose_words(d: CoachDose) -> str:
+    """"3 sets, 10 repetitions, 5 s hold": the values the coach gave."""
+    return ", ".join(f"{getattr(d, n)} {DOSE_UNITS[n]}" for n in DOSE_FIELDS if getattr(d, n) is not None)
 
 
 class Adjustments(_Input):
@@ -218,7 +224,6 @@ def changes(cat: Catalog, adj: Adjustments) -> list[Change]:
     out += [Change(ChangeKind.COACH, said(f"left out {cat[i.exercise].name}", i.note), adj.source, i.exercise)
             for i in adj.excluded]
     for d in adj.doses:
-        words = ", ".join(f"{DOSE_WORDS[n]} {getattr(d, n)}" for n in DOSE_FIELDS if getattr(d, n) is not None)
-        out.append(Change(ChangeKind.COACH, said(f"set the dose of {cat[d.exercise].name} to {words}", d.note),
+        out.append(Change(ChangeKind.COACH, said(f"set the dose of {cat[d.exercise].name} to {dose_words(d)}", d.note),
                           adj.source, d.exercise))
     return out

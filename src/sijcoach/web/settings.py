@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ninja",  # serves its Swagger UI from local static files, so the docs work offline and under CSP
     "sijcoach.web.accounts",
     "sijcoach.web.plans",
+    "sijcoach.web.coaching",
     "sijcoach.web.sharing",
 ]
 
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sijcoach.web.coaching.context.coach",
             ],
         },
     }
@@ -148,6 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-up offers "I am a coach" (the coach role; otherwise an administrator grants it with make_coach).
+COACH_SIGNUP = env_bool("SIJCOACH_COACH_SIGNUP")
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "home"

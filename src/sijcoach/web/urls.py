@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from sijcoach.web.accounts import views as accounts
 from sijcoach.web.api.routes import api
+from sijcoach.web.coaching import urls as coaching
 from sijcoach.web.plans import checkin_views as checkin
 from sijcoach.web.plans import views as plans
 from sijcoach.web.sharing import api as _sharing_api  # noqa: F401  (adds the export endpoints to the API)
@@ -33,3 +34,4 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("sijcoach.web.sharing.urls")),
 ]
+urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests

@@ -3,9 +3,33 @@
 from __future__ import annotations
 
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
 from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
 
 FORMAT = "si-joint-coach-export/1"
+
+
+def coaching_export(user) -> dict:
+    """Coach mode: the person's coaches, their changes and notes, each read of the person's data by a
+    coach, and (for a coach) the role, invites and client links."""
+    def link(k: CoachLink) -> dict:
+        return {"coach": k.coach.email, "client": k.client.email, "started_at": k.started_at.isoformat(),
+                "ended_at": k.ended_at.isoformat() if k.ended_at else None}
+
+    return {
+        "coaches": [link(k) for k in CoachLink.objects.filter(client=user).select_related("coach", "client")],
+        "changes": [
+            {"made_at": v.made_at.isoformat(), "made_by": v.made_by.email if v.made_by else None, "kind": v.kind,
+             "what": v.what, "note": v.note, "adjustments": v.adjustments, "findings": v.findings}
+            for v in CoachVersion.objects.filter(link__client=user).select_related("made_by").order_by("made_at", "id")
+        ],
+        "access_log": [{"at": r.at.isoformat(), "coach": r.coach_email, "what": r.what}
+                       for r in AccessLog.objects.filter(client=user).order_by("at", "id")],
+        "coach_role": CoachRole.objects.filter(user=user).exists(),
+        "clients": [link(k) for k in CoachLink.objects.filter(coach=user).select_related("coach", "client")],
+        "invites": [{"code": i.code, "created_at": i.created_at.isoformat(), "expires_at": i.expires_at.isoformat(),
+                     "used": i.used_at is not None} for i in Invite.objects.filter(coach=user)],
+    }
 
 
 def session_dict(s: Session) -> dict:
@@ -49,6 +73,7 @@ def export_person(user) -> dict:
             {"activity": a.name, "ratings": [{"date": r.date.isoformat(), "score": r.score} for r in a.ratings.all()]}
             for a in PsfsActivity.objects.filter(user=user).prefetch_related("ratings")
         ],
+        "coaching": coaching_export(user),
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat(), "active": t.active}
             for t in ApiToken.objects.filter(user=user)

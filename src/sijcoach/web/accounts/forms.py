@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 
 User = get_user_model()
@@ -10,6 +11,12 @@ class SignUpForm(forms.Form):
                                help_text="At least 10 characters, not only numbers, not a common password.")
     understood = forms.BooleanField(
         label="I understand SI Joint Coach is not a diagnosis and does not replace a health professional.")
+    coach = forms.BooleanField(label="I am a coach or physiotherapist: let me invite clients", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not settings.COACH_SIGNUP:  # the site offers the coach role at sign-up only when it says so
+            del self.fields["coach"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -21,6 +21,7 @@ from sijcoach.web.accounts import throttle
 from sijcoach.web.accounts.export import export_person
 from sijcoach.web.accounts.forms import DeleteForm, SignInForm, SignUpForm, TokenForm
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.coaching import services as coaching
 
 User = get_user_model()
 
@@ -37,8 +38,10 @@ def signup(request):
         email = form.cleaned_data["email"]
         with transaction.atomic():
             user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
+            if form.cleaned_data.get("coach"):
+                coaching.grant_coach(user, "sign-up")
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return redirect("checkin_start")
+        return redirect("coach_clients" if form.cleaned_data.get("coach") else "checkin_start")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -16,11 +16,13 @@ from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
+from sijcoach.engine.adjust import Adjustments
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.screening import screen
+from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
 )
@@ -91,6 +93,11 @@ def recent_logs(user, on: dt.date):
     return tuple(s.to_engine() for s in sorted(sessions, key=lambda s: (s.date, s.id)))
 
 
+def latest_version(user) -> CoachVersion | None:
+    """The coach's version the person's plan follows: the newest of their active coach link, if any."""
+    return CoachVersion.objects.filter(link__client_id=user.pk, link__ended_at=None).order_by("-id").first()
+
+
 @dataclass(frozen=True)
 class CurrentPlan:
     checkin: CheckIn
@@ -107,16 +114,29 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
     marker = Session.objects.filter(user=user, date__gte=since, date__lte=on).aggregate(
         n=Count("id"), last=Max("id"), changed=Max("changed_at"))
-    profile = checkin.to_engine(on)
-    key = (checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]))
+    coach = latest_version(user)
+    profile, _ = _with_coach(checkin.to_engine(on), coach)
+    key = (checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]),
+           coach.id if coach else None)
     return CurrentPlan(checkin, profile, _plan_cached(*key), key)
 
 
+def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile, Adjustments | None]:
+    """A coach's findings over the person's own answers, and the coach's adjustments (coach mode)."""
+    if version is None:
+        return profile, None
+    adjustments, findings = version.to_engine()
+    return findings.apply(profile), adjustments
+
+
 @lru_cache(maxsize=2048)
-def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple) -> Plan:
-    # The same check-in, date and logs always give the same plan, so it is computed once per change.
+def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple, coach_id: int | None) -> Plan:
+    # The same check-in, date, logs and coach's version always give the same plan, so it is computed
+    # once per change. Coach versions are never edited, so their id is enough.
     checkin = CheckIn.objects.get(pk=checkin_id)
-    return make_plan(checkin.to_engine(on), recent_logs(checkin.user_id, on), on, days)
+    coach = CoachVersion.objects.get(pk=coach_id) if coach_id else None
+    profile, adjustments = _with_coach(checkin.to_engine(on), coach)
+    return make_plan(profile, recent_logs(checkin.user_id, on), on, days, adjustments)
 
 
 _remembered: dict[int, tuple] = {}
@@ -242,7 +262,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
     checkin = latest_checkin(user)
     if checkin is None:
         raise LookupError("no check-in yet")
-    profile = checkin.to_engine(on)
+    profile, _ = _with_coach(checkin.to_engine(on), latest_version(user))
     return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
 
 

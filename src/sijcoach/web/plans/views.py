@@ -25,6 +25,7 @@ from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web import charts
+from sijcoach.web.coaching import services as coaching
 from sijcoach.web.pagecache import person_page
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
@@ -68,6 +69,7 @@ def today(request):
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
         "morning": sessions_today["morning"],
+        "coach": coaching.for_client(request.user, versions=3),
     })
 
 
@@ -189,13 +191,19 @@ def progress_page(request):
     data = progress.build(request.user, on, weeks, current.plan.changes if current else (),
                           current.plan.days if current else ())
     return render(request, "plans/progress.html", {
-        "p": data, "windows": progress.WINDOWS,
+        **progress_charts(data), "windows": progress.WINDOWS, "psfs_due": services.psfs_due(request.user, on),
+    })
+
+
+def progress_charts(data: progress.Progress) -> dict:
+    """The Progress page's numbers and charts (a coach's client page shows the same)."""
+    return {
+        "p": data,
         "pain_svg": charts.pain_chart(data.pain_points, "pain"),
         "calendar_svg": charts.calendar(data.calendar, "cal"),
         "pillars_svg": charts.weekly_bars(data.pillars, "pillars"),
         "psfs_svg": charts.psfs_chart(data.psfs_points, "psfs"),
-        "psfs_due": services.psfs_due(request.user, on),
-    })
+    }
 
 
 @login_required

@@ -1,0 +1,14 @@
+"""Coach mode's pages (added to the top-level urlpatterns, so the persona tests see every name)."""
+
+from django.urls import path
+
+from sijcoach.web.coaching import views
+
+urlpatterns = [
+    path("coach/", views.clients, name="coach_clients"),
+    path("coach/invite/", views.invite, name="coach_invite"),
+    path("coach/clients/<int:client_id>/", views.client, name="coach_client"),
+    path("coach/clients/<int:client_id>/change/", views.change, name="coach_change"),
+    path("my-coach/", views.my_coach, name="my_coach"),
+    path("my-coach/join/<str:code>/", views.join, name="join_coach"),
+]

@@ -1,0 +1,365 @@
+"""Coach mode with personas: Cora coaches Alice; Bob and Charlie are not her clients; Dave is another
+coach. Who sees what, invites, the coach's changes reaching the client at once, and the access log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from conftest import check_in, make_coach, session_payload
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from sijcoach.web.coaching import services as coaching
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachVersion, Invite
+from sijcoach.web.plans import services
+from sijcoach.web.plans.models import Session
+
+
+@pytest.fixture
+def cora_client(client, cora):
+    client.force_login(cora)
+    return client
+
+
+@pytest.fixture
+def as_user(db):
+    """A browser signed in as `user`."""
+    def make(user):
+        web = Client()
+        web.force_login(user)
+        return web
+    return make
+
+
+def change(client, person, **data):
+    return client.post(reverse("coach_change", args=[person.pk]), data)
+
+
+def plan_items(user):
+    plan = services.current_plan(user, services.today_for(user)).plan
+    return [i for d in plan.days for r in d.routines for i in r.items]
+
+
+# ---- who sees what -------------------------------------------------------------------------------
+
+def test_a_coach_sees_only_their_own_clients(cora_client, alice, bob):
+    r = cora_client.get(reverse("coach_clients"))
+    assert [row.email for row in r.context["rows"]] == ["alice@example.org"]
+    assert "bob@example.org" not in r.content.decode()
+    assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 200
+    assert cora_client.get(reverse("coach_client", args=[bob.pk])).status_code == 404
+    assert change(cora_client, bob, form="note", note="hello").status_code == 404
+
+
+def test_a_coach_sees_nothing_after_the_client_leaves(cora_client, cora, alice, as_user):
+    alice_web = as_user(alice)
+    assert alice_web.post(reverse("my_coach"), {"action": "leave"}).status_code == 302
+    assert cora_client.get(reverse("coach_clients")).context["rows"] == []
+    assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 404
+    assert change(cora_client, alice, form="note", note="still there?").status_code == 404
+    assert not CoachVersion.objects.exists()
+    assert "cora@example.org" not in alice_web.get(reverse("today")).content.decode()
+
+
+def test_a_person_who_is_not_a_coach_sees_no_coach_pages(alice, bob, charlie, cora, as_user):
+    for person in (alice, bob, charlie):
+        web = as_user(person)
+        for url in (reverse("coach_clients"), reverse("coach_invite"), reverse("coach_client", args=[alice.pk]),
+                    reverse("coach_client", args=[bob.pk])):
+            assert web.get(url).status_code == 404, (person.email, url)
+        assert web.post(reverse("coach_invite")).status_code == 404
+        assert change(web, alice, form="note", note="hi").status_code == 404
+        assert "Clients" not in web.get(reverse("account")).content.decode()
+    assert not Invite.objects.exclude(coach=cora).exists()
+
+
+def test_a_coach_whose_role_is_taken_back_loses_every_client(cora, alice, cora_client):
+    call_command("make_coach", "cora@example.org", "--remove", stdout=io.StringIO())
+    assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 404
+    assert coaching.active_link(alice) is None
+
+
+# ---- invites -------------------------------------------------------------------------------------
+
+def test_a_client_accepts_an_invite_link_and_it_works_once(cora, bob, charlie, as_user):
+    code = coaching.create_invite(cora).code
+    bob_web = as_user(bob)
+    assert "cora@example.org" in bob_web.get(reverse("join_coach", args=[code])).content.decode()
+    assert bob_web.post(reverse("join_coach", args=[code])).status_code == 302
+    assert coaching.active_link(bob).coach == cora
+    r = as_user(charlie).post(reverse("join_coach", args=[code]))
+    assert r.status_code == 400 and "used already" in r.content.decode()
+    assert coaching.active_link(charlie) is None
+
+
+def test_a_client_can_type_the_code_in_small_letters_with_spaces(cora, bob, as_user):
+    code = coaching.create_invite(cora).code
+    typed = f"{code[:5].lower()} {code[5:].lower()}"
+    assert as_user(bob).post(reverse("my_coach"), {"action": "join", "code": typed}).status_code == 302
+    assert coaching.active_link(bob).coach == cora
+
+
+def test_an_expired_invite_is_refused(cora, bob, as_user):
+    invite = coaching.create_invite(cora)
+    Invite.objects.filter(pk=invite.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    r = as_user(bob).post(reverse("my_coach"), {"action": "join", "code": invite.code})
+    assert r.status_code == 400 and "expired" in r.content.decode()
+    assert coaching.active_link(bob) is None
+
+
+def test_an_unknown_invite_link_is_not_found(bob, as_user):
+    assert as_user(bob).get(reverse("join_coach", args=["NOSUCHCODE"])).status_code == 404
+
+
+def test_a_second_coach_cannot_take_a_client_who_has_one(cora, alice, as_user):
+    dave = make_coach("dave@example.org")
+    code = coaching.create_invite(dave).code
+    r = as_user(alice).post(reverse("join_coach", args=[code]))
+    assert r.status_code == 400 and "You already have a coach (cora@example.org)" in r.content.decode()
+    assert coaching.active_link(alice).coach == cora
+    assert CoachLink.objects.filter(client=alice).count() == 1
+    assert Invite.objects.get(code=code).used_at is None  # still usable by someone else
+
+
+def test_a_coach_cannot_be_their_own_client(cora, as_user):
+    code = coaching.create_invite(cora).code
+    r = as_user(cora).post(reverse("join_coach", args=[code]))
+    assert r.status_code == 400 and "your own invite" in r.content.decode()
+
+
+def test_a_client_who_left_can_join_another_coach(cora, alice, as_user):
+    coaching.leave_coach(alice)
+    dave = make_coach("dave@example.org", alice)
+    assert coaching.active_link(alice).coach == dave
+
+
+# ---- the coach's changes -------------------------------------------------------------------------
+
+def cached_today(web):
+    """Three views: the first sets the CSRF cookie, the second is cached, the third comes from the cache."""
+    web.get(reverse("today"))
+    web.get(reverse("today"))
+    again = web.get(reverse("today"))
+    assert again.context is None  # served from the page cache
+    return again
+
+
+def test_a_coachs_pin_appears_on_the_clients_today_at_once(cora_client, alice, as_user):
+    alice_web = as_user(alice)
+    cached_today(alice_web)
+    r = change(cora_client, alice, form="pin", action="pin", exercise="childs-pose", note="to ease the low back")
+    assert r.status_code == 302
+    today = alice_web.get(reverse("today"))
+    assert today.context is not None
+    text = today.content.decode()
+    assert "From your coach" in text and "cora@example.org" in text and "Pinned Child" in text
+    assert "Pinned by your coach: to ease the low back." in text
+    first = today.context["plan"].days[0].routines[0].items[0]
+    assert first.exercise == "childs-pose"
+
+
+def test_a_pin_the_clients_situation_rules_out_is_refused_with_the_reason(cora_client, alice):
+    check_in(alice, conditions=["knee_problem"])
+    r = change(cora_client, alice, form="pin", action="pin", exercise="childs-pose")
+    assert r.status_code == 400
+    assert "ruled out: it needs kneeling or deep knee bending, and you have a knee problem" in r.content.decode()
+    assert not CoachVersion.objects.exists()
+    assert all(i.exercise != "childs-pose" for i in plan_items(alice))
+
+
+def test_a_pin_of_an_exercise_that_hurt_is_refused_with_the_pain(cora_client, alice):
+    on = services.today_for(alice)
+    services.save_session(alice, services.parse_session(session_payload(items=[
+        {"exercise": "glute-bridge", "planned": {"sets": 3, "reps": 2, "hold_s": 5}, "sets_done": 1, "pain": 7}])), on)
+    r = change(cora_client, alice, form="pin", action="pin", exercise="glute-bridge")
+    assert r.status_code == 400 and "it hurt (7/10)" in r.content.decode()
+
+
+@pytest.mark.parametrize("data, words", [
+    ({"exercise": "glute-bridge", "sets": "5"}, "sets: 5 is not accepted"),
+    ({"exercise": "glute-bridge", "sets": "5"}, "Allowed: a whole number 3."),
+    ({"exercise": "bird-dog", "reps": "12"}, "reps: 12 is not accepted"),
+    ({"exercise": "bird-dog", "reps": "12"}, "Allowed: a whole number from 5 to 10."),
+    ({"exercise": "clamshell", "hold_s": "9"}, "hold_s: 9 is not accepted"),
+])
+def test_a_dose_outside_the_range_is_refused_naming_the_field_and_the_range(cora_client, alice, data, words):
+    r = change(cora_client, alice, form="dose", **data)
+    assert r.status_code == 400
+    assert words in r.content.decode()
+    assert not CoachVersion.objects.exists()
+
+
+def test_a_dose_within_the_range_is_the_clients_dose(cora_client, alice):
+    r = change(cora_client, alice, form="dose", exercise="glute-bridge", reps="5", hold_s="10", note="slowly")
+    assert r.status_code == 302
+    bridges = [i for i in plan_items(alice) if i.exercise == "glute-bridge"]
+    assert bridges and all((i.reps, i.hold_s) == (5, 10) for i in bridges)
+    assert change(cora_client, alice, form="dose", exercise="glute-bridge", clear="on").status_code == 302
+    assert all(i.reps != 5 for i in plan_items(alice) if i.exercise == "glute-bridge")
+
+
+def test_leaving_out_an_exercise_takes_it_from_the_plan_with_the_reason(cora_client, alice):
+    assert any(i.exercise == "cat-cow" for i in plan_items(alice))
+    change(cora_client, alice, form="pin", action="exclude", exercise="cat-cow", note="wrists")
+    assert all(i.exercise != "cat-cow" for i in plan_items(alice))
+    plan = services.current_plan(alice, services.today_for(alice)).plan
+    assert any(c.kind == "coach" and "Cat-cow" in c.reason and "wrists" in c.reason for c in plan.changes)
+    change(cora_client, alice, form="pin", action="release", exercise="cat-cow")
+    assert any(i.exercise == "cat-cow" for i in plan_items(alice))
+
+
+def test_findings_change_the_clients_plan_and_stay_over_a_new_check_in(cora_client, alice):
+    r = change(cora_client, alice, form="findings", distortion="inflare", beighton_score="8",
+               tight_muscles=["hip_flexors"], tight_examined="on")
+    assert r.status_code == 302
+    check_in(alice, pain_now=4)  # the client's own answers say no distortion
+    current = services.current_plan(alice, services.today_for(alice))
+    assert current.profile.beighton_score == 8 and current.plan.assessment.hypermobile
+    assert current.plan.assessment.distortion == "inflare"
+    assert any(r.kind == "alignment" for r in current.plan.days[0].routines)
+    assert services.latest_checkin(alice).profile["distortion"] == "none"
+
+
+def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
+    r = change(cora_client, alice, form="findings", beighton_score="12")
+    assert r.status_code == 400 and "Beighton score" in r.content.decode()
+
+
+def test_every_change_records_who_and_when_and_the_client_sees_it(cora_client, cora, alice, as_user):
+    change(cora_client, alice, form="note", note="Great week: keep the walks going.")
+    change(cora_client, alice, form="pin", action="pin", exercise="clamshell")
+    versions = list(CoachVersion.objects.order_by("id"))
+    assert [(v.kind, v.made_by) for v in versions] == [("note", cora), ("pin", cora)]
+    assert all(v.made_at <= timezone.now() for v in versions)
+    text = as_user(alice).get(reverse("my_coach")).content.decode()
+    assert "Great week: keep the walks going." in text and "Pinned Clamshell." in text
+    assert text.count("cora@example.org") >= 3
+
+
+def test_leaving_returns_the_plan_to_the_clients_own_at_once(cora_client, alice, as_user):
+    change(cora_client, alice, form="pin", action="pin", exercise="childs-pose")
+    alice_web = as_user(alice)
+    cached_today(alice_web)
+    alice_web.post(reverse("my_coach"), {"action": "leave"})
+    today = alice_web.get(reverse("today"))
+    assert today.context is not None and "From your coach" not in today.content.decode()
+    assert all(i.exercise != "childs-pose" for i in plan_items(alice))
+
+
+# ---- the access log ------------------------------------------------------------------------------
+
+def test_every_coach_read_is_in_the_clients_access_log(cora_client, alice, bob, as_user):
+    cora_client.get(reverse("coach_clients"))
+    cora_client.get(reverse("coach_client", args=[alice.pk]))
+    reads = list(AccessLog.objects.filter(client=alice).order_by("id"))
+    assert [r.what.split(":")[0] for r in reads] == ["client list", "client page"]
+    assert {r.coach_email for r in reads} == {"cora@example.org"}
+    text = as_user(alice).get(reverse("my_coach")).content.decode()
+    assert "client page: check-ins, plan, sessions and progress" in text
+    assert not AccessLog.objects.filter(client=bob).exists()
+    assert "Nobody has." in as_user(bob).get(reverse("my_coach")).content.decode()
+
+
+def test_the_export_holds_the_coach_links_changes_and_access_log(cora_client, alice, as_user):
+    change(cora_client, alice, form="note", note="hello")
+    cora_client.get(reverse("coach_client", args=[alice.pk]))
+    data = as_user(alice).get(reverse("export")).json()["coaching"]
+    assert [c["coach"] for c in data["coaches"]] == ["cora@example.org"]
+    assert [c["note"] for c in data["changes"]] == ["hello"]
+    assert len(data["access_log"]) == 1 and not data["coach_role"]
+    mine = cora_client.get(reverse("export")).json()["coaching"]
+    assert mine["coach_role"] and [c["client"] for c in mine["clients"]] == ["alice@example.org"]
+
+
+# ---- the client list -----------------------------------------------------------------------------
+
+def test_the_client_who_needs_attention_most_comes_first(cora, alice, bob, charlie, cora_client):
+    for person in (bob, charlie):
+        coaching.accept_invite(person, coaching.create_invite(cora).code)
+    check_in(charlie)
+    on = services.today_for(alice)
+    for person in (alice, bob, charlie):
+        services.save_session(person, services.parse_session(session_payload()), on)
+    services.save_session(bob, services.parse_session(session_payload(joint_went_out=True)), on)
+    services.report_red_flags(charlie, ["saddle_numbness"], "emergency")
+    rows = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert [r.email for r in rows] == ["charlie@example.org", "bob@example.org", "alice@example.org"]
+    assert [c for c, _ in rows[0].flags] == ["red_flag"] and rows[0].open_triage
+    assert [c for c, _ in rows[1].flags] == ["see_doctor", "joint_out"]  # Bob's answers: see a doctor soon
+    assert rows[2].flags == [] and rows[2].last_session == on
+
+
+def test_no_session_for_seven_days_and_pain_worse_twice_are_flagged(cora, alice, cora_client):
+    on = services.today_for(alice)
+    services.save_session(alice, services.parse_session(session_payload(date=str(on - dt.timedelta(days=8)))), on)
+    check_in(alice, pain_now=5)
+    check_in(alice, pain_now=7)
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert [c for c, _ in row.flags] == ["pain_worse", "no_session"]
+    assert row.trend == "worse"  # 3 -> 7 is a meaningful rise
+
+
+def test_the_pain_trend_follows_the_meaningful_change_rule(cora, alice, cora_client):
+    check_in(alice, pain_now=4)  # 3 -> 4: one point, but a third of 3: meaningful
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert row.trend == "worse"
+    check_in(alice, pain_now=7)
+    check_in(alice, pain_now=6)  # 3 -> 6 over the four weeks... first against last
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert row.trend == "worse"
+
+
+def test_the_pain_trend_is_same_when_the_change_is_not_meaningful(cora, bob, cora_client):
+    coaching.accept_invite(bob, coaching.create_invite(cora).code)
+    check_in(bob, age=52, pain_now=7)
+    check_in(bob, age=52, pain_now=2)  # 2 (first check-in) -> 2
+    row = next(r for r in cora_client.get(reverse("coach_clients")).context["rows"] if r.email.startswith("bob"))
+    assert row.trend == "same"
+
+
+def test_sessions_done_are_counted_against_the_week_planned(cora, alice, cora_client, as_user):
+    as_user(alice).get(reverse("today"))  # writes the planned days
+    services.save_session(alice, services.parse_session(session_payload()), services.today_for(alice))
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert row.planned_week >= 1 and row.done_week == 1
+    assert Session.objects.filter(user=alice).count() == 1
+
+
+# ---- the role ------------------------------------------------------------------------------------
+
+def test_an_administrator_grants_the_coach_role_with_a_command(charlie, as_user):
+    out = io.StringIO()
+    call_command("make_coach", "Charlie@Example.org", stdout=out)
+    assert "is a coach" in out.getvalue() and coaching.is_coach(charlie)
+    web = as_user(charlie)
+    assert web.get(reverse("coach_clients")).status_code == 200
+    assert 'href="/coach/"' in web.get(reverse("account")).content.decode()
+
+
+def test_the_command_names_an_unknown_email(db):
+    with pytest.raises(CommandError, match="email: no account has the email"):
+        call_command("make_coach", "nobody@example.org", stdout=io.StringIO())
+
+
+SIGNUP = {"email": "new.coach@example.org", "password": "a long enough passphrase", "understood": "on", "coach": "on"}
+
+
+@override_settings(COACH_SIGNUP=True)
+def test_sign_up_offers_the_coach_role_when_the_site_allows_it(client, db):
+    assert "I am a coach" in client.get(reverse("signup")).content.decode()
+    r = client.post(reverse("signup"), SIGNUP)
+    assert r.status_code == 302 and r["Location"] == reverse("coach_clients")
+    assert coaching.is_coach(get_user_model().objects.get(username=SIGNUP["email"]))
+
+
+@override_settings(COACH_SIGNUP=False)
+def test_sign_up_without_the_site_setting_makes_no_coach(client, db):
+    assert "I am a coach" not in client.get(reverse("signup")).content.decode()
+    r = client.post(reverse("signup"), SIGNUP)
+    assert r.status_code == 302 and r["Location"] == reverse("checkin_start")
+    assert not coaching.is_coach(get_user_model().objects.get(username=SIGNUP["email"]))
