@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from conftest import check_in, make_coach, session_payload
@@ -328,6 +329,29 @@ def test_sessions_done_are_counted_against_the_week_planned(cora, alice, cora_cl
     (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
     assert row.planned_week >= 1 and row.done_week == 1
     assert Session.objects.filter(user=alice).count() == 1
+
+
+# ---- the pages themselves -----------------------------------------------------------------------
+
+INLINE = re.compile(r"""<[^>]*\s(style|on[a-z]+)\s*=|<script\b(?![^>]*\bsrc=)""", re.I)
+
+
+def test_coach_pages_have_no_inline_script_or_style_and_every_form_is_labelled_and_protected(
+        cora_client, cora, alice, as_user):
+    change(cora_client, alice, form="note", note="hi")
+    pages = [cora_client.get(reverse(n)) for n in ("coach_clients", "coach_invite")]
+    pages += [cora_client.post(reverse("coach_invite")), cora_client.get(reverse("coach_client", args=[alice.pk])),
+              change(cora_client, alice, form="dose", exercise="bird-dog", sets="9")]
+    alice_web = as_user(alice)
+    pages += [alice_web.get(reverse(n)) for n in ("my_coach", "today", "account")]
+    pages.append(alice_web.get(reverse("join_coach", args=[coaching.create_invite(cora).code])))
+    for r in pages:
+        html = r.content.decode()
+        assert r.status_code in (200, 400) and not INLINE.search(html), r.request["PATH_INFO"]
+        for form in re.findall(r"<form\b[^>]*method=\"post\".*?</form>", html, re.S):
+            assert "csrfmiddlewaretoken" in form
+        for ident in re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html):
+            assert f'for="{ident}"' in html, (r.request["PATH_INFO"], ident)
 
 
 # ---- the role ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
+from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
 
@@ -153,14 +154,19 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 
 
 @pytest.mark.parametrize("name", ["morning", "session_swap", "session_finish", "psfs_rate", "revoke_token",
-                                  "account", "settings", "delete_account", "checkin_step"])
+                                  "account", "settings", "delete_account", "checkin_step", "coach_invite",
+                                  "coach_change", "my_coach", "join_coach"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
-    url = PAGES[name].url.format(token=people["alice"][2].pk)
-    before = (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count())
+    url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
+    before = stored()
     r = Client().post(url, json.dumps(session_payload()), content_type="application/json")
     assert r.status_code == 302 and r["Location"] == SIGNIN + url
-    after = (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count())
-    assert after == before
+    assert stored() == before
+
+
+def stored() -> tuple:
+    return (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count(),
+            Invite.objects.count(), CoachLink.objects.filter(ended_at=None).count(), CoachVersion.objects.count())
 
 
 def test_bob_cannot_revoke_alices_token(people):

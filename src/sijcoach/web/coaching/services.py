@@ -353,6 +353,17 @@ def describe(adj: Adjustments, findings: Findings) -> list[tuple[str, str]]:
             ("Findings", _findings_words(findings))]
 
 
+def dose_ranges(plan) -> list[tuple[str, str, str, str]]:
+    """The catalog's dose ranges of the exercises in the plan: what the coach may set."""
+    cat = catalog()
+    slugs = dict.fromkeys(i.exercise for d in plan.days for r in d.routines for i in r.items)
+
+    def span(r) -> str:
+        return str(r.low) if r.low == r.high else f"{r.low}-{r.high}"
+
+    return [(cat[s].name, span(cat[s].dose.sets), span(cat[s].dose.reps), span(cat[s].dose.hold_s)) for s in slugs]
+
+
 def _findings_words(f: Findings) -> str:
     parts = []
     if f.distortion is not None:

@@ -66,6 +66,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
     return render(request, "coaching/client.html", {
         "page": page, "client": page.link.client, "plan": plan, "forms": forms,
         "state": services.describe(page.adjustments, page.findings),
+        "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
         **progress_charts(page.progress), "windows": progress.WINDOWS,
     }, status=status)
