@@ -15,6 +15,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachVersion, Invite
 from sijcoach.web.plans import services
@@ -329,6 +330,17 @@ def test_sessions_done_are_counted_against_the_week_planned(cora, alice, cora_cl
     (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
     assert row.planned_week >= 1 and row.done_week == 1
     assert Session.objects.filter(user=alice).count() == 1
+
+
+def test_the_api_lists_a_coachs_clients_and_only_to_a_coach(cora, alice, bob):
+    _, key = ApiToken.issue(cora, "script")
+    r = Client().get("/api/v1/coach/clients", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert r.status_code == 200
+    (row,) = r.json()
+    assert (row["client_id"], row["email"]) == (alice.pk, "alice@example.org") and "no_session" in row["flags"]
+    assert AccessLog.objects.filter(client=alice).count() == 1
+    _, bobs = ApiToken.issue(bob, "script")
+    assert Client().get("/api/v1/coach/clients", HTTP_AUTHORIZATION=f"Bearer {bobs}").status_code == 404
 
 
 # ---- the pages themselves -----------------------------------------------------------------------

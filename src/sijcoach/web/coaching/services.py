@@ -32,7 +32,9 @@ TREND_DAYS = 28
 NOTE_MAX = 1000
 # How much each flag weighs when sorting clients: warning signs before everything.
 FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
-VERB = {"pin": "Pinned", "exclude": "Left out", "release": "Gave back to the plan", "clear_dose": "Gave back the dose of"}
+# What the client reads for each change, with the exercise's name.
+SAID = {"pin": "Pinned {}.", "exclude": "Left out {}.", "release": "Gave {} back to the plan.",
+        "clear_dose": "Gave the dose of {} back to the plan."}
 
 
 class CoachError(Exception):
@@ -296,7 +298,7 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
         adj["pinned"], adj["excluded"] = _without(adj["pinned"], exercise), _without(adj["excluded"], exercise)
         if kind != Kind.RELEASE:
             adj["pinned" if kind == Kind.PIN else "excluded"].append(entry)
-        what = f"{VERB[kind]} {_names(exercise)}."
+        what = SAID[kind].format(_names(exercise))
     elif kind == Kind.DOSE:
         one = parse_model(CoachDose, {"exercise": exercise, "note": note, **(dose or {})}, "dose")
         problems = dose_problems(catalog()[exercise], one)
@@ -306,7 +308,7 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
         what = f"Set {_names(exercise)} to {dose_words(one)}."
     elif kind == Kind.CLEAR_DOSE:
         adj["doses"] = _without(adj["doses"], exercise)
-        what = f"{VERB[kind]} {_names(exercise)}."
+        what = SAID[kind].format(_names(exercise))
     elif kind == Kind.FINDINGS:
         parsed = parse_findings(findings or {})
         found = parsed.model_dump(mode="json")
