@@ -9,13 +9,18 @@ import os
 # The live server's ORM is called from the test thread while Playwright's event loop runs in it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import json  # noqa: E402
 import re  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from sijcoach.engine.catalog import catalog  # noqa: E402
+from sijcoach.engine.vocab import Side  # noqa: E402
+from sijcoach.illustrate import timeline  # noqa: E402
+from sijcoach.web.plans import present  # noqa: E402
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session  # noqa: E402
 from browser_helpers import (  # noqa: E402
     PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, assert_picture_for_side,
@@ -265,6 +270,43 @@ def test_no_main_page_logs_a_console_error_or_a_csp_violation(page: Page, live_s
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.browser
+def test_the_player_moves_the_figure_out_and_back_once_per_rep_in_step_with_the_timer(page: Page, problems):
+    """A rep without a hold: the timer drives the loop through its moving stretches (out, then back),
+    skipping the pause the loop makes for a hold; with reduced motion, the end then the start position."""
+    moves = [(round(sum(p.seconds for p in timeline("glute-bridge")[:i]), 3), p.seconds)
+             for i, p in enumerate(timeline("glute-bridge")) if p.moving]
+    item = {"exercise": "glute-bridge", "name": "Glute bridge", "side": "each", "sets": 1, "reps": 2, "hold_s": 0,
+            "rest_s": 0, "rep_s": 4, "steps": ["Lift, then lower."], "stop_if": [],
+            "picture": present.player_picture("glute-bridge", Side.EACH)}
+    data = json.dumps({"title": "Moves", "items": [item], "timer_scale": 0.3, "get_ready_s": 1})
+    data = data.replace("<", "\\u003c")  # as json_script does: no "</script>" inside
+    player = (Path(__file__).resolve().parents[2] / "src/sijcoach/web/static/sijcoach/player.js").read_text()
+    for reduced in ("no-preference", "reduce"):
+        page.emulate_media(reduced_motion=reduced)
+        page.set_content(f'<div id="player" data-session-json="d"></div><script id="d" type="application/json">'
+                         f'{data}</script><script>{player}</script>')
+        page.get_by_role("button", name="Start", exact=True).click()
+        seen = [{"rep": None}]
+        while seen[-1]["rep"] != 2 and len(seen) < 200:
+            seen.append(page.evaluate("""() => { const s = window.sijPlayer.state;
+                const svg = document.querySelector('#player .pl-picture svg');
+                return {phase: s.phase, rep: s.rep, side: s.side, frame: s.picture, at: svg.getCurrentTime(),
+                        paused: svg.animationsPaused()}; }"""))
+            page.wait_for_timeout(40)
+        rep = [x for x in seen[1:] if x["phase"] == "move" and x["rep"] == 1]
+        assert len(rep) >= 10 and all(x["side"] == "left" for x in rep), seen
+        if reduced == "reduce":
+            frames = [x["frame"] for x in rep]
+            assert set(frames) == {"end", "start"} and frames == sorted(frames), frames  # end first, then start
+            continue
+        assert all(x["frame"] == "animated" and x["paused"] for x in rep), rep
+        assert all(any(a - 0.01 <= x["at"] <= a + d + 0.01 for a, d in moves) for x in rep), (moves, rep)
+        assert rep[0]["at"] < moves[0][0] + moves[0][1] / 2 and rep[-1]["at"] > moves[-1][0] + moves[-1][1] / 2
+        assert [x["at"] for x in rep] == sorted(x["at"] for x in rep)
+    assert problems == [], "\n".join(problems)
+
+
 def shot(page: Page, name: str) -> None:
     page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled", caret="hide")
 
@@ -284,11 +326,13 @@ def test_screenshots_of_every_main_page_at_375_pixels(page: Page, live_server, s
     choose(page, re.compile("^How much does your back hurt right now"), "4")
     page.get_by_role("button", name="Start", exact=True).click()
     wait_state(page, "s.phase === 'hold' && s.secondsLeft <= 42")
-    page.evaluate("window.scrollTo(0, 0)")  # the first screen, with the phone's dock at its foot
+    # The screen the person sees: Start scrolls the player to the top; the phone's dock at its foot.
+    player_top = "() => document.querySelector('#player .pl-run').scrollIntoView({block: 'start'})"
+    page.evaluate(player_top)
     shot(page, "session.png")
     hurts(page, 7)
     expect(page.locator(".pl-notice[role=alert]")).to_contain_text("instead")
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate(player_top)
     shot(page, "session-swap.png")
     page.get_by_role("button", name="Finish now").click()
     choose(page, re.compile("^Pain now"), "3")

@@ -105,6 +105,7 @@ def test_every_exercise_page_shows_the_loop_for_screen_and_the_still_for_print(c
     picture = page[page.index('<div class="picture large">'):]
     assert picture.index(animated_svg(slug)) < picture.index(still_svg(slug))
     assert 'aria-hidden="true"' not in picture[:picture.index("<svg")], "the main picture is for everyone"
+    assert "{#" not in page and "{%" not in page, "a template comment or tag leaked into the page"
 
 
 def test_the_session_page_gives_the_player_every_picture_it_needs(alice_client, alice):

@@ -64,13 +64,12 @@ def picture(slug: str, kind: str = "animated", side: Side | str | None = None) -
     return mark_safe(markup)  # drawn by sijcoach.illustrate, escaped there
 
 
-def player_picture(item: PlanItem) -> dict | None:
+def player_picture(slug: str, side: Side) -> dict | None:
     """The player's pictures for one item: per side it runs (each: left, then right), the loop, the
     start and the end frame, and the loop's timeline so the player can keep the figure in step."""
-    slug = item.exercise
     if not illustrate.has_picture(slug):
         return None
-    sides = ("left", "right") if item.side is Side.EACH else (item.side.value,)
+    sides = ("left", "right") if side is Side.EACH else (side.value,)
     return {
         "timeline": [[p.frame, p.seconds, p.moving] for p in illustrate.timeline(slug)],
         "sides": {s: {kind: str(picture(slug, kind, s)) for kind in ("animated", "start", "end")} for s in sides},
@@ -84,5 +83,5 @@ def player_item(item: PlanItem) -> dict:
         "exercise": item.exercise, "name": item.name, "side": item.side.value, "sets": item.sets,
         "reps": item.reps, "hold_s": item.hold_s, "rest_s": item.rest_s, "rep_s": item.rep_s,
         "minutes": item.minutes, "why": item.why, "source": item.source, "steps": list(ex.steps),
-        "stop_if": list(ex.stop_if), "condition": item.condition, "picture": player_picture(item),
+        "stop_if": list(ex.stop_if), "condition": item.condition, "picture": player_picture(item.exercise, item.side),
     }
