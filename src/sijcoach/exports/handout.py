@@ -19,7 +19,7 @@ from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import ChangeKind, Plan, PlanItem, TriageLevel
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
-from sijcoach.exports.words import dose_text, rounds_text, routine_minutes, side_text
+from sijcoach.exports.words import dose_text, side_text
 
 Picture = Callable[[str, "str | None"], "str | None"]
 LOG_ROWS = 14

@@ -18,7 +18,7 @@ from sijcoach.engine.catalog import Exercise, catalog
 from sijcoach.engine.contract import plan_to_dict
 from sijcoach.engine.inputs import InputError, parse_model, parse_profile
 from sijcoach.engine.plan_types import Plan
-from sijcoach.engine.profile import Profile, RedFlag
+from sijcoach.engine.profile import Profile
 from sijcoach.engine.screening import blocks_plan, screen
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web.access import get_visible, visible

@@ -34,6 +34,8 @@ PLAN_DAYS = 7
 # 12 quiet weeks. It also keeps a five-year history as quick to plan as a new one.
 LOG_WINDOW_DAYS = 84
 PSFS_EVERY_DAYS = 14
+
+
 def preferences_of(user) -> Preferences | None:
     """The person's preferences row (read with the user by the sign-in backend), or None."""
     if not user.is_authenticated:
