@@ -12,7 +12,8 @@ from django.utils import timezone
 TOKEN_PREFIX = "sij_"
 
 
-def _digest(key: str) -> str:
+def digest(key: str) -> str:
+    """How a secret (token, calendar address) is stored: its SHA-256, never the secret itself."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -33,7 +34,7 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=_digest(key), hint=key[:10])
+        token = cls.objects.create(user=user, name=name, digest=digest(key), hint=key[:10])
         return token, key
 
     @classmethod
@@ -44,7 +45,7 @@ class ApiToken(models.Model):
         from sijcoach.web.accounts.backends import Backend, select_by
 
         # Plain statements, as for a signed-in browser (see backends.py): every API call reads these.
-        token = next(iter(cls.objects.raw(select_by(cls, "digest"), [_digest(key)])), None)
+        token = next(iter(cls.objects.raw(select_by(cls, "digest"), [digest(key)])), None)
         if token is None or token.revoked_at is not None:
             return None
         user = Backend().get_user(token.user_id)  # None when the account is inactive

@@ -3,16 +3,13 @@ signing in. Only its hash is stored, so the address is shown once; a new one rep
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-
-def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+from sijcoach.web.accounts.models import digest
 
 
 class CalendarFeed(models.Model):

@@ -26,6 +26,14 @@ def _file(body: bytes, content_type: str, filename: str, download: bool = True) 
     return response
 
 
+def _deliver(request, body: bytes | None, content_type: str, filename: str):
+    """The file, or back to the share page saying why there is none (no check-in yet)."""
+    if body is None:
+        messages.error(request, NO_CHECKIN)
+        return redirect("share")
+    return _file(body, content_type, filename)
+
+
 def _page(request, status: int = 200, **context):
     feeds = CalendarFeed.objects.filter(user=request.user)[:10]
     return render(request, "sharing/share.html", {
@@ -47,10 +55,7 @@ def handout(request):
         return _page(request, 400, handout_form=form)
     pdf = services.handout_pdf(request.user, plans.today_for(request.user), form.cleaned_data["paper"],
                                form.cleaned_data["name"])
-    if pdf is None:
-        messages.error(request, NO_CHECKIN)
-        return redirect("share")
-    return _file(pdf, "application/pdf", "si-joint-coach-handout.pdf")
+    return _deliver(request, pdf, "application/pdf", "si-joint-coach-handout.pdf")
 
 
 @login_required
@@ -58,10 +63,7 @@ def handout(request):
 def calendar_download(request):
     ics = services.calendar_ics(request.user, plans.today_for(request.user), f"user-{request.user.pk}",
                                 request.get_host())
-    if ics is None:
-        messages.error(request, NO_CHECKIN)
-        return redirect("share")
-    return _file(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics")
+    return _deliver(request, ics, "text/calendar; charset=utf-8", "si-joint-coach.ics")
 
 
 @login_required
@@ -102,7 +104,4 @@ def fhir(request):
     if not form.is_valid():
         return _page(request, 400, fhir_form=form)
     body = services.fhir_json(request.user, base_url=request.build_absolute_uri("/fhir"), **form.cleaned_data)
-    if body is None:
-        messages.error(request, NO_CHECKIN)
-        return redirect("share")
-    return _file(body, "application/fhir+json", "si-joint-coach-fhir.json")
+    return _deliver(request, body, "application/fhir+json", "si-joint-coach-fhir.json")
