@@ -6,8 +6,7 @@ import datetime as dt
 
 from pydantic import Field
 
-from sijcoach.engine.profile import Effort, Pain, Slug, Text, _Input
-from sijcoach.engine.vocab import Side
+from sijcoach.engine.profile import LoggedItem, Pain, Slug, Text, _Input
 
 
 class Planned(_Input):
@@ -16,16 +15,10 @@ class Planned(_Input):
     hold_s: int = Field(default=0, ge=0, le=7200)
 
 
-class ItemDone(_Input):
-    exercise: Slug
-    side: Side = Side.NONE
+class ItemDone(LoggedItem):
+    """The engine's logged item, with what was planned beside it and any swap the player made."""
+
     planned: Planned = Planned()
-    sets_done: int = Field(default=0, ge=0, le=50)
-    reps_done: int = Field(default=0, ge=0, le=500)
-    hold_s_done: int = Field(default=0, ge=0, le=7200)
-    pain: Pain | None = None
-    effort: Effort | None = None
-    skipped: bool = False
     swapped_from: Slug | None = None
     swap_reason: Text | None = Field(default=None, max_length=1000)
 

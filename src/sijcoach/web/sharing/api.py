@@ -10,9 +10,9 @@ from ninja import Query
 from sijcoach.web.api.routes import NO_CHECKIN, NOT_FOUND, PERSON_READ, PROBLEMS, api
 from sijcoach.web.plans import services as plans
 from sijcoach.web.sharing import services
-from sijcoach.web.sharing.views import _file
+from sijcoach.web.sharing.views import file_response
 
-def _file_response(content_type: str, description: str, schema: dict | None = None) -> dict:
+def _openapi_file(content_type: str, description: str, schema: dict | None = None) -> dict:
     schema = schema or {"type": "string", "format": "binary"}
     return {"responses": {200: {"description": description, "content": {content_type: {"schema": schema}}}}}
 
@@ -21,29 +21,29 @@ NoControls = Annotated[str, Query(max_length=60, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 @api.get("/v1/me/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
-         openapi_extra=_file_response("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
+         openapi_extra=_openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
 def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = ""):
     """Two weeks of your plan: pictures, steps, doses, the schedule, warning signs and a log sheet."""
     user = request.auth
     pdf = services.handout_pdf(user, plans.today_for(user), paper, name.strip())
     if pdf is None:
         raise Http404(NO_CHECKIN)
-    return _file(pdf, "application/pdf", "si-joint-coach-handout.pdf")
+    return file_response(pdf, "application/pdf", "si-joint-coach-handout.pdf")
 
 
 @api.get("/v1/me/calendar", tags=["exports"], response={**PERSON_READ, **NOT_FOUND},
-         openapi_extra=_file_response("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
+         openapi_extra=_openapi_file("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
 def calendar(request):
     """One event per routine for four weeks, alarms at your reminder time."""
     user = request.auth
     ics = services.calendar_ics(user, plans.today_for(user), f"user-{user.pk}", request.get_host())
     if ics is None:
         raise Http404(NO_CHECKIN)
-    return _file(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics")
+    return file_response(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics")
 
 
 @api.get("/v1/me/fhir", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
-         openapi_extra=_file_response("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
+         openapi_extra=_openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
 def fhir(request, share_name: bool = False, share_birth_year: bool = False, share_sex: bool = False):
     """The plan as a CarePlan, pain scores (LOINC 72514-3), functional ratings and the warning-sign
     answers. Only an opaque id names you unless you choose to share more."""
@@ -51,4 +51,4 @@ def fhir(request, share_name: bool = False, share_birth_year: bool = False, shar
                               share_sex=share_sex, base_url=request.build_absolute_uri("/fhir"))
     if body is None:
         raise Http404(NO_CHECKIN)
-    return _file(body, "application/fhir+json", "si-joint-coach-fhir.json")
+    return file_response(body, "application/fhir+json", "si-joint-coach-fhir.json")

@@ -19,7 +19,7 @@ from sijcoach.web.sharing.models import CalendarFeed
 NO_CHECKIN = "Check in first: the handout, calendar and health record are made from your plan."
 
 
-def _file(body: bytes, content_type: str, filename: str, download: bool = True) -> HttpResponse:
+def file_response(body: bytes, content_type: str, filename: str, download: bool = True) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'{"attachment" if download else "inline"}; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -31,7 +31,7 @@ def _deliver(request, body: bytes | None, content_type: str, filename: str):
     if body is None:
         messages.error(request, NO_CHECKIN)
         return redirect("share")
-    return _file(body, content_type, filename)
+    return file_response(body, content_type, filename)
 
 
 def _page(request, status: int = 200, **context):
@@ -94,7 +94,7 @@ def calendar_feed(request, key: str):
     now = timezone.now()
     if feed.last_read_at is None or (now - feed.last_read_at).total_seconds() > 3600:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_read_at=now)  # at most one write an hour
-    return _file(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics", download=False)
+    return file_response(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics", download=False)
 
 
 @login_required
