@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.utils import timezone
 
@@ -41,11 +42,10 @@ def _signed_in(user, token_name: str = "bench") -> tuple[str, str]:
     """A session cookie value, as signing in would leave, and a fresh API token."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from sijcoach.web.accounts.models import ApiToken
 
-    store = SessionStore()
+    store = import_module(settings.SESSION_ENGINE).SessionStore()  # the app's own session table
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from sijcoach.web.accounts.models import ApiToken, SignInFailure
+from sijcoach.web.accounts.models import ApiToken, SignInFailure, SignInSession
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
@@ -333,7 +333,7 @@ def test_the_export_needs_sign_in(client, alice):
 def _rows_of(user) -> dict[str, int]:
     """How many rows of each accounts and plans model belong to `user`."""
     owned = {
-        ApiToken: {"user": user}, SignInFailure: {"username": user.username},
+        ApiToken: {"user": user}, SignInFailure: {"username": user.username}, SignInSession: {"user": user},
         CheckIn: {"user": user}, RedFlagReport: {"user": user}, Preferences: {"user": user},
         Session: {"user": user}, SessionItem: {"session__user": user}, PlannedDay: {"user": user},
         PsfsActivity: {"user": user}, PsfsRating: {"activity__user": user},

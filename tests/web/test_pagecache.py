@@ -30,7 +30,7 @@ def hit(client, name: str = "today"):
 
 def test_a_repeat_view_of_today_reads_only_who_is_signed_in(alice_client, alice, django_assert_num_queries):
     warm(alice_client)
-    with django_assert_num_queries(3):  # the session, the user, the preferences
+    with django_assert_num_queries(1):  # the session joined with the person and their preferences
         r = hit(alice_client)
     assert b"Start guided session" in r.content
     assert "Cookie" in r["Vary"]
@@ -99,8 +99,9 @@ def test_a_new_progress_window_is_a_new_page(alice_client, alice):
 
 
 def test_an_expired_session_signs_nobody_in(alice_client, alice):
-    from django.contrib.sessions.models import Session as BrowserSession
     from django.utils import timezone
+
+    from sijcoach.web.accounts.models import SignInSession as BrowserSession
 
     warm(alice_client)
     BrowserSession.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))

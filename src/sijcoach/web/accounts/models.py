@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 
@@ -42,14 +43,13 @@ class ApiToken(models.Model):
         """The active user owning `key`, or None."""
         if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
             return None
-        from sijcoach.web.accounts.backends import Backend, select_by
+        from sijcoach.web.accounts.backends import Backend, read_with_person
 
-        # Plain statements, as for a signed-in browser (see backends.py): every API call reads these.
-        token = next(iter(cls.objects.raw(select_by(cls, "digest"), [digest(key)])), None)
+        # One statement, as for a signed-in browser (see backends.py): every API call reads these.
+        token, user = read_with_person(cls, "digest", digest(key))
         if token is None or token.revoked_at is not None:
             return None
-        user = Backend().get_user(token.user_id)  # None when the account is inactive
-        if user is None:
+        if user is None or not Backend().user_can_authenticate(user):
             return None
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -68,3 +68,16 @@ class SignInFailure(models.Model):
     username = models.CharField(max_length=254, db_index=True)
     address = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+class SignInSession(AbstractBaseSession):
+    """Django's database session with the signed-in person's id in its own column (kept in step by
+    backends.SessionStore), so one statement reads the session, the person and their preferences."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from sijcoach.web.accounts.backends import SessionStore
+
+        return SessionStore
