@@ -33,7 +33,8 @@ def database_from_url(url: str, data_dir: Path) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with writers queued instead of polling (see sqlite/base.py).
+            "ENGINE": "sijcoach.web.sqlite",
             "NAME": parts.path if parts.path != "/:memory:" else ":memory:",
             # WAL lets readers go on while one request writes; IMMEDIATE takes the write lock at the
             # start of a transaction, so concurrent writers wait instead of failing half-way.
