@@ -319,6 +319,9 @@ def test_screenshots_of_every_main_page_at_375_pixels(page: Page, live_server, s
     sign_up(page, live_server, "hana@example.org")
     shot(page, "checkin.png")
     check_in(page)
+    # Each card's picture is a file the browser fetches (under the CSP) and draws.
+    page.wait_for_function("() => document.querySelectorAll('.ex-card .pic-motion img').length > 0 && "
+                           "[...document.querySelectorAll('.ex-card img')].every(i => i.complete && i.naturalWidth > 0)")
     shot(page, "today.png")
 
     settings.TIMER_SCALE = 0.2  # slow enough to catch the countdown mid-exercise
@@ -344,6 +347,10 @@ def test_screenshots_of_every_main_page_at_375_pixels(page: Page, live_server, s
     expect(page.locator("svg g.cal-cell.cal-missed")).to_have_count(1)
     shot(page, "progress.png")
     page.goto(url(live_server, "/exercises/"))
+    # Thumbnails load as they scroll into view: bring them all in for the picture, each one drawn.
+    page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
+    page.wait_for_function("() => [...document.images].length > 50 && "
+                           "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     shot(page, "library.png")
     page.goto(url(live_server, "/exercises/glute-bridge/"))
     shot(page, "exercise.png")

@@ -55,6 +55,7 @@ PAGES = {
     "checkin_stop": Page(reverse("checkin_stop"), people=reverse("today")),
     "checkin_step": Page(reverse("checkin_step", args=["about"]), people=reverse("checkin_start")),
     "today": Page(reverse("today")),
+    "picture": Page("/pictures/bird-dog/end-plain.0.svg", anon=200),  # a drawing: the same for everyone
     "morning": Page(reverse("morning"), people=405),
     "session_swap": Page(reverse("session_swap"), people=405),
     "session": Page(reverse("session", args=[0]), charlie=404),

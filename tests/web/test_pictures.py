@@ -1,8 +1,10 @@
-"""The exercise pictures in the web app: on Today's cards, in the library, on each exercise page, in
-the session player's data and in a swap's replacement; each one inline SVG that the CSP allows."""
+"""The exercise pictures in the web app: on Today's cards and in the library as image files the
+browser keeps, inline on each exercise page, in the session player's data and in a swap's
+replacement; each one SVG that the CSP allows."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -16,7 +18,13 @@ from sijcoach.illustrate import animated_svg, frame_svg, still_svg, timeline
 from sijcoach.web.plans import present, services
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
-PAGE_BUDGET = 400_000  # bytes of HTML, uncompressed
+IMG = re.compile(r'<img src="([^"]+)"')
+TODAY_BUDGET = 30_000  # bytes of HTML, uncompressed; was ~77 KB for Alice with the drawings inline
+LIBRARY_BUDGET = 40_000  # was ~109 KB with the drawings inline
+YEAR = "public, max-age=31536000, immutable"
+DRAWINGS = {"animated": animated_svg, "still": still_svg,  # a picture file's kind -> what it must hold
+            "start": lambda slug, side: frame_svg(slug, "start", side),
+            "end": lambda slug, side: frame_svg(slug, "end", side)}
 
 
 def plan_of(user):
@@ -29,6 +37,21 @@ def drawn(side: Side) -> str | None:
 
 def cards(page: str) -> list[str]:
     return page.split('<li class="ex-card">')[1:]
+
+
+def card_pictures(card: str) -> tuple[str, str]:
+    """A card's moving and still picture addresses, each checked to sit in its own wrapper."""
+    moving = re.search(r'<div class="pic-motion"><img src="([^"]+)"', card)
+    still = re.search(r'<div class="pic-still"><img src="([^"]+)"', card)
+    assert moving and still, card
+    return moving.group(1), still.group(1)
+
+
+def fetch(client, url: str) -> str:
+    """A picture file as the browser gets it."""
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml", url
+    return r.content.decode()
 
 
 def session_data(client, index: int = 0) -> dict:
@@ -61,8 +84,9 @@ def test_every_card_on_today_shows_its_exercise_moving_for_its_side(alice_client
     assert any(it.side is Side.LEFT for it in items), "Alice's left side should have left-only items"
     for card, it in zip(shown, items, strict=True):
         assert f'href="{reverse("exercise", args=[it.exercise])}"' in card
-        assert animated_svg(it.exercise, drawn(it.side)) in card, (it.exercise, it.side)
-        assert still_svg(it.exercise, drawn(it.side)) in card  # for print and reduced motion
+        moving, still = card_pictures(card)
+        assert fetch(alice_client, moving) == animated_svg(it.exercise, drawn(it.side)), (it.exercise, it.side)
+        assert fetch(alice_client, still) == still_svg(it.exercise, drawn(it.side))  # for print and reduced motion
 
 
 def test_a_left_side_item_shows_the_mirror_image_and_a_right_side_item_the_plain_drawing(alice_client, inflare,
@@ -75,8 +99,9 @@ def test_a_left_side_item_shows_the_mirror_image_and_a_right_side_item_the_plain
         checked = 0
         for card, it in zip(cards(page), items, strict=True):
             if it.side is side:
-                assert animated_svg(it.exercise, side.value) in card
-                assert animated_svg(it.exercise, other) not in card
+                shown = fetch(alice_client, card_pictures(card)[0])
+                assert shown == animated_svg(it.exercise, side.value)
+                assert shown != animated_svg(it.exercise, other)
                 checked += 1
         assert checked, f"no {side.value}-side item for {person}"
 
@@ -84,8 +109,23 @@ def test_a_left_side_item_shows_the_mirror_image_and_a_right_side_item_the_plain
 def test_a_card_picture_is_hidden_from_screen_readers_because_its_text_names_the_exercise(alice_client, alice):
     page = alice_client.get(reverse("today")).content.decode()
     for card in cards(page):
-        assert card.count("<svg") == 2
-        assert card.index('<div class="picture" aria-hidden="true">') < card.index("<svg")
+        assert card.count("<img") == 2 and card.count('alt=""') == 2 and "<svg" not in card
+        assert card.index('<div class="picture" aria-hidden="true">') < card.index("<img")
+
+
+def test_todays_page_refers_to_its_pictures_so_it_stays_small(alice_client, alice):
+    r = alice_client.get(reverse("today"))
+    assert r.status_code == 200 and "<svg" not in r.content.decode()
+    assert len(r.content) < TODAY_BUDGET
+
+
+def test_a_card_image_has_the_drawings_shape_so_the_page_does_not_jump(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    for card in cards(page):
+        for url in card_pictures(card):
+            size = re.search(rf'<img src="{re.escape(url)}" alt="" width="(\d+)" height="(\d+)"', card)
+            view_box = re.search(r'viewBox="0 0 (\d+) (\d+)"', fetch(alice_client, url))
+            assert size and size.groups() == view_box.groups(), url
 
 
 def test_the_library_shows_a_still_thumbnail_of_every_exercise_and_stays_light(client, db):
@@ -94,9 +134,41 @@ def test_the_library_shows_a_still_thumbnail_of_every_exercise_and_stays_light(c
     assert r.status_code == 200 and len(cards(page)) == len(list(catalog()))
     for card in cards(page):
         slug = re.search(r'href="/exercises/([a-z0-9-]+)/"', card).group(1)
-        assert frame_svg(slug, "end") in card
-        assert "<animate" not in card
-    assert len(r.content) < PAGE_BUDGET
+        (url,) = IMG.findall(card)
+        assert fetch(client, url) == frame_svg(slug, "end")  # signed out: the drawings are not personal
+        assert 'loading="lazy"' in card
+    assert "<svg" not in page and len(r.content) < LIBRARY_BUDGET
+
+
+def test_a_picture_with_the_current_hash_is_kept_a_year_and_an_old_hash_an_hour(client, db):
+    url = present.picture_file("glute-bridge", "end").url
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml" and r["Cache-Control"] == YEAR
+    assert r.content.decode() == frame_svg("glute-bridge", "end")
+    assert hashlib.sha256(r.content).hexdigest()[:10] in url
+    assert "Cookie" not in r.get("Vary", "") and not r.cookies, "nothing personal, so any cache may keep it"
+    digest = url.rsplit(".", 2)[1]
+    stale = client.get(url.replace(f".{digest}.", ".0123456789."))
+    assert stale.status_code == 200 and stale.content == r.content
+    assert stale["Cache-Control"] == "public, max-age=3600"
+
+
+@pytest.mark.parametrize("kind", present.PICTURE_KINDS)
+@pytest.mark.parametrize("side", present.FILE_SIDES)
+def test_every_kind_and_side_of_a_picture_is_served(client, db, kind, side):
+    drawing = present.FILE_SIDES[side]
+    url = present.picture_file("bird-dog", kind, drawing).url
+    assert url.startswith(f"/pictures/bird-dog/{kind}-{side}.")
+    assert fetch(client, url) == DRAWINGS[kind]("bird-dog", drawing)
+
+
+@pytest.mark.parametrize("url", ["/pictures/no-such-exercise/end-plain.0123456789.svg",
+                                 "/pictures/glute-bridge/middle-plain.0123456789.svg",
+                                 "/pictures/glute-bridge/end-each.0123456789.svg",
+                                 "/pictures/glute-bridge/end-left-right.0123456789.svg",
+                                 "/pictures/glute-bridge/end.0123456789.svg"])
+def test_an_unknown_picture_is_not_found(client, db, url):
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("slug", [ex.slug for ex in catalog()])
@@ -143,6 +215,7 @@ def test_no_served_picture_carries_a_script_a_style_attribute_or_an_id(alice_cli
              alice_client.get(reverse("library")).content.decode(),
              alice_client.get(reverse("exercise", args=["dontigny-knee-brace"])).content.decode()]
     markup = [svg for page in pages for svg in SVG.findall(page)]
+    markup += [fetch(alice_client, url) for page in pages for url in IMG.findall(page)]
     data = session_data(alice_client)
     markup += [svg for it in data["items"] for frames in it["picture"]["sides"].values() for svg in frames.values()]
     assert len(markup) > 80
@@ -154,8 +227,11 @@ def test_the_picture_side_of_every_plan_side(db):
     assert [present.drawing_side(s) for s in Side] == [
         {"left": "left", "right": "right"}.get(s.value) for s in Side]
     assert present.picture("no-such-exercise") == ""
+    assert present.picture_file("no-such-exercise") is None
     with pytest.raises(ValueError, match="animated, still, start, end"):
         present.picture("glute-bridge", "middle")
+    with pytest.raises(ValueError, match="animated, still, start, end"):
+        present.picture_file("glute-bridge", "middle")
 
 
 def test_a_left_side_only_item_has_only_left_side_pictures_in_the_player(alice_client, inflare):

@@ -17,7 +17,7 @@ from sijcoach.web.plans.models import PsfsActivity
 
 TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "bird-dog", "client_id": 0,
-               "code": "NOSUCHCODE"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
+               "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
 POST_ONLY = {"signout", "revoke_token", "morning", "session_swap", "session_finish", "psfs_rate", "coach_change"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)

@@ -5,6 +5,7 @@ from sijcoach.web.api.routes import api
 from sijcoach.web.coaching import urls as coaching
 from sijcoach.web.coaching import api as _coaching_api  # noqa: F401  (adds /api/v1/coach/clients)
 from sijcoach.web.plans import checkin_views as checkin
+from sijcoach.web.plans import pictures
 from sijcoach.web.plans import views as plans
 from sijcoach.web.sharing import api as _sharing_api  # noqa: F401  (adds the export endpoints to the API)
 
@@ -30,6 +31,7 @@ urlpatterns = [
     path("history/", plans.history, name="history"),
     path("exercises/", plans.library, name="library"),
     path("exercises/<slug:slug>/", plans.exercise, name="exercise"),
+    path("pictures/<slug:slug>/<slug:kind>-<slug:side>.<slug:digest>.svg", pictures.picture, name="picture"),
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
     path("api/", api.urls),

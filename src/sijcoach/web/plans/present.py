@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from sijcoach import illustrate
@@ -11,6 +17,7 @@ from sijcoach.engine.vocab import Side
 from sijcoach.web.plans.labels import GROUP_WORDS, SIDE_WORDS
 
 PICTURE_KINDS = ("animated", "still", "start", "end")
+FILE_SIDES = {"left": "left", "right": "right", "plain": None}  # a picture file's side -> the drawing's
 
 
 def dose_text(item: PlanItem) -> str:
@@ -62,6 +69,46 @@ def picture(slug: str, kind: str = "animated", side: Side | str | None = None) -
     else:
         markup = illustrate.frame_svg(slug, kind, drawn)
     return mark_safe(markup)  # drawn by sijcoach.illustrate, escaped there
+
+
+@dataclass(frozen=True)
+class PictureFile:
+    """One drawing served as an image file (see pictures.py): its text, the hash its address carries
+    and the viewBox's size, so an <img> keeps its shape before the file arrives."""
+
+    slug: str
+    kind: str
+    side: str  # a key of FILE_SIDES
+    svg: str
+    digest: str
+    width: int
+    height: int
+
+    @property
+    def url(self) -> str:
+        return reverse("picture", kwargs={"slug": self.slug, "kind": self.kind, "side": self.side,
+                                          "digest": self.digest})
+
+
+def picture_file(slug: str, kind: str = "animated", side: Side | str | None = None) -> PictureFile | None:
+    """An exercise's drawing as a file with a content hash, or None where it has no pose data.
+
+    The drawings are the same for everyone and change only with a deployment, so pages refer to them
+    by an address the browser may keep for a year instead of carrying them in every page.
+    """
+    if kind not in PICTURE_KINDS:
+        raise ValueError(f"picture kind must be one of {', '.join(PICTURE_KINDS)}, not {kind!r}")
+    if not illustrate.has_picture(slug):
+        return None
+    return _picture_file(slug, kind, drawing_side(side))
+
+
+@lru_cache(maxsize=1024)  # every exercise x kind x side fits: each drawing is rendered and hashed once
+def _picture_file(slug: str, kind: str, drawn: str | None) -> PictureFile:
+    svg = str(picture(slug, kind, drawn))
+    width, height = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups()
+    return PictureFile(slug, kind, drawn or "plain", svg, hashlib.sha256(svg.encode()).hexdigest()[:10],
+                       int(width), int(height))
 
 
 def player_picture(slug: str, side: Side) -> dict | None:

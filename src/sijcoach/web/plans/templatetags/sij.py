@@ -15,3 +15,10 @@ def words(value) -> str:
 def picture(slug: str, kind: str = "animated", side=None):
     """{% picture slug "animated"|"still"|"start"|"end" side %}: the exercise's inline SVG, or nothing."""
     return present.picture(slug, kind, side)
+
+
+@register.simple_tag
+def picture_file(slug: str, kind: str = "animated", side=None):
+    """{% picture_file slug kind side as pic %}: the drawing as a cacheable file (pic.url, pic.width,
+    pic.height), or None where the exercise has no pose data."""
+    return present.picture_file(slug, kind, side)
