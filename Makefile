@@ -5,8 +5,6 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Two workers with four threads each suit a small machine; WEB_CONCURRENCY overrides the workers.
-WORKERS ?= $(or $(WEB_CONCURRENCY),2)
 
 .PHONY: run test test-postgres bench illustrations check clean
 
@@ -23,8 +21,8 @@ run: $(STAMP)
 	@echo ""
 	@echo "  SI Joint Coach is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
-	$(VENV)/bin/gunicorn sijcoach.web.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --threads 4 --access-logfile - --log-level warning
+	@# Workers, threads and logs: src/sijcoach/web/gunicorn_conf.py (WEB_CONCURRENCY, WEB_THREADS size them).
+	$(VENV)/bin/gunicorn sijcoach.web.wsgi:application --bind $(HOST):$(PORT) -c python:sijcoach.web.gunicorn_conf
 
 # Every test on SQLite, then the web tests again on a real PostgreSQL server.
 test: $(STAMP)

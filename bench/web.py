@@ -1,10 +1,11 @@
 """Web benchmark (`make bench`, after bench/run.py): the production server under load, on SQLite and PostgreSQL.
 
-Starts gunicorn as `make run` does (sijcoach.web.wsgi, WEB_CONCURRENCY or 2 workers x 4 threads) on a
-free port, over a fresh data folder (SQLite) and then a fresh database on the private PostgreSQL
-server of tools/postgres.sh (skipped, and said so, when PostgreSQL is not installed). People are seeded
-through the ORM before the server starts: a new person (checked in today), a person with five years
-of daily sessions, and writers who only save sessions (so the people being read stay as seeded).
+Starts gunicorn as `make run` does (sijcoach.web.wsgi with sijcoach.web.gunicorn_conf: one sync worker
+per core and one more, unless WEB_CONCURRENCY / WEB_THREADS say otherwise) on a free port, over a
+fresh data folder (SQLite) and then a fresh database on the private PostgreSQL server of
+tools/postgres.sh (skipped, and said so, when PostgreSQL is not installed). People are seeded through
+the ORM before the server starts: a new person (checked in today), a person with five years of daily
+sessions, and writers who only save sessions (so the people being read stay as seeded).
 
 Measured with wrk (or a small asyncio client where wrk is missing), each after a warm-up:
 - GET /ping/ (a trivial view: the server's own overhead), GET /today/ for both people and saving a
@@ -13,7 +14,8 @@ Measured with wrk (or a small asyncio client where wrk is missing), each after a
 - GET /progress/ for both people at 16 connections;
 - the handout PDF, the calendar and the FHIR record of the 5-year person, one request at a time
   (target: each under 2 s).
-The new and the 5-year person are measured in alternating rounds (three of DURATION_S/3 each).
+Pages compared by a target are measured in alternating rounds (three of DURATION_S/3 each): the
+trivial view, Today of the new person and of the 5-year person at each concurrency; both Progress pages.
 Targets: Today at least half the trivial view's throughput; p99 under 100 ms at 64 clients; a
 5-year history no more than 1.5 times slower than a new person (p50 and req/s, at 16 clients).
 Results are printed and written to bench/results/web-<db>.json. Never used as asserts in tests.
@@ -50,8 +52,6 @@ DURATION_S = float(os.environ.get("BENCH_DURATION_S", 5))
 CONCURRENCY = (16, 64)
 ROUNDS = 3  # alternations of a compared pair
 WRITERS = 256
-WORKERS = int(os.environ.get("WEB_CONCURRENCY") or 2)
-THREADS = 4
 TODAY_MARK = b"Start guided session"
 TARGET_TODAY_SHARE = 0.5
 TARGET_P99_MS = 100.0
@@ -74,9 +74,11 @@ def session_payload() -> dict:
 # --- the parent: one child process per database ------------------------------------------------------
 
 def machine() -> dict:
+    from sijcoach.web import gunicorn_conf  # the server's workers and threads (read from the environment)
+
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"cores": cores, "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
-            "client": web_load.client_name(), "workers": WORKERS, "threads": THREADS,
+            "client": web_load.client_name(), "workers": gunicorn_conf.workers, "threads": gunicorn_conf.threads,
             # Anything else busy on the machine lowers every number: the load average says how busy it was.
             "load_average": [round(x, 2) for x in os.getloadavg()]}
 
@@ -94,7 +96,7 @@ def run_child(db: str, env: dict) -> int:
 def main() -> int:
     m = machine()
     print(f"\nWeb benchmark: {m['cores']} cores shared by the load generator ({m['client']}) and the server "
-          f"(gunicorn, {WORKERS} workers x {THREADS} threads); {WARMUP_S:g} s warm-up + {DURATION_S:g} s per line.")
+          f"(gunicorn, {m['workers']} workers x {m['threads']} threads); {WARMUP_S:g} s warm-up + {DURATION_S:g} s per line.")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "SIJCOACH_TESTING")}
     base["DJANGO_SETTINGS_MODULE"] = "sijcoach.web.settings"
     status = 0
@@ -135,8 +137,8 @@ def free_port() -> int:
 def start_server(port: int, log: Path) -> subprocess.Popen:
     gunicorn = Path(sys.executable).parent / "gunicorn"
     proc = subprocess.Popen(
-        [str(gunicorn), "sijcoach.web.wsgi:application", "--bind", f"{HOST}:{port}", "--workers", str(WORKERS),
-         "--threads", str(THREADS), "--access-logfile", "-", "--log-level", "warning"],
+        [str(gunicorn), "sijcoach.web.wsgi:application", "--bind", f"{HOST}:{port}",
+         "-c", "python:sijcoach.web.gunicorn_conf"],  # as make run
         stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -188,7 +190,7 @@ def verify(port: int, name: str, spec: Spec, statuses: tuple[int, ...], mark: by
 
 
 def paired(port: int, specs: list[Spec], clients: int) -> list[web_load.Result]:
-    """Both specs in turn, ROUNDS times, DURATION_S in all each: req/s over all rounds, the median
+    """The specs in turn, ROUNDS times, DURATION_S in all each: req/s over all rounds, the median
     round's p50 and the worst round's p99."""
     each = max(1.0, DURATION_S / ROUNDS)
     runs = [[web_load.run(HOST, port, spec, clients, WARMUP_S if i == 0 else 0, each) for spec in specs]
@@ -245,11 +247,10 @@ def child(db: str) -> int:
             else:
                 verify(port, name, spec, (200,), TODAY_MARK if name.startswith("today") else None)
 
-        # Each pair compared by a target runs in alternating rounds, so a burst of other work on the
-        # machine falls on both sides rather than on one.
-        plan = [("trivial", 16), (("today new", "today 5-year"), 16),
-                ("trivial", 64), ("today new", 64), ("today 5-year", 64),
-                (("progress new", "progress 5-year"), 16)]
+        # Pages compared by a target run in alternating rounds, so a burst of other work on the
+        # machine falls on each of them rather than on one.
+        pages = ("trivial", "today new", "today 5-year")
+        plan = [(pages, 16), (pages, 64), (("progress new", "progress 5-year"), 16)]
         plan += [("save session", c) for c in CONCURRENCY]  # writes last: the reads see the data as seeded
         rows = []
         for names, c in plan:

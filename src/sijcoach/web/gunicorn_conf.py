@@ -1,0 +1,21 @@
+"""The production server's settings (gunicorn -c python:sijcoach.web.gunicorn_conf), used by `make run`
+and by the web benchmark, so both serve the same way.
+
+Single-threaded (sync) workers, one more than the machine's cores. Measured with `make bench`'s load
+(2 cores, 64 clients): p99 of Today 36-45 ms and of the trivial view 26-31 ms, against 98-168 and
+70-144 ms with two workers of four threads, at the same throughput. Threads of one process take
+turns on Python's lock, and a kept-alive connection stays with one process even while another is
+idle; a sync worker answers one request and the next one goes to whichever worker is free. The extra
+worker covers the time one waits on the database.
+
+Sync workers expect a proxy in front when clients are remote and slow (the TLS proxy of an HTTPS
+deployment does that). A long request (the PDF handout, about a second) holds its worker: size with
+WEB_CONCURRENCY (workers) and WEB_THREADS (threads per worker; more than one switches to gthread).
+"""
+
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)) + 1)
+threads = int(os.environ.get("WEB_THREADS") or 1)
+accesslog = "-"
+loglevel = "warning"
