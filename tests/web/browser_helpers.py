@@ -89,23 +89,51 @@ def wait_state(page: Page, condition: str, timeout: float = 20_000) -> dict:
     return state(page)
 
 
+# The player's picture as one look sees it: the frame shown ("start", "end", "animated"), the phase's
+# side, whether the box shows, the drawing's title and description and whether it moves.
+_LOOK = """(s) => {
+    const box = document.querySelector('#player .pl-picture');
+    const svg = box && box.querySelector('svg');
+    return {phase: s.phase, exercise: s.exercise, side: s.side, frame: s.picture,
+            box_frame: box && box.dataset.frame, visible: !!box && !box.hidden && box.getClientRects().length > 0,
+            title: svg ? svg.querySelector('title').textContent : null,
+            desc: svg ? svg.querySelector('desc').textContent : null,
+            moves: !!svg && svg.querySelector('animate') !== null};
+}"""
+
+
 def picture_during(page: Page, phase: str | None = None, timeout: float = 20_000) -> dict:
-    """The player's picture at a moment of `phase` (any timed phase if None): the frame shown ("start",
-    "end", "animated"), the phase's side, whether the box shows, the drawing's title and description
-    and whether it moves. One look at the page, so the phase and the picture are of the same moment."""
+    """The player's picture at a moment of `phase` (any timed phase if None), in one look at the page,
+    so the phase and the picture are of the same moment."""
     wanted = f"s.phase === {phase!r}" if phase else "s.phase !== null && s.phase !== 'condition'"
     handle = page.wait_for_function(f"""() => {{
         const s = window.sijPlayer.state;
         if (s.screen !== 'player' || !({wanted})) return false;
-        const box = document.querySelector('#player .pl-picture');
-        const svg = box && box.querySelector('svg');
-        return {{exercise: s.exercise, side: s.side, frame: s.picture, box_frame: box && box.dataset.frame,
-                 visible: !!box && !box.hidden && box.getClientRects().length > 0,
-                 title: svg ? svg.querySelector('title').textContent : null,
-                 desc: svg ? svg.querySelector('desc').textContent : null,
-                 moves: !!svg && svg.querySelector('animate') !== null}};
+        return ({_LOOK})(s);
     }}""", timeout=timeout)
     return handle.json_value()
+
+
+def record_first_pictures(page: Page) -> None:
+    """Look at the player's picture on every animation frame, keeping the first look of each phase.
+    A short phase (under a second with the test timers) is seen even while the test is busy
+    elsewhere; read the looks with first_pictures."""
+    page.evaluate(f"""() => {{
+        window.sijSeen = {{}};
+        const look = {_LOOK};
+        const tick = () => {{
+            const s = window.sijPlayer && window.sijPlayer.state;
+            if (s && s.screen === 'player' && s.phase && !(s.phase in window.sijSeen)) window.sijSeen[s.phase] = look(s);
+            requestAnimationFrame(tick);
+        }};
+        requestAnimationFrame(tick);
+    }}""")
+
+
+def first_pictures(page: Page, phases: tuple[str, ...], timeout: float = 20_000) -> dict[str, dict]:
+    """The first look at the picture in each of `phases`, once all of them have come."""
+    page.wait_for_function(f"() => {list(phases)!r}.every(p => p in (window.sijSeen || {{}}))", timeout=timeout)
+    return page.evaluate("() => window.sijSeen")
 
 
 def assert_picture_for_side(shown: dict) -> None:

@@ -24,7 +24,8 @@ from sijcoach.web.plans import present  # noqa: E402
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session  # noqa: E402
 from browser_helpers import (  # noqa: E402
     PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, assert_picture_for_side,
-    check_in, choose, hurts, next_page, picture_during, seed_history, sign_up, state, url, wait_state,
+    check_in, choose, first_pictures, hurts, next_page, picture_during, record_first_pictures, seed_history,
+    sign_up, state, url, wait_state,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -111,12 +112,13 @@ def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progres
     page.get_by_role("link", name=re.compile("^Start guided session")).first.click()
     expect(page).to_have_url(re.compile("/session/0/$"))
     choose(page, re.compile("^How much does your back hurt right now"), "3")
+    record_first_pictures(page)
     page.get_by_role("button", name="Start", exact=True).click()
     # The picture keeps in step with the timer: the start position while getting ready and between
     # holds, the end position while holding; the first side of "each side" is the left, mirrored.
-    seen = {}
+    seen = first_pictures(page, ("ready", "hold", "release"))
     for phase, frame in (("ready", "start"), ("hold", "end"), ("release", "start")):
-        shown = seen[phase] = picture_during(page, phase)
+        shown = seen[phase]
         assert shown["visible"] and shown["frame"] == shown["box_frame"] == frame, (phase, shown)
         assert f"This picture shows the {frame} position." in shown["desc"] and not shown["moves"], shown
         assert_picture_for_side(shown)

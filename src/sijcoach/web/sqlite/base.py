@@ -103,24 +103,28 @@ class DatabaseWrapper(base.DatabaseWrapper):
             turn.give_back()
             raise
 
+    def _end_turn(self, close: bool = False) -> None:
+        if self._turn is not None:
+            if close:
+                self._turn.close()
+                self._turn = None  # made again on the next transaction, for the NAME then in force
+            else:
+                self._turn.give_back()
+
     def _commit(self):
         try:
             return super()._commit()
         finally:
-            if self._turn is not None:
-                self._turn.give_back()
+            self._end_turn()
 
     def _rollback(self):
         try:
             return super()._rollback()
         finally:
-            if self._turn is not None:
-                self._turn.give_back()
+            self._end_turn()
 
     def _close(self):
         try:
             return super()._close()
         finally:
-            if self._turn is not None:
-                self._turn.close()
-                self._turn = None  # made again on the next transaction, for the NAME then in force
+            self._end_turn(close=True)
