@@ -114,3 +114,15 @@ def test_a_deactivated_person_is_signed_out_even_with_a_cached_page(alice_client
     alice.is_active = False
     alice.save()
     assert alice_client.get(reverse("today")).status_code == 302
+
+
+def test_touch_raises_the_version_by_one_and_makes_the_row_when_there_is_none(charlie, bob):
+    from sijcoach.web.plans.models import Preferences
+
+    Preferences.objects.filter(user=charlie).delete()
+    before = Preferences.objects.get(user=bob).data_version
+    services.touch(charlie)
+    assert Preferences.objects.get(user=charlie).data_version == 1
+    services.touch(charlie.pk)  # by id, as the coach's changes do
+    assert Preferences.objects.get(user=charlie).data_version == 2
+    assert Preferences.objects.get(user=bob).data_version == before, "only the person's own row"
