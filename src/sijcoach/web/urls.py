@@ -10,6 +10,8 @@ from sijcoach.web.plans import views as plans
 from sijcoach.web.sharing import api as _sharing_api  # noqa: F401  (adds the export endpoints to the API)
 
 urlpatterns = [
+    # The API first: Django tries the patterns in order, and API calls are the most frequent writes.
+    path("api/", api.urls),
     path("", accounts.home, name="home"),
     path("signup/", accounts.signup, name="signup"),
     path("signin/", accounts.signin, name="signin"),
@@ -34,7 +36,6 @@ urlpatterns = [
     path("pictures/<slug:slug>/<slug:kind>-<slug:side>.<slug:digest>.svg", pictures.picture, name="picture"),
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
-    path("api/", api.urls),
     path("", include("sijcoach.web.sharing.urls")),
 ]
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests
