@@ -15,7 +15,9 @@ WEB_CONCURRENCY (workers) and WEB_THREADS (threads per worker; more than one swi
 
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY") or len(os.sched_getaffinity(0)) + 1)
+# The cores this process may use (Linux), or all of them where that cannot be asked (macOS).
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+workers = int(os.environ.get("WEB_CONCURRENCY") or _cores + 1)
 threads = int(os.environ.get("WEB_THREADS") or 1)
 accesslog = "-"
 loglevel = "warning"

@@ -59,26 +59,28 @@ def _statement(model, column: str, vendor: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _converters(model, conn) -> tuple[tuple, ...]:
-    """Per column of `model`, the converters the ORM would apply on this connection."""
-    out = []
-    for field in model._meta.concrete_fields:
+def _reader(model, conn) -> tuple[int, list[str], tuple[tuple, ...]]:
+    """How to make `model` from its columns on this connection: the primary key's position, the
+    attribute names, and per column the converters the ORM would apply."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for field in fields:
         col = field.get_col(model._meta.db_table)
-        out.append(tuple((c, col) for c in conn.ops.get_db_converters(col) + col.get_db_converters(conn)))
-    return tuple(out)
+        converters.append(tuple((c, col) for c in conn.ops.get_db_converters(col) + col.get_db_converters(conn)))
+    return fields.index(model._meta.pk), [f.attname for f in fields], tuple(converters)
 
 
 def _take(model, row: tuple, start: int, conn):
     """The model instance from row[start:...] (None when its primary key is NULL), and the next index."""
-    fields = model._meta.concrete_fields
-    values = list(row[start:start + len(fields)])
-    end = start + len(fields)
-    if values[[f.primary_key for f in fields].index(True)] is None:
+    pk_at, attnames, converters = _reader(model, conn)
+    end = start + len(attnames)
+    values = list(row[start:end])
+    if values[pk_at] is None:
         return None, end
-    for i, converters in enumerate(_converters(model, conn)):
-        for convert, col in converters:
+    for i, column_converters in enumerate(converters):
+        for convert, col in column_converters:
             values[i] = convert(values[i], col, conn)
-    return model.from_db(conn.alias, [f.attname for f in fields], values), end
+    return model.from_db(conn.alias, attnames, values), end
 
 
 def read_with_person(model, column: str, value):
