@@ -50,7 +50,9 @@ def database_from_url(url: str, data_dir: Path) -> dict:
         }
     if parts.scheme in ("postgres", "postgresql"):
         return {
-            "ENGINE": "django.db.backends.postgresql",
+            # Django's, with a health check that needs no round trip while the connection is busy
+            # (see postgres/base.py).
+            "ENGINE": "sijcoach.web.postgres",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),

@@ -26,6 +26,7 @@ from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
 )
+from sijcoach.web.plans import session_rows
 from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
 
 PLAN_DAYS = 7
@@ -225,24 +226,29 @@ def parse_session(raw) -> SessionDone:
     return parse_model(SessionDone, raw, "session")
 
 
-@transaction.atomic
 def save_session(user, done: SessionDone, on: dt.date) -> Session:
-    touch(user)
-    session = Session.objects.create(
+    """Atomic: one statement on PostgreSQL, one transaction on SQLite (see session_rows)."""
+    session = Session(
         user=user, date=done.date or on, routine_kind=done.routine_kind,
         routine_title=done.routine_title or done.routine_kind.capitalize(),
         pain_before=done.pain_before, pain_after=done.pain_after, joint_went_out=done.joint_went_out,
     )
-    items = SessionItem.objects.bulk_create([
+    items = [
         SessionItem(
-            session=session, position=i, exercise=it.exercise, side=it.side.value,
+            position=i, exercise=it.exercise, side=it.side.value,
             planned_sets=it.planned.sets, planned_reps=it.planned.reps, planned_hold_s=it.planned.hold_s,
             sets_done=it.sets_done, reps_done=it.reps_done, hold_s_done=it.hold_s_done, pain=it.pain,
             effort=it.effort.value if it.effort else None, skipped=it.skipped,
             swapped_from=it.swapped_from, swap_reason=it.swap_reason,
         )
         for i, it in enumerate(done.items)
-    ])
+    ]
+    if preferences_of(user) is None:  # nothing of theirs saved before: the version's row comes first
+        with transaction.atomic():
+            touch(user)
+            session_rows.insert(session, items)
+    elif not session_rows.insert(session, items):  # the row went since it was read
+        touch(user)
     session._prefetched_objects_cache = {"items": items}  # session.items.all() without reading them back
     return session
 

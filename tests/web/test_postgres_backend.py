@@ -1,0 +1,116 @@
+"""The PostgreSQL backend's health check (sijcoach.web.postgres): no round trip for a connection that
+answered a moment ago, Django's "SELECT 1" after a pause or an error, and a connection the server
+closed found at once and replaced. Runs on the PostgreSQL run of the web tests (make test-postgres),
+against the real server; what goes over the wire is read from libpq's own trace."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection, connections
+from django.db.utils import ConnectionHandler, ProgrammingError
+
+from sijcoach.web.postgres import base
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+@pytest.fixture
+def conn():
+    """A connection of its own to the test database, with Django's request-time bookkeeping."""
+    settings = {**connection.settings_dict, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+    handler = ConnectionHandler({"default": settings})
+    c = handler["default"]
+    yield c
+    c.close()
+
+
+def request(conn, sql: str = "SELECT pg_backend_pid()"):
+    """What one request does to the connection: Django's checks as it starts and ends, one query."""
+    conn.close_if_unusable_or_obsolete()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchone()[0]
+    finally:
+        conn.close_if_unusable_or_obsolete()
+
+
+def traced(conn, tmp_path, sql: str = "SELECT pg_backend_pid()", fails: type | None = None) -> str:
+    """One request with libpq's protocol trace on: what the client sent."""
+    path = tmp_path / f"trace-{time.monotonic_ns()}.txt"
+    with path.open("w") as out:
+        conn.connection.pgconn.trace(out.fileno())
+        try:
+            if fails is None:
+                request(conn, sql)
+            else:
+                with pytest.raises(fails):
+                    request(conn, sql)
+        finally:
+            if conn.connection is not None:
+                conn.connection.pgconn.untrace()
+    return path.read_text()
+
+
+def sent_queries(trace: str) -> list[str]:
+    return [line for line in trace.splitlines() if "\tF\t" in line and "\tQuery\t" in line]
+
+
+def terminate(pid: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        assert cursor.fetchone()[0] is True
+
+
+def test_the_settings_use_this_backend():
+    assert connection.vendor == "postgresql"
+    assert isinstance(connections["default"], base.DatabaseWrapper)
+
+
+def test_a_connection_used_a_moment_ago_is_not_asked_again(conn, tmp_path):
+    request(conn)  # opens the connection
+    request(conn)  # ends without error: the connection has just answered
+    trace = traced(conn, tmp_path)
+    assert not any("SELECT 1" in q for q in sent_queries(trace)), trace
+    assert any("pg_backend_pid" in q for q in sent_queries(trace)), trace
+
+
+def test_after_a_pause_django_checks_with_a_round_trip(conn, tmp_path):
+    request(conn)
+    request(conn)
+    conn.answered_at -= base.RECENT_S + 0.1  # as though the last request ended that long ago
+    trace = traced(conn, tmp_path)
+    assert any("SELECT 1" in q for q in sent_queries(trace)), trace
+
+
+def test_after_a_database_error_django_checks_with_a_round_trip(conn, tmp_path):
+    request(conn)
+    request(conn)
+    # Not a data or integrity error, so Django doubts the connection: though it answered a moment
+    # ago, it is checked with a round trip as the failed request ends.
+    trace = traced(conn, tmp_path, "SELECT * FROM no_such_table", fails=ProgrammingError)
+    assert any("SELECT 1" in q for q in sent_queries(trace)), trace
+    assert not conn.errors_occurred
+    assert request(conn)  # and it goes on serving
+
+
+def test_a_connection_the_server_closed_is_found_without_a_query_and_replaced(conn):
+    first = request(conn)
+    request(conn)
+    assert not base.server_gone(conn.connection)
+    terminate(first)
+    deadline = time.monotonic() + 5
+    while not base.server_gone(conn.connection):  # the server's goodbye arrives on its own time
+        assert time.monotonic() < deadline, "the closed connection was never noticed"
+        time.sleep(0.01)
+    second = request(conn)  # recent, but gone: replaced before the query, and the request works
+    assert second != first
+
+
+def test_a_live_idle_connection_is_not_gone(conn):
+    request(conn)
+    time.sleep(0.05)
+    assert not base.server_gone(conn.connection)
+    assert not conn.connection.closed
