@@ -114,3 +114,22 @@ def test_a_live_idle_connection_is_not_gone(conn):
     time.sleep(0.05)
     assert not base.server_gone(conn.connection)
     assert not conn.connection.closed
+
+
+def test_a_statement_run_again_and_again_is_prepared_by_the_server(alice):
+    """Server-side binding and prepare_threshold (settings): psycopg prepares a statement after its
+    fifth run on a connection, so the sign-in read is parsed and planned once."""
+    from django.contrib.auth import get_user_model
+
+    from sijcoach.web.accounts.backends import read_with_person
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    assert connection.settings_dict["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    assert not any("plans_preferences" in s for s in prepared())
+    for _ in range(6):
+        assert read_with_person(get_user_model(), "id", alice.pk)[1] == alice
+    assert any("plans_preferences" in s and "auth_user" in s for s in prepared())
