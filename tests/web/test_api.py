@@ -21,6 +21,7 @@ from sijcoach.engine.contract import plan_to_dict
 from sijcoach.engine.live import on_pain
 from sijcoach.engine.vocab import Group, Kind
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.api.schemas import SessionOut
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 
@@ -342,6 +343,10 @@ def test_it_logs_a_session_with_planned_beside_done(client, alice, alice_auth):
     assert body["items"][0]["planned"] == {"sets": 2, "reps": 8, "hold_s": 5}
     assert body["items"][0]["done"] == {"sets": 2, "reps": 8, "hold_s": 5}
     assert body["routine_kind"] == "relief" and body["pain_before"] == 3
+    # Sent without being validated again: it is exactly the documented SessionOut, and what reading
+    # the session back answers.
+    assert SessionOut.model_validate(body).model_dump(mode="json") == body
+    assert client.get(f"/api/v1/me/sessions/{body['id']}", headers=alice_auth).json() == body
 
 
 def test_it_rejects_a_session_dated_tomorrow(client, alice, alice_auth):

@@ -204,7 +204,9 @@ def log_session(request):
     if done.date is not None and done.date > on:
         raise refuse("date", done.date.isoformat(), f"a date written YYYY-MM-DD, no later than today ({on})",
                      "a session cannot be logged before it happened", "session")
-    return Status(201, session_out(services.save_session(user, done, on)))
+    # session_out is already the documented SessionOut (tests check it), so it is sent as it is rather
+    # than validated again: that was a sixth of a save's time in the server.
+    return api.create_response(request, session_out(services.save_session(user, done, on)), status=201)
 
 
 @api.get("/v1/me/sessions/{session_id}", tags=["me"],

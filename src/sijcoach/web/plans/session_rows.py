@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 from sijcoach.web.plans.models import Preferences, Session, SessionItem
 
@@ -29,9 +29,9 @@ def _fields(model) -> tuple:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key)
 
 
-def _values(obj, skip: str | None = None) -> list:
-    """The values the ORM would send for `obj` in an INSERT, in _fields' order (without `skip`)."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in _fields(type(obj)) if f.name != skip]
+def _values(obj, conn, skip: str | None = None) -> list:
+    """The values the ORM would send for `obj` in an INSERT on `conn`, in _fields' order (without `skip`)."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in _fields(type(obj)) if f.name != skip]
 
 
 def _column_list(model, q, skip: str | None = None) -> str:
@@ -72,17 +72,18 @@ def _statements(vendor: str, n_items: int) -> tuple[str, ...]:
 def insert(session: Session, items: list[SessionItem]) -> bool:
     """Insert `session` and its `items` (unsaved, positions unique; their session is set here) and
     raise the person's data version, atomically. Whether there was a preferences row to raise."""
-    session_values = _values(session)
-    item_rows = [_values(it, skip="session") for it in items]
-    statements = _statements(connection.vendor, len(items))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    conn = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy: each look-up through it costs
+    session_values = _values(session, conn)
+    item_rows = [_values(it, conn, skip="session") for it in items]
+    statements = _statements(conn.vendor, len(items))
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
             cursor.execute(statements[0], [session.user_id, *session_values, *(v for row in item_rows for v in row)])
             rows = cursor.fetchall()
             session.pk, raised = rows[0][2], rows[0][3]
         else:
             raise_version, insert_session, insert_items = statements
-            with transaction.atomic():
+            with transaction.atomic(using=conn.alias):
                 cursor.execute(raise_version, [session.user_id])
                 raised = cursor.rowcount
                 cursor.execute(insert_session, session_values)
