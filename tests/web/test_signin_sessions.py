@@ -111,3 +111,42 @@ def test_sessions_in_djangos_own_table_move_over_with_their_person(client, alice
     client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
     r = client.get(reverse("today"))
     assert r.status_code == 200 and r.wsgi_request.user.pk == alice.pk
+
+
+def test_a_remembered_session_decodes_as_djangos_and_each_caller_gets_its_own_dict():
+    from sijcoach.web.accounts.backends import SessionStore, _decoded
+
+    data = {SESSION_KEY: "7", "_auth_user_backend": "x.Backend", "_auth_user_hash": "abc", "n": 3, "b": None}
+    text = DjangoSessionStore().encode(data)
+    _decoded.clear()
+    first = SessionStore().decode(text)
+    assert first == data == DjangoSessionStore().decode(text)
+    assert len(_decoded) == 1
+    first["n"] = 4  # a caller changing its session ...
+    first.pop(SESSION_KEY)
+    again = SessionStore().decode(text)
+    assert again == data and again is not first  # ... changes nobody else's
+
+
+def test_a_session_holding_lists_or_dicts_is_decoded_every_time():
+    from sijcoach.web.accounts.backends import SessionStore, _decoded
+
+    text = DjangoSessionStore().encode({"wizard": {"step": 2, "answers": [1, 2]}})
+    _decoded.clear()
+    got = SessionStore().decode(text)
+    got["wizard"]["answers"].append(3)
+    assert SessionStore().decode(text) == {"wizard": {"step": 2, "answers": [1, 2]}}
+    assert not _decoded
+
+
+def test_a_remembered_session_is_refused_once_its_signing_key_is_gone(settings):
+    from sijcoach.web.accounts.backends import SessionStore
+
+    text = DjangoSessionStore().encode({SESSION_KEY: "7"})
+    assert SessionStore().decode(text) == {SESSION_KEY: "7"}
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY = "another key, long enough to sign sessions with " * 2
+    assert SessionStore().decode(text) == {}  # tampered or signed with a key no longer trusted
+    settings.SECRET_KEY_FALLBACKS = [old]
+    assert SessionStore().decode(text) == {SESSION_KEY: "7"}
+    assert SessionStore().decode(text + "x") == {}

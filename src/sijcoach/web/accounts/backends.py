@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextvars
 import functools
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -27,6 +28,11 @@ from django.utils.functional import SimpleLazyObject
 
 # The session being checked by `signed_in_user`: set only for that call, in this thread.
 _checking = contextvars.ContextVar("checking", default=None)
+
+# Decoded sessions by their stored text and the keys that sign it (see SessionStore.decode).
+_decoded: dict[tuple, tuple] = {}
+DECODED_MAX = 4096
+_FLAT = (str, int, float, bool, type(None))
 
 
 def _preferences_model():
@@ -134,6 +140,23 @@ class SessionStore(db.SessionStore):
         except (KeyError, TypeError, ValueError):
             row.user_id = None
         return row
+
+    def decode(self, session_data):
+        """Django's, remembered in the process for a session whose values are all plain (a signed-in
+        person's is three strings): checking the signature and unpacking it was a fifth of a cached
+        page's time. Keyed by the stored text and the signing keys, so a changed session or key is
+        decoded afresh; each call gets its own dict. A session holding lists or dicts is decoded
+        every time, as its values could be changed in place."""
+        key = (session_data, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+        known = _decoded.get(key)
+        if known is not None:
+            return dict(known)
+        data = super().decode(session_data)
+        if data and all(type(v) in _FLAT for v in data.values()):
+            if len(_decoded) >= DECODED_MAX:
+                _decoded.clear()
+            _decoded[key] = tuple(data.items())
+        return data
 
     def _get_session_from_db(self):
         self.signed_in = None
