@@ -1,13 +1,14 @@
 """Saving a session with statements built once (plans/session_rows.py): the rows are the ORM's, value
 for value, for no item, one, several and the most a session may hold; the data version goes up by
-one; and a save that fails leaves nothing. Runs on SQLite and on the PostgreSQL run."""
+one (a first save makes the preferences row); and a save that fails leaves nothing, checked with
+real commits rather than inside a test's transaction. Runs on SQLite and on the PostgreSQL run."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from sijcoach.web.plans import services, session_rows
@@ -58,7 +59,7 @@ def test_the_rows_are_the_orms_value_for_value(n_items):
 
     session, items = new_session(user, n_items)
     before = version(user)
-    assert session_rows.insert(session, items) is True
+    session_rows.insert(session, items)
     assert version(user) == before + 1
 
     assert rows_of(session.pk) == rows_of(orm_session.pk)
@@ -69,33 +70,42 @@ def test_the_rows_are_the_orms_value_for_value(n_items):
     assert all(it.session is session and not it._state.adding for it in items)
 
 
-def test_without_a_preferences_row_nothing_is_raised_and_it_says_so():
+def test_a_first_save_makes_the_preferences_row_at_version_one():
     user = make_user("fresh@example.org")
     session, items = new_session(user, 2)
-    assert session_rows.insert(session, items) is False
-    assert version(user) is None
-    assert Session.objects.filter(pk=session.pk).exists()
+    session_rows.insert(session, items)
+    assert version(user) == 1
+    prefs = Preferences.objects.get(user=user)
+    assert prefs.time_zone == "" and prefs.reminder_time is None  # the model's defaults
+    session_rows.insert(*new_session(user, 0))
+    assert version(user) == 2
 
 
-def test_the_service_makes_the_preferences_row_for_a_first_save():
+def test_the_service_saves_a_first_session_and_its_items():
     user = make_user("first@example.org")
     done = services.parse_session({"pain_before": 2, "items": [
         {"exercise": "bird-dog", "side": "each", "planned": {"sets": 2, "reps": 8, "hold_s": 5},
          "sets_done": 2, "reps_done": 8, "hold_s_done": 5}]})
     saved = services.save_session(user, done, timezone.localdate())
-    assert version(user) >= 1  # made, then raised with the insert
+    assert version(user) == 1
     assert [i.exercise for i in saved.items.all()] == ["bird-dog"]
     assert saved.items.all()[0].pk == SessionItem.objects.get(session=saved).pk
 
 
-def test_a_save_that_fails_leaves_nothing_and_the_version_as_it_was():
-    user = make_user("fails@example.org")
-    services.touch(user)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("first_save", [False, True])
+def test_a_save_that_fails_leaves_nothing_and_the_version_as_it_was(first_save):
+    """Committed for real (no test transaction around it): the save's own atomicity is what is checked."""
+    user = make_user(f"fails-{first_save}@example.org")
+    if not first_save:
+        services.touch(user)
     before, count = version(user), Session.objects.count()
     session, items = new_session(user, 3)
     items[2].position = 1  # two items at one position: the database refuses the last insert
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError):
         session_rows.insert(session, items)
     assert version(user) == before
     assert Session.objects.count() == count
     assert not SessionItem.objects.filter(session__user=user).exists()
+    session_rows.insert(*new_session(user, 1))  # and the connection goes on working
+    assert Session.objects.filter(user=user).count() == 1

@@ -143,11 +143,11 @@ class SessionStore(db.SessionStore):
 
     def decode(self, session_data):
         """Django's, remembered in the process for a session whose values are all plain (a signed-in
-        person's is three strings): checking the signature and unpacking it was a fifth of a cached
-        page's time. Keyed by the stored text and the signing keys, so a changed session or key is
-        decoded afresh; each call gets its own dict. A session holding lists or dicts is decoded
-        every time, as its values could be changed in place."""
-        key = (session_data, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+        person's is three strings): checking the signature and unpacking it took a tenth of a cached
+        Today's time in process (0.23 ms, 0.21 without). Keyed by the stored text, the salt and the
+        signing keys, so a changed session or key is decoded afresh; each call gets its own dict. A
+        session holding lists or dicts is decoded every time, as its values could change in place."""
+        key = (session_data, self.key_salt, settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
         known = _decoded.get(key)
         if known is not None:
             return dict(known)

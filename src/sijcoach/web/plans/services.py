@@ -243,12 +243,7 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
         )
         for i, it in enumerate(done.items)
     ]
-    if preferences_of(user) is None:  # nothing of theirs saved before: the version's row comes first
-        with transaction.atomic():
-            touch(user)
-            session_rows.insert(session, items)
-    elif not session_rows.insert(session, items):  # the row went since it was read
-        touch(user)
+    session_rows.insert(session, items)  # raises the data version too
     session._prefetched_objects_cache = {"items": items}  # session.items.all() without reading them back
     return session
 

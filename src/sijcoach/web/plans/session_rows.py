@@ -10,8 +10,8 @@ lock is taken, and the SQL text is made once per database and number of items:
   round trip, where BEGIN, three statements and COMMIT were five.
 - SQLite: the same three statements in one transaction (there is no data-modifying WITH), with the
   items in one executemany.
-Both answer whether the person's preferences row was there to raise; when it was not (nothing of the
-person's was saved before), the caller makes it.
+The data version is raised with an upsert, so a person's first save makes their preferences row (at
+version 1) in the same statement or transaction.
 """
 
 from __future__ import annotations
@@ -40,14 +40,16 @@ def _column_list(model, q, skip: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=256)
 def _statements(vendor: str, n_items: int) -> tuple[str, ...]:
-    """For PostgreSQL the whole save, answering rows of (item id, item position, session id, version
-    rows raised); for SQLite (raise the version, insert the session, insert the items), the last two
-    answering the new ids (and the items' positions). Depends only on the models, vendor and n_items."""
+    """For PostgreSQL the whole save, answering rows of (item id, item position, session id); for
+    SQLite (raise the version, insert the session, insert the items), the last two answering the new
+    ids (and the items' positions). Depends only on the models, the vendor and n_items."""
     q = connection.ops.quote_name
     prefs, session, item = Preferences._meta, Session._meta, SessionItem._meta
     version = q(prefs.get_field("data_version").column)
-    raise_version = (f"UPDATE {q(prefs.db_table)} SET {version} = {version} + 1 "
-                     f"WHERE {q(prefs.get_field('user').column)} = %s")
+    raise_version = (f"INSERT INTO {q(prefs.db_table)} ({_column_list(Preferences, q)}) "
+                     f"VALUES ({', '.join(['%s'] * len(_fields(Preferences)))}) "
+                     f"ON CONFLICT ({q(prefs.get_field('user').column)}) "
+                     f"DO UPDATE SET {version} = {q(prefs.db_table)}.{version} + 1")
     session_pk = q(session.pk.column)
     insert_session = (f"INSERT INTO {q(session.db_table)} ({_column_list(Session, q)}) "
                       f"VALUES ({', '.join(['%s'] * len(_fields(Session)))}) RETURNING {session_pk}")
@@ -60,32 +62,31 @@ def _statements(vendor: str, n_items: int) -> tuple[str, ...]:
         insert_items = (f"INSERT INTO {q(item.db_table)} ({item_columns}) "
                         f"VALUES {', '.join([row] * n_items)} {returning}")
         return raise_version, insert_session, insert_items
-    with_clauses = f"WITH v AS ({raise_version} RETURNING 1), s AS ({insert_session})"
-    counted = "(SELECT count(*) FROM v)"
+    with_clauses = f"WITH v AS ({raise_version}), s AS ({insert_session})"
     if n_items == 0:
-        return (f"{with_clauses} SELECT NULL, NULL, {session_pk}, {counted} FROM s",)
+        return (f"{with_clauses} SELECT NULL, NULL, {session_pk} FROM s",)
     row = f"((SELECT {session_pk} FROM s), {', '.join(['%s'] * n_item)})"
     return (f"{with_clauses} INSERT INTO {q(item.db_table)} ({item_columns}) VALUES {', '.join([row] * n_items)} "
-            f"{returning}, {q(link.column)}, {counted}",)
+            f"{returning}, {q(link.column)}",)
 
 
-def insert(session: Session, items: list[SessionItem]) -> bool:
+def insert(session: Session, items: list[SessionItem]) -> None:
     """Insert `session` and its `items` (unsaved, positions unique; their session is set here) and
-    raise the person's data version, atomically. Whether there was a preferences row to raise."""
+    raise the person's data version, atomically."""
     conn = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy: each look-up through it costs
+    version_values = _values(Preferences(user_id=session.user_id, data_version=1), conn)  # if there is no row
     session_values = _values(session, conn)
     item_rows = [_values(it, conn, skip="session") for it in items]
     statements = _statements(conn.vendor, len(items))
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
-            cursor.execute(statements[0], [session.user_id, *session_values, *(v for row in item_rows for v in row)])
+            cursor.execute(statements[0], [*version_values, *session_values, *(v for row in item_rows for v in row)])
             rows = cursor.fetchall()
-            session.pk, raised = rows[0][2], rows[0][3]
+            session.pk = rows[0][2]
         else:
             raise_version, insert_session, insert_items = statements
             with transaction.atomic(using=conn.alias):
-                cursor.execute(raise_version, [session.user_id])
-                raised = cursor.rowcount
+                cursor.execute(raise_version, version_values)
                 cursor.execute(insert_session, session_values)
                 session.pk = cursor.fetchone()[0]
                 rows = []
@@ -97,4 +98,3 @@ def insert(session: Session, items: list[SessionItem]) -> bool:
     for it in items:
         it.session, it.pk = session, ids[it.position]
         it._state.adding = False
-    return bool(raised)
