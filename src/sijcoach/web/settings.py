@@ -64,7 +64,8 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             # connection (Django's default prepares nothing). The sign-in read then cost PostgreSQL a
             # third of what it did, and Today's throughput rose by a seventh (make bench). The whole
             # suite passes on it. Behind a pooler in transaction mode that cannot keep prepared
-            # statements (PgBouncer before 1.21), drop "prepare_threshold".
+            # statements (PgBouncer before 1.21), drop "prepare_threshold". A migration that changes
+            # a column's type needs the workers restarted (make run migrates before it serves).
             "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
         }
     raise SystemExit(f"DATABASE_URL must start with sqlite:/// or postgres://, not {parts.scheme or url!r}")
