@@ -9,7 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sijcoach.engine.catalog import Exercise
-from sijcoach.engine.plan_types import Plan, PlanItem, TriageLevel
+from sijcoach.engine.plan_types import Plan, TriageLevel
+from sijcoach.exports.words import dose_text
 
 _TRIAGE_STYLE = {
     TriageLevel.NONE: "green",
@@ -17,19 +18,6 @@ _TRIAGE_STYLE = {
     TriageLevel.URGENT: "bold red",
     TriageLevel.EMERGENCY: "bold white on red",
 }
-
-
-def dose_text(item: PlanItem) -> str:
-    parts = []
-    if item.sets > 1:
-        parts.append(f"{item.sets} sets")
-    if item.reps > 1:
-        parts.append(f"{item.reps} reps")
-    if item.hold_s:
-        parts.append(f"hold {item.hold_s} s" if item.hold_s < 120 else f"{round(item.hold_s / 60)} min")
-    if item.rest_s:
-        parts.append(f"rest {item.rest_s} s")
-    return ", ".join(parts) or "once"
 
 
 def triage_panel(plan: Plan) -> Panel:

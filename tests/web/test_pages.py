@@ -80,10 +80,22 @@ def test_today_shows_each_routine_as_cards_with_dose_minutes_why_and_source(alic
             assert f'href="{reverse("exercise", args=[it.exercise])}"' in page
 
 
-def test_a_dose_of_one_repetition_is_singular(alice_client, alice):
+def test_a_single_hold_reads_as_the_hold_alone(alice_client, alice):
     page = alice_client.get(reverse("today")).content.decode()
-    assert "1 reps" not in page
-    assert "1 rep, hold 45 s, each side" in page
+    assert "1 reps" not in page and "1 times" not in page
+    assert "hold 45 s, each side" in page
+
+
+def test_a_dose_reads_the_same_on_the_page_in_the_terminal_and_in_the_exports(alice):
+    from sijcoach.exports.words import dose_text, side_text
+    from sijcoach.render import dose_text as terminal_dose
+
+    items = [it for day in plan_of(alice).days for r in day.routines for it in r.items]
+    assert items
+    for it in items:
+        side = side_text(it)
+        assert present.dose_text(it) == dose_text(it) + (f", {side}" if side else "")
+        assert terminal_dose(it) == dose_text(it)
 
 
 def test_each_routine_except_the_walk_has_a_guided_session(alice_client, alice):

@@ -1,4 +1,5 @@
-"""The words every export uses for a plan item's dose and side, so handout, calendar and FHIR agree."""
+"""The words for a plan item's dose and side, used everywhere a dose is shown (the terminal, the web
+pages, the handout, the calendar and the FHIR record), so a dose reads the same wherever it is seen."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right sid
 
 
 def dose_text(item: PlanItem) -> str:
-    """'3 sets × 10, hold 5 s, rest 60 s', '8 times, hold 2 s', or '10 min' for one long hold (no side)."""
-    if item.sets == 1 and item.reps == 1 and item.hold_s >= 60 and item.hold_s % 60 == 0:
-        return f"{item.hold_s // 60} min"
+    """'3 sets × 10, hold 5 s, rest 60 s', '8 times, hold 2 s', or '10 min' for one long hold (a walk):
+    whole minutes, or rounded to the minute from two minutes on."""
+    if item.sets == 1 and item.reps == 1 and item.hold_s >= 60 and (item.hold_s % 60 == 0 or item.hold_s >= 120):
+        return f"{round(item.hold_s / 60)} min"
     parts = []
     if item.sets > 1 and item.reps > 1:
         parts.append(f"{item.sets} sets × {item.reps}")
@@ -28,10 +30,15 @@ def side_text(item: PlanItem) -> str:
     return SIDE_WORDS.get(item.side.value, item.side.value)
 
 
+def dose_and_side(item: PlanItem) -> str:
+    """'3 sets × 10, hold 5 s, rest 60 s, each side': the dose, then the side when there is one."""
+    side = side_text(item)
+    return dose_text(item) + (f", {side}" if side else "")
+
+
 def item_line(item: PlanItem) -> str:
     """One line for a list: name, dose and side, and the condition of a protocol step."""
-    side = side_text(item)
-    line = f"{item.name}: {dose_text(item)}" + (f", {side}" if side else "")
+    line = f"{item.name}: {dose_and_side(item)}"
     return line + (f" ({item.condition})" if item.condition else "")
 
 

@@ -41,8 +41,6 @@ GROUP_WORDS = {
     Group.PIRIFORMIS: "piriformis", Group.PELVIC_FLOOR: "pelvic floor", Group.UPPER_BODY: "upper body",
 }
 GROUPS = [(g.value, GROUP_WORDS[g].capitalize()) for g in Group]
-SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right side only", "both": "both sides",
-              "none": ""}
 
 
 def word(choices, value) -> str:

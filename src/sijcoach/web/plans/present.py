@@ -14,27 +14,16 @@ from sijcoach import illustrate
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import PlanItem
 from sijcoach.engine.vocab import Side
-from sijcoach.web.plans.labels import GROUP_WORDS, SIDE_WORDS
+from sijcoach.exports.words import dose_and_side
+from sijcoach.web.plans.labels import GROUP_WORDS
 
 PICTURE_KINDS = ("animated", "still", "start", "end")
 FILE_SIDES = {"left": "left", "right": "right", "plain": None}  # a picture file's side -> the drawing's
 
 
 def dose_text(item: PlanItem) -> str:
-    parts = []
-    if item.reps == 1 and item.sets == 1 and item.hold_s >= 60:
-        parts.append(f"{round(item.hold_s / 60)} min")
-    else:
-        reps = f"{item.reps} rep" + ("" if item.reps == 1 else "s")
-        parts.append(f"{item.sets} × {item.reps}" if item.sets > 1 else reps)
-        if item.hold_s:
-            parts.append(f"hold {item.hold_s} s")
-        if item.rest_s and item.sets > 1:
-            parts.append(f"rest {item.rest_s} s")
-    side = SIDE_WORDS.get(item.side.value, "")
-    if side:
-        parts.append(side)
-    return ", ".join(parts)
+    """The dose and side, worded as in the terminal and the exports (exports.words)."""
+    return dose_and_side(item)
 
 
 def groups_text(item: PlanItem) -> str:

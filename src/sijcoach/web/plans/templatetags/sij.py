@@ -11,6 +11,12 @@ def words(value) -> str:
     return str(value).replace("_", " ").replace("-", " ")
 
 
+@register.filter
+def dose(item) -> str:
+    """A plan item's dose and side, worded as everywhere else (exports.words)."""
+    return present.dose_text(item)
+
+
 @register.simple_tag
 def picture(slug: str, kind: str = "animated", side=None):
     """{% picture slug "animated"|"still"|"start"|"end" side %}: the exercise's inline SVG, or nothing."""

@@ -1,0 +1,39 @@
+"""The one wording of a dose and side (sijcoach.exports.words), shared by the terminal, the pages and
+the exports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from sijcoach.engine.vocab import Side
+from sijcoach.exports.words import dose_and_side, dose_text
+
+
+@pytest.fixture(scope="module")
+def item(plan):
+    return plan.days[0].routines[0].items[0]
+
+
+@pytest.mark.parametrize(("sets", "reps", "hold_s", "rest_s", "words"), [
+    (3, 10, 5, 60, "3 sets × 10, hold 5 s, rest 60 s"),
+    (1, 8, 2, 0, "8 times, hold 2 s"),
+    (2, 1, 20, 0, "2 times, hold 20 s"),
+    (1, 1, 45, 0, "hold 45 s"),
+    (1, 1, 0, 0, "once"),
+    (1, 1, 90, 0, "hold 90 s"),  # under two minutes, the seconds say more
+    (1, 1, 60, 0, "1 min"),
+    (1, 1, 557, 0, "9 min"),  # a walk: to the minute
+    (1, 1, 600, 0, "10 min"),
+])
+def test_the_dose_in_words(item, sets, reps, hold_s, rest_s, words):
+    assert dose_text(replace(item, sets=sets, reps=reps, hold_s=hold_s, rest_s=rest_s)) == words
+
+
+@pytest.mark.parametrize(("side", "tail"), [
+    (Side.EACH, ", each side"), (Side.LEFT, ", left side only"), (Side.RIGHT, ", right side only"), (Side.NONE, ""),
+])
+def test_the_side_follows_the_dose_when_there_is_one(item, side, tail):
+    one = replace(item, sets=1, reps=8, hold_s=2, rest_s=0, side=side)
+    assert dose_and_side(one) == "8 times, hold 2 s" + tail
