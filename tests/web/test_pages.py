@@ -75,7 +75,7 @@ def test_today_shows_each_routine_as_cards_with_dose_minutes_why_and_source(alic
     for routine in day.routines:
         assert escape(routine.title) in page
         for it in routine.items:
-            for text in (it.name, present.dose_text(it), f"{it.minutes} min", it.why, f"Source: {it.source}"):
+            for text in (it.name, present.item_card(it)["dose"], f"{it.minutes} min", it.why, f"Source: {it.source}"):
                 assert escape(text) in page, text
             assert f'href="{reverse("exercise", args=[it.exercise])}"' in page
 
@@ -94,7 +94,7 @@ def test_a_dose_reads_the_same_on_the_page_in_the_terminal_and_in_the_exports(al
     assert items
     for it in items:
         side = side_text(it)
-        assert present.dose_text(it) == dose_text(it) + (f", {side}" if side else "")
+        assert present.item_card(it)["dose"] == dose_text(it) + (f", {side}" if side else "")
         assert terminal_dose(it) == dose_text(it)
 
 

@@ -21,17 +21,12 @@ PICTURE_KINDS = ("animated", "still", "start", "end")
 FILE_SIDES = {"left": "left", "right": "right", "plain": None}  # a picture file's side -> the drawing's
 
 
-def dose_text(item: PlanItem) -> str:
-    """The dose and side, worded as in the terminal and the exports (exports.words)."""
-    return dose_and_side(item)
-
-
 def groups_text(item: PlanItem) -> str:
     return ", ".join(GROUP_WORDS.get(g, str(g)) for g in item.groups)
 
 
 def item_card(item: PlanItem) -> dict:
-    return {"item": item, "dose": dose_text(item), "groups": groups_text(item)}
+    return {"item": item, "dose": dose_and_side(item), "groups": groups_text(item)}
 
 
 def drawing_side(side: Side | str | None) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -52,30 +52,14 @@ def data_version(user) -> int:
     return prefs.data_version if prefs is not None else 0
 
 
-@lru_cache(maxsize=4)
-def _raise_version_sql(vendor: str) -> str:
-    quote, meta = connection.ops.quote_name, Preferences._meta
-    version = quote(meta.get_field("data_version").column)
-    return (f"UPDATE {quote(meta.db_table)} SET {version} = {version} + 1 "
-            f"WHERE {quote(meta.get_field('user').column)} = %s")
-
-
-def _raise_version(user_id) -> int:
-    """Add one to the person's data version; how many rows changed (0 without a preferences row).
-    A plain statement: every write runs it, and building the ORM's UPDATE cost more than running it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_raise_version_sql(connection.vendor), [user_id])
-        return cursor.rowcount
-
-
 def touch(user) -> None:
     """Something of the person's changed: every page cached for them before is out of date.
-    `user` is the person or their id."""
+    `user` is the person or their id. One plain statement (the upsert a session save runs too): every
+    write runs it, and building the ORM's statements cost more than running them."""
     user_id = getattr(user, "pk", user)
-    if not _raise_version(user_id):
-        _, made = Preferences.objects.get_or_create(user_id=user_id, defaults={"data_version": 1})
-        if not made:  # made by a request running beside this one
-            _raise_version(user_id)
+    conn = connections[DEFAULT_DB_ALIAS]
+    with conn.cursor() as cursor:
+        cursor.execute(session_rows.raise_version_sql(conn.vendor), session_rows.raise_version_values(user_id, conn))
 
 
 def today_for(user) -> dt.date:

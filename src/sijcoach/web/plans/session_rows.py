@@ -8,10 +8,11 @@ lock is taken, and the SQL text is made once per database and number of items:
 - PostgreSQL: one statement. Data-modifying WITH clauses raise the data version and insert the
   session; the main INSERT adds the items. A statement is atomic on its own, so the save is one
   round trip, where BEGIN, three statements and COMMIT were five.
-- SQLite: the same three statements in one transaction (there is no data-modifying WITH), with the
-  items in one executemany.
-The data version is raised with an upsert, so a person's first save makes their preferences row (at
-version 1) in the same statement or transaction.
+- SQLite: the same three statements in one transaction (there is no data-modifying WITH), the items
+  in one multi-row INSERT.
+The data version is raised with an upsert (raise_version_sql, which services.touch uses for every
+other write), so a person's first save makes their preferences row, at version 1, in the same
+statement or transaction.
 """
 
 from __future__ import annotations
@@ -38,18 +39,31 @@ def _column_list(model, q, skip: str | None = None) -> str:
     return ", ".join(q(f.column) for f in _fields(model) if f.name != skip)
 
 
+@functools.lru_cache(maxsize=4)
+def raise_version_sql(vendor: str) -> str:
+    """Add one to a person's data version, making their preferences row (at 1) if there is none: one
+    statement, with no window for a request beside it to make the row first."""
+    q, prefs = connection.ops.quote_name, Preferences._meta
+    version = q(prefs.get_field("data_version").column)
+    return (f"INSERT INTO {q(prefs.db_table)} ({_column_list(Preferences, q)}) "
+            f"VALUES ({', '.join(['%s'] * len(_fields(Preferences)))}) "
+            f"ON CONFLICT ({q(prefs.get_field('user').column)}) "
+            f"DO UPDATE SET {version} = {q(prefs.db_table)}.{version} + 1")
+
+
+def raise_version_values(user_id, conn) -> list:
+    """raise_version_sql's parameters: the row it makes when there is none."""
+    return _values(Preferences(user_id=user_id, data_version=1), conn)
+
+
 @functools.lru_cache(maxsize=256)
 def _statements(vendor: str, n_items: int) -> tuple[str, ...]:
     """For PostgreSQL the whole save, answering rows of (item id, item position, session id); for
     SQLite (raise the version, insert the session, insert the items), the last two answering the new
     ids (and the items' positions). Depends only on the models, the vendor and n_items."""
     q = connection.ops.quote_name
-    prefs, session, item = Preferences._meta, Session._meta, SessionItem._meta
-    version = q(prefs.get_field("data_version").column)
-    raise_version = (f"INSERT INTO {q(prefs.db_table)} ({_column_list(Preferences, q)}) "
-                     f"VALUES ({', '.join(['%s'] * len(_fields(Preferences)))}) "
-                     f"ON CONFLICT ({q(prefs.get_field('user').column)}) "
-                     f"DO UPDATE SET {version} = {q(prefs.db_table)}.{version} + 1")
+    session, item = Session._meta, SessionItem._meta
+    raise_version = raise_version_sql(vendor)
     session_pk = q(session.pk.column)
     insert_session = (f"INSERT INTO {q(session.db_table)} ({_column_list(Session, q)}) "
                       f"VALUES ({', '.join(['%s'] * len(_fields(Session)))}) RETURNING {session_pk}")
@@ -74,7 +88,7 @@ def insert(session: Session, items: list[SessionItem]) -> None:
     """Insert `session` and its `items` (unsaved, positions unique; their session is set here) and
     raise the person's data version, atomically."""
     conn = connections[DEFAULT_DB_ALIAS]  # this thread's, not the proxy: each look-up through it costs
-    version_values = _values(Preferences(user_id=session.user_id, data_version=1), conn)  # if there is no row
+    version_values = raise_version_values(session.user_id, conn)
     session_values = _values(session, conn)
     item_rows = [_values(it, conn, skip="session") for it in items]
     statements = _statements(conn.vendor, len(items))

@@ -1,5 +1,6 @@
 from django import template
 
+from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans import present
 
 register = template.Library()
@@ -14,7 +15,7 @@ def words(value) -> str:
 @register.filter
 def dose(item) -> str:
     """A plan item's dose and side, worded as everywhere else (exports.words)."""
-    return present.dose_text(item)
+    return dose_and_side(item)
 
 
 @register.simple_tag
