@@ -6,8 +6,10 @@ from hypothesis import strategies as st
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.profile import (
-    Cause, Condition, Distortion, Effort, History, Intensity, Pregnancy, RedFlag, Sex, SoreSide,
+    Birth, Cause, Condition, Distortion, DistortionSide, Effort, History, InflammatorySign, Intensity, Pregnancy,
+    RedFlag, Sex, SoreSide,
 )
+from sijcoach.engine.plan_types import RoutineKind
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Side
 
 START = dt.date(2026, 11, 23)
@@ -25,13 +27,14 @@ def subsets(values, max_size=None):
 @st.composite
 def profiles(draw, red_flags=True):
     pregnancy = draw(st.sampled_from(_values(Pregnancy)))
+    age = draw(st.integers(12, 110))
     profile = {
-        "age": draw(st.integers(12, 110)),
+        "age": age,
         "sex": draw(st.sampled_from(_values(Sex))),
         "pregnancy": pregnancy,
         "sore_side": draw(st.sampled_from(_values(SoreSide))),
         "pain_now": draw(st.integers(0, 10)),
-        "onset_days_ago": draw(st.one_of(st.integers(0, 5), st.integers(0, 2000))),
+        "onset_days_ago": draw(st.one_of(st.integers(0, 5), st.integers(0, 60), st.integers(0, 2000))),
         "cause": draw(st.sampled_from(_values(Cause))),
         "history": draw(subsets(_values(History), 4)),
         "distortion": draw(st.sampled_from(_values(Distortion))),
@@ -43,6 +46,15 @@ def profiles(draw, red_flags=True):
         "strength_days_per_week": draw(st.integers(0, 4)),
         "avoid": draw(subsets(SLUGS, 4)),
     }
+    if draw(st.booleans()):
+        profile["cause"] = draw(st.sampled_from(["fall", "car_accident"]))
+        profile["fracture_ruled_out"] = draw(st.booleans())
+    if draw(st.booleans()):
+        profile["inflammatory_signs"] = draw(subsets(_values(InflammatorySign), 2))
+    if draw(st.booleans()):
+        profile["distortion_side"] = draw(st.sampled_from(_values(DistortionSide)))
+    if pregnancy == "postpartum":
+        profile["birth"] = draw(st.sampled_from(_values(Birth)))
     if red_flags:
         profile["red_flags"] = draw(st.one_of(st.just([]), subsets(_values(RedFlag), 2)))
     if pregnancy != "none" and draw(st.booleans()):
@@ -78,12 +90,15 @@ def logs(draw, max_sessions=12):
             }
             for _ in range(draw(st.integers(0, 4)))
         ]
-        sessions.append({
+        session = {
             "date": (START - dt.timedelta(days=draw(st.integers(0, 45)))).isoformat(),
             "pain_before": draw(pains),
             "pain_after": draw(pains),
             "pain_next_day": draw(pains),
             "joint_went_out": draw(st.booleans()),
             "items": items,
-        })
+        }
+        if draw(st.booleans()):
+            session["routine"] = draw(st.sampled_from(_values(RoutineKind)))
+        sessions.append(session)
     return sessions

@@ -17,9 +17,9 @@ from strategies import START, logs, profiles
 
 CAT = catalog()
 EMERGENCY = {"saddle_numbness", "bladder_bowel_change", "sexual_dysfunction_new", "both_legs_symptoms",
-             "progressive_leg_weakness", "major_trauma", "chest_pain"}
+             "progressive_leg_weakness", "major_trauma", "chest_pain", "pregnancy_emergency_sign"}
 URGENT = {"fever_or_unwell", "unexplained_weight_loss", "back_lump_or_deformity", "unrelenting_night_pain",
-          "infection_risk", "one_leg_weakness_or_numbness_new", "pregnancy_warning_sign"}
+          "infection_risk", "one_leg_weakness_or_numbness_new", "pregnancy_warning_sign", "pregnancy_maternity_sign"}
 STIFF_HISTORY = {"sedentary", "persistent_low_back_pain", "fall_on_buttocks", "arthritis"}
 RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
 
@@ -27,6 +27,8 @@ RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
 def _forbidden(raw: dict, day_index: int) -> set[str]:
     """Situations that rule exercises out on a given plan day, derived from the raw profile."""
     out = set(raw.get("conditions", []))
+    if "long_term_steroids" in out:
+        out.add("osteoporosis")
     hyper = sum(raw.get("hypermobility_answers") or []) >= 2
     age, beighton = raw["age"], raw.get("beighton_score")
     if beighton is not None and beighton >= (6 if age < 14 else 5 if age <= 50 else 4):
@@ -40,7 +42,13 @@ def _forbidden(raw: dict, day_index: int) -> set[str]:
             out.add("pregnancy_after_first_trimester")
     if raw["pregnancy"] == "postpartum" and (weeks is None or weeks < 6):
         out.add("postpartum_early")
-    stiff_only = (set(raw.get("history", [])) & STIFF_HISTORY or raw["cause"] == "fall") and not (
+    if raw["pregnancy"] == "postpartum" and (weeks is None or weeks < 12):
+        out.add("postpartum_first_12_weeks")
+    if raw["pregnancy"] == "postpartum" and raw.get("birth") != "vaginal" and (weeks is None or weeks < 8):
+        out.add("caesarean_recovery")
+    weak_bones = {"osteoporosis", "long_term_steroids"} & set(raw.get("conditions", [])) or age >= 70
+    fall = raw["cause"] == "fall" and not weak_bones and "osteoporosis_minor_fall" not in raw.get("red_flags", [])
+    stiff_only = (set(raw.get("history", [])) & STIFF_HISTORY or fall) and not (
         hyper or raw["pregnancy"] == "pregnant"
         or (raw["pregnancy"] == "postpartum" and (weeks is None or weeks <= 52))
         or (raw["pregnancy"] == "none" and raw["cause"] == "pregnancy")
@@ -53,6 +61,15 @@ def _forbidden(raw: dict, day_index: int) -> set[str]:
     if raw["onset_days_ago"] + day_index <= 2:
         out.add("acute")
     return out
+
+
+def _fracture_suspected(raw) -> bool:
+    """Clinical-notes 2, worked out from the raw answers: onset in the last six weeks after a car
+    accident, or after a fall with weak bones or age 70+, and no doctor has ruled a fracture out."""
+    weak = {"osteoporosis", "long_term_steroids"} & set(raw.get("conditions", [])) or raw["age"] >= 70
+    fall = raw["cause"] == "fall" and weak or "osteoporosis_minor_fall" in raw.get("red_flags", [])
+    recent = raw["onset_days_ago"] <= 42 and not raw.get("fracture_ruled_out", False)
+    return recent and (raw["cause"] == "car_accident" or bool(fall))
 
 
 def _planned(raw, sessions=()):
@@ -80,11 +97,15 @@ def test_no_plan_ever_contains_an_exercise_the_situation_rules_out(raw, sessions
     soon = plan.triage.level == TriageLevel.SEE_DOCTOR_SOON
     progressed = {c.replacement for c in plan.changes if c.kind.value == "progress_variant"}
     painful = {c.exercise for c in plan.changes if c.kind.value == "swap"}
-    top = 0 if soon else RANK[raw["level"]]
+    top = 0 if soon and plan.triage.gentle else RANK[raw["level"]]
+    fracture = _fracture_suspected(raw)
     for index, day in enumerate(plan.days):
         forbidden = _forbidden(raw, index)
         for routine in day.routines:
             for item in routine.items:
+                if fracture:  # breathing and short walks only
+                    assert item.exercise in ("diaphragmatic-breathing", "walking"), item.exercise
+                    assert item.exercise != "walking" or item.hold_s <= 5 * 60
                 ex = CAT[item.exercise]
                 assert not (set(ex.unsuitable_for) & forbidden), (item.exercise, ex.unsuitable_for, forbidden)
                 assert set(ex.equipment) <= set(raw["equipment"]), item.exercise
@@ -122,14 +143,24 @@ def test_every_day_fits_the_minutes_and_has_a_relief_routine(raw, sessions):
         for routine in day.routines:
             assert abs(sum(i.minutes for i in routine.items) - routine.minutes) <= 0.1 * len(routine.items) + 0.05
         has_relief = any(r.kind == RoutineKind.RELIEF and r.items for r in day.routines)
-        assert has_relief or any("No relief exercise suits" in n for n in day.notes), day.date
+        assert has_relief or any("No relief exercise suits" in n or "No time for the relief" in n
+                                 for n in day.notes), (day.date, day.notes)
+        for routine in day.routines:
+            if routine.kind == RoutineKind.RELIEF:
+                assert all(CAT[i.exercise].kind.value != "strength" for i in routine.items)
+            if routine.times_per_day > 1:
+                assert all(CAT[i.exercise].dose.times_per_day.high >= routine.times_per_day for i in routine.items)
+        slugs = [i.exercise for r in day.routines if r.kind != RoutineKind.ALIGNMENT for i in r.items]
+        slugs += list(dict.fromkeys(i.exercise for r in day.routines if r.kind == RoutineKind.ALIGNMENT for i in r.items))
+        assert len(slugs) == len(set(slugs)), (day.date, slugs)
 
 
 @given(profiles(red_flags=False), logs())
 def test_realignment_comes_before_strength_and_respects_the_sore_side(raw, sessions):
     plan = _planned(raw, sessions)
     sore = raw["sore_side"]
-    other = {"left": "right", "right": "left"}.get(sore)
+    affected = sore if sore in ("left", "right") else (raw.get("distortion_side") if sore != "both" else None)
+    other = {"left": "right", "right": "left"}.get(affected)
     for day in plan.days:
         kinds = [r.kind for r in day.routines]
         if RoutineKind.ALIGNMENT in kinds and RoutineKind.STRENGTH in kinds:
@@ -140,7 +171,8 @@ def test_realignment_comes_before_strength_and_respects_the_sore_side(raw, sessi
             for item in routine.items:
                 lat = CAT[item.exercise].laterality
                 if item.exercise == "inflare-correction" or lat == Laterality.SORE_SIDE:
-                    assert sore in ("left", "right") and item.side.value == sore
+                    assert raw["distortion"] == "inflare" and sore != "both"
+                    assert item.side.value == (raw.get("distortion_side") or sore)
                 if lat == Laterality.NOT_SORE_SIDE:
                     if other:
                         assert item.side.value == other, (item.exercise, sore, item.side)

@@ -92,7 +92,7 @@ def test_the_care_plan_has_one_activity_per_exercise_and_step_of_each_routine_wi
     for day in plan.days:
         for routine in day.routines:
             for item in routine.items:
-                key = (routine.title, item.exercise, item.side.value, item.why)
+                key = (routine.title, item.exercise, item.side.value, item.why, dose_text(item))
                 planned.setdefault(key, set()).add(day.date)
                 items[key] = item
     found = {}
@@ -100,7 +100,7 @@ def test_the_care_plan_has_one_activity_per_exercise_and_step_of_each_routine_wi
         detail = activity.detail
         key = next(k for k in items if detail.description.startswith(f"{k[0]}: ") and k[1] == detail.code.coding[0].code
                    and items[k].name == detail.code.text and side_words(items[k]) in detail.description
-                   and detail.reasonCode[0].text.startswith(k[3]))
+                   and detail.reasonCode[0].text.startswith(k[3]) and k[4] in detail.description)
         item = items[key]
         assert detail.status == "scheduled"
         assert dose_text(item) in detail.description

@@ -19,6 +19,7 @@ from sijcoach.engine.adaptation import adapt
 from sijcoach.engine.assessment import assess
 from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
 from sijcoach.engine.dosing import Dosed
+from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.plan_types import Change, ChangeKind, TriageLevel
 from sijcoach.engine.profile import Distortion, Profile, SessionLog, Slug, Text, _Input, _unique
@@ -141,9 +142,9 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
     hurt recently (the pain swap)."""
     cat = catalog()
     triage = screen(profile)
-    ctx = base_context(profile, assess(profile), gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+    ctx = base_context(profile, assess(profile), gentle=triage.gentle)
     ctx = ctx.with_avoided(avoided(adj))
-    adaptation = adapt(cat, logs, ctx, start)
+    adaptation = adapt(cat, read_history(cat, logs, start), ctx, start)
     problems = []
     for n, item in enumerate(adj.pinned):
         ex = cat[item.exercise]
@@ -176,7 +177,7 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
         for picks in (relief, strength):
             for i, p in enumerate(picks):
                 if p.item.exercise == ex.slug:
-                    picks[i] = Pick(replace(p.item, why=f"{why} {p.item.why}"), p.seconds, optional=False)
+                    picks[i] = replace(p, item=replace(p.item, why=f"{why} {p.item.why}"), optional=False)
                     found = True
         if found or ex.slug in elsewhere:
             continue
@@ -210,7 +211,7 @@ def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
         )
         why = f"{it.why} Dose set by {adj.source}" + (f": {set_dose.note}" if set_dose.note else "") + "."
         made = make_item(b.cat, ex, it.side, dosed, why, it.condition)
-        out.append(Pick(made.item, made.seconds, p.optional))
+        out.append(replace(p, item=made.item, seconds=made.seconds, fixed=True))
     return out
 
 

@@ -6,6 +6,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Assessment, MusclePair, Pattern, Phase
 from sijcoach.engine.profile import Cause, History, Pregnancy, Profile
+from sijcoach.engine.screening import fall_with_weak_bones
 from sijcoach.engine.vocab import Group
 
 CAVEAT = (
@@ -71,7 +72,9 @@ def pregnancy_stage(profile: Profile) -> str:
 
 def _pattern(profile: Profile, hypermobile: bool) -> tuple[Pattern, list[str]]:
     stiff = [text for h, text in _STIFF_HISTORY.items() if h in profile.history]
-    if profile.cause == Cause.FALL and History.FALL_ON_BUTTOCKS not in profile.history:
+    # A fall that may have cracked a bone (weak bones, age 70+) says nothing about a stiff joint.
+    if (profile.cause == Cause.FALL and History.FALL_ON_BUTTOCKS not in profile.history
+            and not fall_with_weak_bones(profile)):
         stiff.append("the pain began with a fall")
     unstable = [text for h, text in _UNSTABLE_HISTORY.items() if h in profile.history]
     if profile.pregnancy == Pregnancy.PREGNANT:

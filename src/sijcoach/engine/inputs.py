@@ -35,6 +35,14 @@ _TYPE_WORDS = {
 }
 
 
+# Errors a model raises about a pair of fields: the field they are shown on, and what is allowed.
+_PAIR_ERRORS = {
+    "weeks_without_pregnancy": ("pregnancy_weeks", "empty unless pregnancy is pregnant or postpartum"),
+    "pregnancy_weeks_range": ("pregnancy_weeks", "a whole number from 0 to 43 while pregnant"),
+    "onset_before_birth": ("onset_days_ago", "a number of days no longer than your age in years times 365"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
@@ -179,6 +187,12 @@ def _problems(model: type[BaseModel], errors: list[dict], root: str, skip: int =
         loc = tuple(err["loc"])
         if err["type"] == "json_invalid":
             problems.append(Problem(root or "(document)", _MISSING, "valid JSON", err["msg"]))
+            continue
+        if err["type"] in _PAIR_ERRORS:
+            name, allowed = _PAIR_ERRORS[err["type"]]
+            given = err.get("input")
+            value = given.get(name, _MISSING) if isinstance(given, dict) else _MISSING
+            problems.append(Problem(_field_name(root, (*loc[skip:], name)), value, allowed, err["msg"]))
             continue
         value = _MISSING if err["type"] == "missing" else err.get("input", _MISSING)
         problems.append(Problem(_field_name(root, loc[skip:]), value, _allowed(model, err), err["msg"]))

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sijcoach.engine.catalog import KnowledgeError, catalog
 from sijcoach.engine.plan_types import TriageLevel
-from sijcoach.engine.vocab import Group
+from sijcoach.engine.profile import RedFlag
+from sijcoach.engine.vocab import Group, Kind
 from sijcoach.knowledge import DIR
 
 
@@ -23,7 +24,10 @@ class RedFlagInfo(_Data):
     question: str
     reason: str
     source: str
-    derived: bool = False
+    derived: bool = False  # raised from other answers, never asked
+    retired: bool = False  # no longer asked; kept so that saved answers holding it still count
+    gentle: bool = True  # at see_doctor_soon: the plan is limited to beginner exercises
+    action: str | None = None  # what to do, when the level's own action would not say it
 
 
 class AdviceInfo(_Data):
@@ -54,8 +58,10 @@ class DistortionInfo(_Data):
     source: str
 
 
+RED_FLAG_IDS = frozenset(f.value for f in RedFlag)
 ADVICE_WHEN = frozenset({
     "always", "acute", "not_acute", "pregnant", "not_pregnant", "pregnant_after_first_trimester",
+    "postpartum", "caesarean_recovery",
     "strength", "alignment", "tight_weak", "hip_flexors_tight", "hypermobile",
 })
 
@@ -85,6 +91,11 @@ def _check(lib: Library) -> None:
     sources += [p.source for p in lib.pairs.values()] + [d.source for d in lib.distortions.values()]
     problems += [f"unknown source {s!r}" for s in sources if s not in cat.sources]
     problems += [f"advice 'when' {a.when!r} unknown" for a in lib.advice if a.when not in ADVICE_WHEN]
+    problems += [f"red flag {f.id!r} is not in the profile's vocabulary" for f in lib.flags.values()
+                 if not f.derived and f.id not in RED_FLAG_IDS]
+    problems += [f"relief option {s!r} is of kind strength; strength work has its own days"
+                 for slots in lib.relief.values() for slot in slots for s in slot.options
+                 if s in cat and cat[s].kind == Kind.STRENGTH]
     if set(lib.relief) != {"stiff", "unstable", "acute"}:
         problems.append("routines.toml needs relief.stiff, relief.unstable and relief.acute")
     if problems:

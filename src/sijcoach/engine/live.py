@@ -66,7 +66,7 @@ def on_pain(
     if blocks_plan(triage):
         return LiveDecision(Verdict.STOP, f"Stop the session. {triage.action}", source)
     assessment = assess(profile)
-    ctx = base_context(profile, assessment, gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
+    ctx = base_context(profile, assessment, gentle=triage.gentle)
     if profile.onset_days_ago + day_index <= ACUTE_DAYS:
         ctx = ctx.with_situation(Situation.ACUTE)
     ctx = ctx.with_avoided({slug: f"it hurt ({pain}/10) today"})

@@ -43,6 +43,8 @@ class ChangeKind(StrEnum):
     PROGRESS_DOSE = "progress_dose"
     PROGRESS_VARIANT = "progress_variant"
     FLARE_UP = "flare_up"
+    RESCHEDULE = "reschedule"  # a planned strength session was not logged: it moves on
+    PHASE = "phase"  # the programme moved to another phase
     SEE_PROFESSIONAL = "see_professional"
     COACH = "coach"  # a coach's pin, leaving out or dose (engine/adjust.py)
 
@@ -59,6 +61,8 @@ class Triage:
     level: TriageLevel
     reasons: tuple[Reason, ...]
     action: str
+    gentle: bool = False  # the plan keeps to beginner exercises until a professional has seen the person
+    notes: tuple[str, ...] = ()  # answers that did not fit together, and how they were read
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,19 @@ class Day:
     routines: tuple[Routine, ...]
     minutes: float  # the day's total: each routine's minutes times its rounds
     notes: tuple[str, ...] = ()
+    week: int = 1  # the programme's week this day falls in (week 1 begins on the programme's first day)
+    phase: str = "learn_and_activate"  # learn_and_activate, build_strength or function_and_upkeep
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """Where the person is in their programme on the plan's first day, and why."""
+
+    start: dt.date  # the programme's first day: the first logged session or check-in
+    week: int
+    phase: str  # learn_and_activate, build_strength, function_and_upkeep
+    title: str  # "Week 3: building strength"
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +163,7 @@ class Plan:
     days: tuple[Day, ...]
     changes: tuple[Change, ...]
     warnings: tuple[str, ...]
+    programme: Programme | None = None
     disclaimer: str = field(
         default=(
             "SI Joint Coach gives general exercise guidance from your answers. It is not a diagnosis "

@@ -1,54 +1,89 @@
-"""The planner: screen, assess, adapt, then lay out the days. Pure and deterministic: `start` is the
-only notion of today, and the same profile, logs and start always give the same plan."""
+"""The planner: screen, assess, adapt, then lay out the days of the person's programme.
+
+Pure and deterministic: `start` is the only notion of today, and the same profile, logs, start and
+programme start always give the same plan. The plan is a window onto one programme (engine/programme.py):
+what was done before `start` counts (spacing, phases, walks), strength days sit on the programme's
+calendar (engine/schedule.py), and each day's minutes are shared by priority (engine/budget.py).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sijcoach.engine import adjust
 from sijcoach.engine.adaptation import Adaptation, adapt
 from sijcoach.engine.alignment import NOTE as ALIGNMENT_NOTE
 from sijcoach.engine.alignment import protocol
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
-from sijcoach.engine.catalog import catalog
-from sijcoach.engine.dosing import LOWEST_STEP, SETUP_S, timed_dose
+from sijcoach.engine.budget import DayPlan, fit_day
+from sijcoach.engine.catalog import Catalog, catalog
+from sijcoach.engine.dosing import LOWEST_STEP, SETUP_S, Dosed, dose_at
+from sijcoach.engine.history import DETAIL_DAYS, read_history
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import (
-    Advice,
-    Assessment,
-    Day,
-    Pattern,
-    Plan,
-    Routine,
-    RoutineKind,
-    TriageLevel,
+    Advice, Assessment, Change, ChangeKind, Day, Pattern, Plan, Programme, RoutineKind, TriageLevel,
 )
-from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex
-from sijcoach.engine.routines import Builder, Pick, make_item
-from sijcoach.engine.screening import blocks_plan, screen
+from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
+from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
+from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, make_item, sides
+from sijcoach.engine.schedule import plan_strength_days
+from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.suitability import base_context
-from sijcoach.engine.vocab import Side, Situation
+from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation
 
 MAX_DAYS = 366
-MIN_RELIEF_ITEMS = 2
 WALK_SLUG = "walking"
+POOL_SLUG = "pool-walking"
+BREATHING_SLUG = "diaphragmatic-breathing"
 PAIN_NOW_FLARE = 7
-# Preferred weekday offsets for n strength days in a 7-day window: spread out, never adjacent.
-PREFERRED_OFFSETS = {1: (0,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 2, 4, 6)}
-WALK_WHY = "A gentle walk keeps the joint moving and the muscles around it working without strain."
+POOL_WEEKDAYS = (1, 5)  # Tuesday and Saturday: days between the usual strength days
+STALE_PREGNANCY_DAYS = 28
+WALK_WHY = ("A gentle walk keeps the joint moving and the muscles around it working without strain; it grows a "
+            "few minutes a week.")
+POOL_WHY = ("Walking in chest-deep water works the deep core while the water carries most of your weight; it "
+            "grows a few minutes a week.")
+FRACTURE_NOTE = ("Until a doctor has ruled out a fracture: slow breathing, short comfortable walks and the "
+                 "advice below only, with no loading or stretching exercise.")
+_SOURCE = "programme-practice"
 
 
 @dataclass(frozen=True)
 class _Programs:
     """Everything chosen for one kind of day, before budgeting."""
 
-    relief: list[Pick]
-    relief_notes: list[str]
     alignment: list[Pick]
     alignment_notes: list[str]
     strength: list[Pick]
     strength_missing: list
+    relief: list[Pick]
+    relief_notes: list[str]
+    relief_twice: bool
+
+
+def redose(cat: Catalog, pick: Pick, step: int, sets_cap: int | None = None) -> Pick:
+    """The same item at another step of its dose ladder (and at most `sets_cap` sets)."""
+    ex = cat[pick.item.exercise]
+    dosed = dose_at(ex, step, sides(pick.item.side))
+    if sets_cap is not None:
+        dosed = replace(dosed, sets=max(1, min(dosed.sets, sets_cap)))
+    made = make_item(cat, ex, pick.item.side, dosed, pick.item.why, pick.item.condition)
+    return replace(pick, item=replace(made.item, source=pick.item.source), seconds=made.seconds, step=step)
+
+
+def _shorter(cat: Catalog, pick: Pick) -> Pick | None:
+    """One notch shorter: a step down the ladder to its start, then one set fewer, down to one."""
+    if pick.fixed:
+        return None
+    if pick.step > 0:
+        return redose(cat, pick, pick.step - 1)
+    if pick.item.sets > 1:
+        return redose(cat, pick, pick.step, pick.item.sets - 1)
+    return None
+
+
+def _lowered(cat: Catalog, picks: list[Pick]) -> list[Pick]:
+    return [p if p.fixed else redose(cat, p, max(LOWEST_STEP, p.step - 1)) for p in picks]
 
 
 def make_plan(
@@ -57,255 +92,278 @@ def make_plan(
     start: dt.date | None = None,
     days: int = 7,
     adjustments: adjust.Adjustments | None = None,
+    programme_start: dt.date | None = None,
 ) -> Plan:
-    """`adjustments`: a coach's pins, left-out exercises and doses (engine/adjust.py), if any."""
+    """`adjustments`: a coach's pins, left-out exercises and doses (engine/adjust.py), if any.
+    `programme_start`: the programme's first day (in the web app, the first check-in); without it,
+    the first logged session, or else `start`."""
     if start is None:
         raise ValueError("start is required: the engine has no clock")
     if not 1 <= days <= MAX_DAYS:
         raise ValueError(f"days must be from 1 to {MAX_DAYS}")
-    cat = catalog()
-    triage = screen(profile)
-    if blocks_plan(triage):
-        return Plan(start, triage, None, (), (), (), ())
-    assessment = assess(profile)
-    warnings = _input_warnings(profile, assessment)
-    base = base_context(profile, assessment, gentle=triage.level == TriageLevel.SEE_DOCTOR_SOON)
-    if adjustments is not None:
-        base = base.with_avoided(adjust.avoided(adjustments))
-    adaptation = adapt(cat, logs, base, start)
-    warnings += adaptation.warnings
-    ctx = base.with_avoided(adaptation.swapped_why)
-    flare = set(adaptation.flare_days)
-    if profile.pain_now >= PAIN_NOW_FLARE:
-        flare |= {start, start + dt.timedelta(days=1)}
-    dates = [start + dt.timedelta(days=i) for i in range(days)]
-    acute = {d for i, d in enumerate(dates) if profile.onset_days_ago + i <= ACUTE_DAYS}
-    with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE)
-
-    cache: dict[bool, _Programs] = {}
-
-    def programs(is_acute: bool) -> _Programs:
-        if is_acute not in cache:
-            day_ctx = ctx.with_situation(Situation.ACUTE) if is_acute else ctx
-            b = Builder(cat, day_ctx, adaptation, assessment)
-            key = "acute" if is_acute else assessment.plans_as.value
-            relief, relief_notes = b.relief(key)
-            alignment, alignment_notes = protocol(b, profile.sore_side.value) if with_alignment else ([], [])
-            strength, missing = b.strength(0)
-            if adjustments is not None:
-                relief, strength, left_out = adjust.pin(
-                    b, relief, strength, adjustments, frozenset(p.item.exercise for p in alignment))
-                relief, alignment, strength = (adjust.dose(b, p, adjustments) for p in (relief, alignment, strength))
-                relief_notes = relief_notes + left_out
-            cache[is_acute] = _Programs(relief, relief_notes, alignment, alignment_notes, strength, missing)
-        return cache[is_acute]
-
-    strength_ok = not programs(False).strength_missing
-    if not strength_ok and profile.strength_days_per_week:
-        names = ", ".join(g.value for g in programs(False).strength_missing)
-        warnings.append(
-            f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
-            "and every strength day must cover all three muscle groups. More equipment or a professional's "
-            "program can fill the gap."
-        )
-    blocked, reasons = _blocked_days(profile, dates, flare | acute)
-    strength_days = (
-        _strength_days(dates, profile.strength_days_per_week, blocked) if strength_ok else set()
-    )
-    if strength_ok and profile.strength_days_per_week:
-        _warn_short_weeks(dates, strength_days, profile.strength_days_per_week, warnings)
-    lowered_date = min((d for d in strength_days), default=None) if adaptation.lower_next_strength else None
-
-    walk = cat[WALK_SLUG] if WALK_SLUG in cat else None
-    busy = {a.date for a in profile.planned_activities}
-    out_days = []
-    for date in dates:
-        progs = programs(date in acute)
-        notes = list(reasons.get(date, ()))
-        if date in flare:
-            notes.append("Flare-up day: relief and realignment only, no strength work.")
-        if date in acute:
-            notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
-        strength = None
-        if date in strength_days:
-            strength = progs.strength
-            if date == lowered_date:
-                strength = _lowered(Builder(cat, ctx, adaptation, assessment), progs.strength)
-                notes.append("Lighter strength session: the morning after your last session was clearly worse.")
-        day_ctx = ctx.with_situation(Situation.ACUTE) if date in acute else ctx
-        walk_ok = walk is not None and date not in flare and date not in busy and day_ctx.allows(walk)
-        day, day_warnings = _fit_day(
-            cat, date, profile.minutes_per_day, progs, strength, walk if walk_ok else None, notes
-        )
-        warnings += day_warnings
-        out_days.append(day)
-
-    advice = _advice(profile, assessment, triage, adaptation, out_days)
-    return Plan(
-        start=start,
-        triage=triage,
-        assessment=assessment,
-        advice=advice,
-        days=tuple(out_days),
-        changes=tuple(adaptation.changes) + tuple(adjust.changes(cat, adjustments) if adjustments else ()),
-        warnings=tuple(dict.fromkeys(warnings)),
-    )
+    return _Planner(profile, logs, start, days, adjustments, programme_start).plan()
 
 
-def _lowered(b: Builder, picks: list[Pick]) -> list[Pick]:
-    out = []
-    for p in picks:
-        ex = b.cat[p.item.exercise]
-        step = b.adapt.steps.get(ex.slug, 0)
-        shift = max(LOWEST_STEP, step - 1) - step
-        lowered = b.pick(ex, p.item.side, p.item.why, shift)
-        out.append(Pick(lowered.item, lowered.seconds, p.optional))
-    return out
+class _Planner:
+    def __init__(self, profile, logs, start, days, adjustments, programme_start):
+        self.cat = catalog()
+        self.pain_day = profile.answered_on or start
+        self.answered_on = profile.answered_on
+        self.profile = profile_on(profile, start)
+        self.logs, self.start, self.days = logs, start, days
+        self.adjustments = adjustments
+        self.programme_start = programme_start
 
+    def plan(self) -> Plan:
+        cat, profile, start = self.cat, self.profile, self.start
+        triage = screen(profile)
+        if blocks_plan(triage):
+            return Plan(start, triage, None, (), (), (), ())
+        self.assessment = assessment = assess(profile)
+        warnings = _input_warnings(profile, assessment, self.answered_on, start)
+        base = base_context(profile, assessment, gentle=triage.gentle)
+        if self.adjustments is not None:
+            base = base.with_avoided(adjust.avoided(self.adjustments))
+        self.history = history = read_history(cat, self.logs, start)
+        first_day = min(self.programme_start or history.first_day or start, start)
+        trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
+        self.adaptation = adaptation = adapt(cat, history, base, start, trimmed)
+        warnings += adaptation.warnings
+        self.ctx = base.with_avoided(adaptation.swapped_why)
+        setbacks = dict(history.flares)
+        flare = set(adaptation.flare_days)
+        if profile.pain_now >= PAIN_NOW_FLARE:
+            setbacks.setdefault(self.pain_day, f"pain was {profile.pain_now}/10")
+            flare |= {self.pain_day, self.pain_day + dt.timedelta(days=1)}
+        self.timeline = timeline = Timeline(first_day, start, history, setbacks)
+        end = start + dt.timedelta(days=self.days - 1)
+        self.fracture = suspected_fracture(profile)
+        self.with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and not self.fracture
+        self.more = profile.level != Difficulty.BEGINNER and profile.minutes_per_day >= EXTRA_MINUTES
+        self.cache: dict[tuple, _Programs] = {}
 
-def _blocked_days(profile: Profile, dates: list[dt.date], no_strength: set[dt.date]):
-    """Days with no strength work: flare-ups, the acute phase, and the day before, of and after a hard activity.
-
-    The issue asks for the day of and the day before; the day after is blocked too because the source
-    article's overload came from hard days back to back in either order.
-    """
-    blocked = set(no_strength)
-    reasons: dict[dt.date, list[str]] = {}
-    for activity in profile.planned_activities:
-        if activity.intensity == Intensity.HIGH:
-            for delta, when in ((-1, "tomorrow"), (0, "today"), (1, "yesterday")):
-                day = activity.date + dt.timedelta(days=delta)
-                blocked.add(day)
-                reasons.setdefault(day, []).append(
-                    f"{activity.kind} ({activity.intensity.value}) {when}: no strength work, to leave the muscles rested."
+        blocked, day_notes = self._blocked(monday(start) - dt.timedelta(days=1), end, flare)
+        per_week = profile.strength_days_per_week
+        if per_week and not self.fracture:
+            missing = self.programs(False, timeline.phase(start)[0], True).strength_missing
+            if missing:
+                names = ", ".join(g.value for g in missing)
+                warnings.append(
+                    f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
+                    "and every strength day must cover all three muscle groups. More equipment or a professional's "
+                    "program can fill the gap."
                 )
-        else:
-            reasons.setdefault(activity.date, []).append(f"Planned today: {activity.kind} ({activity.intensity.value}).")
-    return blocked, reasons
+                per_week = 0
+        schedule = plan_strength_days(first_day, start, end, per_week, history.strength_days, blocked)
+        for week in schedule.short_weeks:
+            why = "; ".join(week.reasons) or "spacing rules left no room"
+            warnings.append(f"The week from {week.monday} has {week.planned} strength day(s) instead of "
+                            f"{week.asked}: {why}.")
+        changes = list(adaptation.changes)
+        changes += self._missed(schedule.missed)
+        lowered, lower_changes = self._lowered_days(history.strength_days, schedule.days)
+        changes += lower_changes
+        changes += self._phase_change(first_day)
 
+        out_days = []
+        busy = {a.date for a in profile.planned_activities}
+        for i in range(self.days):
+            date = start + dt.timedelta(days=i)
+            day, day_warnings = self._day(date, date in schedule.days, date in flare, date in busy,
+                                          date in lowered, list(day_notes.get(date, ())))
+            warnings += day_warnings
+            out_days.append(day)
 
-def _strength_days(dates: list[dt.date], per_week: int, blocked: set[dt.date]) -> set[dt.date]:
-    """Place up to `per_week` strength days in each 7-day window from the start, never on consecutive days."""
-    chosen: set[dt.date] = set()
-    if per_week == 0:
-        return chosen
-
-    def free(day: dt.date) -> bool:
-        return (
-            day not in blocked
-            and day - dt.timedelta(days=1) not in chosen
-            and day + dt.timedelta(days=1) not in chosen
+        phase, why = timeline.phase(start)
+        programme = Programme(first_day, timeline.week(start), phase.value,
+                              f"Week {timeline.week(start)}: {PHASE_WORDS[phase]}", why)
+        if self.adjustments:
+            changes += adjust.changes(cat, self.adjustments)
+        return Plan(
+            start=start,
+            triage=triage,
+            assessment=assessment,
+            advice=_advice(profile, assessment, triage, adaptation, out_days, self.ctx),
+            days=tuple(out_days),
+            changes=tuple(changes),
+            warnings=tuple(dict.fromkeys(warnings)),
+            programme=programme,
         )
 
-    for week_start in range(0, len(dates), 7):
-        window = dates[week_start : week_start + 7]
-        placed = 0
-        for offset in PREFERRED_OFFSETS[per_week]:
-            # The preferred day or the first free day after it within the window.
-            for day in window[offset:]:
-                if placed < per_week and day not in chosen and free(day):
-                    chosen.add(day)
-                    placed += 1
-                    break
-        for day in window:  # fill any shortfall with remaining free days
-            if placed >= per_week:
-                break
-            if day not in chosen and free(day):
-                chosen.add(day)
-                placed += 1
-    return chosen
+    # ---- the calendar --------------------------------------------------------------------------
+    def _acute(self, day: dt.date) -> bool:
+        return 0 <= self.profile.onset_days_ago + (day - self.start).days <= ACUTE_DAYS
+
+    def _blocked(self, first: dt.date, end: dt.date, flare: set[dt.date]):
+        """Days with no strength work, and why: flare-ups, the first days after onset, the day before,
+        of and after a hard activity (past ones too), and every day while a fracture is suspected."""
+        blocked: dict[dt.date, str] = {}
+        notes: dict[dt.date, list[str]] = {}
+        day = first
+        while day <= end:
+            if self.fracture:
+                blocked[day] = "a fracture is not yet ruled out"
+            elif day in flare:
+                blocked[day] = "a flare-up"
+            elif self._acute(day):
+                blocked[day] = "the first days after the pain began"
+            day += dt.timedelta(days=1)
+        for activity in self.profile.planned_activities:
+            if activity.intensity == Intensity.HIGH:
+                for delta, when in ((-1, "tomorrow"), (0, "today"), (1, "yesterday")):
+                    day = activity.date + dt.timedelta(days=delta)
+                    blocked.setdefault(day, f"{activity.kind} (high intensity) {when}")
+                    notes.setdefault(day, []).append(
+                        f"{activity.kind} ({activity.intensity.value}) {when}: no strength work, to leave the muscles rested.")
+            else:
+                notes.setdefault(activity.date, []).append(
+                    f"Planned today: {activity.kind} ({activity.intensity.value}).")
+        return blocked, notes
+
+    def _missed(self, missed: tuple[dt.date, ...]) -> list[Change]:
+        if not missed:
+            return []
+        dates = ", ".join(str(d) for d in missed)
+        return [Change(ChangeKind.RESCHEDULE,
+                       f"A strength session was due on {dates} and none was logged: it moves to the next free day of "
+                       "the week, keeping a rest day between strength days.",
+                       self.cat.source_title(_SOURCE), None, None, missed[-1])]
+
+    def _lowered_days(self, done: frozenset[dt.date], planned: frozenset[dt.date]):
+        """The strength session after a session whose next morning was clearly worse is lighter."""
+        lowered, changes = set(), []
+        for rise in self.adaptation.rise_days:
+            if any(rise < d < self.start for d in done):
+                continue  # the lighter session was already done
+            nxt = min((d for d in planned if d > rise), default=None)
+            if nxt is None:
+                continue
+            lowered.add(nxt)
+            session = next(s for s in self.history.sessions if s.date == rise)
+            changes.append(Change(
+                ChangeKind.LOWER_SESSION,
+                f"The morning after {rise} pain was {session.pain_next_day}/10, 2 or more above the "
+                f"{session.pain_before}/10 before the session: the strength session on {nxt} is lighter.",
+                self.cat.source_title("silbernagel-2007"), None, None, rise))
+        return lowered, changes
+
+    def _phase_change(self, first_day: dt.date) -> list[Change]:
+        yesterday = self.start - dt.timedelta(days=1)
+        if yesterday < first_day:
+            return []
+        now, why = self.timeline.phase(self.start)
+        before, _ = self.timeline.phase(yesterday)
+        if now == before:
+            return []
+        return [Change(ChangeKind.PHASE, f"From today: {PHASE_WORDS[now]}. {why}", self.cat.source_title(_SOURCE),
+                       None, None, self.start)]
+
+    # ---- one day ---------------------------------------------------------------------------------
+    def programs(self, acute: bool, phase: ProgrammePhase, strength_day: bool) -> _Programs:
+        key = (acute, phase, strength_day)
+        if key not in self.cache:
+            self.cache[key] = self._build(acute, phase, strength_day)
+        return self.cache[key]
+
+    def _build(self, acute: bool, phase: ProgrammePhase, strength_day: bool) -> _Programs:
+        cat, assessment = self.cat, self.assessment
+        day_ctx = self.ctx.with_situation(Situation.ACUTE) if acute else self.ctx
+        b = Builder(cat, day_ctx, self.adaptation, assessment, phase)
+        if self.fracture:
+            return self._fracture_programs(b)
+        alignment, alignment_notes = protocol(b, self.profile) if self.with_alignment else ([], [])
+        taken = frozenset(p.item.exercise for p in alignment)
+        strength, missing = b.strength(taken, self.more) if strength_day else ([], [])
+        taken |= {p.item.exercise for p in strength}
+        relief, relief_notes = b.relief("acute" if acute else assessment.plans_as.value, taken)
+        if self.adjustments is not None:
+            relief, strength, left_out = adjust.pin(b, relief, strength, self.adjustments, taken)
+            relief, alignment, strength = (adjust.dose(b, p, self.adjustments) for p in (relief, alignment, strength))
+            relief_notes = relief_notes + left_out
+        if phase == ProgrammePhase.FUNCTION:  # fewer relief minutes in the upkeep phase
+            relief = [p for p in relief if p.required] + [p for p in relief if not p.required][:4]
+        twice = phase != ProgrammePhase.FUNCTION and all(
+            cat[p.item.exercise].dose.times_per_day.high >= 2 for p in relief)
+        return _Programs(alignment, alignment_notes, strength, missing, relief, relief_notes, twice)
+
+    def _fracture_programs(self, b: Builder) -> _Programs:
+        ex = self.cat[BREATHING_SLUG]
+        relief = []
+        if b.ctx.allows(ex):
+            relief = [b.pick(ex, Side.NONE, "Slow breathing eases guarding muscles without loading the pelvis or spine, "
+                                            "while a fracture is being ruled out.")]
+        notes = [FRACTURE_NOTE] + ([] if relief else [
+            "No relief exercise suits your situation today: slow breathing is left out because "
+            f"{b.why_left_out(BREATHING_SLUG)}."])
+        return _Programs([], [], [], [], relief, notes, False)
+
+    def _day(self, date: dt.date, strength_day: bool, flare_day: bool, busy: bool, lowered: bool,
+             notes: list[str]) -> tuple[Day, list[str]]:
+        acute = self._acute(date)
+        phase, _ = self.timeline.phase(date)
+        progs = self.programs(acute, phase, strength_day)
+        strength = progs.strength
+        if progs.strength_missing:
+            names = ", ".join(g.value.replace("_", " ") for g in progs.strength_missing)
+            notes.append(f"No strength work today: nothing that suits you today trains the {names}, and a strength "
+                         "day covers all three muscle groups.")
+            strength = []
+        if strength and (lowered or self.adaptation.rising):
+            strength = _lowered(self.cat, strength)
+            notes.append("Lighter strength session: your pain after recent sessions calls for an easier load.")
+        if flare_day:
+            notes.append("Flare-up day: relief and realignment only, no strength work." if progs.alignment
+                         else "Flare-up day: relief only, no strength work.")
+        if acute:
+            notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
+        plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice,
+                       notes + progs.relief_notes + progs.alignment_notes)
+        walk = self._walk(date, acute, strength_day, flare_day or busy)
+        return fit_day(date, self.profile.minutes_per_day, plan, lambda p: _shorter(self.cat, p), walk,
+                       ALIGNMENT_NOTE, self.timeline.week(date), phase.value)
+
+    def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
+        """The day's walk, built up week by week (engine/programme.py); in the pool on some days."""
+        cat = self.cat
+        day_ctx = self.ctx.with_situation(Situation.ACUTE) if acute else self.ctx
+        options = []
+        pool = POOL_SLUG in cat and Equipment.POOL in self.profile.equipment
+        if pool and not strength_day and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS:
+            options.append((cat[POOL_SLUG], self.timeline.walk_minutes(date, acute, POOL_START_MIN), POOL_WHY))
+        if WALK_SLUG in cat:
+            minutes = self.timeline.walk_minutes(date, acute or self.fracture)
+            options.append((cat[WALK_SLUG], minutes, WALK_WHY))
+        options = [o for o in options if day_ctx.allows(o[0])]
+
+        def walk(room: int) -> Pick | None:
+            if skip:
+                return None
+            for ex, minutes, why in options:
+                hold = min(minutes * 60, ex.dose.hold_s.high, room - SETUP_S)
+                if hold >= ex.dose.hold_s.low:
+                    return make_item(cat, ex, Side.NONE, Dosed(1, 1, hold, 0, 0, 1), why)
+            return None
+
+        return walk
 
 
-def _warn_short_weeks(dates, strength_days, per_week, warnings) -> None:
-    for week_start in range(0, len(dates), 7):
-        window = dates[week_start : week_start + 7]
-        count = sum(d in strength_days for d in window)
-        expected = min(per_week, (len(window) + 1) // 2)
-        if count < expected:
-            warnings.append(
-                f"The week from {window[0]} has {count} strength day(s) instead of {per_week}: flare-ups, the first "
-                "days after onset, hard activities or spacing rules left no room."
-            )
-
-
-def _seconds(picks: list[Pick]) -> int:
-    return sum(p.seconds for p in picks)
-
-
-def _routine(kind: RoutineKind, title: str, picks: list[Pick], times: int = 1, note: str | None = None) -> Routine:
-    return Routine(kind, title, round(_seconds(picks) / 60, 1), tuple(p.item for p in picks), times, note)
-
-
-def _fit_day(cat, date, minutes_per_day, progs: _Programs, strength, walk, notes):
-    """Fit the day into the time budget, trimming in a fixed order of importance."""
-    budget = minutes_per_day * 60
-    warnings: list[str] = []
-    relief = list(progs.relief)
-    alignment = list(progs.alignment)
-    strength = list(strength) if strength else []
-
-    def total() -> int:
-        return _seconds(relief) + _seconds(alignment) + _seconds(strength)
-
-    while total() > budget and strength and strength[-1].optional:
-        strength.pop()
-    while total() > budget and len(relief) > MIN_RELIEF_ITEMS:
-        relief.pop()
-    while total() > budget and alignment and alignment[-1].optional:
-        alignment.pop()
-    while total() > budget and strength and len(relief) > 1:
-        relief.pop()
-    if total() > budget and strength:
-        strength = []
-        notes.append("Strength work did not fit in your daily minutes today.")
-        warnings.append(
-            f"{date}: the strength routine did not fit in {minutes_per_day} minutes; raise the daily minutes to get it."
-        )
-    while total() > budget and len(relief) > 1:
-        relief.pop()
-    if total() > budget and alignment:
-        alignment = []
-        warnings.append(
-            f"{date}: the realignment routine did not fit in {minutes_per_day} minutes; raise the daily minutes to get it."
-        )
-    routines = []
-    used = total()
-    relief_times = 1
-    # The stretches do most good at least twice a day, so a second round comes before the walk.
-    if relief and used + _seconds(relief) <= budget:
-        relief_times = 2
-        used += _seconds(relief)
-    walk_pick = None
-    if walk is not None:
-        dosed = timed_dose(walk, budget - used - SETUP_S)
-        if dosed.seconds <= budget - used:
-            walk_pick = make_item(cat, walk, Side.NONE, dosed, WALK_WHY)
-            used += walk_pick.seconds
-    if relief:
-        routines.append(_routine(
-            RoutineKind.RELIEF, "Daily relief", relief, relief_times,
-            "Do it twice today, morning and evening." if relief_times == 2 else None,
-        ))
-    if alignment:
-        routines.append(_routine(RoutineKind.ALIGNMENT, "Realignment (before strengthening)", alignment, 1, ALIGNMENT_NOTE))
-    if strength:
-        routines.append(_routine(RoutineKind.STRENGTH, "Strength: core, back of hip, low back", strength))
-    if walk_pick:
-        routines.append(_routine(RoutineKind.WALK, "Gentle walk", [walk_pick]))
-    if progs.relief_notes or progs.alignment_notes:
-        notes.extend(progs.relief_notes + (progs.alignment_notes if alignment else []))
-    return Day(date, tuple(routines), round(used / 60, 1), tuple(dict.fromkeys(notes))), warnings
-
-
-def _input_warnings(profile: Profile, assessment: Assessment) -> list[str]:
+def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.date | None,
+                    start: dt.date) -> list[str]:
     w = []
     if profile.pregnancy != Pregnancy.NONE and profile.sex == Sex.MALE:
         w.append("Sex is 'male' but pregnancy is set: the plan follows the pregnancy answers, the safer reading.")
     if profile.pregnancy == Pregnancy.PREGNANT and profile.pregnancy_weeks is None:
         w.append("Weeks of pregnancy not given: the plan assumes you are past the first trimester (the safer choice).")
+    if profile.pregnancy == Pregnancy.PREGNANT and answered_on and (start - answered_on).days > STALE_PREGNANCY_DAYS:
+        w.append(f"Your pregnancy answers are from {answered_on}: check in again so the plan follows the stage "
+                 "you are at now (and after the birth).")
     if profile.pregnancy == Pregnancy.POSTPARTUM and profile.pregnancy_weeks is None:
         w.append("Weeks since the birth not given: the plan treats you as in the first six weeks (the safer choice).")
-    if profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and profile.sore_side.value == "unsure":
+    if profile.pregnancy == Pregnancy.POSTPARTUM and profile.birth.value == "unknown":
+        w.append("How the baby was born is not given: until the eight-week check the plan follows the advice after a "
+                 "caesarean (the safer choice).")
+    if profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and profile.sore_side.value == "unsure" \
+            and profile.distortion_side is None:
         w.append("Sore side unknown: the side-specific realignment steps use their both-sides versions.")
     if profile.distortion == Distortion.UNKNOWN:
         w.append("A pelvic distortion was mentioned but not named: no realignment routine is planned without a professional's finding.")
@@ -314,7 +372,7 @@ def _input_warnings(profile: Profile, assessment: Assessment) -> list[str]:
     return w
 
 
-def _advice(profile, assessment, triage, adaptation: Adaptation, days) -> tuple[Advice, ...]:
+def _advice(profile, assessment, triage, adaptation: Adaptation, days, ctx) -> tuple[Advice, ...]:
     lib = library()
     cat = catalog()
     kinds = {r.kind for d in days for r in d.routines}
@@ -326,6 +384,8 @@ def _advice(profile, assessment, triage, adaptation: Adaptation, days) -> tuple[
         "pregnant": stage in ("first_trimester", "after_first_trimester"),
         "not_pregnant": stage not in ("first_trimester", "after_first_trimester"),
         "pregnant_after_first_trimester": stage == "after_first_trimester",
+        "postpartum": stage in ("postpartum_early", "postpartum"),
+        "caesarean_recovery": Situation.CAESAREAN_RECOVERY in ctx.situations,
         "strength": RoutineKind.STRENGTH in kinds,
         "alignment": RoutineKind.ALIGNMENT in kinds,
         "tight_weak": bool(assessment.tight_weak),
@@ -337,7 +397,8 @@ def _advice(profile, assessment, triage, adaptation: Adaptation, days) -> tuple[
         reasons = " ".join(r.text for r in triage.reasons)
         first.append(Advice("see_a_professional", f"{triage.action} {reasons}", triage.reasons[0].source))
     for change in adaptation.changes:
-        if change.kind.value == "see_professional":
+        if change.kind.value == "see_professional" or (change.kind == ChangeKind.LOWER_SESSION and adaptation.rising
+                                                       and "rose over three weeks" in change.reason):
             first.append(Advice("see_a_professional", change.reason, change.source))
     rest = [Advice(a.topic, a.text, cat.source_title(a.source)) for a in lib.advice if active[a.when]]
     return tuple(first + rest)

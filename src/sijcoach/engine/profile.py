@@ -20,6 +20,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.plan_types import RoutineKind
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT, Difficulty, Equipment, Group, Side
 
 
@@ -82,6 +83,30 @@ class Condition(StrEnum):
     KNEE_PROBLEM = "knee_problem"
     OSTEOPOROSIS = "osteoporosis"
     BALANCE_PROBLEM = "balance_problem"
+    LONG_TERM_STEROIDS = "long_term_steroids"  # weakens bone like osteoporosis (fracture screen)
+
+
+class DistortionSide(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Birth(StrEnum):
+    VAGINAL = "vaginal"
+    CAESAREAN = "caesarean"
+    UNKNOWN = "unknown"
+
+
+class InflammatorySign(StrEnum):
+    """Signs of inflammatory back pain (NICE NG65), asked at check-in."""
+
+    MORNING_STIFFNESS = "morning_stiffness"  # more than 30 minutes
+    BETTER_WITH_MOVEMENT = "better_with_movement"  # and not with rest
+    WAKES_SECOND_HALF_OF_NIGHT = "wakes_second_half_of_night"
+    ALTERNATING_BUTTOCK_PAIN = "alternating_buttock_pain"
+    FAMILY_HISTORY = "family_history"  # of spondyloarthritis
+
+
 
 
 class Intensity(StrEnum):
@@ -99,6 +124,7 @@ class RedFlag(StrEnum):
     PROGRESSIVE_LEG_WEAKNESS = "progressive_leg_weakness"
     MAJOR_TRAUMA = "major_trauma"
     CHEST_PAIN = "chest_pain"
+    PREGNANCY_EMERGENCY_SIGN = "pregnancy_emergency_sign"
     # urgent
     FEVER_OR_UNWELL = "fever_or_unwell"
     UNEXPLAINED_WEIGHT_LOSS = "unexplained_weight_loss"
@@ -106,7 +132,8 @@ class RedFlag(StrEnum):
     UNRELENTING_NIGHT_PAIN = "unrelenting_night_pain"
     INFECTION_RISK = "infection_risk"
     ONE_LEG_WEAKNESS_OR_NUMBNESS_NEW = "one_leg_weakness_or_numbness_new"
-    PREGNANCY_WARNING_SIGN = "pregnancy_warning_sign"
+    PREGNANCY_MATERNITY_SIGN = "pregnancy_maternity_sign"  # the maternity unit or midwife now
+    PREGNANCY_WARNING_SIGN = "pregnancy_warning_sign"  # retired (split in two); still honoured
     # see a doctor soon
     HISTORY_OF_CANCER = "history_of_cancer"
     OSTEOPOROSIS_MINOR_FALL = "osteoporosis_minor_fall"
@@ -165,17 +192,33 @@ class PlannedActivity(_Input):
     intensity: Intensity
 
 
+POSTPARTUM_WEEKS_MAX = 104  # two years after the birth
+PREGNANT_WEEKS_MAX = 43
+DAYS_PER_YEAR = 365.25
+
+
 class Profile(_Input):
+    answered_on: Annotated[dt.date, AfterValidator(_plausible_date)] | None = Field(
+        default=None,
+        description="the day these answers describe: onset_days_ago, pregnancy_weeks and pain_now count "
+        "from it (empty: the plan's first day)",
+    )
     age: int = Field(ge=12, le=110)
     sex: Sex = Sex.UNSPECIFIED
     pregnancy: Pregnancy = Pregnancy.NONE
     pregnancy_weeks: int | None = Field(
-        default=None, ge=0, le=104, description="weeks pregnant (0-43), or weeks since the birth when postpartum (0-104)"
+        default=None, ge=0, le=POSTPARTUM_WEEKS_MAX,
+        description="weeks pregnant (0-43), or weeks since the birth when postpartum (0-104)",
     )
+    birth: Birth = Field(default=Birth.UNKNOWN, description="how the baby was born, when postpartum")
     sore_side: SoreSide = SoreSide.UNSURE
     pain_now: Pain
     onset_days_ago: int = Field(ge=0, le=36500, description="days since this episode of pain began")
     cause: Cause = Cause.UNKNOWN
+    fracture_ruled_out: bool = Field(
+        default=False, description="a doctor has ruled out a fracture since the fall or accident"
+    )
+    inflammatory_signs: Annotated[tuple[InflammatorySign, ...], AfterValidator(_unique)] = ()
     red_flags: Annotated[tuple[RedFlag, ...], AfterValidator(_unique)] = ()
     history: Annotated[tuple[History, ...], AfterValidator(_unique)] = ()
     hypermobility_answers: tuple[bool, ...] | None = Field(
@@ -183,6 +226,9 @@ class Profile(_Input):
     )
     beighton_score: int | None = Field(default=None, ge=0, le=9, description="measured by a professional")
     distortion: Distortion = Distortion.NONE
+    distortion_side: DistortionSide | None = Field(
+        default=None, description="the side of an inflare or outflare, when it is not simply the sore side"
+    )
     tight_muscles: Annotated[tuple[Group, ...], AfterValidator(_unique)] = ()
     conditions: Annotated[tuple[Condition, ...], AfterValidator(_unique)] = ()
     equipment: Annotated[tuple[Equipment, ...], AfterValidator(_unique)] = DEFAULT_EQUIPMENT
@@ -195,15 +241,22 @@ class Profile(_Input):
     planned_activities: tuple[PlannedActivity, ...] = ()
 
     @model_validator(mode="after")
-    def _weeks_need_pregnancy(self):
+    def _plausible(self):
         if self.pregnancy_weeks is not None and self.pregnancy == Pregnancy.NONE:
             raise PydanticCustomError(
                 "weeks_without_pregnancy",
                 "pregnancy_weeks is only meaningful when pregnancy is 'pregnant' or 'postpartum'",
             )
-        if self.pregnancy == Pregnancy.PREGNANT and (self.pregnancy_weeks or 0) > 43:
+        if self.pregnancy == Pregnancy.PREGNANT and (self.pregnancy_weeks or 0) > PREGNANT_WEEKS_MAX:
             raise PydanticCustomError(
                 "pregnancy_weeks_range", "pregnancy_weeks while pregnant must be 0 to 43"
+            )
+        if self.onset_days_ago > self.age * DAYS_PER_YEAR:
+            raise PydanticCustomError(
+                "onset_before_birth",
+                "onset_days_ago ({days}) is longer ago than your age ({age} years): the pain cannot have begun "
+                "before you were born",
+                {"days": self.onset_days_ago, "age": self.age},
             )
         return self
 
@@ -221,8 +274,26 @@ class LoggedItem(_Input):
 
 class SessionLog(_Input):
     date: dt.date
+    routine: RoutineKind | None = Field(
+        default=None,
+        description="which routine this session was; without it, a session counts as strength only when "
+        "it holds an exercise of kind strength",
+    )
     pain_before: Pain | None = None
     pain_after: Pain | None = None
     pain_next_day: Pain | None = Field(default=None, description="pain on waking the next morning")
     joint_went_out: bool = False
     items: tuple[LoggedItem, ...] = ()
+
+
+def profile_on(profile: Profile, day: dt.date) -> Profile:
+    """The answers as they stand on `day`: days since onset and weeks of pregnancy (or since the birth)
+    move on from the day they were given (`answered_on`). Pain now stays the last pain given."""
+    passed = (day - profile.answered_on).days if profile.answered_on is not None else 0
+    update: dict = {"answered_on": day}
+    if passed > 0:
+        update["onset_days_ago"] = min(36500, profile.onset_days_ago + passed)
+        if profile.pregnancy_weeks is not None:
+            limit = PREGNANT_WEEKS_MAX if profile.pregnancy == Pregnancy.PREGNANT else POSTPARTUM_WEEKS_MAX
+            update["pregnancy_weeks"] = min(limit, profile.pregnancy_weeks + passed // 7)
+    return profile.model_copy(update=update)

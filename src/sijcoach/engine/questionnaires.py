@@ -57,20 +57,27 @@ class ChangeResult:
     source: str
 
 
+def pain_direction(before: float, after: float) -> str:
+    """The meaningful-change rule for pain (Ostelo 2008), for single scores and averages alike:
+    "better" or "worse" when the change is 2 points or 30% of the starting score, else "same"."""
+    change = after - before
+    if change == 0:
+        return "same"
+    share = abs(change) / before if before else 0.0
+    if abs(change) >= PAIN_POINTS or share >= PAIN_SHARE:
+        return "better" if change < 0 else "worse"
+    return "same"
+
+
 def pain_change(before: int, after: int) -> ChangeResult:
     """Pain 0-10: a fall of 2 points or 30% of the starting score is a meaningful improvement."""
     for name, value in (("before", before), ("after", after)):
         if not 0 <= value <= 10:
             raise ValueError(f"pain {name}: {value} is not allowed; use a whole number from 0 to 10")
     drop = before - after
-    share = drop / before if before else 0.0
-    rise = after - before
-    if drop > 0 and (drop >= PAIN_POINTS or share >= PAIN_SHARE):
-        meaningful, direction = True, "better"
-    elif rise >= PAIN_POINTS or (before and rise / before >= PAIN_SHARE and rise > 0):
-        meaningful, direction = True, "worse"
-    else:
-        meaningful, direction = False, "same" if drop == 0 else ("better" if drop > 0 else "worse")
+    verdict = pain_direction(before, after)
+    meaningful = verdict != "same"
+    direction = verdict if meaningful else ("same" if drop == 0 else ("better" if drop > 0 else "worse"))
     text = (
         f"Pain {before} -> {after}: "
         + ("a meaningful change" if meaningful else "not yet a meaningful change")

@@ -1,36 +1,56 @@
-"""Building the three routine programs: relief (daily), strength (three pillars), realignment protocol.
+"""Choosing the exercises of a day's routines: relief (daily), strength (three pillars), and the
+extras a phase, the person's time and level add. Budgets are applied later (engine/budget.py).
 
-Each builder returns plan items with their reasons; budgets are applied later by the planner.
+Priority decides who gets an exercise first: realignment, then strength, then relief, so the same
+exercise is never in two routines of one day. Relief stays relief: no exercise of kind strength.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 from sijcoach.engine.adaptation import Adaptation
 from sijcoach.engine.catalog import Catalog, Exercise
 from sijcoach.engine.dosing import Dosed, dose_at
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Assessment, PlanItem
+from sijcoach.engine.programme import ProgrammePhase
 from sijcoach.engine.suitability import Context
-from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS, Group, Kind, Laterality, Side
+from sijcoach.engine.vocab import (
+    PILLARS, STRENGTH_KINDS, Difficulty, Group, Kind, Laterality, Position, Side, Situation,
+)
 
 PILLAR_WHY = {
     Group.CORE: "Trains the deep core (transverse abdominis), the front of the muscular ring that holds the pelvis.",
     Group.BACK_OF_HIP: "Trains the back of the hip (gluteus maximus and medius), which presses the SI joint closed.",
     Group.LOW_BACK: "Trains the low-back stabilisers (multifidus, erector spinae) that steady the sacrum.",
 }
+SECOND_WHY = "A second exercise for the same group: your time and level allow more strength work."
+FUNCTION_WHY = ("Standing work for everyday life (getting up, bending, carrying): the function phase "
+                "trains the muscles the way you use them.")
+SIDE_LYING_WHY = (" Done lying on your side: from the second trimester the side of the hip is trained this way "
+                  "rather than standing on one leg.")
+PELVIC_FLOOR_SLUG = "pelvic-floor-activation"
+PELVIC_FLOOR_WHY = ("Pelvic-floor training belongs in every plan after a birth, from the first days: it "
+                    "supports the pelvis from below and helps bladder control.")
 RELIEF_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.ACTIVATION})
 STRETCH_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.YOGA})
+
+EXTRA_MINUTES = 30  # from this many minutes a day, intermediate and advanced people get a second exercise per pillar
 
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A chosen item before budgeting; `optional` items are dropped first when time is short."""
+    """A chosen item before budgeting; `optional` items are dropped first when time is short, and
+    `required` ones never."""
 
     item: PlanItem
     seconds: int
     optional: bool = False
+    required: bool = False
+    step: int = 0  # the dose's step on the ladder (engine/dosing.py), so a short day can lower it
+    fixed: bool = False  # a dose someone set by hand (a coach): never shortened to fit
 
 
 def make_item(
@@ -58,24 +78,57 @@ def default_side(ex: Exercise) -> Side:
     return Side.EACH if ex.laterality == Laterality.EACH_SIDE else Side.NONE
 
 
-def _sides(side: Side) -> int:
+def sides(side: Side) -> int:
     return 2 if side == Side.EACH else 1
 
 
+@cache
+def _pillar_work(cat: Catalog, group: Group) -> tuple[Exercise, ...]:
+    return tuple(
+        ex for ex in cat
+        if ex.kind in STRENGTH_KINDS and group in ex.groups
+        and ex.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
+    )
+
+
+@cache
+def _candidates(cat: Catalog, group: Group, top: Difficulty, learn: bool) -> tuple[Exercise, ...]:
+    found = _pillar_work(cat, group)
+    if learn:
+        # Learning to find the muscles: activation work first, then the gentlest of the rest.
+        key = lambda ex: (ex.kind != Kind.ACTIVATION, ex.difficulty.rank, ex.priority, ex.slug)  # noqa: E731
+    else:
+        key = lambda ex: (abs(top.rank - ex.difficulty.rank), ex.priority, ex.slug)  # noqa: E731
+    return tuple(sorted(found, key=key))
+
+
+@cache
+def _functional(cat: Catalog, top: Difficulty) -> tuple[Exercise, ...]:
+    found = [
+        ex for ex in cat
+        if ex.kind in (Kind.STRENGTH, Kind.STABILITY) and ex.position == Position.STANDING
+        and ex.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
+        and (set(ex.groups) & {*PILLARS, Group.QUADRICEPS})
+    ]
+    return tuple(sorted(found, key=lambda ex: (abs(top.rank - ex.difficulty.rank), ex.priority, ex.slug)))
+
+
 class Builder:
-    """Chooses exercises for one day's context, applying the person's adaptations."""
+    """Chooses exercises for one kind of day, applying the person's adaptations."""
 
-    def __init__(self, cat: Catalog, ctx: Context, adaptation: Adaptation, assessment: Assessment):
-        self.cat, self.ctx, self.adapt, self.assessment = cat, ctx, adaptation, assessment
+    def __init__(self, cat: Catalog, ctx: Context, adaptation: Adaptation, assessment: Assessment,
+                 phase: ProgrammePhase = ProgrammePhase.BUILD):
+        self.cat, self.ctx, self.adapt, self.assessment, self.phase = cat, ctx, adaptation, assessment, phase
 
-    def _final(self, slug: str) -> tuple[Exercise | None, str]:
+    def final(self, slug: str, relief: bool = False) -> tuple[Exercise | None, str]:
         """The exercise to do in place of `slug` after swaps and progressions, and a note on why."""
-        final = self.adapt.resolve(slug)
+        final = self.adapt.resolve(slug, relief)
         if final is None:
             return None, ""
         ex = self.cat[final]
-        earned = final in self.adapt.variants.values()
-        if self.ctx.why_not(ex, earned_variant=earned) is not None:
+        if relief and ex.kind in (Kind.STRENGTH, Kind.CARDIO):
+            return None, ""
+        if self.ctx.why_not(ex, earned_variant=self.adapt.earned(final)) is not None:
             return None, ""
         if final == slug:
             return ex, ""
@@ -86,31 +139,37 @@ class Builder:
 
     def allowed_or_gentler(self, slug: str) -> tuple[Exercise | None, str]:
         """`slug` after adaptations, or else the first allowed exercise down its regression chain."""
-        ex, note = self._final(slug)
+        ex, note = self.final(slug)
         seen = {slug}
         current = self.cat[slug]
         while ex is None and current.regression and current.regression not in seen:
             seen.add(current.regression)
             current = self.cat[current.regression]
-            ex, note = self._final(current.slug)
+            ex, note = self.final(current.slug)
             if ex is not None:
                 note = f" The gentler {ex.name} stands in for {self.cat[slug].name}."
         return ex, note
 
+    def why_left_out(self, slug: str, default: str = "it does not suit you now") -> str:
+        return self.ctx.why_not(self.cat[slug]) or self.adapt.swapped_why.get(slug, default)
+
     def pick(self, ex: Exercise, side: Side, why: str, step_shift: int = 0, condition: str | None = None) -> Pick:
         step = self.adapt.steps.get(ex.slug, 0) + step_shift
-        return make_item(self.cat, ex, side, dose_at(ex, step, _sides(side)), why, condition)
+        made = make_item(self.cat, ex, side, dose_at(ex, step, sides(side)), why, condition)
+        return replace(made, step=step)
 
     # ---- relief -------------------------------------------------------------------------------
-    def relief(self, key: str) -> tuple[list[Pick], list[str]]:
+    def relief(self, key: str, taken: frozenset[str] = frozenset()) -> tuple[list[Pick], list[str]]:
+        """The day's relief routine; `taken`: exercises already in the day's realignment or strength."""
         lib = library()
         picks: list[Pick] = []
         notes: list[str] = []
-        used: set[str] = set()
+        used: set[str] = set(taken)
+        required = self._pelvic_floor(used, notes)
         for slot in lib.relief[key]:
             left_out = []
             for slug in slot.options:
-                ex, note = self._final(slug)
+                ex, note = self.final(slug, relief=True)
                 if ex is None or ex.slug in used:
                     if ex is None:
                         reason = self.ctx.why_not(self.cat[slug]) or self.adapt.swapped_why.get(slug)
@@ -125,7 +184,7 @@ class Builder:
                 break
             else:
                 notes.extend(left_out)
-        if not picks:
+        if not picks and not required:
             picks = self._fallback_relief(used)
             if not picks:
                 notes.append("No relief exercise suits your situation and equipment today; a gentle walk or rest instead.")
@@ -139,13 +198,12 @@ class Builder:
             )
             if already is not None:  # the routine stretches it already: move it up and say why
                 picks.remove(already)
-                item = replace(already.item, why=already.item.why + " " + pair.why)
-                targeted.append(Pick(item, already.seconds))
+                targeted.append(replace(already, item=replace(already.item, why=already.item.why + " " + pair.why)))
                 continue
             info = lib.pairs.get(pair.tight)
             options = info.stretch if info else ()
             for slug in options:
-                ex, note = self._final(slug)
+                ex, note = self.final(slug, relief=True)
                 if ex is not None and ex.slug not in used:
                     targeted.append(self.pick(ex, default_side(ex), pair.why + note))
                     used.add(ex.slug)
@@ -153,12 +211,25 @@ class Builder:
             else:
                 if options:
                     first = self.cat[options[0]]
-                    reason = self.ctx.why_not(first) or self.adapt.swapped_why.get(first.slug, "it does not suit you now")
                     notes.append(
                         f"No stretch for the tight {pair.tight.value.replace('_', ' ')} is planned: {first.name} "
-                        f"is left out because {reason}. Ask a physiotherapist for a version that suits you."
+                        f"is left out because {self.why_left_out(first.slug)}. Ask a physiotherapist for a version that suits you."
                     )
-        return picks[:2] + targeted + picks[2:], notes
+        return required + picks[:2] + targeted + picks[2:], notes
+
+    def _pelvic_floor(self, used: set[str], notes: list[str]) -> list[Pick]:
+        """After a birth, pelvic-floor training is in every plan (NICE NG194): first, and never trimmed."""
+        if self.assessment.pregnancy_stage not in ("postpartum_early", "postpartum"):
+            return []
+        ex, note = self.final(PELVIC_FLOOR_SLUG, relief=True)
+        if ex is None or ex.slug in used:
+            if ex is None:
+                notes.append(f"Pelvic-floor training is left out because {self.why_left_out(PELVIC_FLOOR_SLUG)}; "
+                             "ask your midwife or a women's health physiotherapist for a version that suits you.")
+            return []
+        used.add(ex.slug)
+        pick = self.pick(ex, default_side(ex), PELVIC_FLOOR_WHY + note)
+        return [replace(pick, required=True, item=replace(pick.item, source=self.cat.source_title("nice-ng194")))]
 
     def _fallback_relief(self, used: set[str]) -> list[Pick]:
         """When every listed option is ruled out: the gentlest allowed relief exercises, by priority."""
@@ -172,39 +243,48 @@ class Builder:
         return [self.pick(ex, default_side(ex), why) for ex in gentle[:2]]
 
     # ---- strength -------------------------------------------------------------------------------
-    def _candidates(self, group: Group) -> list[Exercise]:
-        top = self.ctx.max_difficulty.rank
-        found = [
-            ex
-            for ex in self.cat
-            if ex.kind in STRENGTH_KINDS
-            and group in ex.groups
-            and ex.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
-        ]
-        return sorted(found, key=lambda ex: (abs(top - ex.difficulty.rank), ex.priority, ex.slug))
-
     def _choose(self, group: Group, used: set[str]) -> tuple[Exercise | None, str]:
-        for candidate in self._candidates(group):
-            ex, note = self._final(candidate.slug)
+        learn = self.phase == ProgrammePhase.LEARN
+        for candidate in _candidates(self.cat, group, self.ctx.max_difficulty, learn):
+            ex, note = self.final(candidate.slug)
             if ex is not None and ex.slug not in used and group in ex.groups:
                 return ex, note
         return None, ""
 
-    def strength(self, step_shift: int) -> tuple[list[Pick], list[Group]]:
-        """One exercise per pillar (required), then one extra for each weak group (optional).
+    def strength(self, taken: frozenset[str] = frozenset(), more: bool = False) -> tuple[list[Pick], list[Group]]:
+        """One exercise per pillar (required), then optional extras: a second per pillar when `more`,
+        a standing exercise in the function phase, and work for each weak group.
 
-        Returns the picks and the pillars that no allowed exercise could cover.
-        """
+        `taken`: exercises already in the day's realignment. Returns the picks and the pillars that no
+        allowed exercise could cover."""
         picks: list[Pick] = []
-        used: set[str] = set()
+        used: set[str] = set(taken)
         missing = []
+        later = Situation.PREGNANCY_AFTER_FIRST_TRIMESTER in self.ctx.situations
         for pillar in PILLARS:
             ex, note = self._choose(pillar, used)
             if ex is None:
                 missing.append(pillar)
                 continue
             used.add(ex.slug)
-            picks.append(self.pick(ex, default_side(ex), PILLAR_WHY[pillar] + note, step_shift))
+            why = PILLAR_WHY[pillar] + note
+            if later and pillar == Group.BACK_OF_HIP and ex.position == Position.SIDE_LYING:
+                why += SIDE_LYING_WHY
+            picks.append(self.pick(ex, default_side(ex), why))
+        extras: list[Pick] = []
+        if more and not missing:
+            for pillar in PILLARS:
+                ex, note = self._choose(pillar, used)
+                if ex is not None:
+                    used.add(ex.slug)
+                    extras.append(self.pick(ex, default_side(ex), PILLAR_WHY[pillar] + " " + SECOND_WHY + note))
+        if self.phase == ProgrammePhase.FUNCTION and not missing:
+            for candidate in _functional(self.cat, self.ctx.max_difficulty):
+                ex, note = self.final(candidate.slug)
+                if ex is not None and ex.slug not in used and ex.position == Position.STANDING:
+                    used.add(ex.slug)
+                    extras.append(self.pick(ex, default_side(ex), FUNCTION_WHY + note))
+                    break
         weak_why = {g: p for p in self.assessment.tight_weak for g in p.weak}
         for group in self.assessment.weak_groups:
             ex, note = self._choose(group, used)
@@ -218,6 +298,6 @@ class Builder:
                 if pair
                 else f"Extra work for the {group.value.replace('_', ' ')}, which needs strengthening."
             ) + note
-            pick = self.pick(ex, default_side(ex), why, step_shift)
-            picks.append(Pick(pick.item, pick.seconds, optional=True))
-        return picks, missing
+            extras.append(self.pick(ex, default_side(ex), why))
+        return picks + [replace(p, optional=True) for p in extras], missing
+

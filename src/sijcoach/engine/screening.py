@@ -1,24 +1,61 @@
-"""Red-flag screening (clinical-notes section 2): single items suffice, the most serious level wins."""
+"""Red-flag screening (clinical-notes section 2): single items suffice, the most serious level wins.
+
+Some flags are raised from other answers (`derived_flags`): very high pain now, new pain at an age
+where it is atypical, a suspected fracture after a fall or a car accident, and inflammatory back pain.
+"""
 
 from __future__ import annotations
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Reason, Triage, TriageLevel
-from sijcoach.engine.profile import Profile
+from sijcoach.engine.profile import Cause, Condition, Pregnancy, Profile, RedFlag
 
 _ORDER = (TriageLevel.NONE, TriageLevel.SEE_DOCTOR_SOON, TriageLevel.URGENT, TriageLevel.EMERGENCY)
 NEW_PAIN_DAYS = 90
 PAIN_NOW_SOON = 8
+FRACTURE_DAYS = 42  # six weeks
+FRACTURE_AGE = 70
+INFLAMMATORY_DAYS = 90  # three months or more
+INFLAMMATORY_ONSET_AGE = 45
+PREGNANCY_FLAGS = frozenset({
+    RedFlag.PREGNANCY_EMERGENCY_SIGN, RedFlag.PREGNANCY_MATERNITY_SIGN, RedFlag.PREGNANCY_WARNING_SIGN,
+})
+
+
+def fall_with_weak_bones(profile: Profile) -> bool:
+    """A fall with osteoporosis, long-term steroids or age 70+: the fall may have cracked a bone."""
+    risk = {Condition.OSTEOPOROSIS, Condition.LONG_TERM_STEROIDS} & set(profile.conditions)
+    return (profile.cause == Cause.FALL and (bool(risk) or profile.age >= FRACTURE_AGE)) or (
+        RedFlag.OSTEOPOROSIS_MINOR_FALL in profile.red_flags)
+
+
+def suspected_fracture(profile: Profile) -> bool:
+    """Onset in the last six weeks after a car accident or such a fall, not yet ruled out by a doctor.
+    (Major trauma that the person reports is the emergency flag, not this.)"""
+    if profile.fracture_ruled_out or profile.onset_days_ago > FRACTURE_DAYS:
+        return False
+    return profile.cause == Cause.CAR_ACCIDENT or fall_with_weak_bones(profile)
+
+
+def inflammatory_back_pain(profile: Profile) -> bool:
+    """NICE NG65: back pain for 3+ months that began before 45, with any sign of inflammation."""
+    onset_age = profile.age - profile.onset_days_ago / 365.25
+    return bool(profile.inflammatory_signs) and profile.onset_days_ago >= INFLAMMATORY_DAYS and (
+        onset_age < INFLAMMATORY_ONSET_AGE)
 
 
 def derived_flags(profile: Profile) -> list[str]:
-    """Flags raised by other answers: very high pain now, and new pain at an age where it is atypical."""
+    """Flags raised by other answers."""
     found = []
     if profile.pain_now >= PAIN_NOW_SOON:
         found.append("pain_now_high")
     if profile.onset_days_ago < NEW_PAIN_DAYS and (profile.age < 20 or profile.age > 50):
         found.append("new_pain_young_or_older")
+    if suspected_fracture(profile):
+        found.append("suspected_fracture")
+    if inflammatory_back_pain(profile):
+        found.append("inflammatory_back_pain")
     return found
 
 
@@ -26,6 +63,14 @@ def flags_level(ids: list[str]) -> TriageLevel:
     """The most serious level among these flags (a single one suffices)."""
     flags = library().flags
     return max((flags[i].level for i in ids if i in flags), key=_ORDER.index, default=TriageLevel.NONE)
+
+
+def _notes(profile: Profile) -> tuple[str, ...]:
+    ticked = PREGNANCY_FLAGS & set(profile.red_flags)
+    if ticked and profile.pregnancy != Pregnancy.PREGNANT:
+        return ("A pregnancy warning sign was ticked although the answers do not say you are pregnant. "
+                "It is taken as given, the safer reading: act on it as below.",)
+    return ()
 
 
 def screen(profile: Profile) -> Triage:
@@ -36,8 +81,13 @@ def screen(profile: Profile) -> Triage:
     # Only the reasons that set the level lead; lesser ones follow so nothing is hidden.
     hits.sort(key=lambda h: -_ORDER.index(h.level))
     reasons = tuple(Reason(h.id, h.reason, catalog().source_title(h.source)) for h in hits)
-    action = lib.actions.get(level, "No warning signs in your answers. Start gently and stop anything that hurts.")
-    return Triage(level=level, reasons=reasons, action=action)
+    leading = [h for h in hits if h.level == level]
+    general = lib.actions.get(level, "No warning signs in your answers. Start gently and stop anything that hurts.")
+    actions = ([general] if not leading or any(h.action is None for h in leading) else [])
+    actions += [h.action for h in leading if h.action]
+    gentle = level == TriageLevel.SEE_DOCTOR_SOON and any(h.gentle for h in leading)
+    return Triage(level=level, reasons=reasons, action=" ".join(dict.fromkeys(actions)), gentle=gentle,
+                  notes=_notes(profile))
 
 
 STOPPING = (TriageLevel.URGENT, TriageLevel.EMERGENCY)  # no plan: get help first

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field, replace
 from sijcoach.engine.assessment import Assessment
 from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Pattern
-from sijcoach.engine.profile import Condition, History, Profile
-from sijcoach.engine.vocab import Difficulty, Equipment, Situation
+from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profile
+from sijcoach.engine.vocab import Difficulty, Equipment, Position, Situation
+
+POSTNATAL_CHECK_WEEKS = 8  # the 6-8 week postnatal check, before harder work after a caesarean
+POSTPARTUM_BUILD_UP_WEEKS = 12  # harder work builds up over the first twelve weeks after the birth
 
 SITUATION_WHY = {
     Situation.UNSTABLE_PATTERN: "it opens or shears the pelvis, which a loose or uncertain joint should avoid",
@@ -18,6 +21,10 @@ SITUATION_WHY = {
     Situation.PREGNANCY_AFTER_FIRST_TRIMESTER: "it is done lying flat on the back, which is best avoided "
     "after the first three months of pregnancy",
     Situation.POSTPARTUM_EARLY: "it puts high pressure on the abdomen, too much in the first six weeks after birth",
+    Situation.POSTPARTUM_FIRST_12_WEEKS: "it loads the pelvis on one leg or through a loaded hip hinge, which "
+    "waits until twelve weeks after the birth",
+    Situation.CAESAREAN_RECOVERY: "it loads the abdomen or the hip hinge, which waits for the postnatal check "
+    "after a caesarean (about eight weeks)",
     Situation.ACUTE: "it is too demanding for the first two days after the pain started",
     Situation.SHOULDER_PROBLEM: "it loads the shoulders, and you have a shoulder problem",
     Situation.WRIST_PROBLEM: "it puts weight on the hands, and you have a wrist problem",
@@ -27,12 +34,28 @@ SITUATION_WHY = {
     Situation.LUMBAR_FUSION: "it bends or twists the low back to its end range, which a lumbar fusion rules out",
 }
 
+# Later pregnancy rules out more than lying on the back; the reason names what this exercise does.
+_LATER_PREGNANCY_WHY = {
+    Position.STANDING: "it is done standing on one leg or in a low squat, which is best avoided after the "
+    "first three months of pregnancy (keep your weight even on both legs)",
+    Position.SEATED: "it is done standing on one leg or in a low squat, which is best avoided after the "
+    "first three months of pregnancy (keep your weight even on both legs)",
+}
+
+
+def situation_why(situation: Situation, ex: Exercise) -> str:
+    if situation == Situation.PREGNANCY_AFTER_FIRST_TRIMESTER:
+        return _LATER_PREGNANCY_WHY.get(ex.position, SITUATION_WHY[situation])
+    return SITUATION_WHY[situation]
+
+
 _CONDITION_SITUATION = {
     Condition.SHOULDER_PROBLEM: Situation.SHOULDER_PROBLEM,
     Condition.WRIST_PROBLEM: Situation.WRIST_PROBLEM,
     Condition.KNEE_PROBLEM: Situation.KNEE_PROBLEM,
     Condition.OSTEOPOROSIS: Situation.OSTEOPOROSIS,
     Condition.BALANCE_PROBLEM: Situation.BALANCE_PROBLEM,
+    Condition.LONG_TERM_STEROIDS: Situation.OSTEOPOROSIS,  # steroids thin the bones the same way
 }
 
 
@@ -60,7 +83,7 @@ class Context:
             return self._avoid_map[ex.slug]
         for situation in ex.unsuitable_for:
             if situation in self.situations:
-                return SITUATION_WHY[situation]
+                return situation_why(situation, ex)
         missing = [e.value for e in ex.equipment if e not in self.equipment]
         if missing:
             return f"it needs equipment you do not have ({', '.join(missing)})"
@@ -95,6 +118,13 @@ def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situa
         found.add(Situation.PREGNANCY_AFTER_FIRST_TRIMESTER)
     if stage == "postpartum_early":
         found.add(Situation.POSTPARTUM_EARLY)
+    if profile.pregnancy == Pregnancy.POSTPARTUM:
+        # Unknown weeks or an unknown kind of birth: the stricter reading (NICE NG194, NG210).
+        weeks = profile.pregnancy_weeks
+        if weeks is None or weeks < POSTPARTUM_BUILD_UP_WEEKS:
+            found.add(Situation.POSTPARTUM_FIRST_12_WEEKS)
+        if profile.birth != Birth.VAGINAL and (weeks is None or weeks < POSTNATAL_CHECK_WEEKS):
+            found.add(Situation.CAESAREAN_RECOVERY)
     if History.LUMBAR_FUSION in profile.history:
         found.add(Situation.LUMBAR_FUSION)
     # The acute phase is added day by day by the planner, as it ends while the plan runs.

@@ -89,8 +89,12 @@ class Situation(StrEnum):
     UNSTABLE_PATTERN = "unstable_pattern"  # opens or shears the pelvis: wide stances, figure-4
     HYPERMOBILITY = "hypermobility"  # pushes joints to end range
     PREGNANCY = "pregnancy"  # any stage of pregnancy (NHS pelvic girdle pain advice, ACOG)
-    PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy_after_first_trimester"  # lying flat on the back
+    # From the second trimester: lying flat on the back, standing on one leg (supported or not), wall
+    # sits and deep squats (ACOG; NHS pelvic girdle pain advice).
+    PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy_after_first_trimester"
     POSTPARTUM_EARLY = "postpartum_early"  # first 6 weeks after birth: high abdominal pressure
+    POSTPARTUM_FIRST_12_WEEKS = "postpartum_first_12_weeks"  # banded hip hinge, unsupported one-leg stance
+    CAESAREAN_RECOVERY = "caesarean_recovery"  # before the 8-week check: loaded abdominal or hip-hinge work
     ACUTE = "acute"  # first two days after onset
     SHOULDER_PROBLEM = "shoulder_problem"
     WRIST_PROBLEM = "wrist_problem"

@@ -1,0 +1,107 @@
+"""The programme over time (clinical-notes 6): its weeks, its phases and how far the walks have grown.
+
+A plan is one day of a programme that began on `programme_start`. Days before the plan's first day
+are what the person did (their logs); days from it on are projected as planned, so the plan made
+tomorrow from today's log agrees with today's plan unless the log gave a reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sijcoach.engine.history import History
+
+TOLERANCE_DAYS = 14  # a phase is entered after two settled weeks of the last one
+TOLERANCE_SESSIONS = 3  # ... with at least this many sessions in them
+WALK_START_MIN = 5  # a walk starts short: at first, after a flare and in the first painful days
+WALK_STEP_MIN = 3  # and grows by this much a week
+POOL_START_MIN = 10  # water walking: the catalog's shortest bout
+
+
+class ProgrammePhase(StrEnum):
+    LEARN = "learn_and_activate"
+    BUILD = "build_strength"
+    FUNCTION = "function_and_upkeep"
+
+
+PHASE_ORDER = (ProgrammePhase.LEARN, ProgrammePhase.BUILD, ProgrammePhase.FUNCTION)
+FIRST_WEEK = {ProgrammePhase.LEARN: 1, ProgrammePhase.BUILD: 3, ProgrammePhase.FUNCTION: 9}
+PHASE_WORDS = {
+    ProgrammePhase.LEARN: "learning and activating",
+    ProgrammePhase.BUILD: "building strength",
+    ProgrammePhase.FUNCTION: "function and upkeep",
+}
+PHASE_AIM = {
+    ProgrammePhase.LEARN: "finding and holding the deep core and buttock muscles, with gentle relief every day",
+    ProgrammePhase.BUILD: "strengthening the three muscle groups with more load, spaced by rest days",
+    ProgrammePhase.FUNCTION: "standing, one-leg and carrying work where it suits you, with fewer relief minutes",
+}
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The programme's calendar as seen from the plan's first day (`start`)."""
+
+    programme_start: dt.date
+    start: dt.date
+    history: History
+    setbacks: dict[dt.date, str]  # flares: the day it happened -> what happened
+
+    def week(self, day: dt.date) -> int:
+        return (day - self.programme_start).days // 7 + 1
+
+    def _sessions_before(self, day: dt.date) -> int:
+        """Sessions in the two weeks before `day`: logged ones before the plan's first day, and every
+        planned day from it on (projected as done)."""
+        since = day - dt.timedelta(days=TOLERANCE_DAYS)
+        logged = sum(1 for d in self.history.session_days if since <= d < min(day, self.start))
+        projected = max(0, (day - max(since, self.start)).days)
+        return logged + projected
+
+    def _unsettled(self, day: dt.date) -> str | None:
+        """Why the last two weeks before `day` were not settled, or None."""
+        since = day - dt.timedelta(days=TOLERANCE_DAYS)
+        setbacks = sorted(d for d in self.setbacks if since <= d < day)
+        if setbacks:
+            return f"on {setbacks[-1]} {self.setbacks[setbacks[-1]]}"
+        hurt = sorted(d for d in self.history.hurt_days if since <= d < day)
+        if hurt:
+            return f"an exercise hurt 6/10 or more on {hurt[-1]}"
+        if self._sessions_before(day) < TOLERANCE_SESSIONS:
+            return f"fewer than {TOLERANCE_SESSIONS} sessions were logged in the two weeks before"
+        return None
+
+    def phase(self, day: dt.date) -> tuple[ProgrammePhase, str]:
+        """The phase on `day` and why: its weeks have come and the two weeks before were settled."""
+        week = self.week(day)
+        due = max(p for p in PHASE_ORDER if week >= FIRST_WEEK[p])
+        if due == ProgrammePhase.LEARN:
+            return due, f"Week {week}: {PHASE_WORDS[due]}, {PHASE_AIM[due]}."
+        why_not = self._unsettled(day)
+        if why_not is None:
+            return due, f"Week {week}: {PHASE_WORDS[due]}, {PHASE_AIM[due]}."
+        lower = PHASE_ORDER[PHASE_ORDER.index(due) - 1]
+        return lower, (
+            f"Week {week}: still {PHASE_WORDS[lower]}, {PHASE_AIM[lower]}. {PHASE_WORDS[due].capitalize()} "
+            f"follows two settled weeks: {why_not}."
+        )
+
+    def _since_setback(self, day: dt.date) -> int:
+        """Whole weeks since the programme began or the last setback before `day`, whichever is later."""
+        base = self.programme_start
+        earlier = [d for d in self.setbacks if d < day]
+        if earlier:
+            base = max(base, max(earlier) + dt.timedelta(days=1))
+        return max(0, (day - base).days) // 7
+
+    def walk_minutes(self, day: dt.date, acute: bool, first_minutes: int = WALK_START_MIN) -> int:
+        """Built up a few minutes a week from a short first walk; short again after a flare and while acute."""
+        if acute:
+            return first_minutes
+        return first_minutes + WALK_STEP_MIN * self._since_setback(day)
