@@ -13,6 +13,8 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import RoutineKind, TriageLevel
 from sijcoach.engine.vocab import PILLARS, Laterality
 
+from situations import forbidden as _forbidden
+from situations import fracture_suspected as _fracture_suspected
 from strategies import START, logs, profiles
 
 CAT = catalog()
@@ -20,56 +22,7 @@ EMERGENCY = {"saddle_numbness", "bladder_bowel_change", "sexual_dysfunction_new"
              "progressive_leg_weakness", "major_trauma", "chest_pain", "pregnancy_emergency_sign"}
 URGENT = {"fever_or_unwell", "unexplained_weight_loss", "back_lump_or_deformity", "unrelenting_night_pain",
           "infection_risk", "one_leg_weakness_or_numbness_new", "pregnancy_warning_sign", "pregnancy_maternity_sign"}
-STIFF_HISTORY = {"sedentary", "persistent_low_back_pain", "fall_on_buttocks", "arthritis"}
 RANK = {"beginner": 0, "intermediate": 1, "advanced": 2}
-
-
-def _forbidden(raw: dict, day_index: int) -> set[str]:
-    """Situations that rule exercises out on a given plan day, derived from the raw profile."""
-    out = set(raw.get("conditions", []))
-    if "long_term_steroids" in out:
-        out.add("osteoporosis")
-    hyper = sum(raw.get("hypermobility_answers") or []) >= 2
-    age, beighton = raw["age"], raw.get("beighton_score")
-    if beighton is not None and beighton >= (6 if age < 14 else 5 if age <= 50 else 4):
-        hyper = True
-    if hyper:
-        out.add("hypermobility")
-    weeks = raw.get("pregnancy_weeks")
-    if raw["pregnancy"] == "pregnant":
-        out.add("pregnancy")
-        if weeks is None or weeks >= 13:
-            out.add("pregnancy_after_first_trimester")
-    if raw["pregnancy"] == "postpartum" and (weeks is None or weeks < 6):
-        out.add("postpartum_early")
-    if raw["pregnancy"] == "postpartum" and (weeks is None or weeks < 12):
-        out.add("postpartum_first_12_weeks")
-    if raw["pregnancy"] == "postpartum" and raw.get("birth") != "vaginal" and (weeks is None or weeks < 8):
-        out.add("caesarean_recovery")
-    weak_bones = {"osteoporosis", "long_term_steroids"} & set(raw.get("conditions", [])) or age >= 70
-    fall = raw["cause"] == "fall" and not weak_bones and "osteoporosis_minor_fall" not in raw.get("red_flags", [])
-    stiff_only = (set(raw.get("history", [])) & STIFF_HISTORY or fall) and not (
-        hyper or raw["pregnancy"] == "pregnant"
-        or (raw["pregnancy"] == "postpartum" and (weeks is None or weeks <= 52))
-        or (raw["pregnancy"] == "none" and raw["cause"] == "pregnancy")
-        or set(raw.get("history", [])) & {"very_flexible", "connective_tissue_disorder", "joint_goes_out"}
-    )
-    if not stiff_only:
-        out.add("unstable_pattern")
-    if "lumbar_fusion" in raw.get("history", []):
-        out.add("lumbar_fusion")
-    if raw["onset_days_ago"] + day_index <= 2:
-        out.add("acute")
-    return out
-
-
-def _fracture_suspected(raw) -> bool:
-    """Clinical-notes 2, worked out from the raw answers: onset in the last six weeks after a car
-    accident, or after a fall with weak bones or age 70+, and no doctor has ruled a fracture out."""
-    weak = {"osteoporosis", "long_term_steroids"} & set(raw.get("conditions", [])) or raw["age"] >= 70
-    fall = raw["cause"] == "fall" and weak or "osteoporosis_minor_fall" in raw.get("red_flags", [])
-    recent = raw["onset_days_ago"] <= 42 and not raw.get("fracture_ruled_out", False)
-    return recent and (raw["cause"] == "car_accident" or bool(fall))
 
 
 def _planned(raw, sessions=()):

@@ -74,9 +74,11 @@ def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | 
         alignment = []
         notes.append(f"Realignment is not planned today: with {minutes} minutes, strength work takes the time, "
                      "so realignment is done on the days between strength days.")
-    if required and fixed_part() > budget:
+    if fixed_part() > budget:
+        # Strength and the relief that must stay (pelvic-floor work after a birth) shrink together.
         before = seconds(required)
-        required = _shorten_all(required, budget - seconds(alignment) - seconds(relief_required), shorter)
+        both = _shorten_all(required + relief_required, budget - seconds(alignment), shorter)
+        required, relief_required = both[:len(required)], both[len(required):]
         if seconds(required) < before:
             notes.append(f"The strength doses are shortened to fit your {minutes} minutes.")
     if required and fixed_part() > budget and not any(p.fixed for p in required):

@@ -29,7 +29,7 @@ from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhas
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, make_item, sides
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
-from sijcoach.engine.suitability import base_context
+from sijcoach.engine.suitability import Context, base_context
 from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation
 
 MAX_DAYS = 366
@@ -107,6 +107,7 @@ def make_plan(
 class _Planner:
     def __init__(self, profile, logs, start, days, adjustments, programme_start):
         self.cat = catalog()
+        self.answers = profile  # as given: warning signs are judged on the day they were answered
         self.pain_day = profile.answered_on or start
         self.answered_on = profile.answered_on
         self.profile = profile_on(profile, start)
@@ -116,14 +117,13 @@ class _Planner:
 
     def plan(self) -> Plan:
         cat, profile, start = self.cat, self.profile, self.start
-        triage = screen(profile)
+        triage = screen(self.answers)
         if blocks_plan(triage):
             return Plan(start, triage, None, (), (), (), ())
+        self.triage = triage
         self.assessment = assessment = assess(profile)
         warnings = _input_warnings(profile, assessment, self.answered_on, start)
-        base = base_context(profile, assessment, gentle=triage.gentle)
-        if self.adjustments is not None:
-            base = base.with_avoided(adjust.avoided(self.adjustments))
+        base = self._base(profile, assessment)
         self.history = history = read_history(cat, self.logs, start)
         first_day = min(self.programme_start or history.first_day or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
@@ -137,23 +137,16 @@ class _Planner:
             flare |= {self.pain_day, self.pain_day + dt.timedelta(days=1)}
         self.timeline = timeline = Timeline(first_day, start, history, setbacks)
         end = start + dt.timedelta(days=self.days - 1)
-        self.fracture = suspected_fracture(profile)
+        self.fracture = suspected_fracture(self.answers)  # until a doctor rules it out, however long ago
         self.with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and not self.fracture
         self.more = profile.level != Difficulty.BEGINNER and profile.minutes_per_day >= EXTRA_MINUTES
         self.cache: dict[tuple, _Programs] = {}
+        self.days_setup: dict[dt.date, tuple[Assessment, Context]] = {}
 
         blocked, day_notes = self._blocked(monday(start) - dt.timedelta(days=1), end, flare)
         per_week = profile.strength_days_per_week
         if per_week and not self.fracture:
-            missing = self.programs(False, timeline.phase(start)[0], True).strength_missing
-            if missing:
-                names = ", ".join(g.value for g in missing)
-                warnings.append(
-                    f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
-                    "and every strength day must cover all three muscle groups. More equipment or a professional's "
-                    "program can fill the gap."
-                )
-                per_week = 0
+            per_week = self._block_uncovered(blocked, end, per_week, warnings)
         schedule = plan_strength_days(first_day, start, end, per_week, history.strength_days, blocked)
         for week in schedule.short_weeks:
             why = "; ".join(week.reasons) or "spacing rules left no room"
@@ -190,6 +183,27 @@ class _Planner:
             programme=programme,
         )
 
+    def _base(self, profile: Profile, assessment: Assessment) -> Context:
+        base = base_context(profile, assessment, gentle=self.triage.gentle)
+        if self.adjustments is not None:
+            base = base.with_avoided(adjust.avoided(self.adjustments))
+        return base
+
+    def setup(self, day: dt.date) -> tuple[Assessment, Context]:
+        """The assessment and context of one day: the stage of a pregnancy (or the weeks since a birth)
+        and the first painful days move on with the calendar, day by day, whatever the window."""
+        if day not in self.days_setup:
+            if day == self.start:
+                assessment, ctx = self.assessment, self.ctx
+            else:
+                profile = profile_on(self.profile, day)
+                assessment = assess(profile)
+                ctx = self._base(profile, assessment).with_avoided(self.adaptation.swapped_why)
+            if self._acute(day):
+                ctx = ctx.with_situation(Situation.ACUTE)
+            self.days_setup[day] = (assessment, ctx)
+        return self.days_setup[day]
+
     # ---- the calendar --------------------------------------------------------------------------
     def _acute(self, day: dt.date) -> bool:
         return 0 <= self.profile.onset_days_ago + (day - self.start).days <= ACUTE_DAYS
@@ -219,6 +233,32 @@ class _Planner:
                 notes.setdefault(activity.date, []).append(
                     f"Planned today: {activity.kind} ({activity.intensity.value}).")
         return blocked, notes
+
+    def _block_uncovered(self, blocked: dict[dt.date, str], end: dt.date, per_week: int, warnings: list[str]) -> int:
+        """Days on which nothing that suits the person covers all three pillars get no strength day.
+        When that is every day of the plan, it says so once and plans none."""
+        uncovered: dict[dt.date, list] = {}
+        day = min(blocked, default=self.start)
+        day = min(day, monday(self.start) - dt.timedelta(days=1))
+        while day <= end:
+            if day not in blocked and day >= self.timeline.programme_start:
+                missing = self.programs(day, self.timeline.phase(day)[0], True).strength_missing
+                if missing:
+                    uncovered[day] = missing
+            day += dt.timedelta(days=1)
+        window = [self.start + dt.timedelta(days=i) for i in range(self.days)]
+        if all(d in uncovered for d in window if d not in blocked) and uncovered:
+            names = ", ".join(g.value for g in uncovered[min(uncovered)])
+            warnings.append(
+                f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
+                "and every strength day must cover all three muscle groups. More equipment or a professional's "
+                "program can fill the gap."
+            )
+            return 0
+        for day, missing in uncovered.items():
+            names = ", ".join(g.value.replace("_", " ") for g in missing)
+            blocked[day] = f"nothing that suits you that day trains the {names}"
+        return per_week
 
     def _missed(self, missed: tuple[dt.date, ...]) -> list[Change]:
         if not missed:
@@ -259,15 +299,19 @@ class _Planner:
                        None, None, self.start)]
 
     # ---- one day ---------------------------------------------------------------------------------
-    def programs(self, acute: bool, phase: ProgrammePhase, strength_day: bool) -> _Programs:
-        key = (acute, phase, strength_day)
+    def programs(self, day: dt.date, phase: ProgrammePhase, strength_day: bool, acute: bool | None = None) -> _Programs:
+        assessment, ctx = self.setup(day)
+        if acute is False:
+            ctx = replace(ctx, situations=ctx.situations - {Situation.ACUTE})
+        acute = Situation.ACUTE in ctx.situations
+        key = (ctx.situations, assessment.plans_as, assessment.pregnancy_stage, phase, strength_day)
         if key not in self.cache:
-            self.cache[key] = self._build(acute, phase, strength_day)
+            self.cache[key] = self._build(assessment, ctx, acute, phase, strength_day)
         return self.cache[key]
 
-    def _build(self, acute: bool, phase: ProgrammePhase, strength_day: bool) -> _Programs:
-        cat, assessment = self.cat, self.assessment
-        day_ctx = self.ctx.with_situation(Situation.ACUTE) if acute else self.ctx
+    def _build(self, assessment: Assessment, day_ctx: Context, acute: bool, phase: ProgrammePhase,
+               strength_day: bool) -> _Programs:
+        cat = self.cat
         b = Builder(cat, day_ctx, self.adaptation, assessment, phase)
         if self.fracture:
             return self._fracture_programs(b)
@@ -301,7 +345,7 @@ class _Planner:
              notes: list[str]) -> tuple[Day, list[str]]:
         acute = self._acute(date)
         phase, _ = self.timeline.phase(date)
-        progs = self.programs(acute, phase, strength_day)
+        progs = self.programs(date, phase, strength_day)
         strength = progs.strength
         if progs.strength_missing:
             names = ", ".join(g.value.replace("_", " ") for g in progs.strength_missing)
@@ -325,7 +369,7 @@ class _Planner:
     def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
         """The day's walk, built up week by week (engine/programme.py); in the pool on some days."""
         cat = self.cat
-        day_ctx = self.ctx.with_situation(Situation.ACUTE) if acute else self.ctx
+        _, day_ctx = self.setup(date)
         options = []
         pool = POOL_SLUG in cat and Equipment.POOL in self.profile.equipment
         if pool and not strength_day and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS:

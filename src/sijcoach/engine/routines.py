@@ -221,7 +221,8 @@ class Builder:
         """After a birth, pelvic-floor training is in every plan (NICE NG194): first, and never trimmed."""
         if self.assessment.pregnancy_stage not in ("postpartum_early", "postpartum"):
             return []
-        ex, note = self.final(PELVIC_FLOOR_SLUG, relief=True)
+        # Only the exercise itself: a stand-in for pelvic-floor work would train something else.
+        ex, note = (self.cat[PELVIC_FLOOR_SLUG], "") if self.ctx.allows(self.cat[PELVIC_FLOOR_SLUG]) else (None, "")
         if ex is None or ex.slug in used:
             if ex is None:
                 notes.append(f"Pelvic-floor training is left out because {self.why_left_out(PELVIC_FLOOR_SLUG)}; "

@@ -35,12 +35,14 @@ class StrengthSchedule:
     short_weeks: tuple[ShortWeek, ...]
 
 
-def _targets(week_days: list[dt.date], per_week: int, partial: bool) -> list[dt.date]:
-    """The days the week's sessions are due: fixed weekdays, or every other day of a first part-week."""
-    if not partial:
-        return [week_days[0] + dt.timedelta(days=w) for w in PREFERRED_WEEKDAYS[per_week]]
-    quota = min(per_week, (len(week_days) + 1) // 2)
-    return week_days[::2][:quota]
+def _targets(week_days: list[dt.date], per_week: int) -> list[dt.date]:
+    """The days the week's sessions are due: its fixed weekdays. A first part-week keeps the fixed
+    weekdays it still has, or starts on its first day (unless that is a Sunday, which would push the
+    next Monday's session back)."""
+    fixed = [d for d in week_days if d.weekday() in PREFERRED_WEEKDAYS[per_week]]
+    if fixed or len(week_days) == 7 or week_days[0].weekday() == 6:
+        return fixed
+    return week_days[:1]
 
 
 def plan_strength_days(
@@ -59,7 +61,7 @@ def plan_strength_days(
     while week_start <= end:
         week = [week_start + dt.timedelta(days=i) for i in range(7)]
         in_programme = [d for d in week if d >= programme_start]
-        targets = _targets(in_programme, per_week, partial=len(in_programme) < 7)
+        targets = _targets(in_programme, per_week)
         quota = len(targets)
         after_sunday = last == week_start - ONE_DAY
         placed = 0
