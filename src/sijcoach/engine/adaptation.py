@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
 
 from sijcoach.engine.catalog import Catalog, Exercise
 from sijcoach.engine.dosing import LOWEST_STEP, TOP_STEP
-from sijcoach.engine.history import HURT_PAIN, History
+from sijcoach.engine.history import DETAIL_DAYS, HURT_PAIN, History
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Effort
 from sijcoach.engine.questionnaires import pain_direction
@@ -31,6 +32,7 @@ RISING_DAYS = 21  # pain compared over three weeks: the first week against the l
 JOINT_OUT_DAYS = 28
 JOINT_OUT_TIMES = 3
 
+_EASY = Effort.EASY  # bound once: the loop over every logged exercise compares with it
 _PAIN_SOURCE = "silbernagel-2007"
 _SWAP_SOURCE = "three-muscle-groups"
 _FLARE_SOURCE = "mobilizations"
@@ -48,23 +50,26 @@ class Adaptation:
     rise_days: list[dt.date] = field(default_factory=list)  # sessions whose next morning was clearly worse
     flare_days: set[dt.date] = field(default_factory=set)
     rising: bool = False  # pain rose meaningfully over three weeks: a lighter load until it settles
+    hurt_days: frozenset[dt.date] = frozenset()  # days an exercise hurt 6 or more
     see_professional: bool = False
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def resolve(self, slug: str, relief: bool = False) -> str | None:
-        """Follow progressions and pain swaps to the exercise to do now (None: leave out)."""
+    def resolve(self, slug: str, relief: bool = False, allowed: Callable[[str], bool] = lambda _: True) -> str | None:
+        """Follow progressions and pain swaps to the exercise to do now (None: leave out). With
+        `allowed`, a harder variant that is not allowed today gives way to the easier one it came
+        from; an exercise that hurt never comes back."""
         variants = self.relief_variants if relief else self.variants
-        seen = set()
+        seen, found = set(), None
         while slug is not None and slug not in seen:
             seen.add(slug)
             if slug in self.swaps:
-                slug = self.swaps[slug]
-            elif slug in variants:
-                slug = variants[slug]
-            else:
-                return slug
-        return slug
+                found, slug = None, self.swaps[slug]
+                continue
+            if allowed(slug):
+                found = slug
+            slug = variants.get(slug)
+        return found
 
     def earned(self, slug: str) -> bool:
         return slug in self.variants.values() or slug in self.relief_variants.values()
@@ -84,26 +89,24 @@ def _progressed_from(cat: Catalog) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
-def find_swap(cat: Catalog, ex: Exercise, ctx: Context, excluded: set[str]) -> Exercise | None:
-    """An allowed exercise that shares a primary group; the gentler regression first, then the closest match.
-    A walk stands in only for a walk: it is the day's own routine, not an exercise of another."""
-    def ok(c: Exercise) -> bool:
-        return (
-            c.slug != ex.slug
-            and (c.kind == Kind.CARDIO) == (ex.kind == Kind.CARDIO)
-            and c.slug not in excluded
-            and c.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
-            and set(c.groups) & set(ex.groups)
-            and ctx.allows(c)
-        )
+def _may_stand_in(ex: Exercise, c: Exercise) -> bool:
+    """Could `c` stand in for `ex` at all: another exercise sharing a primary group, done on both sides
+    or each side in turn; a walk only for a walk (it is the day's own routine, not an exercise of another)."""
+    return (
+        c.slug != ex.slug
+        and (c.kind == Kind.CARDIO) == (ex.kind == Kind.CARDIO)
+        and c.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
+        and bool(set(c.groups) & set(ex.groups))
+    )
 
-    if ex.regression and ex.regression in cat and ok(cat[ex.regression]):
-        return cat[ex.regression]
-    candidates = [c for c in cat if ok(c)]
-    if not candidates:
-        return None
-    return min(
-        candidates,
+
+@cache
+def _stand_ins(cat: Catalog, slug: str) -> tuple[Exercise, ...]:
+    """Every possible stand-in for `slug`, closest first: its own family, more shared groups, not
+    harder, then priority."""
+    ex = cat[slug]
+    return tuple(sorted(
+        (c for c in cat if _may_stand_in(ex, c)),
         key=lambda c: (
             _family(c) != _family(ex),
             -len(set(c.groups) & set(ex.groups)),
@@ -111,58 +114,94 @@ def find_swap(cat: Catalog, ex: Exercise, ctx: Context, excluded: set[str]) -> E
             c.priority,
             c.slug,
         ),
-    )
+    ))
+
+
+def find_swap(cat: Catalog, ex: Exercise, ctx: Context, excluded: set[str]) -> Exercise | None:
+    """An allowed exercise that shares a primary group; the gentler regression first, then the closest match."""
+    if ex.regression and ex.regression in cat:
+        gentler = cat[ex.regression]
+        if _may_stand_in(ex, gentler) and gentler.slug not in excluded and ctx.allows(gentler):
+            return gentler
+    for c in _stand_ins(cat, ex.slug):
+        if c.slug not in excluded and ctx.allows(c):
+            return c
+    return None
 
 
 class _Reader:
     """One pass over the logs, oldest first, building the Adaptation."""
 
-    def __init__(self, cat: Catalog, ctx: Context, start: dt.date):
-        self.cat, self.ctx, self.start = cat, ctx, start
+    def __init__(self, cat: Catalog, context_on: Callable[[dt.date], Context], start: dt.date):
+        self.cat, self.context_on, self.start = cat, context_on, start
         self.out = Adaptation()
         self.streak: dict[str, int] = {}
         self.comfortable: dict[str, dt.date] = {}  # exercise -> first day done without real pain
+        self.hurt_days: set[dt.date] = set()  # days an exercise hurt 6 or more
+        self.last_seen: dict[str, dt.date] = {}  # exercise -> last day it was logged
         self.first_day: dt.date | None = None
 
     def change(self, kind, reason, source_id, date, exercise=None, replacement=None):
         self.out.changes.append(Change(kind, reason, self.cat.source_title(source_id), exercise, replacement, date))
 
-    def item(self, item, session) -> None:
-        out, slug = self.out, item.exercise
-        pain = item.pain
-        # A painful exercise counts even when it was then skipped: the pain is what matters.
-        if slug in out.swaps or (item.skipped and (pain is None or pain < SWAP_PAIN)):
+    def session(self, session) -> None:
+        """Each exercise of one session, oldest session first. The common case (done without real
+        pain) stays in this loop; the rest goes to `painful`."""
+        swaps, streak, comfortable = self.out.swaps, self.streak, self.comfortable
+        date, pain_after = session.date, session.pain_after
+        last_seen = self.last_seen
+        for item in session.items:
+            slug, pain = item.exercise, item.pain
+            last_seen[slug] = date
+            if pain is not None and pain >= SETTLE_PAIN:
+                if pain >= SWAP_PAIN:
+                    self.hurt_days.add(date)
+                self.painful(item, session)
+                continue
+            # A skipped exercise counts only for its pain (above); a swapped-out one no more.
+            if item.skipped or slug in swaps:
+                continue
+            if slug not in comfortable:
+                comfortable[slug] = date
+            felt = pain if pain is not None else pain_after
+            if item.effort is _EASY and felt is not None and felt <= EASY_PAIN:
+                count = streak.get(slug, 0) + 1
+                if count >= EASY_SESSIONS:
+                    del streak[slug]
+                    self.progress(self.cat[slug], date)
+                else:
+                    streak[slug] = count
+            elif slug in streak:
+                del streak[slug]
+
+    def painful(self, item, session) -> None:
+        """Pain of 4 or more: 6+ swaps the exercise; 4-5 lowers its dose unless it settled by the morning."""
+        out, slug, pain = self.out, item.exercise, item.pain
+        if slug in out.swaps:
             return
         ex = self.cat[slug]
-        if pain is not None and pain >= SWAP_PAIN:
+        if pain >= SWAP_PAIN:
             self.swap(ex, pain, session.date)
+            return
+        if item.skipped:
             return
         settled = session.pain_next_day is not None and session.pain_before is not None and (
             session.pain_next_day <= session.pain_before)
-        if pain is not None and pain >= SETTLE_PAIN and not settled:
-            out.steps[slug] = max(LOWEST_STEP, out.steps.get(slug, 0) - 1)
-            why = ("pain the next morning was not back to the level before the session"
-                   if session.pain_next_day is not None
-                   else "next-morning pain was not recorded, so it is treated as not settled")
-            self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {session.date} and {why}: its dose is lowered.",
-                        _PAIN_SOURCE, session.date, slug)
+        if settled:
             self.streak.pop(slug, None)
             return
-        if pain is None or pain < SETTLE_PAIN:
-            self.comfortable.setdefault(slug, session.date)
-        felt = pain if pain is not None else session.pain_after
-        if not (item.effort == Effort.EASY and felt is not None and felt <= EASY_PAIN):
-            self.streak.pop(slug, None)
-            return
-        self.streak[slug] = self.streak.get(slug, 0) + 1
-        if self.streak[slug] >= EASY_SESSIONS:
-            self.streak.pop(slug)
-            self.progress(ex, session.date)
+        out.steps[slug] = max(LOWEST_STEP, out.steps.get(slug, 0) - 1)
+        why = ("pain the next morning was not back to the level before the session"
+               if session.pain_next_day is not None
+               else "next-morning pain was not recorded, so it is treated as not settled")
+        self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {session.date} and {why}: its dose is lowered.",
+                    _PAIN_SOURCE, session.date, slug)
+        self.streak.pop(slug, None)
 
     def swap(self, ex: Exercise, pain: int, date: dt.date) -> None:
         out = self.out
         used = set(out.swaps) | {s for s in out.swaps.values() if s}
-        repl = find_swap(self.cat, ex, self.ctx.with_avoided({s: "" for s in out.swaps}), used)
+        repl = find_swap(self.cat, ex, self.context_on(date), used)
         out.swaps[ex.slug] = repl.slug if repl else None
         out.swapped_why[ex.slug] = f"it hurt ({pain}/10) on {date}"
         target = f"swapped for {repl.name}, which trains the same muscles" if repl else (
@@ -184,14 +223,15 @@ class _Reader:
         # A harder variant only after the first week of logs (a beginner's first week stays beginner).
         if nxt is None or date < self.first_day + dt.timedelta(days=7) or nxt.slug in out.swaps:
             return
-        if self.adopt(ex, nxt):
+        if self.adopt(ex, nxt, date):
             self.change(ChangeKind.PROGRESS_VARIANT,
                         f"{ex.name} was easy at its top dose in {EASY_SESSIONS} sessions in a row: move on to {nxt.name}.",
                         _PAIN_SOURCE, date, ex.slug, nxt.slug)
 
-    def adopt(self, ex: Exercise, nxt: Exercise) -> bool:
-        """Record `nxt` as the harder variant of `ex` where the routine's purpose allows it."""
-        if self.ctx.why_not(nxt, earned_variant=True) is not None:
+    def adopt(self, ex: Exercise, nxt: Exercise, date: dt.date) -> bool:
+        """Record `nxt` as the harder variant of `ex` where the routine's purpose allows it and the
+        person's situation on `date` did."""
+        if self.context_on(date).why_not(nxt, earned_variant=True) is not None:
             return False
         out, adopted = self.out, False
         if nxt.kind == ex.kind:  # relief stays relief: a harder exercise of the same kind
@@ -204,35 +244,45 @@ class _Reader:
             out.steps.setdefault(nxt.slug, 0)  # never resets a dose the harder exercise already earned
         return adopted
 
-    def inherit(self) -> None:
-        """A harder exercise done comfortably lately keeps its place when the sessions that earned it
-        are older than twelve weeks (the easier one no longer appears in the logs read)."""
-        logged = {i.exercise for s in self.sessions for i in s.items}
+    def inherit(self, trimmed: bool) -> None:
+        """A harder exercise done comfortably since the easier one was last done keeps its place, also
+        when the sessions that earned it are no longer read (`trimmed`: older than the logs read).
+        An easier exercise still in use beside the harder one keeps its own place."""
         for slug, day in sorted(self.comfortable.items()):
             for easier in _progressed_from(self.cat).get(slug, ()):
-                if easier in logged or easier in self.out.swaps or self.out.resolve(easier) == slug:
+                if easier in self.out.swaps or self.out.resolve(easier) == slug:
+                    continue
+                last = self.last_seen.get(easier)
+                if (last is None and not trimmed) or (last is not None and last >= day):
                     continue
                 ex, nxt = self.cat[easier], self.cat[slug]
-                if self.adopt(ex, nxt):
+                if self.adopt(ex, nxt, day):
                     self.change(ChangeKind.PROGRESS_VARIANT,
                                 f"You have been doing {nxt.name} comfortably since {day}: it stands in for the easier {ex.name}.",
                                 _PAIN_SOURCE, day, easier, slug)
 
     def run(self, history: History, trimmed: bool) -> Adaptation:
-        self.sessions = history.sessions
-        if not history.sessions:
-            return self.out
-        self.first_day = history.sessions[0].date
+        self.first_day = history.first_day
         for session in history.sessions:
-            for item in session.items:
-                self.item(item, session)
+            self.session(session)
             if (session.pain_next_day is not None and session.pain_before is not None
                     and session.pain_next_day - session.pain_before >= NEXT_DAY_RISE):
                 self.out.rise_days.append(session.date)
-        if trimmed:
-            self.inherit()
+        self.inherit(trimmed)
         self.flares(history)
+        self.retries(history)
+        self.out.hurt_days = frozenset(self.hurt_days)
         return self.out
+
+    def retries(self, history: History) -> None:
+        """An exercise that hurt on the day that has just left the window is offered again."""
+        for session in history.just_left:
+            for item in session.items:
+                if item.pain is not None and item.pain >= SWAP_PAIN and item.exercise not in self.out.swaps:
+                    ex = self.cat[item.exercise]
+                    self.change(ChangeKind.RETRY,
+                                f"{ex.name} hurt ({item.pain}/10) on {session.date}, {DETAIL_DAYS // 7} weeks ago: it is "
+                                "offered again. Stop at once if it hurts again.", _SWAP_SOURCE, self.start, ex.slug)
 
     def flares(self, history: History) -> None:
         for date, what in sorted(history.flares.items()):
@@ -249,6 +299,7 @@ def _mean(values: list[int]) -> float | None:
 
 
 def _rated(history: History) -> list[tuple[dt.date, int]]:
+    """Each session's pain (before it, else after it), oldest first."""
     out = []
     for s in history.sessions:
         pain = s.pain_before if s.pain_before is not None else s.pain_after
@@ -259,11 +310,17 @@ def _rated(history: History) -> list[tuple[dt.date, int]]:
 
 def rising_pain(rated: list[tuple[dt.date, int]], day: dt.date) -> tuple[float, float] | None:
     """(first week's, last week's) mean pain when pain rose meaningfully over the three weeks before `day`."""
-    early = _mean([p for d, p in rated if day - dt.timedelta(days=RISING_DAYS) <= d < day - dt.timedelta(days=14)])
-    late = _mean([p for d, p in rated if day - dt.timedelta(days=7) <= d < day])
-    if early is None or late is None or pain_direction(early, late) != "worse":
+    first, last = day - dt.timedelta(days=RISING_DAYS), day - dt.timedelta(days=7)
+    early, late = [], []
+    for d, p in rated:
+        if d >= last:
+            if d < day:
+                late.append(p)
+        elif first <= d < day - dt.timedelta(days=14):
+            early.append(p)
+    if not early or not late or pain_direction(_mean(early), _mean(late)) != "worse":
         return None
-    return early, late
+    return _mean(early), _mean(late)
 
 
 def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> None:
@@ -273,14 +330,15 @@ def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> N
 
     rated = _rated(history)
     last = rated[-1][0] if rated else start
-    rise = rising_pain(rated, start + dt.timedelta(days=1))
+    recent = [(d, p) for d, p in rated if d >= start - dt.timedelta(days=RISING_DAYS + 1)]
+    rise = rising_pain(recent, start + dt.timedelta(days=1))
     if rise is not None:
         out.rising = out.see_professional = True
         add(ChangeKind.LOWER_SESSION,
             f"Your pain rose over three weeks, from about {rise[0]:.1f} to {rise[1]:.1f}/10, a meaningful rise: "
             "strength work is one step lighter until it settles, and please see a doctor or physiotherapist.",
             _CHANGE_SOURCE, last)
-    elif rising_pain(rated, start) is not None:
+    elif rising_pain(recent, start) is not None:
         add(ChangeKind.PROGRESS_DOSE,
             "Your pain is no longer rising over three weeks: strength work is back to its usual dose.",
             _CHANGE_SOURCE, last)
@@ -300,8 +358,14 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
     if not rated or (rated[-1][0] - rated[0][0]).days < NO_PROGRESS_DAYS:
         return
     first, last = rated[0][0], rated[-1][0]
-    baseline = _mean([p for d, p in rated if d < first + dt.timedelta(days=7)])
-    recent = _mean([p for d, p in rated if d > last - dt.timedelta(days=7)])
+    early_end, late_start = first + dt.timedelta(days=7), last - dt.timedelta(days=7)
+    early, late = [], []
+    for d, p in rated:
+        if d < early_end:
+            early.append(p)
+        if d > late_start:
+            late.append(p)
+    baseline, recent = _mean(early), _mean(late)
     if baseline == 0 or pain_direction(baseline, recent) == "better":
         return
     out.see_professional = True
@@ -314,10 +378,13 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
     ))
 
 
-def adapt(cat: Catalog, history: History, ctx: Context, start: dt.date, trimmed: bool = False) -> Adaptation:
-    """`trimmed`: the programme goes back further than the logs read (engine/history.py), so a harder
+def adapt(cat: Catalog, history: History, context_on: Callable[[dt.date], Context], start: dt.date,
+          trimmed: bool = False) -> Adaptation:
+    """`context_on(date)`: what the person's situation allowed on a day; each swap and progression is
+    decided with the situation of the day it happened, so a plan made on any later day agrees on it.
+    `trimmed`: the programme goes back further than the logs read (engine/history.py), so a harder
     exercise done lately may have been earned by sessions no longer read."""
-    out = _Reader(cat, ctx, start).run(history, trimmed or history.trimmed)
+    out = _Reader(cat, context_on, start).run(history, trimmed or history.trimmed)
     if history.ignored_future:
         out.warnings.append(
             f"{history.ignored_future} logged session(s) dated after the plan start {start} were not used."

@@ -144,7 +144,7 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
     triage = screen(profile)
     ctx = base_context(profile, assess(profile), gentle=triage.gentle)
     ctx = ctx.with_avoided(avoided(adj))
-    adaptation = adapt(cat, read_history(cat, logs, start), ctx, start)
+    adaptation = adapt(cat, read_history(cat, logs, start), lambda _: ctx, start)
     problems = []
     for n, item in enumerate(adj.pinned):
         ex = cat[item.exercise]

@@ -55,7 +55,7 @@ def _shorten_all(picks: list[Pick], room: int, shorter: Callable[[Pick], Pick | 
 def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | None],
             walk: Callable[[int], Pick | None], alignment_note: str, week: int = 0, phase: str = "") -> tuple[Day, list[str]]:
     """`shorter(pick)`: the same exercise one notch shorter, or None; `walk(seconds)`: the day's walk
-    in at most that many seconds, or None."""
+    in at most that many seconds, or None. The warnings do not name the date: the caller does."""
     budget = minutes * 60
     warnings: list[str] = []
     notes = list(plan.notes)
@@ -84,13 +84,13 @@ def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | 
     if required and fixed_part() > budget and not any(p.fixed for p in required):
         required, extras = [], []
         notes.append("Strength work did not fit in your daily minutes today, even shortened.")
-        warnings.append(f"{date}: the strength routine did not fit in {minutes} minutes, even with shortened doses; "
+        warnings.append(f"the strength routine did not fit in {minutes} minutes, even with shortened doses; "
                         "raise the daily minutes to get it.")
     elif required and fixed_part() > budget:
         notes.append(f"Today runs over your {minutes} minutes: the doses your coach set are kept as they are.")
     if alignment and fixed_part() > budget:
         alignment = []
-        warnings.append(f"{date}: the realignment routine did not fit in {minutes} minutes; raise the daily minutes to get it.")
+        warnings.append(f"the realignment routine did not fit in {minutes} minutes; raise the daily minutes to get it.")
 
     used = fixed_part()
     kept_relief: list[Pick] = []
@@ -107,7 +107,8 @@ def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | 
         if used + p.seconds <= budget:
             kept_relief.append(p)
             used += p.seconds
-    relief_all = relief_required + [p for p in plan.relief if p in kept_relief]
+    kept = {id(p) for p in kept_relief}
+    relief_all = relief_required + [p for p in relief if id(p) in kept]
     if relief and not kept_relief and not relief_required:
         notes.append("No time for the relief routine today: your minutes go to the work above. Do it on the "
                      "days in between, or add a few minutes.")

@@ -11,6 +11,8 @@ year of logs plans as fast as a month.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
 from dataclasses import dataclass
 
 from sijcoach.engine.catalog import Catalog
@@ -18,9 +20,9 @@ from sijcoach.engine.plan_types import RoutineKind
 from sijcoach.engine.profile import SessionLog
 from sijcoach.engine.vocab import Kind
 
-DETAIL_DAYS = 84  # twelve weeks
+DETAIL_DAYS = 56  # eight weeks
 FLARE_PAIN = 7  # pain of 7 or more before, after or the morning after a session is a flare
-HURT_PAIN = 6  # an exercise that hurt this much was stopped and swapped
+HURT_PAIN = 6  # an exercise that hurt this much was stopped and swapped (engine/adaptation.py)
 
 
 def counts_as_strength(log: SessionLog, cat: Catalog) -> bool:
@@ -31,7 +33,8 @@ def counts_as_strength(log: SessionLog, cat: Catalog) -> bool:
 
 
 def flare_pain(log: SessionLog) -> int:
-    return max((p for p in (log.pain_before, log.pain_after, log.pain_next_day) if p is not None), default=0)
+    """The highest pain recorded around a session (before, after, the next morning)."""
+    return max(log.pain_before or 0, log.pain_after or 0, log.pain_next_day or 0)
 
 
 @dataclass(frozen=True)
@@ -42,37 +45,56 @@ class History:
     session_days: frozenset[dt.date]
     strength_days: frozenset[dt.date]  # days a strength session was done
     flares: dict[dt.date, str]  # day of the session -> what happened (joint out, pain 7+)
-    hurt_days: frozenset[dt.date]  # days an exercise hurt 6 or more
     joint_out_days: tuple[dt.date, ...]
     ignored_future: int  # sessions dated after the plan's first day
-    trimmed: bool  # some sessions were older than twelve weeks and not read
+    trimmed: bool  # some sessions were older than the window and not read
+    just_left: tuple[SessionLog, ...] = ()  # the sessions of the day that has just left the window
 
     @property
     def first_day(self) -> dt.date | None:
         return self.sessions[0].date if self.sessions else None
 
 
+class Logs(tuple):
+    """Session logs in date order, oldest first (one day's sessions keep the order they were given).
+    The engine reads the window it needs from them by bisection, without visiting every session."""
+
+    __slots__ = ()
+
+
+def in_date_order(logs) -> Logs:
+    return logs if isinstance(logs, Logs) else Logs(sorted(logs, key=_DATE))
+
+
+_DATE = attrgetter("date")
+_STRENGTH = RoutineKind.STRENGTH
+
+
 def read_history(cat: Catalog, logs: tuple[SessionLog, ...], start: dt.date) -> History:
     since = start - dt.timedelta(days=DETAIL_DAYS)
-    kept = sorted((s for s in logs if since <= s.date <= start), key=lambda s: s.date)
-    strength, flares, hurt, out = set(), {}, set(), []
+    logs = in_date_order(logs)
+    first, last = bisect_left(logs, since, key=_DATE), bisect_right(logs, start, key=_DATE)
+    kept, future, trimmed = logs[first:last], len(logs) - last, first > 0
+    # The day that has just left the window: what it held stops counting from today.
+    gone = logs[bisect_left(logs, since - dt.timedelta(days=1), key=_DATE):first]
+    strength, flares, out = set(), {}, []
     for s in kept:
-        if counts_as_strength(s, cat):
+        if s.routine is _STRENGTH if s.routine is not None else counts_as_strength(s, cat):
             strength.add(s.date)
         if s.joint_went_out:
             flares[s.date] = "the joint went out"
             out.append(s.date)
-        elif s.date not in flares and flare_pain(s) >= FLARE_PAIN:
-            flares[s.date] = f"pain reached {flare_pain(s)}/10"
-        if any(i.pain is not None and i.pain >= HURT_PAIN for i in s.items):
-            hurt.add(s.date)
+        elif s.date not in flares:
+            pain = flare_pain(s)
+            if pain >= FLARE_PAIN:
+                flares[s.date] = f"pain reached {pain}/10"
     return History(
         sessions=tuple(kept),
         session_days=frozenset(s.date for s in kept),
         strength_days=frozenset(strength),
         flares=flares,
-        hurt_days=frozenset(hurt),
         joint_out_days=tuple(out),
-        ignored_future=sum(s.date > start for s in logs),
-        trimmed=any(s.date < since for s in logs),
+        ignored_future=future,
+        trimmed=trimmed,
+        just_left=tuple(gone),
     )

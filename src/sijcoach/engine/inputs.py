@@ -12,6 +12,7 @@ import annotated_types
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
+from sijcoach.engine.history import Logs, in_date_order
 from sijcoach.engine.profile import Profile, SessionLog
 
 _LOGS = TypeAdapter(tuple[SessionLog, ...])
@@ -217,9 +218,10 @@ def parse_profile(raw: str | bytes | dict) -> Profile:
         raise InputError("profile", _problems(Profile, exc.errors(include_url=False), "")) from None
 
 
-def parse_logs(raw: str | bytes | list | tuple) -> tuple[SessionLog, ...]:
+def parse_logs(raw: str | bytes | list | tuple) -> Logs:
+    """The sessions, validated, in date order (the order the engine reads them in)."""
     try:
-        return _LOGS.validate_json(_as_json(raw), strict=True)
+        return in_date_order(_LOGS.validate_json(_as_json(raw), strict=True))
     except ValidationError as exc:
         errors = [{**e, "loc": ("sessions", *e["loc"])} for e in exc.errors(include_url=False)]
         raise InputError("logs", _problems(_LogsRoot, errors, "logs", skip=1)) from None

@@ -43,6 +43,7 @@ class ChangeKind(StrEnum):
     PROGRESS_DOSE = "progress_dose"
     PROGRESS_VARIANT = "progress_variant"
     FLARE_UP = "flare_up"
+    RETRY = "retry"  # an exercise that hurt long enough ago is offered again
     RESCHEDULE = "reschedule"  # a planned strength session was not logged: it moves on
     PHASE = "phase"  # the programme moved to another phase
     SEE_PROFESSIONAL = "see_professional"

@@ -26,7 +26,7 @@ from sijcoach.engine.plan_types import (
 )
 from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
 from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
-from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, make_item, sides
+from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, make_item, relief_candidates, sides
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.suitability import Context, base_context
@@ -111,6 +111,8 @@ class _Planner:
         self.pain_day = profile.answered_on or start
         self.answered_on = profile.answered_on
         self.profile = profile_on(profile, start)
+        # The answers with the day they describe, to move on from (not from `start`: weeks are whole).
+        self.dated = profile if profile.answered_on else self.profile
         self.logs, self.start, self.days = logs, start, days
         self.adjustments = adjustments
         self.programme_start = programme_start
@@ -123,11 +125,12 @@ class _Planner:
         self.triage = triage
         self.assessment = assessment = assess(profile)
         warnings = _input_warnings(profile, assessment, self.answered_on, start)
-        base = self._base(profile, assessment)
+        self.base = base = self._base(profile, assessment)
+        self.bases: dict[tuple, tuple[Assessment, Context]] = {}
         self.history = history = read_history(cat, self.logs, start)
         first_day = min(self.programme_start or history.first_day or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
-        self.adaptation = adaptation = adapt(cat, history, base, start, trimmed)
+        self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed)
         warnings += adaptation.warnings
         self.ctx = base.with_avoided(adaptation.swapped_why)
         setbacks = dict(history.flares)
@@ -135,13 +138,19 @@ class _Planner:
         if profile.pain_now >= PAIN_NOW_FLARE:
             setbacks.setdefault(self.pain_day, f"pain was {profile.pain_now}/10")
             flare |= {self.pain_day, self.pain_day + dt.timedelta(days=1)}
-        self.timeline = timeline = Timeline(first_day, start, history, setbacks)
+        self.timeline = timeline = Timeline(first_day, start, history, setbacks, adaptation.hurt_days)
         end = start + dt.timedelta(days=self.days - 1)
         self.fracture = suspected_fracture(self.answers)  # until a doctor rules it out, however long ago
         self.with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and not self.fracture
         self.more = profile.level != Difficulty.BEGINNER and profile.minutes_per_day >= EXTRA_MINUTES
         self.cache: dict[tuple, _Programs] = {}
         self.days_setup: dict[dt.date, tuple[Assessment, Context]] = {}
+        self.stages: dict[tuple, tuple[Assessment, Context]] = {}
+        self.fitted: dict[tuple, tuple[Day, list[str]]] = {}
+        self.lighter: dict[int, list[Pick]] = {}
+        self.walks: dict[tuple, object] = {}
+        self.reliefs: dict[tuple, tuple] = {}
+        self.swapped_in = frozenset(s for s in self.adaptation.swaps.values() if s)
 
         blocked, day_notes = self._blocked(monday(start) - dt.timedelta(days=1), end, flare)
         per_week = profile.strength_days_per_week
@@ -189,20 +198,42 @@ class _Planner:
             base = base.with_avoided(adjust.avoided(self.adjustments))
         return base
 
+    def _stage(self, day: dt.date) -> tuple[tuple, Profile | None]:
+        """What about `day` changes what it allows: the weeks of a pregnancy or since a birth, and
+        whether it is one of the first painful days."""
+        weeks, profile = None, None
+        if self.profile.pregnancy != Pregnancy.NONE and self.profile.pregnancy_weeks is not None:
+            profile = profile_on(self.dated, day)
+            weeks = profile.pregnancy_weeks
+        return (weeks, self._acute(day)), profile
+
+    def base_on(self, day: dt.date) -> Context:
+        """The person's situation on `day` (swaps aside): for adapting to logs of that day."""
+        key, profile = self._stage(day)
+        if key not in self.bases:
+            if key[0] == self.profile.pregnancy_weeks:
+                assessment, base = self.assessment, self.base
+            else:
+                assessment = assess(profile)
+                base = self._base(profile, assessment)
+            if key[1]:
+                base = base.with_situation(Situation.ACUTE)
+            self.bases[key] = (assessment, base)
+        return self.bases[key][1]
+
     def setup(self, day: dt.date) -> tuple[Assessment, Context]:
         """The assessment and context of one day: the stage of a pregnancy (or the weeks since a birth)
         and the first painful days move on with the calendar, day by day, whatever the window."""
-        if day not in self.days_setup:
-            if day == self.start:
-                assessment, ctx = self.assessment, self.ctx
-            else:
-                profile = profile_on(self.profile, day)
-                assessment = assess(profile)
-                ctx = self._base(profile, assessment).with_avoided(self.adaptation.swapped_why)
-            if self._acute(day):
-                ctx = ctx.with_situation(Situation.ACUTE)
-            self.days_setup[day] = (assessment, ctx)
-        return self.days_setup[day]
+        found = self.days_setup.get(day)
+        if found is None:
+            key, _ = self._stage(day)
+            found = self.stages.get(key)
+            if found is None:
+                self.base_on(day)
+                assessment, base = self.bases[key]
+                found = self.stages[key] = (assessment, base.with_avoided(self.adaptation.swapped_why))
+            self.days_setup[day] = found
+        return found
 
     # ---- the calendar --------------------------------------------------------------------------
     def _acute(self, day: dt.date) -> bool:
@@ -238,10 +269,9 @@ class _Planner:
         """Days on which nothing that suits the person covers all three pillars get no strength day.
         When that is every day of the plan, it says so once and plans none."""
         uncovered: dict[dt.date, list] = {}
-        day = min(blocked, default=self.start)
-        day = min(day, monday(self.start) - dt.timedelta(days=1))
+        day = max(self.start, self.timeline.programme_start)  # the days before are history
         while day <= end:
-            if day not in blocked and day >= self.timeline.programme_start:
+            if day not in blocked:
                 missing = self.programs(day, self.timeline.phase(day)[0], True).strength_missing
                 if missing:
                     uncovered[day] = missing
@@ -319,7 +349,7 @@ class _Planner:
         taken = frozenset(p.item.exercise for p in alignment)
         strength, missing = b.strength(taken, self.more) if strength_day else ([], [])
         taken |= {p.item.exercise for p in strength}
-        relief, relief_notes = b.relief("acute" if acute else assessment.plans_as.value, taken)
+        relief, relief_notes = self._relief(b, "acute" if acute else assessment.plans_as.value, taken)
         if self.adjustments is not None:
             relief, strength, left_out = adjust.pin(b, relief, strength, self.adjustments, taken)
             relief, alignment, strength = (adjust.dose(b, p, self.adjustments) for p in (relief, alignment, strength))
@@ -329,6 +359,15 @@ class _Planner:
         twice = phase != ProgrammePhase.FUNCTION and all(
             cat[p.item.exercise].dose.times_per_day.high >= 2 for p in relief)
         return _Programs(alignment, alignment_notes, strength, missing, relief, relief_notes, twice)
+
+    def _relief(self, b: Builder, key: str, taken: frozenset[str]):
+        """The relief routine depends only on which of its own candidates the day's other routines
+        took, so a strength day and a rest day usually share one."""
+        clash = taken & (relief_candidates(b.cat, key) | self.swapped_in)
+        memo = (key, b.ctx, b.assessment.pregnancy_stage, b.phase, clash)
+        if memo not in self.reliefs:
+            self.reliefs[memo] = b.relief(key, clash)
+        return self.reliefs[memo]
 
     def _fracture_programs(self, b: Builder) -> _Programs:
         ex = self.cat[BREATHING_SLUG]
@@ -353,37 +392,56 @@ class _Planner:
                          "day covers all three muscle groups.")
             strength = []
         if strength and (lowered or self.adaptation.rising):
-            strength = _lowered(self.cat, strength)
+            if id(progs) not in self.lighter:
+                self.lighter[id(progs)] = _lowered(self.cat, strength)
+            strength = self.lighter[id(progs)]
             notes.append("Lighter strength session: your pain after recent sessions calls for an easier load.")
         if flare_day:
             notes.append("Flare-up day: relief and realignment only, no strength work." if progs.alignment
                          else "Flare-up day: relief only, no strength work.")
         if acute:
             notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
-        plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice,
-                       notes + progs.relief_notes + progs.alignment_notes)
-        walk = self._walk(date, acute, strength_day, flare_day or busy)
-        return fit_day(date, self.profile.minutes_per_day, plan, lambda p: _shorter(self.cat, p), walk,
-                       ALIGNMENT_NOTE, self.timeline.week(date), phase.value)
+        walk_key, walk = self._walk(date, acute, strength_day, flare_day or busy)
+        lighter = bool(strength) and strength is not progs.strength
+        # Days made of the same parts come out the same: fit them once per plan.
+        key = (id(progs), lighter, tuple(notes), walk_key)
+        fitted = self.fitted.get(key)
+        if fitted is None:
+            plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice,
+                           notes + progs.relief_notes + progs.alignment_notes)
+            fitted = self.fitted[key] = fit_day(date, self.profile.minutes_per_day, plan,
+                                                lambda p: _shorter(self.cat, p), walk, ALIGNMENT_NOTE)
+        day, warnings = fitted
+        return Day(date, day.routines, day.minutes, day.notes, self.timeline.week(date), phase.value), [
+            f"{date}: {w}" for w in warnings]
 
     def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
-        """The day's walk, built up week by week (engine/programme.py); in the pool on some days."""
+        """The day's walk, built up week by week (engine/programme.py); in the pool on some days.
+        Returns what decides it (a key) and a function giving the walk for the minutes left."""
+        cat = self.cat
+        pool_day = (POOL_SLUG in cat and Equipment.POOL in self.profile.equipment and not strength_day
+                    and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS)
+        key = (skip, pool_day, acute, self.timeline.walk_minutes(date, acute or self.fracture),
+               self.timeline.walk_minutes(date, acute, POOL_START_MIN) if pool_day else 0,
+               self.setup(date)[1].situations)
+        if key not in self.walks:
+            self.walks[key] = self._walk_for(date, key)
+        return key, self.walks[key]
+
+    def _walk_for(self, date: dt.date, key: tuple):
+        skip, pool_day, _, minutes, pool_minutes, _ = key
         cat = self.cat
         _, day_ctx = self.setup(date)
-        options = []
-        pool = POOL_SLUG in cat and Equipment.POOL in self.profile.equipment
-        if pool and not strength_day and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS:
-            options.append((cat[POOL_SLUG], self.timeline.walk_minutes(date, acute, POOL_START_MIN), POOL_WHY))
+        options = [(cat[POOL_SLUG], pool_minutes, POOL_WHY)] if pool_day else []
         if WALK_SLUG in cat:
-            minutes = self.timeline.walk_minutes(date, acute or self.fracture)
             options.append((cat[WALK_SLUG], minutes, WALK_WHY))
         options = [o for o in options if day_ctx.allows(o[0])]
 
         def walk(room: int) -> Pick | None:
             if skip:
                 return None
-            for ex, minutes, why in options:
-                hold = min(minutes * 60, ex.dose.hold_s.high, room - SETUP_S)
+            for ex, wanted, why in options:
+                hold = min(wanted * 60, ex.dose.hold_s.high, room - SETUP_S)
                 if hold >= ex.dose.hold_s.low:
                     return make_item(cat, ex, Side.NONE, Dosed(1, 1, hold, 0, 0, 1), why)
             return None

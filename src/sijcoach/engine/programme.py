@@ -8,7 +8,8 @@ tomorrow from today's log agrees with today's plan unless the log gave a reason.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sijcoach.engine.history import History
@@ -52,6 +53,12 @@ class Timeline:
     start: dt.date
     history: History
     setbacks: dict[dt.date, str]  # flares: the day it happened -> what happened
+    hurt_days: frozenset[dt.date]  # days an exercise hurt 6 or more
+    _phases: dict = field(default_factory=dict, compare=False, repr=False)
+    _logged: list = field(default_factory=list, compare=False, repr=False)
+
+    def __post_init__(self):
+        self._logged.extend(sorted(self.history.session_days))
 
     def week(self, day: dt.date) -> int:
         return (day - self.programme_start).days // 7 + 1
@@ -60,7 +67,7 @@ class Timeline:
         """Sessions in the two weeks before `day`: logged ones before the plan's first day, and every
         planned day from it on (projected as done)."""
         since = day - dt.timedelta(days=TOLERANCE_DAYS)
-        logged = sum(1 for d in self.history.session_days if since <= d < min(day, self.start))
+        logged = max(0, bisect_left(self._logged, min(day, self.start)) - bisect_left(self._logged, since))
         projected = max(0, (day - max(since, self.start)).days)
         return logged + projected
 
@@ -70,7 +77,7 @@ class Timeline:
         setbacks = sorted(d for d in self.setbacks if since <= d < day)
         if setbacks:
             return f"on {setbacks[-1]} {self.setbacks[setbacks[-1]]}"
-        hurt = sorted(d for d in self.history.hurt_days if since <= d < day)
+        hurt = sorted(d for d in self.hurt_days if since <= d < day)
         if hurt:
             return f"an exercise hurt 6/10 or more on {hurt[-1]}"
         if self._sessions_before(day) < TOLERANCE_SESSIONS:
@@ -79,6 +86,11 @@ class Timeline:
 
     def phase(self, day: dt.date) -> tuple[ProgrammePhase, str]:
         """The phase on `day` and why: its weeks have come and the two weeks before were settled."""
+        if day not in self._phases:
+            self._phases[day] = self._phase(day)
+        return self._phases[day]
+
+    def _phase(self, day: dt.date) -> tuple[ProgrammePhase, str]:
         week = self.week(day)
         due = max(p for p in PHASE_ORDER if week >= FIRST_WEEK[p])
         if due == ProgrammePhase.LEARN:

@@ -8,7 +8,7 @@ exercise is never in two routines of one day. Relief stays relief: no exercise o
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from sijcoach.engine.adaptation import Adaptation
 from sijcoach.engine.catalog import Catalog, Exercise
@@ -54,7 +54,7 @@ class Pick:
 
 
 def make_item(
-    cat: Catalog, ex: Exercise, side: Side, dosed: Dosed, why: str, condition: str | None = None
+    cat: Catalog, ex: Exercise, side: Side, dosed: Dosed, why: str, condition: str | None = None, step: int = 0
 ) -> Pick:
     item = PlanItem(
         exercise=ex.slug,
@@ -71,7 +71,15 @@ def make_item(
         source=cat.source_title(ex.source),
         condition=condition,
     )
-    return Pick(item, dosed.seconds)
+    return Pick(item, dosed.seconds, step=step)
+
+
+@lru_cache(maxsize=8192)
+def ladder_item(cat: Catalog, slug: str, side: Side, step: int, why: str, condition: str | None = None) -> Pick:
+    """An exercise at a step of its dose ladder, with its reason. Made once and shared: the same
+    exercise, step and reason are the same item for everyone (the item is immutable)."""
+    ex = cat[slug]
+    return make_item(cat, ex, side, dose_at(ex, step, sides(side)), why, condition, step)
 
 
 def default_side(ex: Exercise) -> Side:
@@ -80,6 +88,19 @@ def default_side(ex: Exercise) -> Side:
 
 def sides(side: Side) -> int:
     return 2 if side == Side.EACH else 1
+
+
+@cache
+def relief_candidates(cat: Catalog, key: str) -> frozenset[str]:
+    """Every exercise a relief routine of this kind could hold, swaps aside: its options and their
+    harder variants, the stretches for tight muscles, pelvic-floor work and the gentle stand-ins."""
+    lib = library()
+    found = {s for slot in lib.relief[key] for s in slot.options}
+    found |= {s for pair in lib.pairs.values() for s in pair.stretch} | {PELVIC_FLOOR_SLUG}
+    found |= {ex.slug for ex in cat if ex.kind in RELIEF_KINDS}
+    while more := {cat[s].progression for s in found if cat[s].progression} - found:
+        found |= more
+    return frozenset(found)
 
 
 @cache
@@ -121,20 +142,25 @@ class Builder:
         self.cat, self.ctx, self.adapt, self.assessment, self.phase = cat, ctx, adaptation, assessment, phase
 
     def final(self, slug: str, relief: bool = False) -> tuple[Exercise | None, str]:
-        """The exercise to do in place of `slug` after swaps and progressions, and a note on why."""
-        final = self.adapt.resolve(slug, relief)
+        """The exercise to do in place of `slug` after swaps and progressions, and a note on why.
+        A harder variant the day does not allow gives way to the easier one it came from."""
+        cat, ctx, adapt = self.cat, self.ctx, self.adapt
+
+        def allowed(s: str) -> bool:
+            ex = cat[s]
+            if relief and ex.kind in (Kind.STRENGTH, Kind.CARDIO):
+                return False
+            return ctx.why_not(ex, earned_variant=adapt.earned(s)) is None
+
+        final = adapt.resolve(slug, relief, allowed)
         if final is None:
             return None, ""
-        ex = self.cat[final]
-        if relief and ex.kind in (Kind.STRENGTH, Kind.CARDIO):
-            return None, ""
-        if self.ctx.why_not(ex, earned_variant=self.adapt.earned(final)) is not None:
-            return None, ""
+        ex = cat[final]
         if final == slug:
             return ex, ""
-        original = self.cat[slug]
-        if slug in self.adapt.swaps:
-            return ex, f" In place of {original.name}, because {self.adapt.swapped_why.get(slug, 'it hurt')}."
+        original = cat[slug]
+        if slug in adapt.swaps:
+            return ex, f" In place of {original.name}, because {adapt.swapped_why.get(slug, 'it hurt')}."
         return ex, f" Progressed from {original.name}."
 
     def allowed_or_gentler(self, slug: str) -> tuple[Exercise | None, str]:
@@ -155,8 +181,7 @@ class Builder:
 
     def pick(self, ex: Exercise, side: Side, why: str, step_shift: int = 0, condition: str | None = None) -> Pick:
         step = self.adapt.steps.get(ex.slug, 0) + step_shift
-        made = make_item(self.cat, ex, side, dose_at(ex, step, sides(side)), why, condition)
-        return replace(made, step=step)
+        return ladder_item(self.cat, ex.slug, side, step, why, condition)
 
     # ---- relief -------------------------------------------------------------------------------
     def relief(self, key: str, taken: frozenset[str] = frozenset()) -> tuple[list[Pick], list[str]]:

@@ -69,9 +69,11 @@ class Context:
     avoided: tuple[tuple[str, str], ...] = ()  # (slug, why) pairs
     gentle: bool = False  # a see-a-doctor-soon plan: beginner only, no progression to harder variants
     _avoid_map: dict = field(default=None, compare=False, hash=False, repr=False)
+    _decided: dict = field(default=None, compare=False, hash=False, repr=False)  # one context, one answer
 
     def __post_init__(self):
         object.__setattr__(self, "_avoid_map", dict(self.avoided))
+        object.__setattr__(self, "_decided", {})
 
     def why_not(self, ex: Exercise, earned_variant: bool = False) -> str | None:
         """None when the exercise is allowed; otherwise the reason it is left out.
@@ -79,6 +81,12 @@ class Context:
         `earned_variant`: the person progressed to this harder variant from logs, which may take them
         one step above their stated level (never in a gentle plan).
         """
+        key = (ex.slug, earned_variant)
+        if key not in self._decided:
+            self._decided[key] = self._why_not(ex, earned_variant)
+        return self._decided[key]
+
+    def _why_not(self, ex: Exercise, earned_variant: bool) -> str | None:
         if ex.slug in self._avoid_map:
             return self._avoid_map[ex.slug]
         for situation in ex.unsuitable_for:
