@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
 
@@ -139,6 +140,7 @@ class _Reader:
         self.comfortable: dict[str, dt.date] = {}  # exercise -> first day done without real pain
         self.hurt_days: set[dt.date] = set()  # days an exercise hurt 6 or more
         self.last_seen: dict[str, dt.date] = {}  # exercise -> last day it was logged
+        self.topped: set[str] = set()  # exercises at their top dose that can progress no further
         self.first_day: dt.date | None = None
 
     def change(self, kind, reason, source_id, date, exercise=None, replacement=None):
@@ -149,7 +151,7 @@ class _Reader:
         pain) stays in this loop; the rest goes to `painful`."""
         swaps, streak, comfortable = self.out.swaps, self.streak, self.comfortable
         date, pain_after = session.date, session.pain_after
-        last_seen = self.last_seen
+        last_seen, topped = self.last_seen, self.topped
         for item in session.items:
             slug, pain = item.exercise, item.pain
             last_seen[slug] = date
@@ -163,6 +165,8 @@ class _Reader:
                 continue
             if slug not in comfortable:
                 comfortable[slug] = date
+            if slug in topped:  # at its top dose with nowhere further to go: nothing to count
+                continue
             felt = pain if pain is not None else pain_after
             if item.effort is _EASY and felt is not None and felt <= EASY_PAIN:
                 count = streak.get(slug, 0) + 1
@@ -191,6 +195,7 @@ class _Reader:
             self.streak.pop(slug, None)
             return
         out.steps[slug] = max(LOWEST_STEP, out.steps.get(slug, 0) - 1)
+        self.topped.discard(slug)
         why = ("pain the next morning was not back to the level before the session"
                if session.pain_next_day is not None
                else "next-morning pain was not recorded, so it is treated as not settled")
@@ -220,8 +225,11 @@ class _Reader:
                         _PAIN_SOURCE, date, ex.slug)
             return
         nxt = self.cat[ex.progression] if ex.progression and ex.progression in self.cat else None
+        if nxt is None or nxt.slug in out.swaps or nxt.slug in (out.variants.get(ex.slug), out.relief_variants.get(ex.slug)):
+            self.topped.add(ex.slug)
+            return
         # A harder variant only after the first week of logs (a beginner's first week stays beginner).
-        if nxt is None or date < self.first_day + dt.timedelta(days=7) or nxt.slug in out.swaps:
+        if date < self.first_day + dt.timedelta(days=7):
             return
         if self.adopt(ex, nxt, date):
             self.change(ChangeKind.PROGRESS_VARIANT,
@@ -330,7 +338,7 @@ def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> N
 
     rated = _rated(history)
     last = rated[-1][0] if rated else start
-    recent = [(d, p) for d, p in rated if d >= start - dt.timedelta(days=RISING_DAYS + 1)]
+    recent = rated[bisect_left(rated, (start - dt.timedelta(days=RISING_DAYS + 1),)):]  # in date order
     rise = rising_pain(recent, start + dt.timedelta(days=1))
     if rise is not None:
         out.rising = out.see_professional = True
@@ -358,14 +366,9 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
     if not rated or (rated[-1][0] - rated[0][0]).days < NO_PROGRESS_DAYS:
         return
     first, last = rated[0][0], rated[-1][0]
-    early_end, late_start = first + dt.timedelta(days=7), last - dt.timedelta(days=7)
-    early, late = [], []
-    for d, p in rated:
-        if d < early_end:
-            early.append(p)
-        if d > late_start:
-            late.append(p)
-    baseline, recent = _mean(early), _mean(late)
+    early = rated[:bisect_left(rated, (first + dt.timedelta(days=7),))]  # rated is in date order
+    late = rated[bisect_left(rated, (last - dt.timedelta(days=6),)):]
+    baseline, recent = _mean([p for _, p in early]), _mean([p for _, p in late])
     if baseline == 0 or pain_direction(baseline, recent) == "better":
         return
     out.see_professional = True

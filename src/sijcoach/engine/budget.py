@@ -9,7 +9,7 @@ realignment moves to the days between strength days, and the day says so.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sijcoach.engine.plan_types import Day, Routine, RoutineKind
 from sijcoach.engine.routines import Pick
@@ -26,7 +26,6 @@ class DayPlan:
     strength: list[Pick]
     relief: list[Pick]
     relief_twice: bool  # every relief item may be done twice a day, and the phase wants it
-    notes: list[str] = field(default_factory=list)
 
 
 def seconds(picks: list[Pick]) -> int:
@@ -52,13 +51,21 @@ def _shorten_all(picks: list[Pick], room: int, shorter: Callable[[Pick], Pick | 
     return picks
 
 
-def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | None],
-            walk: Callable[[int], Pick | None], alignment_note: str, week: int = 0, phase: str = "") -> tuple[Day, list[str]]:
-    """`shorter(pick)`: the same exercise one notch shorter, or None; `walk(seconds)`: the day's walk
-    in at most that many seconds, or None. The warnings do not name the date: the caller does."""
+@dataclass(frozen=True)
+class Fitted:
+    """A day's routines fitted to its minutes, before the walk takes what is left."""
+
+    routines: tuple[Routine, ...]
+    seconds: int
+    notes: tuple[str, ...]
+    warnings: tuple[str, ...]  # without the date: the caller names it
+
+
+def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | None], alignment_note: str) -> Fitted:
+    """`shorter(pick)`: the same exercise one notch shorter, or None."""
     budget = minutes * 60
     warnings: list[str] = []
-    notes = list(plan.notes)
+    notes: list[str] = []
     alignment = list(plan.alignment)
     required = [p for p in plan.strength if not p.optional]
     extras = [p for p in plan.strength if p.optional]
@@ -117,10 +124,6 @@ def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | 
     if relief_all and plan.relief_twice and used + seconds(relief_all) <= budget:
         relief_times = 2
         used += seconds(relief_all)
-    walk_pick = walk(budget - used)
-    if walk_pick is not None:
-        used += walk_pick.seconds
-
     routines = []
     if relief_all:
         routines.append(_routine(
@@ -132,7 +135,20 @@ def fit_day(date, minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | 
     strength = required + kept_extras
     if strength:
         routines.append(_routine(RoutineKind.STRENGTH, "Strength: core, back of hip, low back", strength))
+    return Fitted(tuple(routines), used, tuple(notes), tuple(warnings))
+
+
+def with_walk(date, minutes: int, fitted: Fitted, walk_pick: Pick | None, notes: tuple[str, ...],
+              week: int, phase: str) -> Day:
+    """The day: the fitted routines, then the walk (given the seconds left, see `room`)."""
+    routines, used = fitted.routines, fitted.seconds
     if walk_pick is not None:
         title = WALK_TITLES.get(walk_pick.item.exercise, walk_pick.item.name)
-        routines.append(_routine(RoutineKind.WALK, title, [walk_pick]))
-    return Day(date, tuple(routines), round(used / 60, 1), tuple(dict.fromkeys(notes)), week, phase), warnings
+        routines += (_routine(RoutineKind.WALK, title, [walk_pick]),)
+        used += walk_pick.seconds
+    return Day(date, routines, round(used / 60, 1), tuple(dict.fromkeys(notes + fitted.notes)), week, phase)
+
+
+def room(minutes: int, fitted: Fitted) -> int:
+    """The seconds left for the walk."""
+    return minutes * 60 - fitted.seconds

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from sijcoach.engine import adjust
 from sijcoach.engine.adaptation import Adaptation, adapt
 from sijcoach.engine.alignment import NOTE as ALIGNMENT_NOTE
 from sijcoach.engine.alignment import protocol
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
-from sijcoach.engine.budget import DayPlan, fit_day
+from sijcoach.engine.budget import DayPlan, Fitted, fit_routines, room, with_walk
 from sijcoach.engine.catalog import Catalog, catalog
 from sijcoach.engine.dosing import LOWEST_STEP, SETUP_S, Dosed, dose_at
 from sijcoach.engine.history import DETAIL_DAYS, read_history
@@ -26,7 +27,7 @@ from sijcoach.engine.plan_types import (
 )
 from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
 from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
-from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, make_item, relief_candidates, sides
+from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, ladder_item, make_item, relief_candidates, sides
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.suitability import Context, base_context
@@ -63,12 +64,17 @@ class _Programs:
 
 def redose(cat: Catalog, pick: Pick, step: int, sets_cap: int | None = None) -> Pick:
     """The same item at another step of its dose ladder (and at most `sets_cap` sets)."""
-    ex = cat[pick.item.exercise]
-    dosed = dose_at(ex, step, sides(pick.item.side))
-    if sets_cap is not None:
+    item = pick.item
+    if sets_cap is None:
+        made = ladder_item(cat, item.exercise, item.side, step, item.why, item.condition)
+    else:
+        ex = cat[item.exercise]
+        dosed = dose_at(ex, step, sides(item.side))
         dosed = replace(dosed, sets=max(1, min(dosed.sets, sets_cap)))
-    made = make_item(cat, ex, pick.item.side, dosed, pick.item.why, pick.item.condition)
-    return replace(pick, item=replace(made.item, source=pick.item.source), seconds=made.seconds, step=step)
+        made = replace(make_item(cat, ex, item.side, dosed, item.why, item.condition), step=step)
+    if made.item.source != item.source:  # a reason's own source (pelvic-floor work after a birth)
+        made = replace(made, item=replace(made.item, source=item.source))
+    return replace(made, optional=pick.optional, required=pick.required)
 
 
 def _shorter(cat: Catalog, pick: Pick) -> Pick | None:
@@ -127,6 +133,7 @@ class _Planner:
         warnings = _input_warnings(profile, assessment, self.answered_on, start)
         self.base = base = self._base(profile, assessment)
         self.bases: dict[tuple, tuple[Assessment, Context]] = {}
+        self.stage_of: dict[dt.date, tuple] = {}
         self.history = history = read_history(cat, self.logs, start)
         first_day = min(self.programme_start or history.first_day or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
@@ -146,7 +153,7 @@ class _Planner:
         self.cache: dict[tuple, _Programs] = {}
         self.days_setup: dict[dt.date, tuple[Assessment, Context]] = {}
         self.stages: dict[tuple, tuple[Assessment, Context]] = {}
-        self.fitted: dict[tuple, tuple[Day, list[str]]] = {}
+        self.fitted: dict[tuple, Fitted] = {}
         self.lighter: dict[int, list[Pick]] = {}
         self.walks: dict[tuple, object] = {}
         self.reliefs: dict[tuple, tuple] = {}
@@ -201,11 +208,14 @@ class _Planner:
     def _stage(self, day: dt.date) -> tuple[tuple, Profile | None]:
         """What about `day` changes what it allows: the weeks of a pregnancy or since a birth, and
         whether it is one of the first painful days."""
-        weeks, profile = None, None
-        if self.profile.pregnancy != Pregnancy.NONE and self.profile.pregnancy_weeks is not None:
-            profile = profile_on(self.dated, day)
-            weeks = profile.pregnancy_weeks
-        return (weeks, self._acute(day)), profile
+        found = self.stage_of.get(day)
+        if found is None:
+            weeks, profile = None, None
+            if self.profile.pregnancy != Pregnancy.NONE and self.profile.pregnancy_weeks is not None:
+                profile = profile_on(self.dated, day)
+                weeks = profile.pregnancy_weeks
+            found = self.stage_of[day] = ((weeks, self._acute(day)), profile)
+        return found
 
     def base_on(self, day: dt.date) -> Context:
         """The person's situation on `day` (swaps aside): for adapting to logs of that day."""
@@ -401,23 +411,23 @@ class _Planner:
                          else "Flare-up day: relief only, no strength work.")
         if acute:
             notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
-        walk_key, walk = self._walk(date, acute, strength_day, flare_day or busy)
         lighter = bool(strength) and strength is not progs.strength
-        # Days made of the same parts come out the same: fit them once per plan.
-        key = (id(progs), lighter, tuple(notes), walk_key)
+        # Days made of the same parts are fitted the same: once per plan.
+        key = (id(progs), lighter)
         fitted = self.fitted.get(key)
         if fitted is None:
-            plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice,
-                           notes + progs.relief_notes + progs.alignment_notes)
-            fitted = self.fitted[key] = fit_day(date, self.profile.minutes_per_day, plan,
-                                                lambda p: _shorter(self.cat, p), walk, ALIGNMENT_NOTE)
-        day, warnings = fitted
-        return Day(date, day.routines, day.minutes, day.notes, self.timeline.week(date), phase.value), [
-            f"{date}: {w}" for w in warnings]
+            plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice)
+            fitted = self.fitted[key] = fit_routines(self.profile.minutes_per_day, plan,
+                                                     lambda p: _shorter(self.cat, p), ALIGNMENT_NOTE)
+        walk = self._walk(date, acute, strength_day, flare_day or busy)
+        walk_pick = walk(room(self.profile.minutes_per_day, fitted))
+        day = with_walk(date, self.profile.minutes_per_day, fitted, walk_pick,
+                        tuple(notes + progs.relief_notes + progs.alignment_notes), self.timeline.week(date), phase.value)
+        return day, [f"{date}: {w}" for w in fitted.warnings]
 
     def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
         """The day's walk, built up week by week (engine/programme.py); in the pool on some days.
-        Returns what decides it (a key) and a function giving the walk for the minutes left."""
+        Returns a function giving the walk for the seconds left."""
         cat = self.cat
         pool_day = (POOL_SLUG in cat and Equipment.POOL in self.profile.equipment and not strength_day
                     and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS)
@@ -426,7 +436,7 @@ class _Planner:
                self.setup(date)[1].situations)
         if key not in self.walks:
             self.walks[key] = self._walk_for(date, key)
-        return key, self.walks[key]
+        return self.walks[key]
 
     def _walk_for(self, date: dt.date, key: tuple):
         skip, pool_day, _, minutes, pool_minutes, _ = key
@@ -443,10 +453,15 @@ class _Planner:
             for ex, wanted, why in options:
                 hold = min(wanted * 60, ex.dose.hold_s.high, room - SETUP_S)
                 if hold >= ex.dose.hold_s.low:
-                    return make_item(cat, ex, Side.NONE, Dosed(1, 1, hold, 0, 0, 1), why)
+                    return _walk_item(cat, ex.slug, hold, why)
             return None
 
         return walk
+
+
+@lru_cache(maxsize=1024)
+def _walk_item(cat: Catalog, slug: str, hold: int, why: str) -> Pick:
+    return make_item(cat, cat[slug], Side.NONE, Dosed(1, 1, hold, 0, 0, 1), why)
 
 
 def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.date | None,
