@@ -167,7 +167,7 @@ def test_years_of_logs_list_only_the_latest_changes_and_keep_the_handout_short(p
                                                    effort=Effort.EASY) for k in range(3)))
                  for n in range(1826))
     plan = make_plan(profile, logs, start=START, days=14)
-    assert len(plan.changes) > 20
+    assert len(plan.changes) > 10
     text = pages_text(render(plan, picture=None))
     assert len(text) <= 14
     assert f"{len(plan.changes) - 6} earlier changes to your exercises are not listed here." in text[0]
