@@ -62,23 +62,27 @@ def _read(path: Path, what: str) -> str:
         raise BadInput(f"{what}: {str(path)!r} cannot be read ({exc.strerror})") from None
 
 
-def _make_plan(profile: Path, logs: Path | None, start: str | None, days: int):
+def _date_option(name: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"{name}: {value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _make_plan(profile: Path, logs: Path | None, start: str | None, days: int, programme_start: str | None = None):
     """Read the profile and logs files and plan from --start for --days: (profile, logs, plan)."""
     from sijcoach.engine.inputs import parse_logs, parse_profile
     from sijcoach.engine.planner import MAX_DAYS, make_plan
 
-    if start is None:
-        start_date = dt.date.today()
-    else:
-        try:
-            start_date = dt.date.fromisoformat(start)
-        except ValueError:
-            raise BadInput(f"--start: {start!r} is not a date; write it as YYYY-MM-DD") from None
+    start_date = _date_option("--start", start) or dt.date.today()
+    first_day = _date_option("--programme-start", programme_start)
     if not 1 <= days <= MAX_DAYS:
         raise BadInput(f"--days: {days} is not allowed; use a whole number from 1 to {MAX_DAYS}")
     person = parse_profile(_read(profile, "profile"))
     sessions = parse_logs(_read(logs, "logs")) if logs else ()
-    return person, sessions, make_plan(person, sessions, start=start_date, days=days)
+    return person, sessions, make_plan(person, sessions, start=start_date, days=days, programme_start=first_day)
 
 
 @app.command()
@@ -88,12 +92,14 @@ def plan(
     logs: Optional[Path] = typer.Option(None, "--logs", help="session logs JSON file (a list of sessions)"),
     start: Optional[str] = typer.Option(None, "--start", help="first day, YYYY-MM-DD (default: today)"),
     days: int = typer.Option(7, "--days", help="number of days to plan, 1 to 366"),
+    programme_start: Optional[str] = typer.Option(
+        None, "--programme-start", help="the programme's first day, YYYY-MM-DD (default: the first logged session)"),
     as_json: bool = typer.Option(False, "--json", help="print the plan as JSON"),
 ) -> None:
     """Make a plan from a profile (and optional logs)."""
     from sijcoach.engine.contract import plan_to_json
 
-    _, _, result = _make_plan(profile, logs, start, days)
+    _, _, result = _make_plan(profile, logs, start, days, programme_start)
     if as_json:
         typer.echo(plan_to_json(result))
     else:
@@ -149,7 +155,7 @@ def exercise(slug: str = typer.Argument(..., help="the exercise's slug, e.g. glu
     from sijcoach.render import render_exercise
 
     ex = cat[slug]
-    render_exercise(_console(), ex, cat.source_title(ex.source))
+    render_exercise(_console(), ex, cat.source_title(ex.source), {e.slug: e.name for e in cat})
 
 
 @app.command()

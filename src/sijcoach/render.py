@@ -43,6 +43,8 @@ def render_plan(console: Console, plan: Plan) -> None:
         ),
         title="What your answers suggest",
     ))
+    if plan.programme is not None:
+        console.print(Panel(Text(plan.programme.why), title=plan.programme.title))
     for adv in plan.advice:
         console.print(Text.assemble((f"{adv.topic.replace('_', ' ')}: ", "bold"), adv.text))
     for day in plan.days:
@@ -83,8 +85,12 @@ def exercise_table(exercises: list[Exercise]) -> Table:
     return table
 
 
-def render_exercise(console: Console, ex: Exercise, source_title: str) -> None:
+def render_exercise(console: Console, ex: Exercise, source_title: str, names: dict[str, str]) -> None:
+    """`names`: exercise names by slug, for the easier and harder versions."""
+    from sijcoach.engine.suitability import SITUATION_WORDS
+
     d = ex.dose
+    words = lambda values: ", ".join(str(v).replace("_", " ").replace("-", " ") for v in values)  # noqa: E731
 
     def rng(r, unit=""):
         return f"{r.low}{unit}" if r.low == r.high else f"{r.low}-{r.high}{unit}"
@@ -96,9 +102,9 @@ def render_exercise(console: Console, ex: Exercise, source_title: str) -> None:
         dose += f", rest {rng(d.rest_s, ' s')}"
     dose += (" per side" if d.per_side else "") + f", {rng(d.times_per_day)} time(s) a day"
     body = [
-        Text(f"{ex.kind.value}, {ex.difficulty.value}, {ex.position.value}, {ex.laterality.value}"),
-        Text(f"Trains: {', '.join(ex.groups)}" + (f" (also {', '.join(ex.secondary_groups)})" if ex.secondary_groups else "")),
-        Text(f"Equipment: {', '.join(ex.equipment) or 'none'}"),
+        Text(words([ex.kind.value, ex.difficulty.value, ex.position.value, ex.laterality.value])),
+        Text(f"Trains: {words(ex.groups)}" + (f" (also {words(ex.secondary_groups)})" if ex.secondary_groups else "")),
+        Text(f"Equipment: {words(ex.equipment) or 'none'}"),
         Text(f"Dose: {dose}"),
         Text("Steps:", style="bold"),
         *[Text(f"  {i}. {s}") for i, s in enumerate(ex.steps, 1)],
@@ -109,8 +115,9 @@ def render_exercise(console: Console, ex: Exercise, source_title: str) -> None:
     if ex.cautions:
         body.append(Text("Cautions: " + " ".join(ex.cautions), style="yellow"))
     if ex.unsuitable_for:
-        body.append(Text("Not for: " + ", ".join(ex.unsuitable_for)))
+        body.append(Text("Not for: " + "; ".join(SITUATION_WORDS[s] for s in ex.unsuitable_for)))
     if ex.regression or ex.progression:
-        body.append(Text(f"Easier: {ex.regression or '-'}   Harder: {ex.progression or '-'}"))
+        easier, harder = (names.get(s, "-") if s else "-" for s in (ex.regression, ex.progression))
+        body.append(Text(f"Easier: {easier}   Harder: {harder}"))
     body.append(Text(f"Source: {source_title}", style="dim"))
     console.print(Panel(Group(*body), title=ex.name))

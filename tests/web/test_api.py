@@ -507,7 +507,7 @@ def test_the_openapi_document_describes_bodies_responses_and_both_ways_to_sign_i
     profile = doc["components"]["schemas"]["Profile"]
     assert set(profile["required"]) == {"age", "pain_now", "onset_days_ago"}
     assert profile["properties"]["age"]["minimum"] == 12
-    assert set(doc["components"]["schemas"]["PlanRequest"]["properties"]) == {"profile", "logs", "start", "days"}
+    assert set(doc["components"]["schemas"]["PlanRequest"]["properties"]) == {"profile", "logs", "start", "days", "programme_start"}
     plan_ok = doc["paths"]["/api/v1/plan"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert plan_ok == {"$ref": "#/components/schemas/Plan"}
     assert "security" not in doc["paths"]["/api/v1/plan"]["post"]

@@ -709,17 +709,17 @@ def test_charlie_saves_preferences_without_a_check_in(client, charlie):
     assert prefs.reminder_time is None and prefs.time_zone == ""
 
 
-def test_a_new_time_zone_dates_the_settings_check_in(alice_client, alice):
-    from django.utils import timezone
-    from zoneinfo import ZoneInfo
-
-    utc_day = timezone.localdate(timezone=ZoneInfo("UTC"))
-    # At any moment one of these two is on another calendar day than UTC.
-    zone = next(z for z in ("Pacific/Kiritimati", "Pacific/Pago_Pago")
-                if timezone.localdate(timezone=ZoneInfo(z)) != utc_day)
-    Preferences.objects.update_or_create(user=alice, defaults={"time_zone": "UTC"})
-    alice_client.post(reverse("settings"), settings_form(time_zone=zone))
-    assert services.latest_checkin(alice).answered_on == timezone.localdate(timezone=ZoneInfo(zone))
+def test_a_settings_change_keeps_the_day_the_answers_describe_and_the_programme(alice_client, alice):
+    """Pain now and the days since onset still describe the day they were given; a change of minutes
+    or equipment neither re-dates them nor starts the programme again."""
+    before = services.latest_checkin(alice)
+    CheckIn.objects.filter(pk=before.pk).update(answered_on=before.answered_on - dt.timedelta(days=10))
+    first = services.programme_start(alice)
+    alice_client.post(reverse("settings"), settings_form(time_zone="Pacific/Kiritimati"))
+    after = services.latest_checkin(alice)
+    assert after.pk != before.pk and after.source == CheckIn.Source.SETTINGS
+    assert after.answered_on == before.answered_on - dt.timedelta(days=10)
+    assert services.programme_start(alice) == first
 
 
 def test_settings_work_long_after_a_birth(alice_client, alice):
@@ -727,7 +727,7 @@ def test_settings_work_long_after_a_birth(alice_client, alice):
     check_in(alice, on=on - 300 * DAY, pregnancy="postpartum", pregnancy_weeks=30, sex="female")
     r = alice_client.post(reverse("settings"), settings_form())
     assert r.status_code == 302
-    assert services.latest_checkin(alice).to_engine().pregnancy_weeks == 30 + 300 // 7
+    assert services.latest_checkin(alice).to_engine(on).pregnancy_weeks == 30 + 300 // 7
 
 
 # History

@@ -82,12 +82,20 @@ def screen(profile: Profile) -> Triage:
     hits.sort(key=lambda h: -_ORDER.index(h.level))
     reasons = tuple(Reason(h.id, h.reason, catalog().source_title(h.source)) for h in hits)
     leading = [h for h in hits if h.level == level]
-    general = lib.actions.get(level, "No warning signs in your answers. Start gently and stop anything that hurts.")
-    actions = ([general] if not leading or any(h.action is None for h in leading) else [])
-    actions += [h.action for h in leading if h.action]
     gentle = level == TriageLevel.SEE_DOCTOR_SOON and any(h.gentle for h in leading)
-    return Triage(level=level, reasons=reasons, action=" ".join(dict.fromkeys(actions)), gentle=gentle,
-                  notes=_notes(profile))
+    return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=_notes(profile))
+
+
+def flags_action(ids: list[str]) -> str:
+    """What to do, for these flags: the level's action, and each leading flag's own (a pregnancy
+    warning sign names the maternity unit; a suspected fracture, being seen within days)."""
+    lib = library()
+    level = flags_level(ids)
+    leading = [lib.flags[i] for i in dict.fromkeys(ids) if i in lib.flags and lib.flags[i].level == level]
+    general = lib.actions.get(level, "No warning signs in your answers. Start gently and stop anything that hurts.")
+    actions = [general] if not leading or any(h.action is None for h in leading) else []
+    actions += [h.action for h in leading if h.action]
+    return " ".join(dict.fromkeys(actions))
 
 
 STOPPING = (TriageLevel.URGENT, TriageLevel.EMERGENCY)  # no plan: get help first

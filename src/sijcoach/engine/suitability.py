@@ -34,6 +34,24 @@ SITUATION_WHY = {
     Situation.LUMBAR_FUSION: "it bends or twists the low back to its end range, which a lumbar fusion rules out",
 }
 
+# Short names for the situations, for lists ("Not for: ...").
+SITUATION_WORDS = {
+    Situation.UNSTABLE_PATTERN: "a loose or uncertain SI joint",
+    Situation.HYPERMOBILITY: "hypermobile joints",
+    Situation.PREGNANCY: "pregnancy",
+    Situation.PREGNANCY_AFTER_FIRST_TRIMESTER: "pregnancy after the first three months",
+    Situation.POSTPARTUM_EARLY: "the first six weeks after a birth",
+    Situation.POSTPARTUM_FIRST_12_WEEKS: "the first twelve weeks after a birth",
+    Situation.CAESAREAN_RECOVERY: "the weeks after a caesarean, before the postnatal check",
+    Situation.ACUTE: "the first two days after the pain began",
+    Situation.SHOULDER_PROBLEM: "a shoulder problem",
+    Situation.WRIST_PROBLEM: "a wrist problem",
+    Situation.KNEE_PROBLEM: "a knee problem",
+    Situation.OSTEOPOROSIS: "osteoporosis or long-term steroids",
+    Situation.BALANCE_PROBLEM: "poor balance",
+    Situation.LUMBAR_FUSION: "a lumbar fusion",
+}
+
 # Later pregnancy rules out more than lying on the back; the reason names what this exercise does.
 _LATER_PREGNANCY_WHY = {
     Position.STANDING: "it is done standing on one leg or in a low squat, which is best avoided after the "

@@ -114,7 +114,8 @@ def _own_session(user, session_id: int) -> Session:
 def make_plan_now(request):
     """The same plan the CLI prints for the same profile, logs, start and days."""
     req = _read(request, partial(parse_model, PlanRequest, what="plan request"))
-    return _plan_json(request, make_plan(req.profile, req.logs, req.start, req.days))
+    return _plan_json(request, make_plan(req.profile, req.logs, req.start, req.days,
+                                         programme_start=req.programme_start))
 
 
 @api.get("/v1/exercises", auth=None, tags=["exercises"], response={200: list[Exercise], **PROBLEMS},

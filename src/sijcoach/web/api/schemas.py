@@ -31,6 +31,8 @@ class PlanRequest(_Input):
     logs: tuple[SessionLog, ...] = ()
     start: dt.date = Field(description="the plan's first day, YYYY-MM-DD")
     days: int = Field(default=7, ge=1, le=MAX_PLAN_DAYS)
+    programme_start: dt.date | None = Field(
+        default=None, description="the programme's first day (default: the first logged session, or start)")
 
 
 Weeks = IntEnum("Weeks", {f"W{w}": w for w in progress.WINDOWS})

@@ -32,7 +32,7 @@ class FlagsForm(forms.Form):
         super().__init__(*args, **kw)
         for level in LEVEL_ORDER:
             for flag in library().flags.values():
-                if flag.level == level and not flag.derived:
+                if flag.level == level and not flag.derived and not flag.retired:
                     self.fields[f"flag_{flag.id}"] = forms.BooleanField(label=flag.question, required=False)
 
     def to_answers(self) -> dict:
@@ -59,6 +59,10 @@ class AboutForm(forms.Form):
     sore_side = forms.ChoiceField(label="Which side hurts?", choices=labels.SORE_SIDE, initial="unsure",
                                   widget=forms.RadioSelect)
     cause = forms.ChoiceField(label="How did it start?", choices=labels.CAUSE, initial="unknown")
+    fracture_ruled_out = forms.BooleanField(
+        label="Since the fall or accident, a doctor has checked me and ruled out a broken bone", required=False)
+    birth = forms.ChoiceField(label="If you gave birth recently: how was the baby born?", choices=labels.BIRTH,
+                              initial="unknown", required=False)
 
     def clean(self):
         data = super().clean()
@@ -66,6 +70,8 @@ class AboutForm(forms.Form):
             self.add_error("pregnancy_weeks", "Leave this empty unless you are pregnant or gave birth recently.")
         if data.get("pregnancy") == "pregnant" and (data.get("pregnancy_weeks") or 0) > 43:
             self.add_error("pregnancy_weeks", "Weeks of pregnancy go from 0 to 43.")
+        if data.get("pregnancy") != "postpartum" or not data.get("birth"):
+            data["birth"] = "unknown"  # only asked about a recent birth
         if data.get("pregnancy") == "postpartum" and (data.get("pregnancy_weeks") or 0) > POSTPARTUM_WEEKS:
             self.add_error("pregnancy_weeks", f"Weeks since the birth go from 0 to {POSTPARTUM_WEEKS}: "
                                               f"enter {POSTPARTUM_WEEKS} if the birth was longer ago.")
@@ -81,6 +87,8 @@ class HistoryForm(forms.Form):
     intro = "Your history helps tell a stiff joint from a loose one."
     history = Checkboxes(label="Which of these apply to you?", choices=labels.HISTORY)
     conditions = Checkboxes(label="Other problems to plan around", choices=labels.CONDITIONS)
+    inflammatory_signs = Checkboxes(label="About your back pain: which of these are true?",
+                                    choices=labels.INFLAMMATORY_SIGNS)
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
@@ -89,7 +97,7 @@ class HistoryForm(forms.Form):
                                                        widget=forms.RadioSelect)
 
     def to_answers(self) -> dict:
-        d = {"history": self.cleaned_data["history"], "conditions": self.cleaned_data["conditions"]}
+        d = {k: self.cleaned_data[k] for k in ("history", "conditions", "inflammatory_signs")}
         answers = [self.cleaned_data.get(f"hm_{i}", "") for i in range(len(HYPERMOBILITY_QUESTIONS))]
         # All five or none: a partly answered questionnaire cannot be scored.
         d["hypermobility_answers"] = [a == "yes" for a in answers] if all(answers) else None
@@ -97,7 +105,7 @@ class HistoryForm(forms.Form):
 
     @staticmethod
     def initial_from(answers: dict) -> dict:
-        out = {"history": answers.get("history", []), "conditions": answers.get("conditions", [])}
+        out = {k: answers.get(k, []) for k in ("history", "conditions", "inflammatory_signs")}
         for i, a in enumerate(answers.get("hypermobility_answers") or []):
             out[f"hm_{i}"] = "yes" if a else "no"
         return out
@@ -107,11 +115,15 @@ class FindingsForm(forms.Form):
     title = "What a professional found (optional)"
     intro = "Only if a doctor or physiotherapist examined you. Leave anything you were not told."
     distortion = forms.ChoiceField(label="Pelvic distortion found", choices=labels.DISTORTION, initial="none")
+    distortion_side = forms.ChoiceField(label="On which side was it found?", choices=labels.DISTORTION_SIDE,
+                                        required=False, initial="")
     beighton_score = forms.IntegerField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
     tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUPS)
 
     def to_answers(self) -> dict:
-        return dict(self.cleaned_data)  # an empty score clears an earlier one
+        answers = dict(self.cleaned_data)  # an empty score clears an earlier one
+        answers["distortion_side"] = answers.get("distortion_side") or None
+        return answers
 
 
 class SetupForm(forms.Form):
@@ -167,7 +179,8 @@ STEPS = {
 }
 # Which page asks each profile field: an engine complaint is shown on that page.
 FIELD_STEP = {
-    "red_flags": "warning-signs", "history": "history", "conditions": "history",
+    "red_flags": "warning-signs", "history": "history", "conditions": "history", "inflammatory_signs": "history",
+    "distortion_side": "findings", "birth": "about", "fracture_ruled_out": "about",
     "hypermobility_answers": "history", "distortion": "findings", "beighton_score": "findings",
     "tight_muscles": "findings", "equipment": "setup", "level": "setup", "minutes_per_day": "setup",
     "strength_days_per_week": "setup",

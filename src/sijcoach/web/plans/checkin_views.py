@@ -11,7 +11,7 @@ from django.urls import reverse
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import TriageLevel
-from sijcoach.engine.screening import STOPPING, flags_level
+from sijcoach.engine.screening import PREGNANCY_FLAGS, STOPPING, flags_action, flags_level
 from sijcoach.web.plans import services
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
 from sijcoach.web.plans.models import PsfsActivity
@@ -119,5 +119,6 @@ def stop(request):
     flags = [library().flags[f] for f in report.flags if f in library().flags]
     level = TriageLevel(report.level)
     return render(request, "plans/checkin_stop.html", {
-        "report": report, "action": library().actions[level], "flags": flags, "emergency": level == TriageLevel.EMERGENCY,
+        "report": report, "action": flags_action(report.flags), "flags": flags, "emergency": level == TriageLevel.EMERGENCY,
+        "pregnancy_sign": bool(PREGNANCY_FLAGS & set(report.flags)),
     })

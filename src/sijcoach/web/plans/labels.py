@@ -26,7 +26,17 @@ CONDITIONS = [
     ("shoulder_problem", "A shoulder problem"), ("wrist_problem", "A wrist problem"),
     ("knee_problem", "A knee problem"), ("osteoporosis", "Osteoporosis"),
     ("balance_problem", "Poor balance"),
+    ("long_term_steroids", "I take steroid tablets long term (e.g. prednisolone)"),
 ]
+BIRTH = [("unknown", "Not sure / rather not say"), ("vaginal", "Vaginal birth"), ("caesarean", "Caesarean")]
+INFLAMMATORY_SIGNS = [
+    ("morning_stiffness", "My back is stiff for more than half an hour after getting up"),
+    ("better_with_movement", "Moving about eases it; resting does not"),
+    ("wakes_second_half_of_night", "The pain wakes me in the second half of the night"),
+    ("alternating_buttock_pain", "Pain deep in the buttock that switches from one side to the other"),
+    ("family_history", "A parent, brother or sister has spondyloarthritis (e.g. ankylosing spondylitis)"),
+]
+DISTORTION_SIDE = [("", "The sore side / not told"), ("left", "Left"), ("right", "Right")]
 DISTORTION = [
     ("none", "None found / not checked"), ("unknown", "Something was found, I don't know what"),
     ("inflare", "Inflare"), ("outflare", "Outflare"), ("anterior_rotation", "Anterior rotation"),

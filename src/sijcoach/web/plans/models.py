@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 
 from sijcoach.engine.inputs import parse_profile
-from sijcoach.engine.profile import LoggedItem, Profile, SessionLog
+from sijcoach.engine.profile import LoggedItem, Profile, SessionLog, profile_on
 from sijcoach.engine.vocab import Side
 
 User = settings.AUTH_USER_MODEL
@@ -41,18 +41,11 @@ class CheckIn(models.Model):
                    triage_level=triage_level, source=source)
 
     def to_engine(self, on: dt.date | None = None) -> Profile:
-        """The profile as of `on`: days since onset and weeks of pregnancy move on with the calendar."""
-        profile = parse_profile(self.profile)
-        passed = max(0, ((on or self.answered_on) - self.answered_on).days)
-        if not passed:
-            return profile
-        update = {"onset_days_ago": min(36500, profile.onset_days_ago + passed)}
-        if profile.pregnancy_weeks is not None:
-            # Within what the engine's profile accepts (43 pregnant, 104 after the birth).
-            limit = 43 if profile.pregnancy == "pregnant" else 104
-            update["pregnancy_weeks"] = min(limit, profile.pregnancy_weeks + passed // 7)
-        update["planned_activities"] = tuple(a for a in profile.planned_activities if a.date >= on)
-        return profile.model_copy(update=update)
+        """The answers with the day they describe (`answered_on`), as the planner takes them: it moves
+        days since onset and weeks of pregnancy on itself and knows which day pain now was. With `on`:
+        the answers as they stand on that day, to show them or to start a new check-in from."""
+        profile = parse_profile(self.profile).model_copy(update={"answered_on": self.answered_on})
+        return profile_on(profile, on) if on is not None else profile
 
 
 class RedFlagReport(models.Model):
@@ -99,7 +92,7 @@ class Session(models.Model):
         rows = self.items.all() if items is None else items
         # strict=False: stored rows hold plain strings for the engine's enumerations.
         return SessionLog.model_validate({
-            "date": self.date, "pain_before": self.pain_before, "pain_after": self.pain_after,
+            "date": self.date, "routine": self.routine_kind, "pain_before": self.pain_before, "pain_after": self.pain_after,
             "pain_next_day": self.pain_next_day, "joint_went_out": self.joint_went_out,
             "items": tuple(i.to_engine() for i in rows),
         }, strict=False)

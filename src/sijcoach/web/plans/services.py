@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
 from sijcoach.engine.adjust import Adjustments
+from sijcoach.engine.history import DETAIL_DAYS, Logs, in_date_order
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain
 from sijcoach.engine.plan_types import Plan
@@ -30,10 +31,9 @@ from sijcoach.web.plans import session_rows
 from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
 
 PLAN_DAYS = 7
-# Logs older than this no longer steer the plan: adaptation works on recent weeks (progression needs
-# 3 easy sessions, no-progress looks back 4 weeks), and a painful exercise is offered again after
-# 12 quiet weeks. It also keeps a five-year history as quick to plan as a new one.
-LOG_WINDOW_DAYS = 84
+# The engine reads the logs of its window (engine/history.py) and the day just before it (what left
+# the window today); older sessions are not read from the database at all.
+LOG_WINDOW_DAYS = DETAIL_DAYS + 1
 PSFS_EVERY_DAYS = 14
 
 
@@ -90,10 +90,16 @@ def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
     return reports.first()
 
 
-def recent_logs(user, on: dt.date):
+def recent_logs(user, on: dt.date) -> Logs:
     since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
     sessions = Session.objects.filter(user=user, date__gte=since, date__lte=on).prefetch_related("items")
-    return tuple(s.to_engine() for s in sorted(sessions, key=lambda s: (s.date, s.id)))
+    return in_date_order(s.to_engine() for s in sorted(sessions, key=lambda s: (s.date, s.id)))
+
+
+def programme_start(user) -> dt.date | None:
+    """The programme's first day: the day of the person's first check-in. A new check-in or a change
+    of settings does not start it again."""
+    return CheckIn.objects.filter(user=user).aggregate(first=Min("answered_on"))["first"]
 
 
 def latest_version(user) -> CoachVersion | None:
@@ -120,7 +126,7 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     coach = latest_version(user)
     profile, _ = _with_coach(checkin.to_engine(on), coach)
     key = (checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]),
-           coach.id if coach else None)
+           coach.id if coach else None, programme_start(user))
     return CurrentPlan(checkin, profile, _plan_cached(*key), key)
 
 
@@ -133,13 +139,14 @@ def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile
 
 
 @lru_cache(maxsize=2048)
-def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple, coach_id: int | None) -> Plan:
+def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple, coach_id: int | None,
+                 first_day: dt.date | None) -> Plan:
     # The same check-in, date, logs and coach's version always give the same plan, so it is computed
     # once per change. Coach versions are never edited, so their id is enough.
     checkin = CheckIn.objects.get(pk=checkin_id)
     coach = CoachVersion.objects.get(pk=coach_id) if coach_id else None
-    profile, adjustments = _with_coach(checkin.to_engine(on), coach)
-    return make_plan(profile, recent_logs(checkin.user_id, on), on, days, adjustments)
+    profile, adjustments = _with_coach(checkin.to_engine(), coach)
+    return make_plan(profile, recent_logs(checkin.user_id, on), on, days, adjustments, programme_start=first_day)
 
 
 _remembered: dict[int, tuple] = {}

@@ -304,10 +304,10 @@ def settings_page(request):
             with transaction.atomic():
                 services.set_preferences(request.user, reminder_time=data["reminder_time"], time_zone=data["time_zone"])
                 if checkin is not None:
-                    answers = checkin.to_engine(services.today_for(request.user)).model_dump(mode="json")
+                    # Only the set-up changes: the other answers still describe the day they were given.
+                    answers = checkin.to_engine().model_dump(mode="json")
                     answers.update({k: data[k] for k in SetupForm.base_fields})
-                    services.save_checkin(request.user, answers, services.today_for(request.user),
-                                          source="settings")
+                    services.save_checkin(request.user, answers, checkin.answered_on, source="settings")
         except InputError as exc:
             for p in exc.problems:
                 form.add_error(None, str(p))
