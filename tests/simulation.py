@@ -103,7 +103,8 @@ def simulate(profile, behaviour: Behaviour, first: dt.date, weeks: int, seed: in
         logs = morning_after(logs, day, rnd, behaviour)
         plan = plan_for(profile, tuple(logs), day)
         record.plans[day] = plan
-        if not plan.days or rnd.random() < behaviour.skip:
+        # Nothing to do (no plan, or a day with nothing that suits) is logged as nothing, like a skip.
+        if not plan.days or not plan.days[0].routines or rnd.random() < behaviour.skip:
             record.skipped.add(day)
             continue
         done = list(parse_logs(do_day(plan.days[0], rnd, behaviour, base_pain)))

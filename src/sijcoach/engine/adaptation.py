@@ -253,15 +253,15 @@ class _Reader:
         return adopted
 
     def inherit(self, trimmed: bool) -> None:
-        """A harder exercise done comfortably since the easier one was last done keeps its place, also
-        when the sessions that earned it are no longer read (`trimmed`: older than the logs read).
-        An easier exercise still in use beside the harder one keeps its own place."""
+        """When older sessions are no longer read (`trimmed`), the sessions that earned a harder exercise
+        may be gone: a harder exercise done comfortably since the easier one was last done keeps its
+        place. An easier exercise still in use beside the harder one keeps its own place."""
         for slug, day in sorted(self.comfortable.items()):
             for easier in _progressed_from(self.cat).get(slug, ()):
                 if easier in self.out.swaps or self.out.resolve(easier) == slug:
                     continue
                 last = self.last_seen.get(easier)
-                if (last is None and not trimmed) or (last is not None and last >= day):
+                if not trimmed or (last is not None and last >= day):
                     continue
                 ex, nxt = self.cat[easier], self.cat[slug]
                 if self.adopt(ex, nxt, day):

@@ -49,6 +49,7 @@ class History:
     ignored_future: int  # sessions dated after the plan's first day
     trimmed: bool  # some sessions were older than the window and not read
     just_left: tuple[SessionLog, ...] = ()  # the sessions of the day that has just left the window
+    earliest: dt.date | None = None  # the first session ever logged, read or not
 
     @property
     def first_day(self) -> dt.date | None:
@@ -75,6 +76,7 @@ def read_history(cat: Catalog, logs: tuple[SessionLog, ...], start: dt.date) -> 
     logs = in_date_order(logs)
     first, last = bisect_left(logs, since, key=_DATE), bisect_right(logs, start, key=_DATE)
     kept, future, trimmed = logs[first:last], len(logs) - last, first > 0
+    earliest = logs[0].date if logs else None
     # The day that has just left the window: what it held stops counting from today.
     gone = logs[bisect_left(logs, since - dt.timedelta(days=1), key=_DATE):first]
     strength, flares, out = set(), {}, []
@@ -97,4 +99,5 @@ def read_history(cat: Catalog, logs: tuple[SessionLog, ...], start: dt.date) -> 
         ignored_future=future,
         trimmed=trimmed,
         just_left=tuple(gone),
+        earliest=earliest,
     )

@@ -135,7 +135,7 @@ class _Planner:
         self.bases: dict[tuple, tuple[Assessment, Context]] = {}
         self.stage_of: dict[dt.date, tuple] = {}
         self.history = history = read_history(cat, self.logs, start)
-        first_day = min(self.programme_start or history.first_day or start, start)
+        first_day = min(self.programme_start or history.earliest or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
         self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed)
         warnings += adaptation.warnings

@@ -92,7 +92,7 @@ class Timeline:
 
     def _phase(self, day: dt.date) -> tuple[ProgrammePhase, str]:
         week = self.week(day)
-        due = max(p for p in PHASE_ORDER if week >= FIRST_WEEK[p])
+        due = [p for p in PHASE_ORDER if week >= FIRST_WEEK[p]][-1]
         if due == ProgrammePhase.LEARN:
             return due, f"Week {week}: {PHASE_WORDS[due]}, {PHASE_AIM[due]}."
         why_not = self._unsettled(day)

@@ -277,22 +277,42 @@ class Builder:
                 return ex, note
         return None, ""
 
+    def _assign(self, order, used: set[str]) -> dict[Group, tuple[Exercise | None, str]]:
+        used, chosen = set(used), {}
+        for pillar in order:
+            chosen[pillar] = self._choose(pillar, used)
+            if chosen[pillar][0] is not None:
+                used.add(chosen[pillar][0].slug)
+        return chosen
+
+    def _pillars(self, used: set[str]) -> dict[Group, tuple[Exercise | None, str]]:
+        """A different exercise for each pillar, in the pillars' order; when that leaves one out, again
+        with the scarcest pillar first (an exercise that trains two pillars may be the only one for one)."""
+        chosen = self._assign(PILLARS, used)
+        if all(ex is not None for ex, _ in chosen.values()):
+            return chosen
+        learn = self.phase == ProgrammePhase.LEARN
+        count = {g: sum(self.final(c.slug)[0] is not None
+                        for c in _candidates(self.cat, g, self.ctx.max_difficulty, learn)) for g in PILLARS}
+        scarce_first = self._assign(sorted(PILLARS, key=lambda g: count[g]), used)
+        covered = lambda c: sum(ex is not None for ex, _ in c.values())  # noqa: E731
+        return scarce_first if covered(scarce_first) > covered(chosen) else chosen
+
     def strength(self, taken: frozenset[str] = frozenset(), more: bool = False) -> tuple[list[Pick], list[Group]]:
         """One exercise per pillar (required), then optional extras: a second per pillar when `more`,
         a standing exercise in the function phase, and work for each weak group.
 
         `taken`: exercises already in the day's realignment. Returns the picks and the pillars that no
         allowed exercise could cover."""
-        picks: list[Pick] = []
-        used: set[str] = set(taken)
-        missing = []
+        chosen = self._pillars(set(taken))
+        used: set[str] = set(taken) | {ex.slug for ex, _ in chosen.values() if ex is not None}
+        missing = [pillar for pillar in PILLARS if chosen[pillar][0] is None]
         later = Situation.PREGNANCY_AFTER_FIRST_TRIMESTER in self.ctx.situations
+        picks: list[Pick] = []
         for pillar in PILLARS:
-            ex, note = self._choose(pillar, used)
+            ex, note = chosen[pillar]
             if ex is None:
-                missing.append(pillar)
                 continue
-            used.add(ex.slug)
             why = PILLAR_WHY[pillar] + note
             if later and pillar == Group.BACK_OF_HIP and ex.position == Position.SIDE_LYING:
                 why += SIDE_LYING_WHY
