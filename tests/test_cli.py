@@ -285,6 +285,17 @@ def test_exercise_shows_the_steps_and_the_source():
     assert "Stop if" in text and bridge.stop_if[0] in text
 
 
+@pytest.mark.parametrize("slug", ["glute-bridge", "pelvic-list", "kettlebell-lateral-swing", "single-leg-bridge"])
+def test_exercise_shows_words_not_ids(slug):
+    """Issue 12 (j): 'pregnancy_after_first_trimester' and 'back_of_hip' are ids, not words."""
+    text = flat(run("exercise", slug).output)
+    ex = catalog()[slug]
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), re.findall(r"\b[a-z]+_[a-z_]+\b", text)
+    for other in (ex.regression, ex.progression):
+        if other:
+            assert catalog()[other].name in text
+
+
 def test_an_unknown_exercise_is_refused_with_the_closest_slug():
     assert_bad_input(run("exercise", "glute-brige"), "glute-brige", "glute-bridge")
 

@@ -331,3 +331,51 @@ def test_an_unknown_page_is_404(charlie_client):
 def test_the_stop_page_without_a_report_goes_to_today(charlie_client):
     r = charlie_client.get(reverse("checkin_stop"))
     assert r.status_code == 302 and r["Location"] == reverse("today")
+
+
+# Issue 12: the questions the living programme needs -------------------------------------------------
+
+def test_the_check_in_asks_inflammatory_signs_and_their_advice_reaches_today(charlie_client, charlie):
+    """NICE NG65 (issue 12 h): asked in the check-in; three months or more, begun before 45, with a sign."""
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    post(charlie_client, "about", age="35", onset_days_ago="400")
+    assert "morning_stiffness" in charlie_client.get(url("history")).content.decode()
+    walk(charlie_client, about={"age": "35", "onset_days_ago": "400"},
+         history={"inflammatory_signs": ["morning_stiffness", "alternating_buttock_pain"]})
+    profile = CheckIn.objects.get(user=charlie).to_engine()
+    assert profile.inflammatory_signs == ("morning_stiffness", "alternating_buttock_pain")
+    today = charlie_client.get(reverse("today")).content.decode()
+    assert "spondyloarthritis" in today and "Daily relief" in today
+
+
+def test_a_fall_with_osteoporosis_keeps_to_breathing_and_walks_until_a_doctor_rules_out_a_fracture(charlie_client, charlie):
+    """Clinical-notes 2 (issue 12 a): the person's own answer lifts the precaution."""
+    walk(charlie_client, about={"cause": "fall", "onset_days_ago": "10"},
+         history={"conditions": ["osteoporosis"]})
+    today = charlie_client.get(reverse("today")).content.decode()
+    assert "rule out a fracture" in today and "Strength: core" not in today
+    walk(charlie_client, steps=[s for s in ALL_STEPS if s != "activities"],
+         about={"cause": "fall", "onset_days_ago": "12", "fracture_ruled_out": "on"},
+         history={"conditions": ["osteoporosis"]})
+    assert CheckIn.objects.filter(user=charlie).first().to_engine().fracture_ruled_out
+    assert "rule out a fracture" not in charlie_client.get(reverse("today")).content.decode()
+
+
+def test_the_side_of_a_distortion_and_how_the_baby_was_born_are_kept(charlie_client, charlie):
+    walk(charlie_client, about={"sex": "female", "pregnancy": "postpartum", "pregnancy_weeks": "5",
+                                "birth": "caesarean", "sore_side": "unsure"},
+         findings={"distortion": "inflare", "distortion_side": "right"})
+    profile = CheckIn.objects.get(user=charlie).to_engine()
+    assert (profile.birth, profile.distortion_side) == ("caesarean", "right")
+    today = charlie_client.get(reverse("today")).content.decode()
+    assert "Pelvic floor" in today or "pelvic floor" in today
+
+
+def test_a_maternity_sign_stops_the_check_in_and_names_the_maternity_unit(charlie_client, charlie):
+    charlie_client.get(reverse("checkin_start"))
+    r = post(charlie_client, "warning-signs", flag_pregnancy_maternity_sign="on")
+    assert r["Location"] == reverse("checkin_stop")
+    page = charlie_client.get(reverse("checkin_stop")).content.decode()
+    assert "maternity unit or midwife" in page and "taken as given" in page
+    assert not CheckIn.objects.filter(user=charlie).exists()
