@@ -52,6 +52,7 @@ class Adaptation:
     flare_days: set[dt.date] = field(default_factory=set)
     rising: bool = False  # pain rose meaningfully over three weeks: a lighter load until it settles
     hurt_days: frozenset[dt.date] = frozenset()  # days an exercise hurt 6 or more
+    _earned: frozenset[str] | None = field(default=None, repr=False)
     see_professional: bool = False
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -73,7 +74,14 @@ class Adaptation:
         return found
 
     def earned(self, slug: str) -> bool:
-        return slug in self.variants.values() or slug in self.relief_variants.values()
+        """Reached by progressing from an easier exercise (so it may be one level above the person's)."""
+        return slug in self._earned if self._earned is not None else (
+            slug in self.variants.values() or slug in self.relief_variants.values())
+
+    def done(self) -> Adaptation:
+        """No more changes: remember which exercises were earned, for the many questions that follow."""
+        self._earned = frozenset(self.variants.values()) | frozenset(self.relief_variants.values())
+        return self
 
 
 def _family(ex: Exercise) -> str:
@@ -393,4 +401,4 @@ def adapt(cat: Catalog, history: History, context_on: Callable[[dt.date], Contex
             f"{history.ignored_future} logged session(s) dated after the plan start {start} were not used."
         )
     _watch(cat, history, start, out)
-    return out
+    return out.done()

@@ -145,6 +145,11 @@ class Builder:
         """The exercise to do in place of `slug` after swaps and progressions, and a note on why.
         A harder variant the day does not allow gives way to the easier one it came from."""
         cat, ctx, adapt = self.cat, self.ctx, self.adapt
+        if slug not in adapt.swaps and slug not in (adapt.relief_variants if relief else adapt.variants):
+            ex = cat[slug]  # neither swapped nor progressed: the common case
+            if (relief and ex.kind in (Kind.STRENGTH, Kind.CARDIO)) or ctx.why_not(ex, adapt.earned(slug)):
+                return None, ""
+            return ex, ""
 
         def allowed(s: str) -> bool:
             ex = cat[s]
