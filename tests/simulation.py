@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sijcoach.engine import parse_logs
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Day, Plan, RoutineKind
-from sijcoach.engine.profile import LoggedItem, SessionLog
+from sijcoach.engine.profile import SessionLog
 from sijcoach.engine.vocab import PILLARS, Kind
 
 CAT = catalog()

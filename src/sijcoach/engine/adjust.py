@@ -21,7 +21,7 @@ from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
 from sijcoach.engine.dosing import Dosed
 from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import InputError, Problem, parse_model
-from sijcoach.engine.plan_types import Change, ChangeKind, TriageLevel
+from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Distortion, Profile, SessionLog, Slug, Text, _Input, _unique
 from sijcoach.engine.routines import Builder, Pick, default_side, make_item
 from sijcoach.engine.screening import screen

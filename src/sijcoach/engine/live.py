@@ -13,7 +13,7 @@ from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.dosing import dose_at
-from sijcoach.engine.plan_types import PlanItem, TriageLevel
+from sijcoach.engine.plan_types import PlanItem
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.routines import default_side, make_item
 from sijcoach.engine.screening import blocks_plan, screen

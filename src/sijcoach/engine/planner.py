@@ -19,7 +19,7 @@ from sijcoach.engine.alignment import protocol
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
 from sijcoach.engine.budget import DayPlan, Fitted, fit_routines, room, with_walk
 from sijcoach.engine.catalog import Catalog, catalog
-from sijcoach.engine.dosing import LOWEST_STEP, SETUP_S, Dosed, dose_at
+from sijcoach.engine.dosing import SETUP_S, Dosed
 from sijcoach.engine.history import DETAIL_DAYS, read_history
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import (
@@ -27,7 +27,7 @@ from sijcoach.engine.plan_types import (
 )
 from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
 from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
-from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, ladder_item, make_item, relief_candidates, sides
+from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.suitability import Context, base_context
@@ -60,36 +60,6 @@ class _Programs:
     relief: list[Pick]
     relief_notes: list[str]
     relief_twice: bool
-
-
-def redose(cat: Catalog, pick: Pick, step: int, sets_cap: int | None = None) -> Pick:
-    """The same item at another step of its dose ladder (and at most `sets_cap` sets)."""
-    item = pick.item
-    if sets_cap is None:
-        made = ladder_item(cat, item.exercise, item.side, step, item.why, item.condition)
-    else:
-        ex = cat[item.exercise]
-        dosed = dose_at(ex, step, sides(item.side))
-        dosed = replace(dosed, sets=max(1, min(dosed.sets, sets_cap)))
-        made = replace(make_item(cat, ex, item.side, dosed, item.why, item.condition), step=step)
-    if made.item.source != item.source:  # a reason's own source (pelvic-floor work after a birth)
-        made = replace(made, item=replace(made.item, source=item.source))
-    return replace(made, optional=pick.optional, required=pick.required)
-
-
-def _shorter(cat: Catalog, pick: Pick) -> Pick | None:
-    """One notch shorter: a step down the ladder to its start, then one set fewer, down to one."""
-    if pick.fixed:
-        return None
-    if pick.step > 0:
-        return redose(cat, pick, pick.step - 1)
-    if pick.item.sets > 1:
-        return redose(cat, pick, pick.step, pick.item.sets - 1)
-    return None
-
-
-def _lowered(cat: Catalog, picks: list[Pick]) -> list[Pick]:
-    return [p if p.fixed else redose(cat, p, max(LOWEST_STEP, p.step - 1)) for p in picks]
 
 
 def make_plan(
@@ -403,7 +373,7 @@ class _Planner:
             strength = []
         if strength and (lowered or self.adaptation.rising):
             if id(progs) not in self.lighter:
-                self.lighter[id(progs)] = _lowered(self.cat, strength)
+                self.lighter[id(progs)] = lighter(self.cat, strength)
             strength = self.lighter[id(progs)]
             notes.append("Lighter strength session: your pain after recent sessions calls for an easier load.")
         if flare_day:
@@ -411,14 +381,14 @@ class _Planner:
                          else "Flare-up day: relief only, no strength work.")
         if acute:
             notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
-        lighter = bool(strength) and strength is not progs.strength
+        lightened = bool(strength) and strength is not progs.strength
         # Days made of the same parts are fitted the same: once per plan.
-        key = (id(progs), lighter)
+        key = (id(progs), lightened)
         fitted = self.fitted.get(key)
         if fitted is None:
             plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice)
             fitted = self.fitted[key] = fit_routines(self.profile.minutes_per_day, plan,
-                                                     lambda p: _shorter(self.cat, p), ALIGNMENT_NOTE)
+                                                     lambda p: shorter(self.cat, p), ALIGNMENT_NOTE)
         walk = self._walk(date, acute, strength_day, flare_day or busy)
         walk_pick = walk(room(self.profile.minutes_per_day, fitted))
         day = with_walk(date, self.profile.minutes_per_day, fitted, walk_pick,

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from sijcoach.engine.adaptation import Adaptation
 from sijcoach.engine.catalog import Catalog, Exercise
-from sijcoach.engine.dosing import Dosed, dose_at
+from sijcoach.engine.dosing import LOWEST_STEP, Dosed, dose_at
 from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import Assessment, PlanItem
 from sijcoach.engine.programme import ProgrammePhase
@@ -80,6 +80,37 @@ def ladder_item(cat: Catalog, slug: str, side: Side, step: int, why: str, condit
     exercise, step and reason are the same item for everyone (the item is immutable)."""
     ex = cat[slug]
     return make_item(cat, ex, side, dose_at(ex, step, sides(side)), why, condition, step)
+
+
+def redose(cat: Catalog, pick: Pick, step: int, sets_cap: int | None = None) -> Pick:
+    """The same item at another step of its dose ladder (and at most `sets_cap` sets)."""
+    item = pick.item
+    if sets_cap is None:
+        made = ladder_item(cat, item.exercise, item.side, step, item.why, item.condition)
+    else:
+        ex = cat[item.exercise]
+        dosed = dose_at(ex, step, sides(item.side))
+        dosed = replace(dosed, sets=max(1, min(dosed.sets, sets_cap)))
+        made = replace(make_item(cat, ex, item.side, dosed, item.why, item.condition), step=step)
+    if made.item.source != item.source:  # a reason's own source (pelvic-floor work after a birth)
+        made = replace(made, item=replace(made.item, source=item.source))
+    return replace(made, optional=pick.optional, required=pick.required)
+
+
+def shorter(cat: Catalog, pick: Pick) -> Pick | None:
+    """One notch shorter: a step down the ladder to its start, then one set fewer, down to one."""
+    if pick.fixed:
+        return None
+    if pick.step > 0:
+        return redose(cat, pick, pick.step - 1)
+    if pick.item.sets > 1:
+        return redose(cat, pick, pick.step, pick.item.sets - 1)
+    return None
+
+
+def lighter(cat: Catalog, picks: list[Pick]) -> list[Pick]:
+    """A session one step lighter (a dose someone set by hand stays as it is)."""
+    return [p if p.fixed else redose(cat, p, max(LOWEST_STEP, p.step - 1)) for p in picks]
 
 
 def default_side(ex: Exercise) -> Side:
