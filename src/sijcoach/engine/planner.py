@@ -127,6 +127,7 @@ class _Planner:
         self.lighter: dict[int, list[Pick]] = {}
         self.walks: dict[tuple, object] = {}
         self.reliefs: dict[tuple, tuple] = {}
+        self.protocols: dict[Context, tuple] = {}
         self.swapped_in = frozenset(s for s in self.adaptation.swaps.values() if s)
 
         blocked, day_notes = self._blocked(monday(start) - dt.timedelta(days=1), end, flare)
@@ -282,8 +283,9 @@ class _Planner:
     def _lowered_days(self, done: frozenset[dt.date], planned: frozenset[dt.date]):
         """The strength session after a session whose next morning was clearly worse is lighter."""
         lowered, changes = set(), []
+        last_done = max((d for d in done if d < self.start), default=None)
         for rise in self.adaptation.rise_days:
-            if any(rise < d < self.start for d in done):
+            if last_done is not None and rise < last_done:
                 continue  # the lighter session was already done
             nxt = min((d for d in planned if d > rise), default=None)
             if nxt is None:
@@ -325,7 +327,7 @@ class _Planner:
         b = Builder(cat, day_ctx, self.adaptation, assessment, phase)
         if self.fracture:
             return self._fracture_programs(b)
-        alignment, alignment_notes = protocol(b, self.profile) if self.with_alignment else ([], [])
+        alignment, alignment_notes = self._alignment(b) if self.with_alignment else ([], [])
         taken = frozenset(p.item.exercise for p in alignment)
         strength, missing = b.strength(taken, self.more) if strength_day else ([], [])
         taken |= {p.item.exercise for p in strength}
@@ -339,6 +341,12 @@ class _Planner:
         twice = phase != ProgrammePhase.FUNCTION and all(
             cat[p.item.exercise].dose.times_per_day.high >= 2 for p in relief)
         return _Programs(alignment, alignment_notes, strength, missing, relief, relief_notes, twice)
+
+    def _alignment(self, b: Builder):
+        """The realignment protocol depends only on the day's situation, not on strength or relief."""
+        if b.ctx not in self.protocols:
+            self.protocols[b.ctx] = protocol(b, self.profile)
+        return self.protocols[b.ctx]
 
     def _relief(self, b: Builder, key: str, taken: frozenset[str]):
         """The relief routine depends only on which of its own candidates the day's other routines
