@@ -188,4 +188,4 @@ def seed_history(user, days: int = 10) -> None:
                 for i, slug in enumerate(items)])
     for activity in PsfsActivity.objects.filter(user=user):
         PsfsRating.objects.create(activity=activity, date=today - dt.timedelta(days=days), score=3)
-    services.touch(user)  # written behind the services' back: cached pages must know
+    services.remember_planned_days(user)  # written behind the services' back: keep the planned days

@@ -48,6 +48,7 @@ PAGES = {
     "signin": Page(reverse("signin"), anon=200),
     "signout": Page(reverse("signout"), anon=405, people=405),
     "account": Page(reverse("account"), own=("email", "token")),
+    "signout_everywhere": Page(reverse("signout_everywhere"), people=405),
     "revoke_token": Page("/account/tokens/{token}/revoke/", people=405),
     "export": Page(reverse("export"), own=("email", "token", "activity")),
     "delete_account": Page(reverse("delete_account")),

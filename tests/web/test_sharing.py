@@ -68,7 +68,6 @@ def test_charlie_without_a_check_in_is_sent_to_check_in(client, charlie):
 
 def test_the_calendar_has_an_event_per_routine_with_alarms_at_the_reminder_time(alice_client, alice):
     Preferences.objects.filter(user=alice).update(reminder_time="07:30", time_zone="Europe/Paris")
-    services.touch(alice)
     r = alice_client.get(reverse("calendar_download"))
     assert r.status_code == 200 and r["Content-Type"].startswith("text/calendar")
     plan = services.current_plan(alice, services.today_for(alice), 28).plan

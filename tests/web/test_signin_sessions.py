@@ -1,5 +1,5 @@
-"""Sessions read with the person in one statement (accounts/backends.py): the row names its person,
-Django still checks the session, and what is read equals what the ORM would read."""
+"""Django's database sessions in SignInSession (accounts/sessions.py): the row names its person,
+Django still checks the session, and the person is read with their preferences."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.contrib.sessions.models import Session as DjangoSession
 from django.db import connection
 from django.urls import reverse
 
-from sijcoach.web.accounts.backends import read_with_person
 from sijcoach.web.accounts.models import ApiToken, SignInSession
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import Preferences
@@ -62,30 +61,25 @@ def test_a_person_without_preferences_is_signed_in_with_none(client, charlie):
     assert services.preferences_of(r.wsgi_request.user) is None
 
 
-def _same_as_orm(read, model, pk) -> None:
-    stored = model.objects.get(pk=pk)
-    for field in model._meta.concrete_fields:
-        mine, theirs = getattr(read, field.attname), getattr(stored, field.attname)
-        assert mine == theirs and type(mine) is type(theirs), (field.name, mine, theirs)
+def test_the_person_comes_with_their_preferences_in_one_statement(client, alice, django_assert_num_queries):
+    """The sign-in backend reads the person and their preferences (time zone) together."""
+    from sijcoach.web.accounts.backends import Backend
 
-
-def test_the_one_statement_reads_what_the_orm_would_read(alice, django_assert_num_queries):
     services.set_preferences(alice, time_zone="Europe/London")
+    with django_assert_num_queries(1):
+        user = Backend().get_user(alice.pk)
+        assert user.preferences.time_zone == "Europe/London"
+    assert Backend().get_user(10**9) is None
     _, key = ApiToken.issue(alice, "phone")
-    alice.last_login = alice.date_joined
-    alice.save()
-    token = ApiToken.objects.get(user=alice)
-    with django_assert_num_queries(1):
-        found, user = read_with_person(ApiToken, "digest", token.digest)
-    _same_as_orm(found, ApiToken, token.pk)
-    _same_as_orm(user, User, alice.pk)
-    _same_as_orm(user.preferences, Preferences, user.preferences.pk)
-    assert user.preferences.time_zone == "Europe/London"
-    with django_assert_num_queries(1):
-        again, same = read_with_person(User, "id", alice.pk)
-    assert again is same and same.pk == alice.pk and same.preferences.time_zone == "Europe/London"
-    assert read_with_person(User, "id", 10**9) == (None, None)
-    assert ApiToken.user_for(key) == alice
+    with django_assert_num_queries(2):  # the token with its person and preferences; the last-used stamp
+        assert ApiToken.user_for(key) == alice
+
+
+def test_every_account_has_its_preferences_row_from_the_start(client, db):
+    r = client.post(reverse("signup"), {"email": "dora@example.org", "password": PASSWORD, "understood": "on"})
+    dora = User.objects.get(email="dora@example.org")
+    assert Preferences.objects.filter(user=dora).exists(), r.content.decode()[:500]
+    assert Preferences.objects.filter(user=User.objects.create_user("eve", "eve@example.org")).exists()
 
 
 def test_a_token_of_a_deactivated_person_signs_nobody_in(alice):
@@ -111,42 +105,3 @@ def test_sessions_in_djangos_own_table_move_over_with_their_person(client, alice
     client.cookies[settings.SESSION_COOKIE_NAME] = old.session_key
     r = client.get(reverse("today"))
     assert r.status_code == 200 and r.wsgi_request.user.pk == alice.pk
-
-
-def test_a_remembered_session_decodes_as_djangos_and_each_caller_gets_its_own_dict():
-    from sijcoach.web.accounts.backends import SessionStore, _decoded
-
-    data = {SESSION_KEY: "7", "_auth_user_backend": "x.Backend", "_auth_user_hash": "abc", "n": 3, "b": None}
-    text = DjangoSessionStore().encode(data)
-    _decoded.clear()
-    first = SessionStore().decode(text)
-    assert first == data == DjangoSessionStore().decode(text)
-    assert len(_decoded) == 1
-    first["n"] = 4  # a caller changing its session ...
-    first.pop(SESSION_KEY)
-    again = SessionStore().decode(text)
-    assert again == data and again is not first  # ... changes nobody else's
-
-
-def test_a_session_holding_lists_or_dicts_is_decoded_every_time():
-    from sijcoach.web.accounts.backends import SessionStore, _decoded
-
-    text = DjangoSessionStore().encode({"wizard": {"step": 2, "answers": [1, 2]}})
-    _decoded.clear()
-    got = SessionStore().decode(text)
-    got["wizard"]["answers"].append(3)
-    assert SessionStore().decode(text) == {"wizard": {"step": 2, "answers": [1, 2]}}
-    assert not _decoded
-
-
-def test_a_remembered_session_is_refused_once_its_signing_key_is_gone(settings):
-    from sijcoach.web.accounts.backends import SessionStore
-
-    text = DjangoSessionStore().encode({SESSION_KEY: "7"})
-    assert SessionStore().decode(text) == {SESSION_KEY: "7"}
-    old = settings.SECRET_KEY
-    settings.SECRET_KEY = "another key, long enough to sign sessions with " * 2
-    assert SessionStore().decode(text) == {}  # tampered or signed with a key no longer trusted
-    settings.SECRET_KEY_FALLBACKS = [old]
-    assert SessionStore().decode(text) == {SESSION_KEY: "7"}
-    assert SessionStore().decode(text + "x") == {}

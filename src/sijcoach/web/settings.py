@@ -33,47 +33,54 @@ def database_from_url(url: str, data_dir: Path) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         return {
-            # Django's SQLite backend, with writers queued instead of polling (see sqlite/base.py).
-            "ENGINE": "sijcoach.web.sqlite",
+            "ENGINE": "django.db.backends.sqlite3",
             "NAME": parts.path if parts.path != "/:memory:" else ":memory:",
             # WAL lets readers go on while one request writes; IMMEDIATE takes the write lock at the
-            # start of a transaction, so concurrent writers wait instead of failing half-way.
+            # start of a transaction, so concurrent writers wait (up to the timeout) instead of
+            # failing half-way.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            # Keep each thread's connection: opening and setting up SQLite per request cost a third
-            # of the Today page's time.
+            # Each worker keeps its connection: opening and setting up SQLite per request is work
+            # for nothing, and the file is local.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
         }
     if parts.scheme in ("postgres", "postgresql"):
         return {
-            # Django's, with a health check that needs no round trip while the connection is busy
-            # (see postgres/base.py).
-            "ENGINE": "sijcoach.web.postgres",
+            "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
             "USER": unquote(parts.username or ""),
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
+            # Django's connection pool (psycopg's): each worker keeps a few connections open and
+            # checks one before handing it out (CONN_HEALTH_CHECKS). Django requires CONN_MAX_AGE 0
+            # with it. SIJCOACH_DB_POOL=0 turns it off (for example behind PgBouncer).
+            "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
-            # Parameters bound by the server, and a statement prepared after its fifth run on a
-            # connection (Django's default prepares nothing). The sign-in read then cost PostgreSQL a
-            # third of what it did, and Today's throughput rose by a seventh (make bench). The whole
-            # suite passes on it. Behind a pooler in transaction mode that cannot keep prepared
-            # statements (PgBouncer before 1.21), drop "prepare_threshold". A migration that changes
-            # a column's type needs the workers restarted (make run migrates before it serves).
-            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5},
+            "OPTIONS": {"pool": {"min_size": 1, "max_size": int(env_float("SIJCOACH_DB_POOL_SIZE", 4))}}
+            if env_bool("SIJCOACH_DB_POOL", True) else {},
         }
     raise SystemExit(f"DATABASE_URL must start with sqlite:/// or postgres://, not {parts.scheme or url!r}")
 
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env("SIJCOACH_DATA_DIR", str(Path.cwd() / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The data folder holds the database and the key: readable by the owner only, from the start.
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def private_file(path: Path, text: str = "") -> None:
+    """Create `path` readable and writable by its owner only (never, even briefly, by others)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
 
 
 def _secret_key() -> str:
@@ -81,13 +88,14 @@ def _secret_key() -> str:
         return env("SECRET_KEY")
     # A key made once per data folder, so sessions survive restarts without a key in the repository.
     path = DATA_DIR / "secret.key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+    private_file(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
 SECRET_KEY = _secret_key()
+# Keys being retired (comma-separated): sessions and links signed with them still work until they
+# are dropped from the list, so a key can be changed without signing everyone out.
+SECRET_KEY_FALLBACKS = [k for k in env("SECRET_KEY_FALLBACKS").split(",") if k]
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 HTTPS = env_bool("SIJCOACH_HTTPS")  # behind TLS: secure cookies and HSTS
@@ -112,7 +120,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "sijcoach.web.accounts.backends.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sijcoach.web.accounts.middleware.IdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -137,16 +146,25 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL"), DATA_DIR)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3") and DATABASES["default"]["NAME"] != ":memory:":
+    # SQLite gives its -wal and -shm files the database file's permissions.
+    private_file(Path(DATABASES["default"]["NAME"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Per process: cached pages are keyed by the person's data version, read from the database on each
-# request, so no process can serve a page another one made stale. Set a shared cache for many servers.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                      "OPTIONS": {"MAX_ENTRIES": int(env_float("PAGE_CACHE_ENTRIES", 2000))}}}
-# Messages travel in a cookie, so a page with a message to show is known before it is rendered.
-MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+# One cache for every worker and server when SIJCOACH_CACHE_URL names a Redis server; sessions then
+# live in the database behind it (cached_db). Without it, a cache of this process only, and sessions
+# read from the database on each request: a per-process cache must never hold sessions, or one
+# signed out on one worker would live on in the others.
+CACHE_URL = env("SIJCOACH_CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise SystemExit(f"SIJCOACH_CACHE_URL must start with redis://, rediss:// or unix://, not {CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    SESSION_ENGINE = "sijcoach.web.accounts.sessions_cached"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "sijcoach.web.accounts.sessions"
 AUTHENTICATION_BACKENDS = ["sijcoach.web.accounts.backends.Backend"]
-SESSION_ENGINE = "sijcoach.web.accounts.backends"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -190,7 +208,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+# A session ends after this many days without a visit (accounts/middleware.py moves it on once a day).
+SESSION_COOKIE_AGE = 60 * 60 * 24 * int(env_float("SIJCOACH_SESSION_IDLE_DAYS", 14))
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS

@@ -17,6 +17,7 @@ urlpatterns = [
     path("signin/", accounts.signin, name="signin"),
     path("signout/", accounts.signout, name="signout"),
     path("account/", accounts.account, name="account"),
+    path("account/signout-everywhere/", accounts.signout_everywhere, name="signout_everywhere"),
     path("account/tokens/<int:token_id>/revoke/", accounts.revoke_token, name="revoke_token"),
     path("account/export/", accounts.export, name="export"),
     path("account/delete/", accounts.delete_account, name="delete_account"),

@@ -43,13 +43,13 @@ class ApiToken(models.Model):
         """The active user owning `key`, or None."""
         if not key or not key.startswith(TOKEN_PREFIX) or len(key) > 100:
             return None
-        from sijcoach.web.accounts.backends import Backend, read_with_person
+        from sijcoach.web.accounts.backends import Backend
 
-        # One statement, as for a signed-in browser (see backends.py): every API call reads these.
-        token, user = read_with_person(cls, "digest", digest(key))
+        token = cls.objects.select_related("user__preferences").filter(digest=digest(key)).first()
         if token is None or token.revoked_at is not None:
             return None
-        if user is None or not Backend().user_can_authenticate(user):
+        user = token.user
+        if not Backend().user_can_authenticate(user):
             return None
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
@@ -72,12 +72,12 @@ class SignInFailure(models.Model):
 
 class SignInSession(AbstractBaseSession):
     """Django's database session with the signed-in person's id in its own column (kept in step by
-    backends.SessionStore), so one statement reads the session, the person and their preferences."""
+    sessions.SessionStore), so the account page can list a person's sessions and end them all."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+")
 
     @classmethod
     def get_session_store_class(cls):
-        from sijcoach.web.accounts.backends import SessionStore
+        from sijcoach.web.accounts.sessions import SessionStore
 
         return SessionStore

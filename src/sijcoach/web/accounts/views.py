@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sijcoach.web.access import get_visible
-from sijcoach.web.accounts import throttle
+from sijcoach.web.accounts import sessions, throttle
 from sijcoach.web.accounts.export import export_person
 from sijcoach.web.accounts.forms import DeleteForm, SignInForm, SignUpForm, TokenForm
 from sijcoach.web.accounts.models import ApiToken
@@ -97,7 +97,8 @@ def account(request):
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "accounts/account.html", {
         "password_form": password_form, "token_form": token_form, "tokens": tokens, "new_key": new_key,
-        "delete_form": DeleteForm(),
+        "delete_form": DeleteForm(), "sessions": sessions.signed_in(request.user, request.session.session_key),
+        "idle_days": settings.SESSION_COOKIE_AGE // 86400,
     }, status=400 if (password_form.errors or token_form.errors) else 200)
 
 
@@ -134,3 +135,13 @@ def delete_account(request):
             return redirect("home")
         form.add_error("password", "That is not your password; nothing was deleted.")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def signout_everywhere(request):
+    """End every session of the person's, on every device and server, this one included."""
+    sessions.end_all(request.user)
+    logout(request)
+    messages.success(request, "You are signed out everywhere.")
+    return redirect("signin")

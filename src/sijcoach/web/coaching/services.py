@@ -1,8 +1,8 @@
 """What coach mode does: one function per action, each write one transaction.
 
 Every read of a client's data by their coach goes through `access.client_of` (who may see it) and is
-written to the client's access log here, in the same call. Every write that changes what the client's
-Today or Progress shows raises the client's data version (`touch`) in the same transaction.
+written to the client's access log here, in the same call. Every write that changes the client's plan
+keeps the client's planned days anew (services.remember_planned_days), as the client's own writes do.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -50,7 +51,6 @@ def is_coach(user) -> bool:
 @transaction.atomic
 def grant_coach(user, by: str) -> CoachRole:
     role, _ = CoachRole.objects.get_or_create(user=user, defaults={"granted_by": by})
-    services.touch(user)  # the "Clients" link in the navigation of cached pages
     return role
 
 
@@ -60,15 +60,14 @@ def revoke_coach(user) -> int:
     ended = end_links(CoachLink.objects.filter(coach=user, ended_at=None))
     CoachRole.objects.filter(user=user).delete()
     Invite.objects.filter(coach=user, used_at=None).delete()
-    services.touch(user)
     return ended
 
 
 def end_links(links) -> int:
     clients = list(links.values_list("client_id", flat=True))
     links.update(ended_at=timezone.now())
-    for client_id in clients:
-        services.touch(client_id)
+    for client in get_user_model().objects.select_related("preferences").filter(pk__in=clients):
+        services.remember_planned_days(client)  # the plan returns to the client's own
     return len(clients)
 
 
@@ -124,7 +123,6 @@ def accept_invite(client, code: str) -> CoachLink:
     except IntegrityError:
         raise CoachError("You already have a coach: leave your coach first to accept another.") from None
     Invite.objects.filter(pk=invite.pk).update(used_at=now, used_by=client)
-    services.touch(client)
     return link
 
 
@@ -326,7 +324,7 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     version = CoachVersion.objects.create(
         link=link, made_by=coach, kind=kind, what=what, note=note,
         adjustments=parsed_adj.model_dump(mode="json"), findings=found)
-    services.touch(client)
+    services.remember_planned_days(client)
     return version
 
 

@@ -65,9 +65,6 @@ class Preferences(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences")
     reminder_time = models.TimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="", blank=True)
-    # Goes up with every change to the person's data (services.touch): pages cached under an older
-    # number are never served again. It lives here because this row is read with the user anyway.
-    data_version = models.PositiveBigIntegerField(default=0)
 
 
 class Session(models.Model):

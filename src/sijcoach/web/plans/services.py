@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Max, Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
@@ -27,7 +26,6 @@ from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
 )
-from sijcoach.web.plans import session_rows
 from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
 
 PLAN_DAYS = 7
@@ -38,28 +36,14 @@ PSFS_EVERY_DAYS = 14
 
 
 def preferences_of(user) -> Preferences | None:
-    """The person's preferences row (read with the user by the sign-in backend), or None."""
+    """The person's preferences row (made with the account, read with the user by the sign-in
+    backend), or None for an anonymous visitor."""
     if not user.is_authenticated:
         return None
     try:
         return user.preferences
     except ObjectDoesNotExist:
         return None
-
-
-def data_version(user) -> int:
-    prefs = preferences_of(user)
-    return prefs.data_version if prefs is not None else 0
-
-
-def touch(user) -> None:
-    """Something of the person's changed: every page cached for them before is out of date.
-    `user` is the person or their id. One plain statement (the upsert a session save runs too): every
-    write runs it, and building the ORM's statements cost more than running them."""
-    user_id = getattr(user, "pk", user)
-    conn = connections[DEFAULT_DB_ALIAS]
-    with conn.cursor() as cursor:
-        cursor.execute(session_rows.raise_version_sql(conn.vendor), session_rows.raise_version_values(user_id, conn))
 
 
 def today_for(user) -> dt.date:
@@ -112,22 +96,17 @@ class CurrentPlan:
     checkin: CheckIn
     profile: Profile
     plan: Plan
-    key: tuple = ()  # what the plan was made from: the same key, the same plan
 
 
 def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | None = None) -> CurrentPlan | None:
-    """The plan from the newest check-in (pass it when already read) and the recent logs."""
+    """The plan from the newest check-in (pass it when already read), the coach's version and the
+    recent logs."""
     checkin = checkin or latest_checkin(user)
     if checkin is None:
         return None
-    since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
-    marker = Session.objects.filter(user=user, date__gte=since, date__lte=on).aggregate(
-        n=Count("id"), last=Max("id"), changed=Max("changed_at"))
-    coach = latest_version(user)
-    profile, _ = _with_coach(checkin.to_engine(on), coach)
-    key = (checkin.id, checkin.created_at, on, days, (marker["n"], marker["last"], marker["changed"]),
-           coach.id if coach else None, programme_start(user))
-    return CurrentPlan(checkin, profile, _plan_cached(*key), key)
+    profile, adjustments = _with_coach(checkin.to_engine(on), latest_version(user))
+    plan = make_plan(profile, recent_logs(user, on), on, days, adjustments, programme_start=programme_start(user))
+    return CurrentPlan(checkin, profile, plan)
 
 
 def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile, Adjustments | None]:
@@ -138,26 +117,16 @@ def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile
     return findings.apply(profile), adjustments
 
 
-@lru_cache(maxsize=2048)
-def _plan_cached(checkin_id: int, created_at, on: dt.date, days: int, marker: tuple, coach_id: int | None,
-                 first_day: dt.date | None) -> Plan:
-    # The same check-in, date, logs and coach's version always give the same plan, so it is computed
-    # once per change. Coach versions are never edited, so their id is enough.
-    checkin = CheckIn.objects.get(pk=checkin_id)
-    coach = CoachVersion.objects.get(pk=coach_id) if coach_id else None
-    profile, adjustments = _with_coach(checkin.to_engine(), coach)
-    return make_plan(profile, recent_logs(checkin.user_id, on), on, days, adjustments, programme_start=first_day)
-
-
-_remembered: dict[int, tuple] = {}
-
-
-def remember_planned_days(user, current: CurrentPlan) -> None:
-    """Keep what today's and the coming days' plan holds, for the calendar; past days stay as they were.
-
-    Written only when the plan changed since this process last wrote it, so viewing Today stays a read.
-    """
-    if _remembered.get(user.pk) == current.key:
+def remember_planned_days(user) -> None:
+    """Keep what today's and the coming days' plan holds, for the calendar, Progress and the coach's
+    list; past days stay as they were. Run after each write that changes the plan (a check-in, a
+    session, the morning answer, a coach's change), so that reading a page never writes. Always from
+    the person's today: a session logged for an earlier day does not rewrite the days since."""
+    on = today_for(user)
+    if open_red_flag(user, latest_checkin(user)) is not None:
+        return
+    current = current_plan(user, on)
+    if current is None:
         return
     rows = [
         PlannedDay(user=user, date=day.date, checkin=current.checkin,
@@ -165,36 +134,29 @@ def remember_planned_days(user, current: CurrentPlan) -> None:
         for day in current.plan.days
     ]
     if rows:
-        with transaction.atomic():
-            PlannedDay.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
-            touch(user)  # the calendar on Progress shows them
-    if len(_remembered) > 10_000:
-        _remembered.clear()
-    _remembered[user.pk] = current.key
+        PlannedDay.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])
 
 
-@transaction.atomic
 def save_checkin(user, answers: dict, on: dt.date, source: str = CheckIn.Source.CHECK_IN,
                  psfs: list[tuple[str, int]] | None = None) -> CheckIn:
     profile = parse_profile(answers)
     triage = screen(profile)
-    checkin = CheckIn.from_engine(user, profile, on, triage.level.value, source)
-    checkin.save()
-    if psfs:
-        start_psfs(user, psfs, on)
-    touch(user)
+    with transaction.atomic():
+        checkin = CheckIn.from_engine(user, profile, on, triage.level.value, source)
+        checkin.save()
+        if psfs:
+            start_psfs(user, psfs, on)
+    remember_planned_days(user)
     return checkin
 
 
-@transaction.atomic
 def report_red_flags(user, flags: list[str], level: str) -> RedFlagReport:
-    touch(user)
     return RedFlagReport.objects.create(user=user, flags=sorted(flags), level=level)
 
 
+@transaction.atomic
 def start_psfs(user, activities: list[tuple[str, int]], on: dt.date) -> None:
-    touch(user)
     PsfsActivity.objects.filter(user=user).delete()
     for position, (name, score) in enumerate(activities):
         act = PsfsActivity.objects.create(user=user, name=name.strip()[:120], position=position)
@@ -203,7 +165,6 @@ def start_psfs(user, activities: list[tuple[str, int]], on: dt.date) -> None:
 
 @transaction.atomic
 def rate_psfs(user, scores: dict[int, int], on: dt.date) -> None:
-    touch(user)
     for act in PsfsActivity.objects.filter(user=user, pk__in=list(scores)):
         PsfsRating.objects.update_or_create(activity=act, date=on, defaults={"score": scores[act.pk]})
 
@@ -218,7 +179,7 @@ def parse_session(raw) -> SessionDone:
 
 
 def save_session(user, done: SessionDone, on: dt.date) -> Session:
-    """Atomic: one statement on PostgreSQL, one transaction on SQLite (see session_rows)."""
+    """The session and its items, all or nothing; then the coming days' plan is kept anew."""
     session = Session(
         user=user, date=done.date or on, routine_kind=done.routine_kind,
         routine_title=done.routine_title or done.routine_kind.capitalize(),
@@ -234,8 +195,13 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
         )
         for i, it in enumerate(done.items)
     ]
-    session_rows.insert(session, items)  # raises the data version too
+    with transaction.atomic():
+        session.save()
+        for item in items:
+            item.session = session
+        SessionItem.objects.bulk_create(items)
     session._prefetched_objects_cache = {"items": items}  # session.items.all() without reading them back
+    remember_planned_days(user)
     return session
 
 
@@ -251,19 +217,18 @@ def _record_morning(sessions, answer: MorningAnswer) -> int:
     return sessions.update(**fields)
 
 
-@transaction.atomic
 def answer_morning(user, raw, on: dt.date) -> int:
     """The morning question on Today: it answers for all of yesterday's sessions."""
-    touch(user)
-    return _record_morning(sessions_awaiting_morning(user, on), parse_model(MorningAnswer, raw, "morning"))
+    answered = _record_morning(sessions_awaiting_morning(user, on), parse_model(MorningAnswer, raw, "morning"))
+    remember_planned_days(user)
+    return answered
 
 
-@transaction.atomic
 def answer_session_morning(session: Session, answer: MorningAnswer) -> Session:
     """The same answer for one session (the API names it)."""
-    touch(session.user_id)
     _record_morning(Session.objects.filter(pk=session.pk), answer)
     session.refresh_from_db()
+    remember_planned_days(session.user)
     return session
 
 
@@ -278,8 +243,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
 
 @transaction.atomic
 def set_preferences(user, **fields) -> Preferences:
-    touch(user)
-    prefs = Preferences.objects.get(user=user)
+    prefs, _ = Preferences.objects.get_or_create(user=user)
     for name, value in fields.items():
         setattr(prefs, name, value)
     prefs.save(update_fields=list(fields))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
 from django import forms
@@ -13,10 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -26,7 +22,6 @@ from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web import charts
 from sijcoach.web.coaching import services as coaching
-from sijcoach.web.pagecache import person_page
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
 from sijcoach.web.plans.models import PsfsActivity
@@ -50,7 +45,6 @@ def _json_body(request):
 
 
 @login_required
-@person_page
 def today(request):
     on = services.today_for(request.user)
     checkin = services.latest_checkin(request.user)
@@ -59,38 +53,21 @@ def today(request):
         return redirect("checkin_stop")
     if checkin is None:
         return render(request, "plans/today_empty.html")
-    current = services.current_plan(request.user, on, checkin=checkin)
-    services.remember_planned_days(request.user, current)
-    plan = current.plan
+    plan = services.current_plan(request.user, on, checkin=checkin).plan
     sessions_today = _today_sessions(request.user, on)
+    day = plan.days[0] if plan.days else None
     return render(request, "plans/today.html", {
         "plan": plan, "on": on, "checkin": checkin,
-        "plan_html": _plan_html(current, sessions_today["done_kinds"]),
+        "day": day, "week": plan.days[1:], "done_kinds": sessions_today["done_kinds"],
+        "routines": [
+            {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
+            for i, r in enumerate(day.routines if day else ())
+        ],
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
         "morning": sessions_today["morning"],
         "coach": coaching.for_client(request.user, versions=3),
     })
-
-
-def _plan_html(current: services.CurrentPlan, done_kinds: set[str]) -> str:
-    """The plan part of Today, rendered once per plan: the same key (check-in, date, logs) always
-    gives the same plan, and it holds nothing personal beyond it (no CSRF token)."""
-    # Today's finished routines are in the key too (they also change current.key's log marker).
-    key = "today-plan:" + hashlib.sha256(repr((current.key, sorted(done_kinds))).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        plan = current.plan
-        day = plan.days[0] if plan.days else None
-        html = render_to_string("plans/_today_plan.html", {
-            "plan": plan, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
-            "routines": [
-                {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
-                for i, r in enumerate(day.routines if day else ())
-            ],
-        })
-        cache.set(key, str(html), 24 * 3600)
-    return mark_safe(html)  # rendered by our own template, escaped there
 
 
 def _today_sessions(user, on):
@@ -180,7 +157,6 @@ def morning(request):
 
 
 @login_required
-@person_page
 def progress_page(request):
     on = services.today_for(request.user)
     try:

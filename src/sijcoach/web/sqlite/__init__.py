@@ -1,1 +1,0 @@
-"""Django's SQLite backend with writers taking turns through a lock that wakes at once (base.py)."""
