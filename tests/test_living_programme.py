@@ -517,15 +517,15 @@ def test_implausible_pairs_of_answers_are_refused_with_a_message_naming_the_fiel
     assert err.value.problems[0].field == field and "before you were born" in err.value.problems[0].message
 
 
-def test_weeks_since_the_birth_go_to_104_in_the_schema_and_the_readme():
+def test_weeks_since_the_birth_go_to_104_in_the_schema_and_the_contract_doc():
     from pathlib import Path
 
     from sijcoach.engine.contract import schema
 
     field = schema("profile")["properties"]["pregnancy_weeks"]
     high = next(b["maximum"] for b in field["anyOf"] if "maximum" in b)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert high == 104 and "0-104 weeks since birth" in readme
+    contract = (Path(__file__).resolve().parents[1] / "docs" / "contract.md").read_text()
+    assert high == 104 and "0-104 weeks since birth" in contract
 
 
 def test_every_relief_option_in_the_knowledge_base_is_relief_work():
