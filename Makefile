@@ -11,7 +11,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	@# A missing or broken environment (no working pip) is made anew.
 	$(PY) -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[web,exports,test]'
 	touch $(STAMP)
 
 # The web app on the embedded database (SQLite in ./var), or PostgreSQL when DATABASE_URL is set.

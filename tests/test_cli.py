@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from sijcoach.cli import app
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 
 START = "2026-11-23"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sijcoach.engine.catalog import KnowledgeError, catalog, load_catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.profile import RedFlag
 from sijcoach.engine.vocab import PILLARS, Difficulty, Situation
 from sijcoach.knowledge import DIR

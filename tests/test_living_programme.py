@@ -529,7 +529,7 @@ def test_weeks_since_the_birth_go_to_104_in_the_schema_and_the_contract_doc():
 
 
 def test_every_relief_option_in_the_knowledge_base_is_relief_work():
-    from sijcoach.engine.library import library
+    from sijcoach.engine.guidance import library
 
     for slots in library().relief.values():
         for slot in slots:

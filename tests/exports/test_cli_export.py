@@ -80,11 +80,11 @@ def test_fhir_writes_a_bundle_sharing_only_what_was_asked(files, tmp_path):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["docx"], ["export: 'docx' is not a format", "pdf, ics, fhir"]),
+    (["docx"], ["'kind'", "'docx' is not one of", "'pdf', 'ics', 'fhir'"]),
     (["ics", "--reminder", "7pm"], ["--reminder: '7pm' is not a time", "HH:MM"]),
     (["ics", "--reminder", "25:00"], ["--reminder: '25:00'"]),
     (["ics", "--tz", "Mars/Olympus"], ["--tz: 'Mars/Olympus' is not a known time zone"]),
-    (["pdf", "--paper", "a5"], ["--paper: 'a5' is not allowed", "a4, letter"]),
+    (["pdf", "--paper", "a5"], ["'--paper'", "'a5' is not one of", "'a4', 'letter'"]),
     (["pdf", "--days", "0"], ["--days: 0 is not allowed", "1 to 366"]),
     (["pdf", "--start", "tomorrow"], ["--start: 'tomorrow' is not a date", "YYYY-MM-DD"]),
     (["fhir", "--birth-year", "1850"], ["--birth-year: 1850 is not allowed"]),

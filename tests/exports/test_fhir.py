@@ -9,7 +9,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from export_helpers import NOW
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.profile import SessionLog, Sex
 from sijcoach.engine.questionnaires import PsfsActivity
 from sijcoach.exports import ExportError

@@ -16,7 +16,7 @@ import pytest
 from export_helpers import START, person, plan_for
 from sijcoach.engine.planner import make_plan
 from sijcoach.engine.profile import Effort, LoggedItem, SessionLog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout import Handout

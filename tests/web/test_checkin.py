@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty
 from sijcoach.web.plans import services

@@ -88,7 +88,7 @@ def test_a_single_hold_reads_as_the_hold_alone(alice_client, alice):
 
 def test_a_dose_reads_the_same_on_the_page_in_the_terminal_and_in_the_exports(alice):
     from sijcoach.exports.words import dose_text, side_text
-    from sijcoach.render import dose_text as terminal_dose
+    from sijcoach.cli.rendering import dose_text as terminal_dose
 
     items = [it for day in plan_of(alice).days for r in day.routines for it in r.items]
     assert items

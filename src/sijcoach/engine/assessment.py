@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Assessment, MusclePair, Pattern, Phase
 from sijcoach.engine.profile import Cause, History, Pregnancy, Profile
 from sijcoach.engine.screening import fall_with_weak_bones

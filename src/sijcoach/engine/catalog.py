@@ -1,11 +1,13 @@
-"""The exercise catalog: its model, and loading plus validating the TOML knowledge base."""
+"""The exercise catalog: its model, loading plus validating the TOML knowledge base, and filtering it."""
 
 from __future__ import annotations
 
 import difflib
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -186,3 +188,40 @@ def load_catalog(directory: Path = KNOWLEDGE_DIR) -> Catalog:
 def catalog() -> Catalog:
     """The packaged knowledge base, loaded once per process."""
     return load_catalog()
+
+
+NO_EQUIPMENT = "none"  # as the equipment filter: only exercises that need no equipment
+
+
+def filter_catalog(
+    exercises: Iterable[Exercise],
+    *,
+    group: Group | str | None = None,
+    kind: Kind | str | None = None,
+    position: Position | str | None = None,
+    equipment: Equipment | Literal["none"] | None = None,
+    level: Difficulty | str | None = None,
+) -> list[Exercise]:
+    """The exercises that pass every filter given, easiest first, then by name: the one filter behind
+    `sijcoach exercises`, the library page and `GET /api/v1/exercises`.
+
+    `group` matches primary and secondary groups; `equipment` keeps the exercises that use it, or,
+    given as "none", those that need nothing. Values are the enums or their values; a value outside
+    the vocabulary raises ValueError (each front end checks its input first and names the field).
+    """
+    group = None if group is None else Group(group)
+    kind = None if kind is None else Kind(kind)
+    position = None if position is None else Position(position)
+    needs_nothing = equipment == NO_EQUIPMENT
+    equipment = None if equipment is None or needs_nothing else Equipment(equipment)
+    level = None if level is None else Difficulty(level)
+    found = [
+        ex for ex in exercises
+        if (group is None or group in ex.groups or group in ex.secondary_groups)
+        and (kind is None or ex.kind == kind)
+        and (position is None or ex.position == position)
+        and (equipment is None or equipment in ex.equipment)
+        and (not needs_nothing or not ex.equipment)
+        and (level is None or ex.difficulty == level)
+    ]
+    return sorted(found, key=lambda ex: (ex.difficulty.rank, ex.name))

@@ -10,8 +10,7 @@ from pydantic import TypeAdapter
 from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, SessionLog
-
-SCHEMA_KINDS = ("profile", "logs", "plan", "exercise")
+from sijcoach.engine.vocab import SchemaKind
 
 
 @cache
@@ -27,17 +26,17 @@ def plan_to_dict(plan: Plan) -> dict:
     return _plan_adapter().dump_python(plan, mode="json")
 
 
-def schema(kind: str) -> dict:
-    if kind == "profile":
-        return Profile.model_json_schema()
-    if kind == "logs":
-        return TypeAdapter(tuple[SessionLog, ...]).json_schema()
-    if kind == "plan":
-        return _plan_adapter().json_schema(mode="serialization")
-    if kind == "exercise":
-        return Exercise.model_json_schema()
-    raise ValueError(f"schema kind: {kind!r} is not allowed; use one of {', '.join(SCHEMA_KINDS)}")
+def schema(kind: SchemaKind | str) -> dict:
+    match SchemaKind(kind):
+        case SchemaKind.PROFILE:
+            return Profile.model_json_schema()
+        case SchemaKind.LOGS:
+            return TypeAdapter(tuple[SessionLog, ...]).json_schema()
+        case SchemaKind.PLAN:
+            return _plan_adapter().json_schema(mode="serialization")
+        case SchemaKind.EXERCISE:
+            return Exercise.model_json_schema()
 
 
-def schema_json(kind: str) -> str:
+def schema_json(kind: SchemaKind | str) -> str:
     return json.dumps(schema(kind), indent=2)

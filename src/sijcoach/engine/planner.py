@@ -21,7 +21,7 @@ from sijcoach.engine.budget import DayPlan, Fitted, fit_routines, room, with_wal
 from sijcoach.engine.catalog import Catalog, catalog
 from sijcoach.engine.dosing import SETUP_S, Dosed
 from sijcoach.engine.history import DETAIL_DAYS, read_history
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import (
     Advice, Assessment, Change, ChangeKind, Day, Pattern, Plan, Programme, RoutineKind, TriageLevel,
 )

@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 from sijcoach.engine.adaptation import Adaptation
 from sijcoach.engine.catalog import Catalog, Exercise
 from sijcoach.engine.dosing import LOWEST_STEP, Dosed, dose_at
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Assessment, PlanItem
 from sijcoach.engine.programme import ProgrammePhase
 from sijcoach.engine.suitability import Context

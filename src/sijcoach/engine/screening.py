@@ -7,7 +7,7 @@ where it is atypical, a suspected fracture after a fall or a car accident, and i
 from __future__ import annotations
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Reason, Triage, TriageLevel
 from sijcoach.engine.profile import Cause, Condition, Pregnancy, Profile, RedFlag
 

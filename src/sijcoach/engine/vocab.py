@@ -110,3 +110,12 @@ class Side(StrEnum):
     EACH = "each"
     BOTH = "both"
     NONE = "none"
+
+
+class SchemaKind(StrEnum):
+    """The documents of the JSON contract, each with a JSON Schema (engine/contract.py)."""
+
+    PROFILE = "profile"
+    LOGS = "logs"
+    PLAN = "plan"
+    EXERCISE = "exercise"

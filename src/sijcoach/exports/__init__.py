@@ -5,6 +5,15 @@ the same bytes. Each format lives in its own module and imports its library ther
 this package stays cheap (`sijcoach --help` never loads WeasyPrint or fhir.resources).
 """
 
+from enum import StrEnum
+
+
+class Paper(StrEnum):
+    """The handout's paper sizes (their CSS page sizes: handout_css.PAGE_SIZES)."""
+
+    A4 = "a4"
+    LETTER = "letter"
+
 
 class ExportError(ValueError):
     """An export was asked for with a value it cannot accept; the message names the field and what is allowed."""

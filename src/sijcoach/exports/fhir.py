@@ -23,7 +23,7 @@ from fhir.resources.R4B.patient import Patient
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from pydantic import TypeAdapter, ValidationError
 
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, SessionLog, Sex
 from sijcoach.engine.questionnaires import PsfsActivity, psfs_score

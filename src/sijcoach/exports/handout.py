@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import ChangeKind, Plan, PlanItem, TriageLevel
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES

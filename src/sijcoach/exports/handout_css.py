@@ -1,6 +1,8 @@
 """The handout's print style sheet (kept in Python so it ships inside the package with no data-file setup)."""
 
-PAGE_SIZES = {"a4": "A4", "letter": "letter"}
+from sijcoach.exports import Paper
+
+PAGE_SIZES = {Paper.A4: "A4", Paper.LETTER: "letter"}
 
 CSS = """
 @page {

@@ -14,7 +14,7 @@ from ninja import Path, Query, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from sijcoach.engine import make_plan
-from sijcoach.engine.catalog import Exercise, catalog
+from sijcoach.engine.catalog import Exercise, catalog, filter_catalog
 from sijcoach.engine.contract import plan_to_dict
 from sijcoach.engine.inputs import InputError, parse_model, parse_profile
 from sijcoach.engine.plan_types import Plan
@@ -123,13 +123,7 @@ def make_plan_now(request):
 def exercises(request, group: Group | None = None, kind: Kind | None = None, position: Position | None = None,
               equipment: Equipment | None = None, level: Difficulty | None = None):
     """Easiest first. `group` matches primary and secondary muscle groups."""
-    found = [
-        e for e in catalog()
-        if (group is None or group in e.groups + e.secondary_groups) and (kind is None or e.kind == kind)
-        and (position is None or e.position == position) and (equipment is None or equipment in e.equipment)
-        and (level is None or e.difficulty == level)
-    ]
-    return sorted(found, key=lambda e: (e.difficulty.rank, e.name))
+    return filter_catalog(catalog(), group=group, kind=kind, position=position, equipment=equipment, level=level)
 
 
 @api.get("/v1/exercises/{slug}", auth=None, tags=["exercises"], response={200: Exercise, **NOT_FOUND},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sijcoach.engine.inputs import InputError
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.screening import PREGNANCY_FLAGS, STOPPING, flags_action, flags_level
 from sijcoach.web.plans import services

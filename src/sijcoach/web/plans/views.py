@@ -16,10 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from sijcoach.engine.catalog import catalog
+from sijcoach.engine.catalog import catalog, filter_catalog
 from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.engine.plan_types import TriageLevel
-from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
+from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.plans import labels, present, progress, services
@@ -216,22 +216,8 @@ class LibraryFilter(forms.Form):
 
 def library(request):
     form = LibraryFilter(request.GET or None)
-    exercises = list(catalog())
-    if form.is_bound and form.is_valid():
-        f = form.cleaned_data
-        if f["group"]:
-            exercises = [e for e in exercises if Group(f["group"]) in e.groups + e.secondary_groups]
-        if f["kind"]:
-            exercises = [e for e in exercises if e.kind == Kind(f["kind"])]
-        if f["position"]:
-            exercises = [e for e in exercises if e.position == Position(f["position"])]
-        if f["equipment"] == "none":
-            exercises = [e for e in exercises if not e.equipment]
-        elif f["equipment"]:
-            exercises = [e for e in exercises if Equipment(f["equipment"]) in e.equipment]
-        if f["level"]:
-            exercises = [e for e in exercises if e.difficulty == Difficulty(f["level"])]
-    exercises.sort(key=lambda e: (e.difficulty.rank, e.name))
+    chosen = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
+    exercises = filter_catalog(catalog(), **chosen)
     return render(request, "plans/library.html", {"form": form, "exercises": exercises},
                   status=400 if form.errors else 200)
 

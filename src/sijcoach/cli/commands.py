@@ -1,16 +1,20 @@
-"""The `sijcoach` command line. Engine, pydantic and Rich rendering are imported inside commands so
-that `sijcoach --help` stays fast. Exit codes: 0 ok, 2 bad input; a person's mistake never shows a
-traceback."""
+"""The `sijcoach` commands. Pydantic, the planner, Rich rendering and the exports are imported
+inside commands so that `sijcoach --help` stays fast; only the engine's vocabularies (plain StrEnums,
+used as the options' choices) load at start. Exit codes: 0 ok, 2 bad input, 3 an optional part
+(the `exports` extra) is not installed; a person's mistake never shows a traceback."""
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
 import typer
+
+from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position, SchemaKind
+from sijcoach.exports import Paper
 
 app = typer.Typer(
     help="SI Joint Coach: safe, explained exercise plans for SI joint pain. "
@@ -21,14 +25,19 @@ app = typer.Typer(
 )
 
 BAD_INPUT = 2
+MISSING_EXTRA = 3
 
 
 class BadInput(Exception):
     """A person's mistake: printed as a message, exit code 2."""
 
 
+class MissingExtra(Exception):
+    """A command needs an optional part that is not installed: printed as a message, exit code 3."""
+
+
 def guarded(command):
-    """Turn a person's mistakes into a message and exit code 2, never a traceback."""
+    """Turn a person's mistakes into a message and exit code 2 (a missing extra: 3), never a traceback."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
@@ -39,6 +48,9 @@ def guarded(command):
         except (BadInput, InputError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(BAD_INPUT) from None
+        except MissingExtra as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(MISSING_EXTRA) from None
 
     return run
 
@@ -103,40 +115,31 @@ def plan(
     if as_json:
         typer.echo(plan_to_json(result))
     else:
-        from sijcoach.render import render_plan
+        from sijcoach.cli.rendering import render_plan
 
         render_plan(_console(), result)
-
-
-def _choices(enum_name: str) -> list[str]:
-    from sijcoach.engine import vocab
-
-    return [m.value for m in getattr(vocab, enum_name)]
 
 
 @app.command()
 @guarded
 def exercises(
-    group: Optional[str] = typer.Option(None, "--group", help="only exercises training this group"),
-    kind: Optional[str] = typer.Option(None, "--kind", help="only this kind of exercise"),
+    group: Optional[Group] = typer.Option(None, "--group", help="only exercises training this group"),
+    kind: Optional[Kind] = typer.Option(None, "--kind", help="only this kind of exercise"),
+    position: Optional[Position] = typer.Option(None, "--position", help="only exercises done in this position"),
+    equipment: Optional[Equipment] = typer.Option(None, "--equipment", help="only exercises using this equipment"),
+    level: Optional[Difficulty] = typer.Option(None, "--level", help="only exercises of this level"),
     as_json: bool = typer.Option(False, "--json", help="every field of every exercise, as JSON"),
 ) -> None:
-    """List the exercise library."""
-    from sijcoach.engine.catalog import catalog
+    """List the exercise library, easiest first."""
+    from sijcoach.engine.catalog import catalog, filter_catalog
 
-    if group is not None and group not in _choices("Group"):
-        raise BadInput(f"--group: {group!r} is not a group; use one of {', '.join(_choices('Group'))}")
-    if kind is not None and kind not in _choices("Kind"):
-        raise BadInput(f"--kind: {kind!r} is not a kind; use one of {', '.join(_choices('Kind'))}")
-    found = [
-        ex for ex in sorted(catalog(), key=lambda e: e.slug)
-        if (group is None or group in ex.groups or group in ex.secondary_groups)
-        and (kind is None or ex.kind == kind)
-    ]
+    found = filter_catalog(catalog(), group=group, kind=kind, position=position, equipment=equipment, level=level)
     if as_json:
+        import json
+
         typer.echo(json.dumps([ex.model_dump(mode="json") for ex in found], indent=2))
         return
-    from sijcoach.render import exercise_table
+    from sijcoach.cli.rendering import exercise_table
 
     _console().print(exercise_table(found))
 
@@ -152,7 +155,7 @@ def exercise(slug: str = typer.Argument(..., help="the exercise's slug, e.g. glu
         closest = cat.closest(slug)
         hint = f"; did you mean {closest!r}?" if closest else "; see `sijcoach exercises`"
         raise BadInput(f"exercise: {slug!r} is not a known exercise{hint}")
-    from sijcoach.render import render_exercise
+    from sijcoach.cli.rendering import render_exercise
 
     ex = cat[slug]
     render_exercise(_console(), ex, cat.source_title(ex.source), {e.slug: e.name for e in cat})
@@ -160,12 +163,10 @@ def exercise(slug: str = typer.Argument(..., help="the exercise's slug, e.g. glu
 
 @app.command()
 @guarded
-def schema(kind: str = typer.Argument(..., help="profile, logs, plan or exercise")) -> None:
+def schema(kind: SchemaKind = typer.Argument(..., help="which format")) -> None:
     """Print the JSON Schema of the profile, logs, plan or exercise format."""
-    from sijcoach.engine.contract import SCHEMA_KINDS, schema_json
+    from sijcoach.engine.contract import schema_json
 
-    if kind not in SCHEMA_KINDS:
-        raise BadInput(f"schema: {kind!r} is not allowed; use one of {', '.join(SCHEMA_KINDS)}")
     typer.echo(schema_json(kind))
 
 
@@ -180,7 +181,7 @@ def check_in(
         raise BadInput(f"--out: folder {str(out.parent)!r} does not exist")
     if out.is_dir():
         raise BadInput(f"--out: {str(out)!r} is a folder; give a file name such as profile.json")
-    from sijcoach.checkin import run_check_in
+    from sijcoach.cli.checkin import run_check_in
 
     try:
         run_check_in(_console(), out)
@@ -188,8 +189,23 @@ def check_in(
         raise BadInput(f"--out: cannot write {str(out)!r} ({exc.strerror})") from None
 
 
-EXPORT_FORMATS = ("pdf", "ics", "fhir")
-PAPERS = ("a4", "letter")
+class ExportFormat(StrEnum):
+    PDF = "pdf"
+    ICS = "ics"
+    FHIR = "fhir"
+
+
+# The library each format needs; all three come with the `exports` extra.
+EXPORT_LIBRARY = {ExportFormat.PDF: "weasyprint", ExportFormat.ICS: "icalendar", ExportFormat.FHIR: "fhir.resources"}
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:  # a parent package is missing
+        return False
 
 
 def _clock(text: str | None) -> dt.time | None:
@@ -234,13 +250,13 @@ def _write(out: Path, data: bytes) -> None:
 @app.command()
 @guarded
 def export(
-    kind: str = typer.Argument(..., help="pdf (printable handout), ics (calendar) or fhir (FHIR R4 JSON Bundle)"),
+    kind: ExportFormat = typer.Argument(..., help="pdf (printable handout), ics (calendar) or fhir (FHIR R4 JSON Bundle)"),
     profile: Path = typer.Argument(..., help="profile JSON file (see `sijcoach schema profile`)"),
     out: Path = typer.Option(..., "--output", "-o", help="the file to write"),
     logs: Optional[Path] = typer.Option(None, "--logs", help="session logs JSON file (a list of sessions)"),
     start: Optional[str] = typer.Option(None, "--start", help="first day, YYYY-MM-DD (default: today)"),
     days: int = typer.Option(14, "--days", help="number of days to plan, 1 to 366"),
-    paper: str = typer.Option("a4", "--paper", help="pdf: a4 or letter"),
+    paper: Paper = typer.Option(Paper.A4, "--paper", help="pdf: the paper size"),
     name: Optional[str] = typer.Option(None, "--name", help="pdf: your name in the footer; fhir: shared as the patient's name"),
     reminder: Optional[str] = typer.Option(None, "--reminder", help="ics: start time HH:MM with an alarm (default: all-day events)"),
     tz: str = typer.Option("UTC", "--tz", help="ics: time zone of the reminder, e.g. Europe/London"),
@@ -250,21 +266,20 @@ def export(
     """Export your plan as a printable handout, a calendar file or a FHIR health record; no account needed."""
     from sijcoach.exports import ExportError
 
-    if kind not in EXPORT_FORMATS:
-        raise BadInput(f"export: {kind!r} is not a format; use one of {', '.join(EXPORT_FORMATS)}")
-    if paper not in PAPERS:
-        raise BadInput(f"--paper: {paper!r} is not allowed; use one of {', '.join(PAPERS)}")
+    if not _installed(EXPORT_LIBRARY[kind]):
+        raise MissingExtra(f"export {kind}: needs {EXPORT_LIBRARY[kind]}, part of the `exports` extra, which is "
+                           "not installed; install it with: pip install 'sijcoach[exports]'")
     if birth_year is not None and not 1900 <= birth_year <= dt.date.today().year:
         raise BadInput(f"--birth-year: {birth_year} is not allowed; use a year from 1900 to {dt.date.today().year}")
     when, zone = _clock(reminder), _zone(tz)
     _writable(out)
     person, sessions, result = _make_plan(profile, logs, start, days)
     try:
-        if kind == "pdf":
+        if kind == ExportFormat.PDF:
             from sijcoach.exports.handout import Handout
 
             data = Handout(result, made_on=dt.date.today(), paper=paper, name=name).pdf()
-        elif kind == "ics":
+        elif kind == ExportFormat.ICS:
             from sijcoach.exports.calendar import plan_to_ics
 
             data = plan_to_ics(result, reminder=when, tz=zone, stamp=dt.datetime.now(dt.timezone.utc),

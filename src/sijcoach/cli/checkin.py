@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from sijcoach.engine.inputs import parse_profile
-from sijcoach.engine.library import library
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
 from sijcoach.engine.screening import screen

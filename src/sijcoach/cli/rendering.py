@@ -1,4 +1,4 @@
-"""Rich rendering of plans and exercises for the terminal. Only the CLI imports this."""
+"""Rich rendering of plans and exercises for the terminal."""
 
 from __future__ import annotations
 

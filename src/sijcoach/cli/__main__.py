@@ -1,0 +1,5 @@
+"""`python -m sijcoach.cli` runs the command line."""
+
+from sijcoach.cli.commands import main
+
+main()
