@@ -19,7 +19,6 @@ from sijcoach.engine.contract import plan_to_dict
 from sijcoach.engine.inputs import InputError, parse_model, parse_profile
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile
-from sijcoach.engine.screening import blocks_plan, screen
 from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web.access import get_visible, visible
 from sijcoach.web.accounts.export import export_person
@@ -31,8 +30,8 @@ from sijcoach.web.api.schemas import (
     SavedCheckInOut, SessionOut, SessionPageOut, StoppedOut, Weeks,
 )
 from sijcoach.web.api.serializers import checkin_out, pain_out, progress_out, session_out
-from sijcoach.web.plans import progress, services
-from sijcoach.web.plans.models import CheckIn, Session
+from sijcoach.web.plans import checkin_service, progress, services
+from sijcoach.web.plans.models import Session
 from sijcoach.web.plans.payloads import MorningAnswer, PainQuestion, SessionDone
 from sijcoach.web.sharing.services import stopped_plan
 
@@ -160,14 +159,10 @@ def check_in(request):
     """201: saved as your new check-in. 200 with `saved: false`: a warning sign needs help now; it is
     recorded, no check-in is saved and your plan shows what to do instead of exercises."""
     user = request.auth
-    profile = _read(request, parse_profile)
-    triage = screen(profile)
-    if blocks_plan(triage):
-        services.report_red_flags(user, [f.value for f in profile.red_flags], triage.level.value)
-        return Status(200, {"saved": False, "triage": triage})
-    checkin = services.save_checkin(user, profile.model_dump(mode="json"), services.today_for(user),
-                                    source=CheckIn.Source.CHECK_IN)
-    return Status(201, {**checkin_out(checkin), "saved": True})
+    outcome = checkin_service.check_in(user, _read(request, parse_profile), services.today_for(user))
+    if isinstance(outcome, checkin_service.Stopped):
+        return Status(200, {"saved": False, "triage": outcome.triage})
+    return Status(201, {**checkin_out(outcome.checkin), "saved": True})
 
 
 @api.get("/v1/me/plan", tags=["me"], response={200: Plan, **PERSON_READ, **NOT_FOUND, **PROBLEMS},
