@@ -10,8 +10,8 @@ from sijcoach.engine.inputs import InputError
 from sijcoach.web.api import routes
 from sijcoach.web.api.auth import PERSON
 from sijcoach.web.api.openapi import CoachAPI
-from sijcoach.web.api.problems import problem_dicts
 from sijcoach.web.coaching.api import router as coaching
+from sijcoach.web.problems import as_json
 from sijcoach.web.sharing.api import router as sharing
 
 api = CoachAPI(
@@ -30,7 +30,7 @@ api.add_router("/v1/me", sharing)
 
 @api.exception_handler(InputError)
 def _input_error(request, exc: InputError):
-    return api.create_response(request, {"detail": problem_dicts(exc.problems)}, status=422)
+    return api.create_response(request, {"detail": as_json(exc)}, status=422)
 
 
 @api.exception_handler(ValidationError)

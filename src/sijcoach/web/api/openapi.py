@@ -14,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.profile import Slug
-from sijcoach.web.api.problems import parameter_problems
+from sijcoach.web.problems import parameter_problems
 
 _SLUG_CHECK = Slug.__metadata__[0].func
 _PLACEHOLDER = "x-component"

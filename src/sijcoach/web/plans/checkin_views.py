@@ -16,6 +16,7 @@ from sijcoach.web.plans import services
 from sijcoach.web.plans.checkin_service import Stopped, check_in, stop_for_warning_signs
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
 from sijcoach.web.plans.models import PsfsActivity
+from sijcoach.web.problems import sentences
 
 DRAFT = "checkin_draft"
 
@@ -97,7 +98,7 @@ def _finish(request, draft: dict, steps: list[str]):
         # The engine has the last word; its complaint is shown on the page that asked the question.
         first = exc.problems[0]
         page = FIELD_STEP.get(first.field.split(".")[0].split("[")[0], "about")
-        request.session["checkin_problems"] = [str(p) for p in exc.problems]
+        request.session["checkin_problems"] = sentences(exc)
         return redirect(reverse("checkin_step", kwargs={"step": page if page in steps else steps[0]}))
     del request.session[DRAFT]
     return redirect("checkin_stop" if isinstance(outcome, Stopped) else "today")
