@@ -204,7 +204,7 @@ def my_progress(request, weeks: Weeks = Query(Weeks(progress.DEFAULT_WEEKS))):
 
 @router.post("/me/pain", tags=["me"], response={200: PainAnswerOut, **PERSON_WRITE, **NOT_FOUND},
              openapi_extra=body(PainQuestion, "The exercise that hurts, how much (0-10), and the exercises "
-                                               "already in or swapped out of this session."),
+                                           "already in or swapped out of this session."),
              summary="This hurts: carry on, watch, swap or stop?")
 def this_hurts(request):
     user = request.auth
