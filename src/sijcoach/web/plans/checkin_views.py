@@ -13,8 +13,8 @@ from sijcoach.engine.library import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.screening import PREGNANCY_FLAGS, flags_action
 from sijcoach.web.plans import services
-from sijcoach.web.plans.checkin_service import Stopped, check_in, stop_for_warning_signs
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
+from sijcoach.web.plans.checkin_service import Stopped, check_in, stop_for_warning_signs
 from sijcoach.web.plans.models import PsfsActivity
 from sijcoach.web.problems import sentences
 
