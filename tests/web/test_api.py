@@ -527,3 +527,43 @@ def test_the_docs_page_renders_offline_with_swagger_from_static(client, db):
     assert "http://" not in page and "https://" not in page
     for src in sources:
         assert client.get(src).status_code == 200, src
+
+
+# Every operation where clients and generated code expect it: path, method, operation id, tag and
+# the Django URL name, as they were before the endpoints moved onto ninja Routers.
+OPERATIONS = {
+    ("post", "/api/v1/plan"): ("make_plan_now", "plans"),
+    ("get", "/api/v1/exercises"): ("exercises", "exercises"),
+    ("get", "/api/v1/exercises/{slug}"): ("exercise", "exercises"),
+    ("get", "/api/v1/me/profile"): ("my_profile", "me"),
+    ("put", "/api/v1/me/profile"): ("check_in", "me"),
+    ("get", "/api/v1/me/plan"): ("my_plan", "me"),
+    ("get", "/api/v1/me/sessions"): ("my_sessions", "me"),
+    ("post", "/api/v1/me/sessions"): ("log_session", "me"),
+    ("get", "/api/v1/me/sessions/{session_id}"): ("my_session", "me"),
+    ("post", "/api/v1/me/sessions/{session_id}/morning"): ("answer_morning", "me"),
+    ("get", "/api/v1/me/progress"): ("my_progress", "me"),
+    ("post", "/api/v1/me/pain"): ("this_hurts", "me"),
+    ("get", "/api/v1/me/export"): ("export", "me"),
+    ("get", "/api/v1/coach/clients"): ("clients", "coach"),
+    ("get", "/api/v1/me/handout"): ("handout", "exports"),
+    ("get", "/api/v1/me/calendar"): ("calendar", "exports"),
+    ("get", "/api/v1/me/fhir"): ("fhir", "exports"),
+}
+
+
+def test_every_operation_keeps_its_path_method_operation_id_and_url_name(client, db):
+    from django.urls import reverse
+
+    doc = client.get("/api/openapi.json").json()
+    found = {(method, path): (op["operationId"], *op["tags"])
+             for path, ops in doc["paths"].items() for method, op in ops.items()}
+    assert found == OPERATIONS
+    for (_, path), (operation_id, _) in OPERATIONS.items():
+        kwargs = {name: "1" for name in re.findall(r"{(\w+)}", path)}
+        assert reverse(f"api-1:{operation_id}", kwargs=kwargs) == path.format(**kwargs)
+    # Each body is described once, from the model its parser reads.
+    bodies = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rpartition("/")[2]
+              for ops in doc["paths"].values() for op in ops.values() if "requestBody" in op}
+    assert bodies == {"PlanRequest", "Profile", "SessionDone", "MorningAnswer", "PainQuestion"}
+    assert bodies <= set(doc["components"]["schemas"])

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from sijcoach.engine.questionnaires import meaningful_pain, pain_direction
 from sijcoach.web.charts import (
     CALENDAR_STATUSES,
     CalendarDay,
@@ -165,7 +166,7 @@ def test_each_pain_series_has_its_own_marker_shape_and_dash_pattern():
 def test_pain_chart_legend_names_every_series_in_text():
     root = parse(pain_chart(sample_pain(), "leg"))
     words = [t.text for g in by_class(root, "chart-legend") for t in g.iter(NS + "text")]
-    assert words == ["Before", "After", "Next morning", "2 points better than your start"]
+    assert words == ["Before", "After", "Next morning", "meaningfully better: 2 points or 30% below your start"]
 
 
 def test_meaningful_change_line_sits_two_points_below_the_first_before_value():
@@ -176,8 +177,19 @@ def test_meaningful_change_line_sits_two_points_below_the_first_before_value():
     assert value_at(root, float(line.get("y1"))) == pytest.approx(5, abs=0.06)
 
 
-def test_meaningful_change_line_is_left_out_when_it_would_fall_below_zero():
-    root = parse(pain_chart([PainPoint(day(0), 1, 1, 1), PainPoint(day(1), 6, 1, 1)], "low"))
+@pytest.mark.parametrize("start", [1, 3, 5, 6, 7, 9])
+def test_meaningful_change_line_sits_where_the_engine_first_calls_pain_better(start):
+    """2 points or 30% of the start, whichever is less: the line and Progress's verdict agree."""
+    root = parse(pain_chart([PainPoint(day(0), start, 1, 1), PainPoint(day(1), 6, 1, 1)], "low"))
+    line = by_class(root, "chart-target")[0].find(NS + "line")
+    level = value_at(root, float(line.get("y1")))
+    assert level == pytest.approx(start - min(2, 0.3 * start), abs=0.06)
+    assert pain_direction(start, meaningful_pain(start)) == "better"
+    assert pain_direction(start, meaningful_pain(start) + 0.1) == "same"
+
+
+def test_meaningful_change_line_is_left_out_from_no_pain():
+    root = parse(pain_chart([PainPoint(day(0), 0, 1, 1), PainPoint(day(1), 6, 1, 1)], "low"))
     assert by_class(root, "chart-target") == []
 
 

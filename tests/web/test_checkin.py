@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 import pytest
-from conftest import check_in
+from conftest import BASE_PROFILE, check_in, make_user
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -14,7 +15,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty
-from sijcoach.web.plans import services
+from sijcoach.web.plans import checkin_service, services
 from sijcoach.web.plans.models import CheckIn, PsfsActivity, PsfsRating, RedFlagReport
 
 ALL_STEPS = ["warning-signs", "about", "history", "findings", "setup", "activities"]
@@ -379,3 +380,58 @@ def test_a_maternity_sign_stops_the_check_in_and_names_the_maternity_unit(charli
     page = charlie_client.get(reverse("checkin_stop")).content.decode()
     assert "maternity unit or midwife" in page and "taken as given" in page
     assert not CheckIn.objects.filter(user=charlie).exists()
+
+
+# The wizard and the API check in through one service ----------------------------------------------
+
+def _through_the_api(user, answers: dict):
+    from django.test import Client
+
+    from sijcoach.web.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user, "tests")
+    return Client().put("/api/v1/me/profile", data=json.dumps(answers), content_type="application/json",
+                        headers={"Authorization": f"Bearer {key}"})
+
+
+def _outcome(user) -> tuple:
+    """What a check-in left behind: the warning signs recorded, and the check-ins saved."""
+    return ([(r.level, r.flags) for r in RedFlagReport.objects.filter(user=user)],
+            [(c.triage_level, c.source) for c in CheckIn.objects.filter(user=user)])
+
+
+@pytest.mark.parametrize("flag, level", [
+    ("saddle_numbness", "emergency"), ("fever_or_unwell", "urgent"), ("pregnancy_maternity_sign", "urgent"),
+])
+def test_the_wizard_and_the_api_stop_alike_on_a_warning_sign(charlie_client, charlie, flag, level):
+    assert library().flags[flag].level == level
+    dora = make_user("dora@example.org")
+    charlie_client.get(reverse("checkin_start"))
+    assert post(charlie_client, "warning-signs", **{f"flag_{flag}": "on"})["Location"] == reverse("checkin_stop")
+    r = _through_the_api(dora, {**BASE_PROFILE, "red_flags": [flag]})
+    assert r.status_code == 200 and r.json()["saved"] is False
+    assert r.json()["triage"]["level"] == level and r.json()["triage"]["reasons"][0]["id"] == flag
+    assert _outcome(charlie) == _outcome(dora) == ([(level, [flag])], [])
+
+
+def test_the_wizard_and_the_api_save_a_clean_check_in_alike(charlie_client, charlie):
+    dora = make_user("dora@example.org")
+    assert walk(charlie_client)["Location"] == reverse("today")
+    answers = CheckIn.objects.get(user=charlie).profile
+    r = _through_the_api(dora, answers)
+    assert r.status_code == 201 and r.json()["saved"] is True
+    assert CheckIn.objects.get(user=dora).profile == answers
+    assert _outcome(charlie) == _outcome(dora) == ([], [("none", "check_in")])
+
+
+def test_the_service_stops_on_the_same_signs_with_or_without_the_other_answers(charlie):
+    ticked = ["fever_or_unwell", "chest_pain"]
+    first_page = checkin_service.stop_for_warning_signs(charlie, ticked)
+    whole = checkin_service.check_in(charlie, {**BASE_PROFILE, "red_flags": ticked}, dt.date(2026, 12, 1))
+    assert isinstance(first_page, checkin_service.Stopped) and isinstance(whole, checkin_service.Stopped)
+    assert first_page.triage.level == whole.triage.level == TriageLevel.EMERGENCY
+    assert first_page.report.flags == whole.report.flags == ["chest_pain", "fever_or_unwell"]
+    assert checkin_service.stop_for_warning_signs(charlie, ["history_of_cancer"]) is None
+    saved = checkin_service.check_in(charlie, {**BASE_PROFILE, "red_flags": ["history_of_cancer"]}, dt.date(2026, 12, 1))
+    assert isinstance(saved, checkin_service.Saved) and saved.checkin.triage_level == "see_doctor_soon"
+    assert RedFlagReport.objects.filter(user=charlie).count() == 2 and CheckIn.objects.filter(user=charlie).count() == 1

@@ -180,11 +180,11 @@ def test_a_pin_of_an_exercise_that_hurt_is_refused_with_the_pain(cora_client, al
 
 
 @pytest.mark.parametrize("data, words", [
-    ({"exercise": "glute-bridge", "sets": "5"}, "sets: 5 is not accepted"),
+    ({"exercise": "glute-bridge", "sets": "5"}, "Sets: 5 is not accepted"),
     ({"exercise": "glute-bridge", "sets": "5"}, "Allowed: a whole number 3."),
-    ({"exercise": "bird-dog", "reps": "12"}, "reps: 12 is not accepted"),
+    ({"exercise": "bird-dog", "reps": "12"}, "Repetitions: 12 is not accepted"),
     ({"exercise": "bird-dog", "reps": "12"}, "Allowed: a whole number from 5 to 10."),
-    ({"exercise": "clamshell", "hold_s": "9"}, "hold_s: 9 is not accepted"),
+    ({"exercise": "clamshell", "hold_s": "9"}, "Hold (seconds): 9 is not accepted"),
 ])
 def test_a_dose_outside_the_range_is_refused_naming_the_field_and_the_range(cora_client, alice, data, words):
     r = change(cora_client, alice, form="dose", **data)

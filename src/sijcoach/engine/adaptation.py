@@ -19,6 +19,7 @@ from sijcoach.engine.history import DETAIL_DAYS, HURT_PAIN, History
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Effort
 from sijcoach.engine.questionnaires import pain_direction
+from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context
 from sijcoach.engine.vocab import STRENGTH_KINDS, Kind, Laterality
 
@@ -34,11 +35,10 @@ JOINT_OUT_DAYS = 28
 JOINT_OUT_TIMES = 3
 
 _EASY = Effort.EASY  # bound once: the loop over every logged exercise compares with it
-_PAIN_SOURCE = "silbernagel-2007"
-_SWAP_SOURCE = "three-muscle-groups"
-_FLARE_SOURCE = "mobilizations"
-_CHANGE_SOURCE = "ostelo-2008"
-_PROGRAMME_SOURCE = "programme-practice"
+_PAIN_SOURCE = SourceId.PAIN_MONITORING
+_SWAP_SOURCE = SourceId.MUSCLE_GROUPS
+_FLARE_SOURCE = SourceId.MOBILIZATIONS
+_CHANGE_SOURCE = SourceId.PAIN_CHANGE
 
 
 @dataclass

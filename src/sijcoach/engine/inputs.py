@@ -143,14 +143,14 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
     owner, info, element = _walk(model, loc)
     if kind == "missing":
         if isinstance(element, type) and issubclass(element, Enum):
-            return "one of " + ", ".join(m.value for m in element) + " (required)"
+            return "one of " + ", ".join(str(m.value) for m in element) + " (required)"
         return (_bounds(info) or "a value") + " (required)"
     if kind == "extra_forbidden":
         parent, _, parent_type = _walk(model, loc[:-1])
         target = parent_type if isinstance(parent_type, type) and issubclass(parent_type, BaseModel) else parent
         return "the fields " + ", ".join(target.model_fields) if target else "known fields only"
     if kind == "enum" or (isinstance(element, type) and issubclass(element, Enum)):
-        choices = [m.value for m in element] if isinstance(element, type) and issubclass(element, Enum) else []
+        choices = [str(m.value) for m in element] if isinstance(element, type) and issubclass(element, Enum) else []
         return "one of " + ", ".join(choices) if choices else err.get("ctx", {}).get("expected", "a listed value")
     if kind == "unknown_exercise":
         closest = err.get("ctx", {}).get("closest")
@@ -181,8 +181,10 @@ def _field_name(root: str, loc: tuple) -> str:
     return name or "(document)"
 
 
-def _problems(model: type[BaseModel], errors: list[dict], root: str, skip: int = 0) -> list[Problem]:
-    """`skip` drops leading location parts that exist only for walking (the logs wrapper)."""
+def problems_from_errors(model: type[BaseModel], errors: list[dict], root: str = "", skip: int = 0) -> list[Problem]:
+    """Pydantic's errors for `model` as problems a person can act on: the one place that words them,
+    for the CLI, the pages and the API (its query and path parameters too). `skip` drops leading
+    location parts that exist only for walking (the logs wrapper)."""
     problems = []
     for err in errors:
         loc = tuple(err["loc"])
@@ -215,7 +217,7 @@ def parse_profile(raw: str | bytes | dict) -> Profile:
     try:
         return Profile.model_validate_json(_as_json(raw))
     except ValidationError as exc:
-        raise InputError("profile", _problems(Profile, exc.errors(include_url=False), "")) from None
+        raise InputError("profile", problems_from_errors(Profile, exc.errors(include_url=False), "")) from None
 
 
 def parse_logs(raw: str | bytes | list | tuple) -> Logs:
@@ -224,7 +226,7 @@ def parse_logs(raw: str | bytes | list | tuple) -> Logs:
         return in_date_order(_LOGS.validate_json(_as_json(raw), strict=True))
     except ValidationError as exc:
         errors = [{**e, "loc": ("sessions", *e["loc"])} for e in exc.errors(include_url=False)]
-        raise InputError("logs", _problems(_LogsRoot, errors, "logs", skip=1)) from None
+        raise InputError("logs", problems_from_errors(_LogsRoot, errors, "logs", skip=1)) from None
 
 
 def parse_model(model: type[BaseModel], raw: str | bytes | dict, what: str, root: str = ""):
@@ -232,4 +234,4 @@ def parse_model(model: type[BaseModel], raw: str | bytes | dict, what: str, root
     try:
         return model.model_validate_json(_as_json(raw))
     except ValidationError as exc:
-        raise InputError(what, _problems(model, exc.errors(include_url=False), root)) from None
+        raise InputError(what, problems_from_errors(model, exc.errors(include_url=False), root)) from None

@@ -17,11 +17,12 @@ from sijcoach.engine.plan_types import PlanItem
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.routines import default_side, make_item
 from sijcoach.engine.screening import blocks_plan, screen
+from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import base_context
 from sijcoach.engine.vocab import Side, Situation
 
-_PAIN_SOURCE = "silbernagel-2007"
-_SWAP_SOURCE = "three-muscle-groups"
+_PAIN_SOURCE = SourceId.PAIN_MONITORING
+_SWAP_SOURCE = SourceId.MUSCLE_GROUPS
 
 
 class Verdict:

@@ -30,6 +30,7 @@ from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhas
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
+from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context, base_context
 from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation
 
@@ -46,7 +47,7 @@ POOL_WHY = ("Walking in chest-deep water works the deep core while the water car
             "grows a few minutes a week.")
 FRACTURE_NOTE = ("Until a doctor has ruled out a fracture: slow breathing, short comfortable walks and the "
                  "advice below only, with no loading or stretching exercise.")
-_SOURCE = "programme-practice"
+_SOURCE = SourceId.PROGRAMME
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ class _Planner:
                 ChangeKind.LOWER_SESSION,
                 f"The morning after {rise} pain was {session.pain_next_day}/10, 2 or more above the "
                 f"{session.pain_before}/10 before the session: the strength session on {nxt} is lighter.",
-                self.cat.source_title("silbernagel-2007"), None, None, rise))
+                self.cat.source_title(SourceId.PAIN_MONITORING), None, None, rise))
         return lowered, changes
 
     def _phase_change(self, first_day: dt.date) -> list[Change]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.sources import SourceId
 
 HYPERMOBILITY_QUESTIONS = (
     "Can you now (or could you ever) put your palms flat on the floor while keeping your knees straight?",
@@ -43,7 +44,7 @@ def score_hypermobility(answers: tuple[bool, ...]) -> HypermobilityResult:
         if suggests
         else f"{yes} of 5 'yes': fewer than two, so no sign of general hypermobility."
     )
-    return HypermobilityResult(yes, suggests, text, catalog().source_title("hakim-grahame-2003"))
+    return HypermobilityResult(yes, suggests, text, catalog().source_title(SourceId.HYPERMOBILITY))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,16 +58,33 @@ class ChangeResult:
     source: str
 
 
+def meaningful_step(before: float) -> float:
+    """How far pain must move from `before` to count (Ostelo 2008): 2 points or 30% of `before`,
+    whichever is less (from no pain at all, 2 points)."""
+    return min(PAIN_POINTS, PAIN_SHARE * before) if before else PAIN_POINTS
+
+
 def pain_direction(before: float, after: float) -> str:
-    """The meaningful-change rule for pain (Ostelo 2008), for single scores and averages alike:
-    "better" or "worse" when the change is 2 points or 30% of the starting score, else "same"."""
+    """The meaningful-change rule for pain, for single scores and averages alike: "better" or
+    "worse" when the change is at least `meaningful_step(before)`, else "same"."""
     change = after - before
-    if change == 0:
+    # Rounded so that an average 30% lower counts, as the rule says, despite binary fractions.
+    if change == 0 or round(abs(change), 9) < round(meaningful_step(before), 9):
         return "same"
-    share = abs(change) / before if before else 0.0
-    if abs(change) >= PAIN_POINTS or share >= PAIN_SHARE:
-        return "better" if change < 0 else "worse"
-    return "same"
+    return "better" if change < 0 else "worse"
+
+
+PAIN_RULE = f"{PAIN_POINTS} points or {int(PAIN_SHARE * 100)}%"  # the rule in words, wherever it is shown
+
+
+def meaningful_pain(before: float) -> float:
+    """The pain that is meaningfully better than `before`: the first level `pain_direction` calls better."""
+    return before - meaningful_step(before)
+
+
+def meaningful_function(before: float) -> float:
+    """The functional-scale mean that is meaningfully better than `before` (Stratford 1995)."""
+    return before + PSFS_POINTS
 
 
 def pain_change(before: int, after: int) -> ChangeResult:
@@ -81,10 +99,10 @@ def pain_change(before: int, after: int) -> ChangeResult:
     text = (
         f"Pain {before} -> {after}: "
         + ("a meaningful change" if meaningful else "not yet a meaningful change")
-        + f" (it takes {PAIN_POINTS} points or {int(PAIN_SHARE * 100)}%)."
+        + f" (it takes {PAIN_RULE})."
     )
     return ChangeResult(before, after, after - before, meaningful, direction, text,
-                        catalog().source_title("ostelo-2008"))
+                        catalog().source_title(SourceId.PAIN_CHANGE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,4 +135,4 @@ def psfs_change(before: float, after: float) -> ChangeResult:
         + f" (it takes about {PSFS_POINTS:g} points on the mean)."
     )
     return ChangeResult(before, after, diff, meaningful, direction, text,
-                        catalog().source_title("stratford-1995"))
+                        catalog().source_title(SourceId.FUNCTION_CHANGE))

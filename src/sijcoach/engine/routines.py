@@ -16,6 +16,7 @@ from sijcoach.engine.dosing import LOWEST_STEP, Dosed, dose_at
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Assessment, PlanItem
 from sijcoach.engine.programme import ProgrammePhase
+from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context
 from sijcoach.engine.vocab import (
     PILLARS, STRENGTH_KINDS, Difficulty, Group, Kind, Laterality, Position, Side, Situation,
@@ -291,7 +292,7 @@ class Builder:
             return []
         used.add(ex.slug)
         pick = self.pick(ex, default_side(ex), PELVIC_FLOOR_WHY + note)
-        return [replace(pick, required=True, item=replace(pick.item, source=self.cat.source_title("nice-ng194")))]
+        return [replace(pick, required=True, item=replace(pick.item, source=self.cat.source_title(SourceId.WALKING)))]
 
     def _fallback_relief(self, used: set[str]) -> list[Pick]:
         """When every listed option is ruled out: the gentlest allowed relief exercises, by priority."""

@@ -74,8 +74,12 @@ def _notes(profile: Profile) -> tuple[str, ...]:
 
 
 def screen(profile: Profile) -> Triage:
+    return screen_flags([flag.value for flag in profile.red_flags] + derived_flags(profile), _notes(profile))
+
+
+def screen_flags(ids: list[str], notes: tuple[str, ...] = ()) -> Triage:
+    """The triage for these flags alone (the web's check-in stops on its first page with them)."""
     lib = library()
-    ids = [flag.value for flag in profile.red_flags] + derived_flags(profile)
     hits = [lib.flags[i] for i in ids]
     level = flags_level(ids)
     # Only the reasons that set the level lead; lesser ones follow so nothing is hidden.
@@ -83,7 +87,7 @@ def screen(profile: Profile) -> Triage:
     reasons = tuple(Reason(h.id, h.reason, catalog().source_title(h.source)) for h in hits)
     leading = [h for h in hits if h.level == level]
     gentle = level == TriageLevel.SEE_DOCTOR_SOON and any(h.gentle for h in leading)
-    return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=_notes(profile))
+    return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=notes)
 
 
 def flags_action(ids: list[str]) -> str:

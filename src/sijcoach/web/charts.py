@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
+from sijcoach.engine.questionnaires import PAIN_RULE, PSFS_POINTS, meaningful_function, meaningful_pain
+
 # Fixed English names rather than strftime, whose output depends on the process locale.
 _MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _WEEKDAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
@@ -223,9 +225,11 @@ def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pai
     x = _x_scale([p.date for p in pts])
     body = _frame([p.date for p in pts], x)
     target = ("", "")
-    if start is not None and start >= 2:
-        target = _target(start - 2, "2 points better than your start")
-        desc += f". Your first pain before a session was {start}; the dashed line at {start - 2} is 2 points better"
+    if start:  # the engine's meaningful-change rule, as Progress states it beside the chart
+        goal = meaningful_pain(start)
+        target = _target(goal, f"meaningfully better: {PAIN_RULE} below your start")
+        desc += (f". Your first pain before a session was {start}; the dashed line at {_n(goal)} is meaningfully "
+                 f"better ({PAIN_RULE} lower)")
     body.append(target[0])  # drawn before the series so their markers stay on top
     for attr, cls, dash, marker, _ in _PAIN:
         xy = [None if getattr(p, attr) is None else (x(p.date), _y(getattr(p, attr))) for p in pts]
@@ -250,9 +254,10 @@ def psfs_chart(points: Sequence[PsfsPoint], id_prefix: str, *, title: str = "You
         f" {_short(dates[0], True)} to {_short(dates[-1], True)}: first {_n(first)}, latest {_n(pts[-1].score)}."
     )
     target = ("", "")
-    if first + 2 <= 10:
-        target = _target(first + 2, "meaningful change: +2 points")
-        desc += f" The dashed line at {_n(first + 2)} marks a meaningful improvement."
+    if meaningful_function(first) <= 10:
+        goal = meaningful_function(first)
+        target = _target(goal, f"meaningful change: +{PSFS_POINTS:g} points")
+        desc += f" The dashed line at {_n(goal)} marks a meaningful improvement."
     body.append(target[0])
     line: list[tuple[float, float] | None] = [(x(p.date), _y(p.score)) for p in pts]
     body.append(_series("series-psfs", "", "circle", line, len(pts) <= _MAX_MARKED))

@@ -1,13 +1,11 @@
 from django.urls import include, path
 
 from sijcoach.web.accounts import views as accounts
-from sijcoach.web.api.routes import api
+from sijcoach.web.api.app import api
 from sijcoach.web.coaching import urls as coaching
-from sijcoach.web.coaching import api as _coaching_api  # noqa: F401  (adds /api/v1/coach/clients)
 from sijcoach.web.plans import checkin_views as checkin
 from sijcoach.web.plans import pictures
 from sijcoach.web.plans import views as plans
-from sijcoach.web.sharing import api as _sharing_api  # noqa: F401  (adds the export endpoints to the API)
 
 urlpatterns = [
     # The API first: Django tries the patterns in order, and API calls are the most frequent writes.

@@ -7,8 +7,6 @@ Parameter errors (query, path) are rewritten into the problems the engine gives 
 
 from __future__ import annotations
 
-from typing import Any
-
 from ninja import NinjaAPI
 from ninja.errors import ConfigError, ValidationError, ValidationErrorContext
 from ninja.openapi.schema import REF_TEMPLATE, NinjaGenerateJsonSchema
@@ -16,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.profile import Slug
-from sijcoach.web.api.problems import parameter_problems
+from sijcoach.web.problems import parameter_problems
 
 _SLUG_CHECK = Slug.__metadata__[0].func
 _PLACEHOLDER = "x-component"
@@ -56,24 +54,38 @@ def _slug_component() -> dict:
             "type": "string", "enum": list(catalog().slugs)}
 
 
+# Every model read as a body by some operation, by name: routers are made before the API they join.
+_BODIES: dict[str, type[BaseModel]] = {}
+
+
+def body(model: type[BaseModel], description: str) -> dict:
+    """`openapi_extra` for an operation that reads a JSON body of `model`."""
+    _BODIES[model.__name__] = model
+    return {"requestBody": {
+        "required": True, "description": description,
+        "content": {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=model.__name__)}}},
+    }}
+
+
+def _body_names(paths: dict) -> list[str]:
+    """The body models the document's operations refer to, in the order they first appear."""
+    names = []
+    for operations in paths.values():
+        for operation in operations.values():
+            ref = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            name = ref.get("$ref", "").rpartition("/")[2]
+            if name in _BODIES and name not in names:
+                names.append(name)
+    return names
+
+
 class CoachAPI(NinjaAPI):
-    def __init__(self, **kwargs: Any):
-        super().__init__(**kwargs)
-        self._bodies: dict[str, type[BaseModel]] = {}
-
-    def body(self, model: type[BaseModel], description: str) -> dict:
-        """`openapi_extra` for an operation that reads a JSON body of `model`."""
-        self._bodies[model.__name__] = model
-        return {"requestBody": {
-            "required": True, "description": description,
-            "content": {"application/json": {"schema": {"$ref": REF_TEMPLATE.format(model=model.__name__)}}},
-        }}
-
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema["components"]["schemas"]
         components["ExerciseSlug"] = _slug_component()
-        for name, model in self._bodies.items():
+        for name in _body_names(schema["paths"]):
+            model = _BODIES[name]
             body = TypeAdapter(model).json_schema(ref_template=REF_TEMPLATE, schema_generator=_BodySchema)
             for def_name, definition in {**body.pop("$defs", {}), name: body}.items():
                 known = components.setdefault(def_name, definition)

@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Literal
 
 from django.http import Http404
-from ninja import Field, Schema
+from ninja import Field, Router, Schema
 
-from sijcoach.web.api.routes import NOT_FOUND, PERSON_READ, api
+from sijcoach.web.api.routes import NOT_FOUND, PERSON_READ
 from sijcoach.web.coaching import services
+
+router = Router()
 
 Flag = Literal["red_flag", "see_doctor", "joint_out", "pain_worse", "no_session"]
 
@@ -26,8 +28,8 @@ class ClientOut(Schema):
     flags: list[Flag] = Field(description="what needs the coach, most urgent first")
 
 
-@api.get("/v1/coach/clients", tags=["coach"], response={200: list[ClientOut], **PERSON_READ, **NOT_FOUND},
-         summary="Your clients, the one who needs attention most first (coaches only)")
+@router.get("/clients", tags=["coach"], response={200: list[ClientOut], **PERSON_READ, **NOT_FOUND},
+            summary="Your clients, the one who needs attention most first (coaches only)")
 def clients(request):
     """Each read is written to the client's access log, as on the client list page."""
     if not services.is_coach(request.auth):

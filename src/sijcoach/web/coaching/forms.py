@@ -40,9 +40,9 @@ class DoseForm(forms.Form):
 
 class FindingsForm(forms.Form):
     distortion = forms.ChoiceField(label="Pelvic distortion found",
-                                   choices=[("", "Not examined (the client's own answer)")] + labels.DISTORTION,
+                                   choices={"": "Not examined (the client's own answer)", **labels.DISTORTION},
                                    required=False)
-    tight_muscles = forms.MultipleChoiceField(label="Muscles found tight", choices=labels.GROUPS, required=False,
+    tight_muscles = forms.MultipleChoiceField(label="Muscles found tight", choices=labels.GROUP_NAMES, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     tight_examined = forms.BooleanField(label="Tight muscles were examined (none ticked: none found)", required=False)
     beighton_score = forms.IntegerField(label="Beighton score (0-9; empty: not measured)", min_value=0, max_value=9,

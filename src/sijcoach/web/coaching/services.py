@@ -20,7 +20,7 @@ from sijcoach.engine.adjust import (
 )
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import InputError, Problem, parse_model
-from sijcoach.engine.questionnaires import pain_change
+from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
 from sijcoach.web.plans import progress, services
@@ -207,8 +207,8 @@ def _row(link: CoachLink) -> ClientRow:
     readings = _pain_readings(client, on - dt.timedelta(days=TREND_DAYS))
     trend, trend_text = None, "Too few pain ratings in the last four weeks."
     if len(readings) >= 2:
-        result = pain_change(readings[0], readings[-1])
-        trend, trend_text = (result.direction if result.meaningful else "same"), result.explanation
+        trend = pain_direction(readings[0], readings[-1])  # the meaningful-change rule, as on Progress
+        trend_text = pain_change(readings[0], readings[-1]).explanation
     checkins = list(CheckIn.objects.filter(user=client, source=CheckIn.Source.CHECK_IN)
                     .order_by("-created_at", "-id").values_list("profile", flat=True)[:3])
     pains = [c.get("pain_now") for c in reversed(checkins)]

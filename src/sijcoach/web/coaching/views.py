@@ -18,6 +18,7 @@ from sijcoach.web.coaching.forms import FORMS, DoseForm, FindingsForm, JoinForm,
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
+from sijcoach.web.problems import sentences
 
 
 def coach_only(view):
@@ -98,8 +99,8 @@ def change(request, client_id: int):
             else:
                 services.change(request.user, client_id, CoachVersion.Kind.NOTE, note=data["note"])
         except InputError as exc:
-            for p in exc.problems:
-                form.add_error(None, str(p))
+            for sentence in sentences(exc):
+                form.add_error(None, sentence)
         else:
             messages.success(request, "Saved: your client sees it on their Today page now.")
             return redirect("coach_client", client_id=client_id)

@@ -115,10 +115,11 @@ class FindingsForm(forms.Form):
     title = "What a professional found (optional)"
     intro = "Only if a doctor or physiotherapist examined you. Leave anything you were not told."
     distortion = forms.ChoiceField(label="Pelvic distortion found", choices=labels.DISTORTION, initial="none")
-    distortion_side = forms.ChoiceField(label="On which side was it found?", choices=labels.DISTORTION_SIDE,
+    distortion_side = forms.ChoiceField(label="On which side was it found?",
+                                        choices={"": "The sore side / not told", **labels.DISTORTION_SIDE},
                                         required=False, initial="")
     beighton_score = forms.IntegerField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
-    tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUPS)
+    tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUP_NAMES)
 
     def to_answers(self) -> dict:
         answers = dict(self.cleaned_data)  # an empty score clears an earlier one
@@ -129,9 +130,9 @@ class FindingsForm(forms.Form):
 class SetupForm(forms.Form):
     title = "Equipment, level and time"
     intro = "The plan uses only what you have and fits the time you give it."
-    equipment = Checkboxes(label="Equipment you have", choices=labels.EQUIPMENT,
+    equipment = Checkboxes(label="Equipment you have", choices=labels.EQUIPMENT_NAMES,
                            initial=[e.value for e in DEFAULT_EQUIPMENT])
-    level = forms.ChoiceField(label="Exercise level", choices=labels.LEVEL, initial="beginner",
+    level = forms.ChoiceField(label="Exercise level", choices=labels.DIFFICULTY, initial="beginner",
                               widget=forms.RadioSelect)
     minutes_per_day = forms.IntegerField(label="Minutes a day", min_value=10, max_value=120, initial=20)
     strength_days_per_week = forms.IntegerField(

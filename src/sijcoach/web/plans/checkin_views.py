@@ -11,10 +11,12 @@ from django.urls import reverse
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
-from sijcoach.engine.screening import PREGNANCY_FLAGS, STOPPING, flags_action, flags_level
+from sijcoach.engine.screening import PREGNANCY_FLAGS, flags_action
 from sijcoach.web.plans import services
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
+from sijcoach.web.plans.checkin_service import Stopped, check_in, stop_for_warning_signs
 from sijcoach.web.plans.models import PsfsActivity
+from sijcoach.web.problems import sentences
 
 DRAFT = "checkin_draft"
 
@@ -69,12 +71,9 @@ def step(request, step: str):
             else:
                 draft["answers"].update(form.to_answers())
             request.session[DRAFT] = draft
-            if step == "warning-signs":
-                stop = _stopping_level(draft["answers"]["red_flags"])
-                if stop:
-                    services.report_red_flags(request.user, draft["answers"]["red_flags"], stop)
-                    del request.session[DRAFT]
-                    return redirect("checkin_stop")
+            if step == "warning-signs" and stop_for_warning_signs(request.user, draft["answers"]["red_flags"]):
+                del request.session[DRAFT]
+                return redirect("checkin_stop")
             if going_back:
                 return redirect("checkin_step", step=steps[max(0, index - 1)])
             if index + 1 < len(steps):
@@ -92,23 +91,17 @@ def step(request, step: str):
     }, status=status)
 
 
-def _stopping_level(flags: list[str]) -> str | None:
-    level = flags_level(flags)
-    return level.value if level in STOPPING else None
-
-
 def _finish(request, draft: dict, steps: list[str]):
     try:
-        services.save_checkin(request.user, draft["answers"], services.today_for(request.user),
-                              psfs=draft.get("psfs"))
+        outcome = check_in(request.user, draft["answers"], services.today_for(request.user), psfs=draft.get("psfs"))
     except InputError as exc:
         # The engine has the last word; its complaint is shown on the page that asked the question.
         first = exc.problems[0]
         page = FIELD_STEP.get(first.field.split(".")[0].split("[")[0], "about")
-        request.session["checkin_problems"] = [str(p) for p in exc.problems]
+        request.session["checkin_problems"] = sentences(exc)
         return redirect(reverse("checkin_step", kwargs={"step": page if page in steps else steps[0]}))
     del request.session[DRAFT]
-    return redirect("today")
+    return redirect("checkin_stop" if isinstance(outcome, Stopped) else "today")
 
 
 @login_required

@@ -1,57 +1,70 @@
-"""Plain words for the engine's coded values, for forms and pages."""
+"""Plain words for the engine's coded values, for forms and pages.
 
-from sijcoach.engine.vocab import Equipment, Group
+Each table is keyed by the members of one engine enum, in the order a form lists them; a test checks
+that every member has its words. Django forms take a table as `choices` as it is.
+"""
 
-SEX = [("female", "Female"), ("male", "Male"), ("other", "Other"), ("unspecified", "Prefer not to say")]
-PREGNANCY = [("none", "No"), ("pregnant", "Pregnant now"), ("postpartum", "Gave birth in the last two years")]
-SORE_SIDE = [("left", "Left"), ("right", "Right"), ("both", "Both sides"), ("unsure", "Not sure")]
-CAUSE = [
-    ("fall", "A fall"), ("lifting", "Lifting something"), ("car_accident", "A car accident"),
-    ("sport", "Sport"), ("pregnancy", "Pregnancy or birth"), ("gradual", "It came on gradually"),
-    ("unknown", "I don't know"),
-]
-HISTORY = [
-    ("sedentary", "I sit most of the day"),
-    ("persistent_low_back_pain", "Low-back pain for months or years"),
-    ("fall_on_buttocks", "I once fell hard onto my buttocks"),
-    ("arthritis", "Arthritis in the spine or pelvis"),
-    ("very_flexible", "I am very flexible"),
-    ("connective_tissue_disorder", "A connective-tissue condition (e.g. Ehlers-Danlos)"),
-    ("joint_goes_out", "My SI joint ‘goes out’ or slips"),
-    ("lumbar_fusion", "A lumbar spinal fusion"),
-    ("leg_length_difference", "One leg is longer than the other"),
-    ("scoliosis", "Scoliosis"),
-]
-CONDITIONS = [
-    ("shoulder_problem", "A shoulder problem"), ("wrist_problem", "A wrist problem"),
-    ("knee_problem", "A knee problem"), ("osteoporosis", "Osteoporosis"),
-    ("balance_problem", "Poor balance"),
-    ("long_term_steroids", "I take steroid tablets long term (e.g. prednisolone)"),
-]
-BIRTH = [("unknown", "Not sure / rather not say"), ("vaginal", "Vaginal birth"), ("caesarean", "Caesarean")]
-INFLAMMATORY_SIGNS = [
-    ("morning_stiffness", "My back is stiff for more than half an hour after getting up"),
-    ("better_with_movement", "Moving about eases it; resting does not"),
-    ("wakes_second_half_of_night", "The pain wakes me in the second half of the night"),
-    ("alternating_buttock_pain", "Pain deep in the buttock that switches from one side to the other"),
-    ("family_history", "A parent, brother or sister has spondyloarthritis (e.g. ankylosing spondylitis)"),
-]
-DISTORTION_SIDE = [("", "The sore side / not told"), ("left", "Left"), ("right", "Right")]
-DISTORTION = [
-    ("none", "None found / not checked"), ("unknown", "Something was found, I don't know what"),
-    ("inflare", "Inflare"), ("outflare", "Outflare"), ("anterior_rotation", "Anterior rotation"),
-    ("posterior_rotation", "Posterior rotation"), ("upslip", "Upslip"),
-]
-LEVEL = [("beginner", "Beginner"), ("intermediate", "Intermediate"), ("advanced", "Advanced")]
-EQUIPMENT = [(e.value, e.value.replace("_", " ").capitalize()) for e in Equipment]
+from sijcoach.engine.profile import (
+    Birth, Cause, Condition, Distortion, DistortionSide, History, InflammatorySign, Pregnancy, Sex, SoreSide,
+)
+from sijcoach.engine.vocab import Difficulty, Equipment, Group
+
+SEX = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other", Sex.UNSPECIFIED: "Prefer not to say"}
+PREGNANCY = {Pregnancy.NONE: "No", Pregnancy.PREGNANT: "Pregnant now",
+             Pregnancy.POSTPARTUM: "Gave birth in the last two years"}
+SORE_SIDE = {SoreSide.LEFT: "Left", SoreSide.RIGHT: "Right", SoreSide.BOTH: "Both sides", SoreSide.UNSURE: "Not sure"}
+CAUSE = {
+    Cause.FALL: "A fall", Cause.LIFTING: "Lifting something", Cause.CAR_ACCIDENT: "A car accident",
+    Cause.SPORT: "Sport", Cause.PREGNANCY: "Pregnancy or birth", Cause.GRADUAL: "It came on gradually",
+    Cause.UNKNOWN: "I don't know",
+}
+HISTORY = {
+    History.SEDENTARY: "I sit most of the day",
+    History.PERSISTENT_LOW_BACK_PAIN: "Low-back pain for months or years",
+    History.FALL_ON_BUTTOCKS: "I once fell hard onto my buttocks",
+    History.ARTHRITIS: "Arthritis in the spine or pelvis",
+    History.VERY_FLEXIBLE: "I am very flexible",
+    History.CONNECTIVE_TISSUE_DISORDER: "A connective-tissue condition (e.g. Ehlers-Danlos)",
+    History.JOINT_GOES_OUT: "My SI joint ‘goes out’ or slips",
+    History.LUMBAR_FUSION: "A lumbar spinal fusion",
+    History.LEG_LENGTH_DIFFERENCE: "One leg is longer than the other",
+    History.SCOLIOSIS: "Scoliosis",
+}
+CONDITIONS = {
+    Condition.SHOULDER_PROBLEM: "A shoulder problem", Condition.WRIST_PROBLEM: "A wrist problem",
+    Condition.KNEE_PROBLEM: "A knee problem", Condition.OSTEOPOROSIS: "Osteoporosis",
+    Condition.BALANCE_PROBLEM: "Poor balance",
+    Condition.LONG_TERM_STEROIDS: "I take steroid tablets long term (e.g. prednisolone)",
+}
+BIRTH = {Birth.UNKNOWN: "Not sure / rather not say", Birth.VAGINAL: "Vaginal birth", Birth.CAESAREAN: "Caesarean"}
+INFLAMMATORY_SIGNS = {
+    InflammatorySign.MORNING_STIFFNESS: "My back is stiff for more than half an hour after getting up",
+    InflammatorySign.BETTER_WITH_MOVEMENT: "Moving about eases it; resting does not",
+    InflammatorySign.WAKES_SECOND_HALF_OF_NIGHT: "The pain wakes me in the second half of the night",
+    InflammatorySign.ALTERNATING_BUTTOCK_PAIN: "Pain deep in the buttock that switches from one side to the other",
+    InflammatorySign.FAMILY_HISTORY: "A parent, brother or sister has spondyloarthritis (e.g. ankylosing spondylitis)",
+}
+DISTORTION_SIDE = {DistortionSide.LEFT: "Left", DistortionSide.RIGHT: "Right"}
+DISTORTION = {
+    Distortion.NONE: "None found / not checked", Distortion.UNKNOWN: "Something was found, I don't know what",
+    Distortion.INFLARE: "Inflare", Distortion.OUTFLARE: "Outflare", Distortion.ANTERIOR_ROTATION: "Anterior rotation",
+    Distortion.POSTERIOR_ROTATION: "Posterior rotation", Distortion.UPSLIP: "Upslip",
+}
+DIFFICULTY = {Difficulty.BEGINNER: "Beginner", Difficulty.INTERMEDIATE: "Intermediate", Difficulty.ADVANCED: "Advanced"}
+EQUIPMENT_NAMES = {e: e.value.replace("_", " ").capitalize() for e in Equipment}
 GROUP_WORDS = {
     Group.CORE: "core", Group.BACK_OF_HIP: "back of hip", Group.LOW_BACK: "low-back stabilisers",
     Group.HIP_FLEXORS: "hip flexors", Group.HAMSTRINGS: "hamstrings", Group.ADDUCTORS: "inner thighs",
     Group.QUADRICEPS: "front of thigh", Group.QUADRATUS_LUMBORUM: "quadratus lumborum",
     Group.PIRIFORMIS: "piriformis", Group.PELVIC_FLOOR: "pelvic floor", Group.UPPER_BODY: "upper body",
 }
-GROUPS = [(g.value, GROUP_WORDS[g].capitalize()) for g in Group]
+GROUP_NAMES = {g: words.capitalize() for g, words in GROUP_WORDS.items()}
 
 
-def word(choices, value) -> str:
-    return dict(choices).get(value, str(value).replace("_", " "))
+def choices(table: dict) -> list[tuple[str, str]]:
+    """A table as a list of (value, words), for lists of choices built by adding to them."""
+    return [(member.value, words) for member, words in table.items()]
+
+
+# As lists, for the exercise library's filter form (plans/views.py), which adds "Any" in front.
+GROUPS, EQUIPMENT, LEVEL = choices(GROUP_NAMES), choices(EQUIPMENT_NAMES), choices(DIFFICULTY)

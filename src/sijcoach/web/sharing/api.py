@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from django.http import Http404
-from ninja import Query
+from ninja import Query, Router
 
-from sijcoach.web.api.routes import NO_CHECKIN, NOT_FOUND, PERSON_READ, PROBLEMS, api
+from sijcoach.web.api.routes import NO_CHECKIN, NOT_FOUND, PERSON_READ, PROBLEMS
 from sijcoach.web.plans import services as plans
 from sijcoach.web.sharing import services
 from sijcoach.web.sharing.views import file_response
+
+router = Router()
+
 
 def _openapi_file(content_type: str, description: str, schema: dict | None = None) -> dict:
     schema = schema or {"type": "string", "format": "binary"}
@@ -20,8 +23,8 @@ def _openapi_file(content_type: str, description: str, schema: dict | None = Non
 NoControls = Annotated[str, Query(max_length=60, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
-@api.get("/v1/me/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
-         openapi_extra=_openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
+@router.get("/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
+            openapi_extra=_openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
 def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = ""):
     """Two weeks of your plan: pictures, steps, doses, the schedule, warning signs and a log sheet."""
     user = request.auth
@@ -31,8 +34,8 @@ def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = "
     return file_response(pdf, "application/pdf", "si-joint-coach-handout.pdf")
 
 
-@api.get("/v1/me/calendar", tags=["exports"], response={**PERSON_READ, **NOT_FOUND},
-         openapi_extra=_openapi_file("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
+@router.get("/calendar", tags=["exports"], response={**PERSON_READ, **NOT_FOUND},
+            openapi_extra=_openapi_file("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
 def calendar(request):
     """One event per routine for four weeks, alarms at your reminder time."""
     user = request.auth
@@ -42,8 +45,8 @@ def calendar(request):
     return file_response(ics, "text/calendar; charset=utf-8", "si-joint-coach.ics")
 
 
-@api.get("/v1/me/fhir", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
-         openapi_extra=_openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
+@router.get("/fhir", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
+            openapi_extra=_openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
 def fhir(request, share_name: bool = False, share_birth_year: bool = False, share_sex: bool = False):
     """The plan as a CarePlan, pain scores (LOINC 72514-3), functional ratings and the warning-sign
     answers. Only an opaque id names you unless you choose to share more."""
