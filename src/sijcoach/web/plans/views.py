@@ -20,7 +20,7 @@ from sijcoach.engine.catalog import catalog, filter_catalog
 from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Kind, Position
-from sijcoach.web import charts
+from sijcoach.web import charts, problems
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
@@ -33,7 +33,7 @@ def ping(request):
 
 
 def _problems_json(exc: InputError, status: int = 422) -> JsonResponse:
-    return JsonResponse({"detail": [p.as_dict() for p in exc.problems]}, status=status)
+    return JsonResponse({"detail": problems.as_json(exc)}, status=status)
 
 
 def _json_body(request):
@@ -271,8 +271,8 @@ def settings_page(request):
                     answers.update({k: data[k] for k in SetupForm.base_fields})
                     services.save_checkin(request.user, answers, checkin.answered_on, source="settings")
         except InputError as exc:
-            for p in exc.problems:
-                form.add_error(None, str(p))
+            for sentence in problems.sentences(exc):
+                form.add_error(None, sentence)
         else:
             messages.success(request, "Settings saved; your plan uses them from now on.")
             return redirect("settings")
