@@ -359,6 +359,15 @@ def test_a_success_gives_the_address_its_try_back(client, alice, bob):
     assert SignInCounter.objects.get(kind="address", key="127.0.0.1").failures == free - 1
 
 
+def test_counters_nobody_has_failed_on_for_a_day_are_deleted(client, alice):
+    long_ago = timezone.now() - dt.timedelta(seconds=django_settings.SIGNIN_FORGET_S + 1)
+    SignInCounter.objects.create(kind="account", key="old@example.org", failures=3, last_at=long_ago)
+    SignInCounter.objects.create(kind="account", key="recent@example.org", failures=3)
+    sign_in(client, password="wrong")
+    assert set(SignInCounter.objects.values_list("key", flat=True)) == {"recent@example.org", "alice@example.org",
+                                                                         "127.0.0.1"}
+
+
 def password_change(client, old: str):
     return client.post(reverse("account"), {"action": "password", "old_password": old,
                                             "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})

@@ -67,6 +67,15 @@ def _locked_row(kind: str, key: str, now) -> SignInCounter:
     return row
 
 
+def _clear_forgotten(now) -> None:
+    """Rows nobody has failed on for SIGNIN_FORGET_S. Only those no other try holds (skip_locked):
+    a plain DELETE could lock them in another order than a try does, and the two would deadlock."""
+    with transaction.atomic():
+        stale = SignInCounter.objects.select_for_update(skip_locked=True).filter(
+            last_at__lt=now - dt.timedelta(seconds=settings.SIGNIN_FORGET_S))
+        SignInCounter.objects.filter(pk__in=list(stale.values_list("pk", flat=True)[:100])).delete()
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One password check, counted as a failure until `succeeded` says otherwise."""
@@ -116,6 +125,6 @@ def begin(username: str, address: str) -> Attempt:
             wait = _wait_after(row.failures, limit)
             row.wait_until = now + wait if wait else None
             row.save()
-    SignInCounter.objects.filter(last_at__lt=now - dt.timedelta(seconds=settings.SIGNIN_FORGET_S)).delete()
+    _clear_forgotten(now)
     return Attempt(username, address, allowed=True, address_wait=place.wait_until)
 
