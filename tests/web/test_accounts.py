@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from sijcoach.web.accounts.models import ApiToken, SignInFailure, SignInSession
+from sijcoach.web.accounts.models import ApiToken, SignInCounter, SignInSession
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
@@ -152,44 +152,45 @@ def test_the_home_page_sends_a_signed_in_person_to_today(alice_client):
 
 # The sign-in limit
 
-def test_after_too_many_failures_even_the_right_password_is_refused(client, alice):
-    limit = settings.SIGNIN_MAX_FAILURES
+def test_after_too_many_failures_from_one_address_even_the_right_password_waits_there(client, alice):
+    limit = settings.SIGNIN_FREE_TRIES
     for _ in range(limit):
         assert sign_in(client, password="wrong guess number").status_code == 400
-    assert SignInFailure.objects.filter(username="alice@example.org").count() == limit
+    assert SignInCounter.objects.get(kind="account", key="alice@example.org").failures == limit
     r = sign_in(client)
-    assert r.status_code == 400
-    assert "Too many failed sign-ins: wait 15 minutes" in r.content.decode()
+    assert r.status_code == 429 and r["Retry-After"] == str(settings.SIGNIN_FIRST_WAIT_S)
+    assert "Too many wrong passwords: try again in 1 minute." in r.content.decode()
     assert not signed_in(client)
 
 
 def test_the_limit_counts_failures_whatever_the_case_of_the_email(client, alice):
-    for i in range(settings.SIGNIN_MAX_FAILURES):
+    for i in range(settings.SIGNIN_FREE_TRIES):
         sign_in(client, email="Alice@Example.org" if i % 2 else "ALICE@EXAMPLE.ORG", password="wrong guess")
-    assert "Too many failed sign-ins" in sign_in(client).content.decode()
+    assert "Too many wrong passwords" in sign_in(client).content.decode()
 
 
 def test_the_limit_on_alice_does_not_lock_bob_out(client, alice, bob):
-    for _ in range(settings.SIGNIN_MAX_FAILURES):
+    for _ in range(settings.SIGNIN_FREE_TRIES):
         sign_in(client, password="wrong guess number")
     r = sign_in(client, email="bob@example.org")
     assert r.status_code == 302
 
 
 def test_old_failures_no_longer_count(client, alice):
-    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=settings.SIGNIN_WINDOW_S + 60)
-    for _ in range(settings.SIGNIN_MAX_FAILURES):
-        SignInFailure.objects.create(username="alice@example.org", address="127.0.0.1", at=long_ago)
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=settings.SIGNIN_FORGET_S + 60)
+    for kind, key in (("account", "alice@example.org"), ("address", "127.0.0.1")):
+        SignInCounter.objects.create(kind=kind, key=key, failures=50, last_at=long_ago,
+                                     wait_until=long_ago + dt.timedelta(days=2))
     assert sign_in(client).status_code == 302
 
 
 def test_a_successful_sign_in_clears_the_failure_count(client, alice):
-    for _ in range(settings.SIGNIN_MAX_FAILURES - 1):
+    for _ in range(settings.SIGNIN_FREE_TRIES - 1):
         sign_in(client, password="wrong guess number")
     assert sign_in(client).status_code == 302
-    assert not SignInFailure.objects.filter(username="alice@example.org").exists()
+    assert not SignInCounter.objects.filter(kind="account", key="alice@example.org").exists()
     client.post(reverse("signout"))
-    # The count starts again: one more failure does not lock the account.
+    # The count starts again: one more failure does not make the next try wait.
     sign_in(client, password="wrong guess number")
     assert sign_in(client).status_code == 302
 
@@ -333,7 +334,8 @@ def test_the_export_needs_sign_in(client, alice):
 def _rows_of(user) -> dict[str, int]:
     """How many rows of each accounts and plans model belong to `user`."""
     owned = {
-        ApiToken: {"user": user}, SignInFailure: {"username": user.username}, SignInSession: {"user": user},
+        ApiToken: {"user": user}, SignInCounter: {"kind": "account", "key": user.username},
+        SignInSession: {"user": user},
         CheckIn: {"user": user}, RedFlagReport: {"user": user}, Preferences: {"user": user},
         Session: {"user": user}, SessionItem: {"session__user": user}, PlannedDay: {"user": user},
         PsfsActivity: {"user": user}, PsfsRating: {"activity__user": user},

@@ -256,6 +256,11 @@ class Handout:
 
     def pdf(self) -> bytes:
         """The handout as PDF bytes (the same plan and options give the same bytes)."""
-        from weasyprint import HTML
+        return pdf_from_html(self.html())
 
-        return HTML(string=self.html()).write_pdf()
+
+def pdf_from_html(html: str) -> bytes:
+    """What Handout.pdf does with the HTML: for a caller that keys the PDF by its HTML before making it."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()

@@ -222,11 +222,6 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; form-action 'self'"
 )
 
-# Sign-in limits: this many failures for one account (or from one address, times four) within the
-# window lock further tries until the window has passed.
-SIGNIN_MAX_FAILURES = int(env("SIJCOACH_SIGNIN_MAX_FAILURES", "5"))
-SIGNIN_WINDOW_S = 15 * 60
-
 # The guided session's timers are multiplied by this (browser tests shorten them).
 TIMER_SCALE = env_float("SIJCOACH_TIMER_SCALE", 1.0)
 GET_READY_S = 5
@@ -237,3 +232,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# The security review (issue 13) ----------------------------------------------------------------------
+import ipaddress  # noqa: E402
+
+from sijcoach.web.gunicorn_conf import workers as _workers  # noqa: E402
+
+
+def env_networks(name: str) -> list:
+    try:
+        return [ipaddress.ip_network(a.strip(), strict=False) for a in env(name).split(",") if a.strip()]
+    except ValueError:
+        raise SystemExit(f"{name} lists the reverse proxies' addresses or networks, comma-separated, "
+                         "for example 127.0.0.1,10.0.0.0/8") from None
+
+
+# Behind a reverse proxy every visitor arrives from its address: list it, and the client's address is
+# read from the X-Forwarded-For header the proxy adds (only when the request comes from a listed one).
+TRUSTED_PROXIES = env_networks("SIJCOACH_TRUSTED_PROXIES")
+# Sign-in limits (accounts/throttle.py): this many wrong passwords in a row for an account (four times
+# as many from an address), then a wait before each further try, doubling up to the longest; failures
+# are forgotten a day after the last one. The right password from an address that has not been failing
+# is always checked, so nobody can lock anybody out.
+SIGNIN_FREE_TRIES = int(env_float("SIJCOACH_SIGNIN_FREE_TRIES", 5))
+SIGNIN_FIRST_WAIT_S = 60
+SIGNIN_LONGEST_WAIT_S = 60 * 60
+SIGNIN_FORGET_S = 24 * 60 * 60
+# Handouts being made at once (each takes seconds of one core): by default one fewer than the workers,
+# so one is always free for the pages (sharing/handouts.py).
+HANDOUT_RENDERS = max(1, int(env_float("SIJCOACH_HANDOUT_RENDERS", _workers - 1)))

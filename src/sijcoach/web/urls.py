@@ -38,3 +38,5 @@ urlpatterns = [
     path("", include("sijcoach.web.sharing.urls")),
 ]
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests
+
+handler500 = "sijcoach.web.security.server_error"  # a database outage answers 503 (see security.py)

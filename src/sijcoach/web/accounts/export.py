@@ -75,7 +75,8 @@ def export_person(user) -> dict:
         ],
         "coaching": coaching_export(user),
         "api_tokens": [
-            {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat(), "active": t.active}
+            {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat(),
+             "expires_at": t.expires_at.isoformat(), "active": t.active}
             for t in ApiToken.objects.filter(user=user)
         ],
     }

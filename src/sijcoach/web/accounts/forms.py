@@ -1,11 +1,17 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import PasswordChangeForm
+
+from sijcoach.web.accounts import throttle
+from sijcoach.web.accounts.models import DEFAULT_TOKEN_DAYS, TOKEN_DAYS
 
 User = get_user_model()
 
 
 class SignUpForm(forms.Form):
+    TAKEN = "An account with this email already exists: sign in instead."
+
     email = forms.EmailField(label="Email", max_length=254)
     password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text="At least 10 characters, not only numbers, not a common password.")
@@ -21,7 +27,7 @@ class SignUpForm(forms.Form):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(username=email).exists():
-            raise forms.ValidationError("An account with this email already exists: sign in instead.")
+            raise forms.ValidationError(self.TAKEN)
         return email
 
     def clean(self):
@@ -39,8 +45,28 @@ class SignInForm(forms.Form):
     password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password's check counted by the sign-in limits (throttle.py)."""
+
+    def __init__(self, user, address: str, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.address = address
+
+    def clean_old_password(self):
+        attempt = throttle.begin(self.user.username, self.address)
+        if not attempt.allowed:
+            raise forms.ValidationError(attempt.message, code="throttled")
+        old_password = super().clean_old_password()
+        attempt.succeeded()
+        return old_password
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(label="Token name", max_length=80, help_text="What it is for, e.g. “my phone”.")
+    days = forms.TypedChoiceField(
+        label="Works for", coerce=int, initial=DEFAULT_TOKEN_DAYS, required=False, empty_value=DEFAULT_TOKEN_DAYS,
+        choices=[(d, f"{d} days" if d < 365 else "a year") for d in TOKEN_DAYS],
+        help_text="Then it stops, and you make a new one. Changing your password stops every token at once.")
 
 
 class DeleteForm(forms.Form):

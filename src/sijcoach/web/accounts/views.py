@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_POST
 from sijcoach.web.access import get_visible
 from sijcoach.web.accounts import sessions, throttle
 from sijcoach.web.accounts.export import export_person
-from sijcoach.web.accounts.forms import DeleteForm, SignInForm, SignUpForm, TokenForm
+from sijcoach.web.accounts.forms import CountedPasswordChangeForm, DeleteForm, SignInForm, SignUpForm, TokenForm
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
+from sijcoach.web.sharing import handouts
 
 User = get_user_model()
 
@@ -36,37 +37,46 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        with transaction.atomic():
-            user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
-            if form.cleaned_data.get("coach"):
-                coaching.grant_coach(user, "sign-up")
-        login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        return redirect("coach_clients" if form.cleaned_data.get("coach") else "checkin_start")
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
+                if form.cleaned_data.get("coach"):
+                    coaching.grant_coach(user, "sign-up")
+        except IntegrityError:
+            # The same email signed up a moment ago, between the form's check and this insert.
+            form.add_error("email", SignUpForm.TAKEN)
+        else:
+            login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            return redirect("coach_clients" if form.cleaned_data.get("coach") else "checkin_start")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def signin(request):
     form = SignInForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
+    wait_s = 0
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].strip().lower()
-        address = throttle.address_of(request)
-        if throttle.locked(email, address):
-            form.add_error(None, "Too many failed sign-ins: wait 15 minutes and try again.")
+        attempt = throttle.begin(email, throttle.address_of(request))
+        if not attempt.allowed:
+            wait_s = attempt.wait_s
+            form.add_error(None, attempt.message)
         else:
             user = authenticate(request, username=email, password=form.cleaned_data["password"])
             if user is None:
-                throttle.record_failure(email, address)
                 form.add_error(None, "That email and password do not match an account.")
             else:
-                throttle.clear(email)
+                attempt.succeeded()
                 login(request, user)
                 # Not redirect(next_url): it would treat "next=session" as a URL name and fail.
                 if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                     return HttpResponseRedirect(next_url)
                 return redirect("today")
-    status = 200 if not form.errors else 400
-    return render(request, "accounts/signin.html", {"form": form, "next": next_url}, status=status)
+    status = 429 if wait_s else 400 if form.errors else 200
+    response = render(request, "accounts/signin.html", {"form": form, "next": next_url}, status=status)
+    if wait_s:
+        response["Retry-After"] = str(wait_s)
+    return response
 
 
 @require_POST
@@ -77,22 +87,26 @@ def signout(request):
 
 @login_required
 def account(request):
-    password_form = PasswordChangeForm(request.user)
+    address = throttle.address_of(request)
+    password_form = CountedPasswordChangeForm(request.user, address)
     token_form = TokenForm()
     new_key = None
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "password":
-            password_form = PasswordChangeForm(request.user, request.POST)
+            password_form = CountedPasswordChangeForm(request.user, address, request.POST)
             if password_form.is_valid():
-                user = password_form.save()
+                with transaction.atomic():
+                    user = password_form.save()
+                    ended = ApiToken.end_all(user)
                 update_session_auth_hash(request, user)
-                messages.success(request, "Your password is changed.")
+                messages.success(request, "Your password is changed." + (
+                    " Your API tokens stop working with it: make a new one where you need it." if ended else ""))
                 return redirect("account")
         elif action == "token":
             token_form = TokenForm(request.POST)
             if token_form.is_valid():
-                _, new_key = ApiToken.issue(request.user, token_form.cleaned_data["name"])
+                _, new_key = ApiToken.issue(request.user, token_form.cleaned_data["name"], token_form.cleaned_data["days"])
                 token_form = TokenForm()
     tokens = ApiToken.objects.filter(user=request.user)
     return render(request, "accounts/account.html", {
@@ -125,15 +139,20 @@ def export(request):
 def delete_account(request):
     form = DeleteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if request.user.check_password(form.cleaned_data["password"]):
+        attempt = throttle.begin(request.user.username, throttle.address_of(request))
+        if not attempt.allowed:
+            form.add_error("password", attempt.message + " Nothing was deleted.")
+        elif request.user.check_password(form.cleaned_data["password"]):
             with transaction.atomic():
                 # Failed sign-ins are kept by email, not linked to the account: they go too.
-                throttle.clear(request.user.username)
+                attempt.succeeded()
+                transaction.on_commit(partial(handouts.forget, request.user.pk))
                 request.user.delete()
             logout(request)
             messages.success(request, "Your account and everything in it are deleted.")
             return redirect("home")
-        form.add_error("password", "That is not your password; nothing was deleted.")
+        else:
+            form.add_error("password", "That is not your password; nothing was deleted.")
     return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -8,10 +8,11 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from sijcoach.engine.inputs import InputError
 from sijcoach.web.api import routes
-from sijcoach.web.api.auth import PERSON
+from sijcoach.web.api.auth import PERSON, TokenRefused
 from sijcoach.web.api.openapi import CoachAPI
 from sijcoach.web.coaching.api import router as coaching
 from sijcoach.web.problems import as_json
+from sijcoach.web.sharing import handouts
 from sijcoach.web.sharing.api import router as sharing
 
 api = CoachAPI(
@@ -46,8 +47,16 @@ def _not_found(request, exc: Http404):
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc: AuthenticationError):
-    response = api.create_response(request, {
-        "detail": "Not signed in: send Authorization: Bearer <token> (make one on your account page) "
-                  "or the session cookie of a signed-in browser."}, status=401)
-    response["WWW-Authenticate"] = 'Bearer realm="SI Joint Coach API"'
+    refused = isinstance(exc, TokenRefused)  # a token that worked once: say why it no longer does
+    response = api.create_response(request, {"detail": exc.message if refused else (
+        "Not signed in: send Authorization: Bearer <token> (make one on your account page) "
+        "or the session cookie of a signed-in browser.")}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="SI Joint Coach API"' + (', error="invalid_token"' if refused else "")
+    return response
+
+
+@api.exception_handler(handouts.Busy)
+def _busy(request, exc: handouts.Busy):
+    response = api.create_response(request, {"detail": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after_s)
     return response

@@ -7,16 +7,29 @@ cookie is, so unsafe methods with it need the CSRF token, as the site's own form
 from __future__ import annotations
 
 from django.conf import settings
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from sijcoach.web.accounts.models import ApiToken
 
 
+class TokenRefused(AuthenticationError):
+    """A token that worked once and no longer does: the 401 says why, so a script's owner knows what to do."""
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request, token: str):
-        return ApiToken.user_for(token)
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        if found.revoked_at is not None:
+            raise TokenRefused(message="This token no longer works: it was revoked, or your password was changed. "
+                                       "Make a new one on your account page.")
+        if found.expired:
+            raise TokenRefused(message=f"This token expired on {found.expires_at:%Y-%m-%d %H:%M} UTC. "
+                                       "Make a new one on your account page.")
+        return found.use()
 
 
 class SessionCookie(APIKeyCookie):

@@ -7,6 +7,7 @@ what is allowed and why. /v1/me/* is the signed-in person's own data (token or s
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
 from django.http import Http404, JsonResponse
@@ -25,7 +26,7 @@ from sijcoach.web.accounts.export import export_person
 from sijcoach.web.api.openapi import body
 from sijcoach.web.api.problems import beyond_the_edge, refuse
 from sijcoach.web.api.schemas import (
-    MAX_PLAN_DAYS, CheckInOut, ExportOut, MessageOut, PainAnswerOut, PlanRequest, ProblemsOut, ProgressOut,
+    MAX_PLAN_BODY, MAX_PLAN_DAYS, MAX_PLAN_LOGS, CheckInOut, ExportOut, MessageOut, PainAnswerOut, PlanRequest, ProblemsOut, ProgressOut,
     SavedCheckInOut, SessionOut, SessionPageOut, StoppedOut, Weeks,
 )
 from sijcoach.web.api.serializers import checkin_out, pain_out, progress_out, session_out
@@ -77,11 +78,38 @@ def _own_session(user, session_id: int) -> Session:
 
 # Public: plans without an account, and the exercise library ----------------------------------------
 
-@router.post("/plan", auth=None, tags=["plans"], response={200: Plan, **PROBLEMS},
-             openapi_extra=body(PlanRequest, "The profile, past session logs, first day and number of days."),
-             summary="Make a plan (nothing is stored)")
+def _too_large(request):
+    """413 for a body over MAX_PLAN_BODY (known from Content-Length before anything is read), or None."""
+    declared = request.META.get("CONTENT_LENGTH") or ""
+    size = int(declared) if declared.isdigit() and int(declared) > MAX_PLAN_BODY else len(request.body)
+    if size <= MAX_PLAN_BODY:
+        return None
+    problem = {"field": "(document)", "value": f"{size} bytes", "allowed": f"at most {MAX_PLAN_BODY} bytes",
+               "message": f"the request is too large: send at most {MAX_PLAN_LOGS} logs"}
+    return JsonResponse({"detail": [problem]}, status=413)
+
+
+def _count_logs(body: bytes) -> None:
+    """Refuses too many logs before each of them is validated (the parser reports anything else)."""
+    try:
+        logs = json.loads(body).get("logs")
+    except (ValueError, AttributeError):
+        return
+    if isinstance(logs, list) and len(logs) > MAX_PLAN_LOGS:
+        raise refuse("logs", f"{len(logs)} sessions", f"at most {MAX_PLAN_LOGS} sessions",
+                     "too many logs for one plan: send the most recent ones", "plan request")
+
+
+@router.post("/plan", auth=None, tags=["plans"], response={200: Plan, 413: ProblemsOut, **PROBLEMS},
+          openapi_extra=body(PlanRequest, "The profile, past session logs, first day and number of days."),
+          summary="Make a plan (nothing is stored)",
+          description=f"The same plan the CLI prints for the same profile, logs, start and days. At most "
+                      f"{MAX_PLAN_LOGS} logs, in a body of at most {MAX_PLAN_BODY} bytes (413 otherwise).")
 def make_plan_now(request):
-    """The same plan the CLI prints for the same profile, logs, start and days."""
+    refused = _too_large(request)
+    if refused is not None:
+        return refused
+    _count_logs(request.body)
     req = _read(request, partial(parse_model, PlanRequest, what="plan request"))
     return _plan_json(make_plan(req.profile, req.logs, req.start, req.days,
                                          programme_start=req.programme_start))

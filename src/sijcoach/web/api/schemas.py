@@ -22,13 +22,17 @@ from sijcoach.web.api.openapi import component_ref
 from sijcoach.web.plans import progress
 
 MAX_PLAN_DAYS = 28
+# The anonymous plan's limits: nearly three years of daily sessions (the plan reads the recent ones),
+# and a body with room for them.
+MAX_PLAN_LOGS = 1000
+MAX_PLAN_BODY = 1_000_000  # bytes
 
 
 class PlanRequest(_Input):
     """A plan made without an account: nothing is stored."""
 
     profile: Profile
-    logs: tuple[SessionLog, ...] = ()
+    logs: tuple[SessionLog, ...] = Field(default=(), max_length=MAX_PLAN_LOGS)
     start: dt.date = Field(description="the plan's first day, YYYY-MM-DD")
     days: int = Field(default=7, ge=1, le=MAX_PLAN_DAYS)
     programme_start: dt.date | None = Field(

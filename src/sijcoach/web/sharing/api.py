@@ -8,8 +8,9 @@ from django.http import Http404
 from ninja import Query, Router
 
 from sijcoach.web.api.routes import NO_CHECKIN, NOT_FOUND, PERSON_READ, PROBLEMS
+from sijcoach.web.api.schemas import MessageOut
 from sijcoach.web.plans import services as plans
-from sijcoach.web.sharing import services
+from sijcoach.web.sharing import handouts, services
 from sijcoach.web.sharing.views import file_response
 
 router = Router()
@@ -23,10 +24,11 @@ def _openapi_file(content_type: str, description: str, schema: dict | None = Non
 NoControls = Annotated[str, Query(max_length=60, pattern=r"^[^\x00-\x1f\x7f]*$")]
 
 
-@router.get("/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
+@router.get("/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS, 429: MessageOut},
             openapi_extra=_openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
 def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = ""):
-    """Two weeks of your plan: pictures, steps, doses, the schedule, warning signs and a log sheet."""
+    """Two weeks of your plan: pictures, steps, doses, the schedule, warning signs and a log sheet.
+    429 with Retry-After while your handout, or many others, are being made."""
     user = request.auth
     pdf = services.handout_pdf(user, plans.today_for(user), paper, name.strip())
     if pdf is None:

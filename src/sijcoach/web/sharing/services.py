@@ -50,10 +50,14 @@ def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
 
 
 def handout_pdf(user, on: dt.date, paper: str, name: str | None) -> bytes | None:
+    """The printable handout, made once and kept (handouts.py); raises handouts.Busy rather than wait."""
     from sijcoach.exports.handout import Handout
+    from sijcoach.web.sharing import handouts
 
     shown = plan_as_shown(user, on, HANDOUT_DAYS)
-    return None if shown is None else Handout(shown[0], on, paper=paper, name=name or None).pdf()
+    if shown is None:
+        return None
+    return handouts.handout_pdf(user.pk, Handout(shown[0], on, paper=paper, name=name or None))
 
 
 def _zone_name(user) -> str:

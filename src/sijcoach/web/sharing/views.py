@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sijcoach.web.plans import services as plans
-from sijcoach.web.sharing import services
+from sijcoach.web.sharing import handouts, services
 from sijcoach.web.sharing.forms import FhirForm, HandoutForm
 from sijcoach.web.sharing.models import CalendarFeed
 
@@ -53,8 +53,14 @@ def handout(request):
     form = HandoutForm(request.GET)
     if not form.is_valid():
         return _page(request, 400, handout_form=form)
-    pdf = services.handout_pdf(request.user, plans.today_for(request.user), form.cleaned_data["paper"],
-                               form.cleaned_data["name"])
+    try:
+        pdf = services.handout_pdf(request.user, plans.today_for(request.user), form.cleaned_data["paper"],
+                                   form.cleaned_data["name"])
+    except handouts.Busy as busy:
+        messages.error(request, busy.message)
+        response = _page(request, 429, handout_form=form)
+        response["Retry-After"] = str(busy.retry_after_s)
+        return response
     return _deliver(request, pdf, "application/pdf", "si-joint-coach-handout.pdf")
 
 
