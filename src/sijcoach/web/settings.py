@@ -148,7 +148,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 AUTHENTICATION_BACKENDS = ["sijcoach.web.accounts.backends.Backend"]
 SESSION_ENGINE = "sijcoach.web.accounts.backends"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "sijcoach.web.accounts.hashers.Argon2idHasher",  # OWASP's minimum costs; see its docstring
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if env_bool("SIJCOACH_FAST_HASHER"):
