@@ -3,8 +3,7 @@ and none is half-saved.
 
 A real gunicorn server (as `make run` starts it) on the run's database: a database file of its own
 on the SQLite run, the test database on the PostgreSQL run (make test-postgres). Fifty people sign
-up and make an API token through the pages, then save sessions through the API at once, each with
-their own token; the server's whole process group is killed with SIGKILL while they do, twice,
+up through the page, then save sessions through the API at once, each signed in as themselves; the server's whole process group is killed with SIGKILL while they do, twice,
 restarting it each time. Everything is checked through the API afterwards: each acknowledged id (a
 201 with an id) is among the person's sessions, and every session there has all its items.
 """
@@ -33,7 +32,6 @@ KILLS = 2
 ACKS_BEFORE_KILL = 40  # acknowledged saves in a round before the kill: the load is well under way
 PASSWORD = "a kill test passphrase"
 CSRF = "k" * 32  # a CSRF secret of the right form, sent as the cookie and in the form
-TOKEN = re.compile(rb"sij_[A-Za-z0-9_-]{20,}")
 ITEMS = [
     {"exercise": "bird-dog", "side": "each", "planned": {"sets": 2, "reps": 8, "hold_s": 5},
      "sets_done": 2, "reps_done": 8, "hold_s_done": 5, "pain": 1, "effort": "ok"},
@@ -50,7 +48,10 @@ def request(port: int, method: str, path: str, body: bytes = b"", headers: dict 
     try:
         conn.request(method, path, body=body or None, headers=headers or {})
         resp = conn.getresponse()
-        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+        headers: dict[str, str] = {}
+        for k, v in resp.getheaders():  # Set-Cookie comes once per cookie: all of them are kept
+            headers[k.lower()] = f"{headers[k.lower()]}\n{v}" if k.lower() in headers else v
+        return resp.status, headers, resp.read()
     finally:
         conn.close()
 
@@ -114,21 +115,15 @@ def server(server_env, tmp_path):
     s.stop()
 
 
-def sign_up_with_token(port: int, n: int) -> str:
-    """A new person, signed up through the page, with an API token made on their account page."""
-    cookie = f"csrftoken={CSRF}"
+def sign_up(port: int, n: int) -> dict:
+    """A new person, signed up through the page: the headers their browser sends to the API."""
     form = {"email": f"saver{n}@example.org", "password": PASSWORD, "understood": "on", "csrfmiddlewaretoken": CSRF}
     status, headers, body = request(port, "POST", "/signup/", urlencode(form).encode(), {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={CSRF}"})
     assert status == 302, body[:500]
-    session = re.search(r"sessionid=([^;]+)", headers.get("set-cookie", "")).group(1)
-    csrf = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))  # signing in rotates it
-    csrf = csrf.group(1) if csrf else CSRF
-    status, _, body = request(port, "POST", "/account/", urlencode({
-        "action": "token", "name": "kill test", "csrfmiddlewaretoken": csrf}).encode(), {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"sessionid={session}; csrftoken={csrf}"})
-    assert status == 200, body[:500]
-    return TOKEN.search(body).group(0).decode()
+    cookies = dict(re.findall(r"(sessionid|csrftoken)=([^;]+)", headers.get("set-cookie", "")))
+    csrf = cookies.get("csrftoken", CSRF)  # signing in may rotate it
+    return {"Cookie": f"sessionid={cookies['sessionid']}; csrftoken={csrf}", "X-CSRFToken": csrf}
 
 
 def in_parallel(work, count: int) -> list:
@@ -148,9 +143,9 @@ def in_parallel(work, count: int) -> list:
 class Savers:
     """Each person saves sessions one after another until the server goes away."""
 
-    def __init__(self, port: int, tokens: list[str]):
-        self.port, self.tokens = port, tokens
-        self.acked: list[set[int]] = [set() for _ in tokens]
+    def __init__(self, port: int, people: list[dict]):
+        self.port, self.people = port, people
+        self.acked: list[set[int]] = [set() for _ in people]
         self.interrupted = 0  # saves in flight when the server died (acknowledged or not, unknown)
         self.refused: list[str] = []  # answers that were neither a 201 nor a dropped connection
         self.lock = threading.Lock()
@@ -160,7 +155,7 @@ class Savers:
         while True:
             try:
                 status, _, body = request(self.port, "POST", "/api/v1/me/sessions", BODY, {
-                    "Authorization": f"Bearer {self.tokens[i]}", "Content-Type": "application/json"})
+                    **self.people[i], "Content-Type": "application/json"})
             except ConnectionRefusedError:
                 return  # the server is gone: the next request after the kill
             except (OSError, http.client.HTTPException):  # cut off in the middle
@@ -176,7 +171,7 @@ class Savers:
                 self.count += 1
 
     def run_until_killed(self, server: Server, acks: int) -> None:
-        threads = [threading.Thread(target=self.save, args=(i,)) for i in range(len(self.tokens))]
+        threads = [threading.Thread(target=self.save, args=(i,)) for i in range(len(self.people))]
         start = self.count
         for t in threads:
             t.start()
@@ -188,15 +183,15 @@ class Savers:
             t.join()
 
 
-def sessions_of(port: int, token: str) -> list[dict]:
-    status, _, body = request(port, "GET", "/api/v1/me/sessions?limit=200", headers={"Authorization": f"Bearer {token}"})
+def sessions_of(port: int, person: dict) -> list[dict]:
+    status, _, body = request(port, "GET", "/api/v1/me/sessions?limit=200", headers=person)
     assert status == 200, body[:500]
     return json.loads(body)["sessions"]
 
 
 def test_every_acknowledged_session_survives_kill_9_whole(server):
-    tokens = in_parallel(lambda n: sign_up_with_token(server.port, n), SAVERS)
-    savers = Savers(server.port, tokens)
+    people = in_parallel(lambda n: sign_up(server.port, n), SAVERS)
+    savers = Savers(server.port, people)
     for _ in range(KILLS):
         savers.port = server.port
         savers.run_until_killed(server, ACKS_BEFORE_KILL)
@@ -206,7 +201,7 @@ def test_every_acknowledged_session_survives_kill_9_whole(server):
     assert savers.interrupted > 0, "the kill came between requests: nothing was in flight"
     acked = sum(len(a) for a in savers.acked)
     assert acked >= KILLS * ACKS_BEFORE_KILL
-    found = in_parallel(lambda i: sessions_of(server.port, tokens[i]), SAVERS)
+    found = in_parallel(lambda i: sessions_of(server.port, people[i]), SAVERS)
     for i, sessions in enumerate(found):
         ids = {s["id"] for s in sessions}
         assert savers.acked[i] <= ids, f"saver {i} lost acknowledged sessions {sorted(savers.acked[i] - ids)}"
@@ -215,5 +210,5 @@ def test_every_acknowledged_session_survives_kill_9_whole(server):
             assert got == [(it["exercise"], it["reps_done"], it["effort"]) for it in ITEMS], s
     # And the server saves again after the restart.
     status, _, _ = request(server.port, "POST", "/api/v1/me/sessions", BODY, {
-        "Authorization": f"Bearer {tokens[0]}", "Content-Type": "application/json"})
+        **people[0], "Content-Type": "application/json"})
     assert status == 201
