@@ -1,7 +1,13 @@
-"""Seeding for the web benchmark: people made straight through the ORM, before the server starts.
+"""Seeding for the web benchmark: 2,000 people with their histories, made with bulk_create before the
+server starts.
 
-Needs Django set up (DJANGO_SETTINGS_MODULE and the same environment as the server). Returns what
-the load generator needs to act as each person: a signed-in session cookie and an API token.
+Needs Django set up (DJANGO_SETTINGS_MODULE and the same environment as the server). Three cohorts:
+1,400 people new or under a month (checked in 0-29 days ago), 500 with three months and 100 with
+five years of daily sessions. Each person has one check-in (the engine's profile, as the check-in
+stores it), a session every day since (the items of their plan's routine, logged item by item with
+pain and effort; yesterday's still waits for its next-morning answer), the planned days, the
+functional scale every two weeks, and a signed-in browser session (the cookie of an earlier visit).
+Everyone shares one password, hashed once with the site's own hasher, so any of them can sign in.
 """
 
 from __future__ import annotations
@@ -13,96 +19,106 @@ from importlib import import_module
 
 from django.utils import timezone
 
-YEARS_DAYS = 5 * 365
-PSFS = [("putting on socks", 3), ("sitting an hour", 4), ("walking 30 min", 5)]
-PROFILE = {
+PASSWORD = "bench horse battery staple"
+PSFS = ("putting on socks", "sitting an hour", "walking 30 min")
+BASE_PROFILE = {
     "age": 38, "sex": "female", "pain_now": 3, "onset_days_ago": 60, "sore_side": "left",
     "history": ["persistent_low_back_pain"], "hypermobility_answers": [False] * 5,
     "equipment": ["mat", "wall", "chair", "resistance_band"], "minutes_per_day": 20, "strength_days_per_week": 3,
 }
+# A few different people, so the plans differ (sides, ages, equipment, time and strength days).
+VARIANTS = (
+    {},
+    {"age": 52, "sex": "male", "sore_side": "right", "pain_now": 2, "equipment": ["mat"], "minutes_per_day": 15},
+    {"age": 29, "sore_side": "both", "pain_now": 4, "strength_days_per_week": 2},
+    {"age": 45, "sex": "male", "pain_now": 1, "minutes_per_day": 30, "equipment": ["mat", "chair"]},
+)
 
 
 @dataclass(frozen=True)
-class Person:
-    email: str
-    user_id: int
-    session_cookie: str
-    token: str
-    sessions: int
+class Cohort:
+    name: str
+    count: int
+    min_days: int  # days of history: from the check-in to yesterday
+    max_days: int
 
 
-def _user(email: str):
-    from django.contrib.auth import get_user_model
+def cohorts(scale: float = 1.0, five_years: int = 100) -> tuple[Cohort, ...]:
+    """The issue's 2,000 people; `scale` shrinks the first two cohorts (the quick mode)."""
+    def n(full: int) -> int:
+        return max(1, round(full * scale))
 
-    # No usable password: nobody signs in with one here, and hashing would only slow seeding down.
-    return get_user_model().objects.create_user(username=email, email=email, password=None)
+    return (Cohort("new", n(1400), 0, 29), Cohort("three_months", n(500), 91, 91),
+            Cohort("five_years", five_years, 5 * 365, 5 * 365))
 
 
-def _signed_in(user, token_name: str = "bench") -> tuple[str, str]:
-    """A session cookie value, as signing in would leave, and a fresh API token."""
+def _weeks(today: dt.date) -> list[list]:
+    """Per variant: a week of its real plan (routines with their items), repeated over the history."""
+    from sijcoach.engine import make_plan
+    from sijcoach.engine.inputs import parse_profile
+
+    return [list(make_plan(parse_profile({**BASE_PROFILE, **v}), (), today, 7).days) for v in VARIANTS]
+
+
+def _profiles() -> list[tuple[dict, str]]:
+    """Per variant: the check-in's stored profile and its triage level, as CheckIn.from_engine makes them."""
+    from sijcoach.engine.inputs import parse_profile
+    from sijcoach.engine.screening import screen
+
+    out = []
+    for v in VARIANTS:
+        profile = parse_profile({**BASE_PROFILE, **v})
+        out.append((profile, screen(profile).level.value))
+    return out
+
+
+def _signed_in(user) -> str:
+    """A session cookie value, as signing in leaves it: the app's own session store."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
-    from sijcoach.web.accounts.models import ApiToken
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore()  # the app's own session table
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    _, key = ApiToken.issue(user, token_name)
-    return store.session_key, key
+    return store.session_key
 
 
-def _person(user, sessions: int) -> Person:
-    cookie, token = _signed_in(user)
-    return Person(user.email, user.pk, cookie, token, sessions)
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
 
 
-def new_person(today: dt.date) -> Person:
-    """Checked in today, nothing done yet."""
-    from sijcoach.web.plans import services
+def _history(people: list[tuple], today: dt.date, weeks: list[list], rnd: random.Random) -> int:
+    """Sessions, their items, planned days and functional-scale ratings of `people` (user, variant,
+    first day, check-in); returns the number of sessions made."""
+    from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
 
-    user = _user("new@bench.example")
-    services.save_checkin(user, dict(PROFILE), today, psfs=PSFS)
-    return _person(user, 0)
-
-
-def five_year_person(today: dt.date, seed: int = 5) -> Person:
-    """Checked in five years ago, then one session every day since, each logged item by item with
-    pain and effort, next-morning pain, the planned days, and the functional scale every two weeks."""
-    from sijcoach.engine import make_plan
-    from sijcoach.web.plans import services
-    from sijcoach.web.plans.models import CheckIn, PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
-
-    rnd = random.Random(seed)
-    user = _user("fiveyear@bench.example")
-    first = today - dt.timedelta(days=YEARS_DAYS + 1)
-    checkin = services.save_checkin(user, dict(PROFILE), first, psfs=PSFS)
-    started = timezone.make_aware(dt.datetime.combine(first, dt.time(8, 0)))
-    CheckIn.objects.filter(pk=checkin.pk).update(created_at=started)
-    PsfsRating.objects.filter(activity__user=user).update(date=first)
-
-    # A week of the person's real plan, repeated: real exercises, doses, routine kinds and titles.
-    week = make_plan(checkin.to_engine(first), (), first, 7).days
     planned, done = [], []
-    for n in range(1, YEARS_DAYS + 1):
-        day = first + dt.timedelta(days=n)
-        plan_day = week[n % len(week)]
-        planned.append(PlannedDay(user=user, date=day, checkin=checkin, routines=[
-            {"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in plan_day.routines]))
-        routines = [r for r in plan_day.routines if r.kind.value != "walk"] or list(plan_day.routines)
-        routine = routines[n % len(routines)]
-        at = timezone.make_aware(dt.datetime.combine(day, dt.time(18, 30)))
-        trend = max(0, 5 - n // 300)  # pain eases over the years, with day-to-day noise
-        done.append((Session(
-            user=user, date=day, routine_kind=routine.kind.value, routine_title=routine.title,
-            created_at=at, changed_at=at + dt.timedelta(hours=14),
-            pain_before=min(10, trend + rnd.randint(0, 3)), pain_after=min(10, trend + rnd.randint(0, 2)),
-            pain_next_day=min(10, trend + rnd.randint(0, 3)), joint_went_out=rnd.random() < 0.01,
-        ), routine.items[:7] or ()))
-    PlannedDay.objects.bulk_create(planned, batch_size=500)
-    sessions = Session.objects.bulk_create([s for s, _ in done], batch_size=500)
+    for user, variant, first, checkin in people:
+        week = weeks[variant]
+        trend_start = rnd.randint(3, 6)
+        for n, day in enumerate(first + dt.timedelta(days=k) for k in range((today - first).days)):
+            plan_day = week[day.toordinal() % 7]
+            planned.append(PlannedDay(user=user, date=day, checkin=checkin, routines=[
+                {"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in plan_day.routines]))
+            routines = [r for r in plan_day.routines if r.items]
+            if not routines:
+                continue
+            routine = routines[n % len(routines)]
+            trend = max(0, trend_start - n // 300)  # pain eases over the months, with day-to-day noise
+            at = _at(day, 18, 30)
+            yesterday = day == today - dt.timedelta(days=1)
+            done.append((Session(
+                user=user, date=day, routine_kind=routine.kind.value, routine_title=routine.title,
+                created_at=at, changed_at=at if yesterday else at + dt.timedelta(hours=14),
+                pain_before=min(10, trend + rnd.randint(0, 3)), pain_after=min(10, trend + rnd.randint(0, 2)),
+                # Yesterday's session still waits for the morning question (Today asks it).
+                pain_next_day=None if yesterday else min(10, trend + rnd.randint(0, 3)),
+                joint_went_out=rnd.random() < 0.01,
+            ), routine.items))
+    PlannedDay.objects.bulk_create(planned, batch_size=2000)
+    sessions = Session.objects.bulk_create([s for s, _ in done], batch_size=2000)
     items = []
     for session, (_, plan_items) in zip(sessions, done):
         for position, it in enumerate(plan_items):
@@ -112,51 +128,63 @@ def five_year_person(today: dt.date, seed: int = 5) -> Person:
                 planned_sets=it.sets, planned_reps=it.reps, planned_hold_s=it.hold_s,
                 sets_done=0 if skipped else it.sets, reps_done=0 if skipped else it.reps,
                 hold_s_done=0 if skipped else it.hold_s, skipped=skipped,
-                pain=None if skipped else min(10, rnd.choice([0, 0, 1, 1, 2, 2, 3, 4])),
+                pain=None if skipped else rnd.choice([0, 0, 1, 1, 2, 2, 3, 4]),
                 effort=None if skipped else rnd.choice(["easy", "easy", "ok", "ok", "ok", "hard"]),
             ))
-    SessionItem.objects.bulk_create(items, batch_size=1000)
+    SessionItem.objects.bulk_create(items, batch_size=2000)
 
-    activities = list(PsfsActivity.objects.filter(user=user))
+    activities = PsfsActivity.objects.bulk_create([
+        PsfsActivity(user=user, name=name, position=i) for user, _, _, _ in people for i, name in enumerate(PSFS)])
+    firsts = {user.pk: first for user, _, first, _ in people}
     ratings = []
-    for n in range(14, YEARS_DAYS + 1, 14):
-        for act in activities:
-            start = next(score for name, score in PSFS if name == act.name)
+    for act in activities:
+        first = firsts[act.user_id]
+        for n in range(0, (today - first).days + 1, 14):
             ratings.append(PsfsRating(activity=act, date=first + dt.timedelta(days=n),
-                                      score=min(10, start + n // 365 + rnd.randint(0, 1))))
-    PsfsRating.objects.bulk_create(ratings, batch_size=1000)
-    return _person(user, len(sessions))
+                                      score=min(10, 3 + act.position + n // 365 + rnd.randint(0, 1))))
+    PsfsRating.objects.bulk_create(ratings, batch_size=2000)
+    return len(sessions)
 
 
-def writers(today: dt.date, count: int) -> list[Person]:
-    """People who only save sessions during the benchmark, so the people being read stay as seeded."""
-    from sijcoach.web.plans import services
+def seed(today: dt.date, scale: float = 1.0, five_years: int = 100, chunk: int = 40, seed: int = 14) -> dict:
+    """Every cohort's people, `chunk` at a time (a five-year history is about 9,000 rows). Returns the
+    people as the load generator needs them (email, cohort, session cookie) and what was made."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, connections, transaction
 
-    out = []
-    for i in range(count):
-        user = _user(f"writer{i}@bench.example")
-        services.save_checkin(user, dict(PROFILE), today)
-        out.append(_person(user, 0))
-    return out
+    from sijcoach.web.plans.models import CheckIn, Preferences
 
-
-def seed(writer_count: int) -> dict:
-    from django.db import connections
-
-    from sijcoach.web.plans import services
-    from sijcoach.web.plans.models import SessionItem
-
-    today = services.today_for(_AnonymousDay())
-    people = {"new": new_person(today), "five_year": five_year_person(today)}
-    people_out = {k: vars(v) for k, v in people.items()}
-    people_out["five_year"]["items"] = SessionItem.objects.filter(session__user_id=people["five_year"].user_id).count()
-    out = {"today": today.isoformat(), "people": people_out,
-           "writers": [vars(w) for w in writers(today, writer_count)]}
-    connections.close_all()  # nothing held open (SQLite locks) while the server runs
-    return out
-
-
-class _AnonymousDay:
-    """Stands in for a person without preferences: today in the server's time zone."""
-
-    is_authenticated = False
+    rnd = random.Random(seed)
+    User = get_user_model()
+    password = make_password(PASSWORD)  # once: every person gets the same hash (and salt)
+    weeks, profiles = _weeks(today), _profiles()
+    wanted = [(c, i, rnd.randint(c.min_days, c.max_days)) for c in cohorts(scale, five_years) for i in range(c.count)]
+    people, sessions = [], 0
+    for start in range(0, len(wanted), chunk):
+        with transaction.atomic():
+            part = wanted[start:start + chunk]
+            users = User.objects.bulk_create([
+                User(username=f"{c.name}{i}@bench.example", email=f"{c.name}{i}@bench.example", password=password,
+                     date_joined=_at(today - dt.timedelta(days=days), 8))
+                for c, i, days in part])
+            Preferences.objects.bulk_create([Preferences(user=u) for u in users])
+            checkins = []
+            for u, (c, i, days) in zip(users, part):
+                first = today - dt.timedelta(days=days)
+                profile, level = profiles[i % len(profiles)]
+                checkin = CheckIn.from_engine(u, profile, first, level, CheckIn.Source.CHECK_IN)
+                checkin.created_at = _at(first, 8)
+                checkins.append(checkin)
+            checkins = CheckIn.objects.bulk_create(checkins)
+            sessions += _history([(u, i % len(VARIANTS), today - dt.timedelta(days=days), ch)
+                                  for u, (c, i, days), ch in zip(users, part, checkins)], today, weeks, rnd)
+            for u, (c, i, days) in zip(users, part):
+                people.append({"email": u.email, "cohort": c.name, "days": days, "cookie": _signed_in(u)})
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load, before the copies are made from this database:
+        # without statistics the planner guesses at every table's size.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    connections.close_all()  # nothing held open (SQLite locks, PostgreSQL template copies) while serving
+    return {"today": today.isoformat(), "people": people, "sessions": sessions, "password": PASSWORD}

@@ -234,7 +234,7 @@ def test_argon2_is_the_real_password_hasher():
 
     # The tests put a fast MD5 hasher first (SIJCOACH_FAST_HASHER); without it Argon2 leads.
     real_hashers = [h for h in real.PASSWORD_HASHERS if not h.endswith("MD5PasswordHasher")]
-    assert real_hashers[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert real_hashers[0] == "sijcoach.web.accounts.hashers.Argon2idHasher"
 
 
 def test_the_argon2_library_is_installed():

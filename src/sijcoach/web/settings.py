@@ -166,7 +166,7 @@ else:
     SESSION_ENGINE = "sijcoach.web.accounts.sessions"
 AUTHENTICATION_BACKENDS = ["sijcoach.web.accounts.backends.Backend"]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "sijcoach.web.accounts.hashers.Argon2idHasher",  # OWASP's minimum costs; see its docstring
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 if env_bool("SIJCOACH_FAST_HASHER"):
