@@ -61,7 +61,10 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             # with it. SIJCOACH_DB_POOL=0 turns it off (for example behind PgBouncer).
             "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {"pool": {"min_size": 1, "max_size": int(env_float("SIJCOACH_DB_POOL_SIZE", 4))}}
+            # A request waits at most `timeout` seconds for a connection; during a database outage it
+            # then answers 503 rather than hanging (security.server_error).
+            "OPTIONS": {"pool": {"min_size": 1, "max_size": int(env_float("SIJCOACH_DB_POOL_SIZE", 4)),
+                                 "timeout": 5}}
             if env_bool("SIJCOACH_DB_POOL", True) else {},
         }
     raise SystemExit(f"DATABASE_URL must start with sqlite:/// or postgres://, not {parts.scheme or url!r}")
@@ -77,7 +80,7 @@ def private_file(path: Path, text: str = "") -> None:
     """Create `path` readable and writable by its owner only (never, even briefly, by others)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    except (FileExistsError, FileNotFoundError):  # made already, or its folder is missing: not ours to make
         return
     with os.fdopen(fd, "w") as f:
         f.write(text)
