@@ -134,6 +134,9 @@ def main(argv: list[str]) -> int:
 
 
 def run_child(db: str, env: dict) -> int:
+    # The seeding process holds no pool of its own: PostgreSQL copies the seeded database with
+    # createdb -T, which needs nobody connected to it. The servers it starts use the pool.
+    env = {**env, "SIJCOACH_DB_POOL": "false"}
     return subprocess.run([sys.executable, __file__, "--child", db], env=env, cwd=ROOT).returncode
 
 
@@ -391,7 +394,7 @@ def child(db: str) -> int:
 
     runs = []
     for run in range(mode.runs):
-        env = {**os.environ, "DATABASE_URL": fresh_copy(db, seed_url)}
+        env = {**os.environ, "DATABASE_URL": fresh_copy(db, seed_url), "SIJCOACH_DB_POOL": "true"}
         runs.append(one_run(db, run, seeded, mode, env, cookies))
     report = summarise(db, runs, mode, hashing, {"people": len(seeded["people"]), "cohorts": cohorts,
                                                  "sessions": seeded["sessions"], "setup_s": setup_s})
