@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import db
+from django.utils import timezone
 
 
 class PersonColumn:
@@ -39,25 +41,16 @@ class SessionStore(PersonColumn, db.SessionStore):
 
 def signed_in(user, current_key: str | None) -> list[dict]:
     """The person's sessions that have not ended, newest visit first, marking the one in use."""
-    from django.conf import settings
-    from django.utils import timezone
-
-    from sijcoach.web.accounts.models import SignInSession
-
     age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    rows = SignInSession.objects.filter(user=user, expire_date__gt=timezone.now()).order_by("-expire_date")
+    rows = SessionStore.get_model_class().objects.filter(user=user, expire_date__gt=timezone.now()).order_by("-expire_date")
     return [{"last_seen": row.expire_date - age, "current": row.session_key == current_key} for row in rows]
 
 
 def end_all(user) -> int:
     """Sign the person out everywhere: each session is deleted through its store, so a shared cache
     (cached_db) forgets it too, on every server at once."""
-    from django.conf import settings
-
-    from sijcoach.web.accounts.models import SignInSession
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    keys = list(SignInSession.objects.filter(user=user).values_list("session_key", flat=True))
+    keys = list(SessionStore.get_model_class().objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
         store(session_key=key).delete()
     return len(keys)

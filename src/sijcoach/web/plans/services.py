@@ -123,9 +123,10 @@ def remember_planned_days(user) -> None:
     session, the morning answer, a coach's change), so that reading a page never writes. Always from
     the person's today: a session logged for an earlier day does not rewrite the days since."""
     on = today_for(user)
-    if open_red_flag(user, latest_checkin(user)) is not None:
+    checkin = latest_checkin(user)
+    if checkin is None or open_red_flag(user, checkin) is not None:
         return
-    current = current_plan(user, on)
+    current = current_plan(user, on, checkin=checkin)
     if current is None:
         return
     rows = [

@@ -10,7 +10,6 @@ request that finds its lock taken is told to come back (Busy: 429 with Retry-Aft
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import shutil
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import locks
 
 from sijcoach.exports.handout import Handout, pdf_from_html
 
@@ -47,12 +47,8 @@ def _lock(path: Path):
     """Whether the lock at `path` was taken (without waiting); it is held until the block ends."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            yield False
-            return
-        yield True
+        # Django's file locks (flock on POSIX), as its file storage uses them.
+        yield locks.lock(fd, locks.LOCK_EX | locks.LOCK_NB)
     finally:
         os.close(fd)  # and with it the lock
 
