@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
@@ -16,11 +18,11 @@ from django.utils import timezone
 
 from sijcoach.engine import make_plan
 from sijcoach.engine.adjust import Adjustments
-from sijcoach.engine.history import DETAIL_DAYS, Logs, in_date_order
+from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain
 from sijcoach.engine.plan_types import Plan
-from sijcoach.engine.profile import Profile
+from sijcoach.engine.profile import Profile, SessionLog
 from sijcoach.engine.screening import screen
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
@@ -74,10 +76,30 @@ def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
     return reports.first()
 
 
+_SESSION_FIELDS = ("id", "date", "routine_kind", "pain_before", "pain_after", "pain_next_day", "joint_went_out")
+_ITEM_FIELDS = ("exercise", "side", "sets_done", "reps_done", "hold_s_done", "pain", "effort", "skipped")
+
+
+def session_logs(sessions) -> Logs:
+    """The engine's logs of `sessions` (a Session queryset), in date order: one statement, sessions and
+    their items joined (a session with no items is kept), read as plain rows."""
+    rows = sessions.order_by("date", "id", "items__position").values_list(
+        *_SESSION_FIELDS, *(f"items__{name}" for name in _ITEM_FIELDS))
+    logs, width = [], len(_SESSION_FIELDS)
+    for _, group in groupby(rows, key=itemgetter(0)):
+        group = list(group)
+        _, date, routine, before, after, next_day, went_out = group[0][:width]
+        items = tuple(dict(zip(_ITEM_FIELDS, row[width:])) for row in group if row[width] is not None)
+        # strict=False: stored rows hold plain strings for the engine's enumerations.
+        logs.append(SessionLog.model_validate({
+            "date": date, "routine": routine, "pain_before": before, "pain_after": after,
+            "pain_next_day": next_day, "joint_went_out": went_out, "items": items}, strict=False))
+    return Logs(logs)
+
+
 def recent_logs(user, on: dt.date) -> Logs:
     since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
-    sessions = Session.objects.filter(user=user, date__gte=since, date__lte=on).prefetch_related("items")
-    return in_date_order(s.to_engine() for s in sorted(sessions, key=lambda s: (s.date, s.id)))
+    return session_logs(Session.objects.filter(user=user, date__gte=since, date__lte=on))
 
 
 def programme_start(user) -> dt.date | None:

@@ -101,7 +101,7 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     if shown is None:
         return None
     plan, profile = shown
-    logs = [s.to_engine() for s in Session.objects.filter(user=user).prefetch_related("items").order_by("date", "id")]
+    logs = list(services.session_logs(Session.objects.filter(user=user)))
     name = (user.get_full_name() or user.email) if share_name else None
     sex = profile.sex if share_sex and profile.sex != Sex.UNSPECIFIED else None
     birth_year = on.year - profile.age if share_birth_year else None
