@@ -45,7 +45,13 @@ class CoachError(Exception):
 # ---- the role and the link -----------------------------------------------------------------------
 
 def is_coach(user) -> bool:
-    return bool(user.is_authenticated and CoachRole.objects.filter(user_id=user.pk).exists())
+    """Read from the person's row when the sign-in backend read the role with it (select_related)."""
+    if not user.is_authenticated:
+        return False
+    try:
+        return user.coach_role is not None
+    except CoachRole.DoesNotExist:
+        return False
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Max, Min
+from django.db.models import Max, Min, OuterRef, Subquery, Window
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
@@ -60,12 +60,31 @@ def today_for(user) -> dt.date:
 
 
 def latest_checkin(user) -> CheckIn | None:
-    return CheckIn.objects.filter(user=user).order_by("-created_at", "-id").first()
+    """The newest check-in, read in one statement with what every plan needs beside it: the programme's
+    first day (`first_day`), the time of the newest warning-sign report (`newest_flag_at`) and the id
+    of the coach's newest version (`coach_version_id`), each None when there is none."""
+    return CheckIn.objects.filter(user=user).annotate(
+        first_day=Window(Min("answered_on")),
+        newest_flag_at=Subquery(
+            RedFlagReport.objects.filter(user=OuterRef("user")).order_by("-created_at").values("created_at")[:1]),
+        coach_version_id=Subquery(
+            CoachVersion.objects.filter(link__client=OuterRef("user"), link__ended_at=None)
+            .order_by("-id").values("id")[:1]),
+    ).order_by("-created_at", "-id").first()
+
+
+def _read_with(checkin: CheckIn | None, name: str) -> bool:
+    """Whether `checkin` came from latest_checkin with its annotations (a check-in just made has none)."""
+    return checkin is not None and hasattr(checkin, name)
 
 
 def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
     """An emergency or urgent report newer than the last check-in: it stops the plan until the
     person checks in again."""
+    if _read_with(checkin, "newest_flag_at") and (
+            checkin.newest_flag_at is None
+            or (checkin.source == CheckIn.Source.CHECK_IN and checkin.newest_flag_at <= checkin.created_at)):
+        return None  # no report, or none since these answers: nothing more to read
     if checkin is not None and checkin.source != CheckIn.Source.CHECK_IN:
         # Saving settings copies the last answers; it does not answer the warning signs again.
         answered = CheckIn.objects.filter(user=user, source=CheckIn.Source.CHECK_IN)
@@ -102,14 +121,20 @@ def recent_logs(user, on: dt.date) -> Logs:
     return session_logs(Session.objects.filter(user=user, date__gte=since, date__lte=on))
 
 
-def programme_start(user) -> dt.date | None:
+def programme_start(user, checkin: CheckIn | None = None) -> dt.date | None:
     """The programme's first day: the day of the person's first check-in. A new check-in or a change
     of settings does not start it again."""
+    if _read_with(checkin, "first_day"):
+        return checkin.first_day
     return CheckIn.objects.filter(user=user).aggregate(first=Min("answered_on"))["first"]
 
 
-def latest_version(user) -> CoachVersion | None:
+def latest_version(user, checkin: CheckIn | None = None) -> CoachVersion | None:
     """The coach's version the person's plan follows: the newest of their active coach link, if any."""
+    if _read_with(checkin, "coach_version_id"):
+        if checkin.coach_version_id is None:
+            return None
+        return CoachVersion.objects.filter(pk=checkin.coach_version_id).first()
     return CoachVersion.objects.filter(link__client_id=user.pk, link__ended_at=None).order_by("-id").first()
 
 
@@ -126,8 +151,9 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     checkin = checkin or latest_checkin(user)
     if checkin is None:
         return None
-    profile, adjustments = _with_coach(checkin.to_engine(on), latest_version(user))
-    plan = make_plan(profile, recent_logs(user, on), on, days, adjustments, programme_start=programme_start(user))
+    profile, adjustments = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
+    plan = make_plan(profile, recent_logs(user, on), on, days, adjustments,
+                     programme_start=programme_start(user, checkin))
     return CurrentPlan(checkin, profile, plan)
 
 
@@ -260,7 +286,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
     checkin = latest_checkin(user)
     if checkin is None:
         raise LookupError("no check-in yet")
-    profile, _ = _with_coach(checkin.to_engine(on), latest_version(user))
+    profile, _ = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
     return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
 
 
