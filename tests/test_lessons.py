@@ -201,3 +201,18 @@ def test_the_days_lesson_stays_the_days_then_the_next_unread_then_each_read_one_
     revisits = [lesson_of_the_day(course, everything, day + dt.timedelta(days=i)) for i in range(1, 12)]
     assert revisits[:len(course)] == course[::-1] and revisits[len(course)] == course[-1]
     assert lesson_of_the_day([], {}, day) is None
+
+
+def test_the_command_line_lists_the_lessons_and_shows_one_or_names_the_choices():
+    from typer.testing import CliRunner
+
+    from sijcoach.cli import app
+
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
+    listed = runner.invoke(app, ["lessons"])
+    assert listed.exit_code == 0 and all(lesson.id in listed.output for lesson in lessons())
+    shown = runner.invoke(app, ["lessons", "heat-and-ice"])
+    assert shown.exit_code == 0 and "Heat and ice" in shown.output and "The first two days: cold" in shown.output
+    assert "Sources: 11 Sacroiliac Joint Pain Exercises" in shown.output
+    wrong = runner.invoke(app, ["lessons", "ice"])
+    assert wrong.exit_code != 0 and "lesson: 'ice' is not a lesson; the lessons are the-si-joint" in wrong.output
