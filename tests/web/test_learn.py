@@ -61,6 +61,12 @@ def test_every_lesson_page_renders_with_its_picture(alice_client):
             assert alice_client.get(src).status_code == 200, lesson.id
 
 
+def test_every_link_in_a_lesson_leads_to_a_page_of_the_app(alice_client):
+    links = {href for lesson in lessons() for href in re.findall(r'href="([^"]+)"', str(services.render(lesson)))}
+    assert links and all(href.startswith("/") for href in links), links
+    assert {href: alice_client.get(href).status_code for href in links} == {href: 200 for href in links}
+
+
 def test_only_the_lessons_own_diagrams_are_served():
     assert Client().get("/learn/pictures/si-joint.0.svg")["Cache-Control"] == "public, max-age=3600"
     assert Client().get("/learn/pictures/secret.0.svg").status_code == 404

@@ -83,6 +83,8 @@ class Lesson(BaseModel):
 
 
 def count_words(text: str) -> int:
+    """The words a reader sees: a link's address is not counted."""
+    text = re.sub(r"\]\([^)]*\)", "]", text)
     return len(re.findall(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?", text))
 
 
