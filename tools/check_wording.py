@@ -26,7 +26,8 @@ def copied_runs(seeds: Path = SEEDS, tree: Path = ROOT / "src") -> list[str]:
         w = words(path.read_text(encoding="utf-8", errors="ignore"))
         for i in range(len(w) - N + 1):
             if tuple(w[i : i + N]) in grams:
-                hits.append(f"{path.relative_to(ROOT)}: \"{' '.join(w[i : i + N])}\"")
+                where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                hits.append(f"{where}: \"{' '.join(w[i : i + N])}\"")
     return hits
 
 

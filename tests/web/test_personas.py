@@ -74,6 +74,10 @@ PAGES = {
     "coach_change": Page("/coach/clients/{alice}/change/", people=404, cora=405),
     "my_coach": Page(reverse("my_coach")),
     "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
+    "learn": Page(reverse("learn")),
+    "learn_lesson": Page(reverse("learn_lesson", args=["the-si-joint"])),
+    "learn_read": Page(reverse("learn_read", args=["the-si-joint"]), people=405),
+    "learn_picture": Page("/learn/pictures/si-joint.0.svg", anon=200),  # a lesson's diagram: the same for everyone
 }
 
 
@@ -157,7 +161,7 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 
 @pytest.mark.parametrize("name", ["morning", "session_swap", "session_finish", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
-                                  "coach_change", "my_coach", "join_coach"])
+                                  "coach_change", "my_coach", "join_coach", "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
     url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
     before = stored()

@@ -17,8 +17,10 @@ from sijcoach.web.plans.models import PsfsActivity
 
 TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "bird-dog", "client_id": 0,
-               "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
-POST_ONLY = {"signout", "revoke_token", "morning", "session_swap", "session_finish", "psfs_rate", "coach_change"}
+               "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0",
+               "lesson": "the-si-joint", "name": "si-joint"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
+POST_ONLY = {"signout", "revoke_token", "morning", "session_swap", "session_finish", "psfs_rate", "coach_change",
+             "learn_read"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 STYLE_ATTR = re.compile(r"""<[^>]*\sstyle\s*=""", re.I)
@@ -151,7 +153,7 @@ def test_every_post_form_carries_a_csrf_token(alice, token):
             actions.add(action or url)
     assert actions >= {reverse("signout"), reverse("account"), reverse("settings"), reverse("psfs_rate"),
                        reverse("signin"), reverse("signup"), reverse("delete_account"),
-                       reverse("revoke_token", args=[token.pk])}
+                       reverse("revoke_token", args=[token.pk]), reverse("learn_read", args=["the-si-joint"])}
 
 
 def _post_targets(alice, token) -> list[tuple[str, dict | str]]:
@@ -170,6 +172,7 @@ def _post_targets(alice, token) -> list[tuple[str, dict | str]]:
                                "strength_days_per_week": "0"}),
         (reverse("session_swap"), json.dumps({"exercise": "bird-dog", "pain": 7})),
         (reverse("session_finish", args=[0]), json.dumps(session_payload())),
+        (reverse("learn_read", args=["the-si-joint"]), {}),
     ]
 
 
@@ -188,6 +191,7 @@ def test_csrf_is_enforced_on_every_post(alice, token):
     assert token.active and alice.check_password(PASSWORD)
     assert alice.checkins.count() == 1 and not alice.sessions.exists() and not alice.red_flag_reports.exists()
     assert ApiToken.objects.filter(user=alice).count() == 1
+    assert not alice.lesson_reads.exists()
 
 
 def test_csrf_is_enforced_on_sign_in_and_sign_up(alice):

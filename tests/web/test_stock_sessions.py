@@ -116,7 +116,7 @@ def test_the_data_folder_the_database_and_the_key_are_private_from_the_start(tmp
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
-GET_PAGES = ["today", "progress", "library", "settings", "account", "history", "share", "my_coach"]
+GET_PAGES = ["today", "progress", "library", "settings", "account", "history", "share", "my_coach", "learn"]
 
 
 def test_reading_pages_writes_nothing_and_planned_days_come_from_the_writes(client, alice):

@@ -163,6 +163,31 @@ def exercise(slug: str = typer.Argument(..., help="the exercise's slug, e.g. glu
 
 @app.command()
 @guarded
+def lessons(lesson: Optional[str] = typer.Argument(None, help="a lesson's id, e.g. heat-and-ice")) -> None:
+    """List the lessons about the condition, or show one in full with its sources."""
+    from rich.markdown import Markdown
+    from rich.table import Table
+
+    from sijcoach.engine.catalog import catalog
+    from sijcoach.engine.lessons import lesson_by_id, lessons as all_lessons
+
+    console = _console()
+    if lesson is None:
+        table = Table("#", "id", "title", "words")
+        for found in all_lessons():
+            table.add_row(str(found.order), found.id, found.title, str(found.words))
+        console.print(table)
+        return
+    found = lesson_by_id(lesson)
+    if found is None:
+        raise BadInput(f"lesson: {lesson!r} is not a lesson; the lessons are {', '.join(x.id for x in all_lessons())}")
+    console.print(f"[bold]{found.title}[/bold]")
+    console.print(Markdown(found.body))
+    console.print("Sources: " + "; ".join(catalog().source_title(s) for s in found.sources), style="dim")
+
+
+@app.command()
+@guarded
 def schema(kind: SchemaKind = typer.Argument(..., help="which format")) -> None:
     """Print the JSON Schema of the profile, logs, plan or exercise format."""
     from sijcoach.engine.contract import schema_json

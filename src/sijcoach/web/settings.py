@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "sijcoach.web.plans",
     "sijcoach.web.coaching",
     "sijcoach.web.sharing",
+    "sijcoach.web.learn",
 ]
 
 MIDDLEWARE = [

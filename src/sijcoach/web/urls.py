@@ -3,6 +3,7 @@ from django.urls import include, path
 from sijcoach.web.accounts import views as accounts
 from sijcoach.web.api.app import api
 from sijcoach.web.coaching import urls as coaching
+from sijcoach.web.learn import urls as learn
 from sijcoach.web.plans import checkin_views as checkin
 from sijcoach.web.plans import pictures
 from sijcoach.web.plans import views as plans
@@ -38,5 +39,6 @@ urlpatterns = [
     path("", include("sijcoach.web.sharing.urls")),
 ]
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests
+urlpatterns += learn.urlpatterns  # the lessons (issue 14)
 
 handler500 = "sijcoach.web.security.server_error"  # a database outage answers 503 (see security.py)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
+from sijcoach.web.learn.models import LessonRead
 from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
 
 FORMAT = "si-joint-coach-export/1"
@@ -74,6 +75,8 @@ def export_person(user) -> dict:
             for a in PsfsActivity.objects.filter(user=user).prefetch_related("ratings")
         ],
         "coaching": coaching_export(user),
+        "lessons_read": [{"lesson": r.lesson, "read_on": r.read_on.isoformat()}
+                         for r in LessonRead.objects.filter(user=user)],
         "api_tokens": [
             {"name": t.name, "hint": t.hint, "created_at": t.created_at.isoformat(),
              "expires_at": t.expires_at.isoformat(), "active": t.active}

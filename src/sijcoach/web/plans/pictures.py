@@ -22,7 +22,12 @@ def picture(request: HttpRequest, slug: str, kind: str, side: str, digest: str) 
     file = present.picture_file(slug, kind, present.FILE_SIDES[side])
     if file is None:
         raise Http404("No such picture")
-    response = HttpResponse(file.svg, content_type="image/svg+xml")
-    fresh = digest == file.digest
+    return svg_file(file.svg, fresh=digest == file.digest)
+
+
+def svg_file(svg: str | bytes, fresh: bool) -> HttpResponse:
+    """A public drawing whose address carries a hash of its content: kept for a year when the hash is
+    the current one (`fresh`), for an hour otherwise. The lessons' diagrams are served the same way."""
+    response = HttpResponse(svg, content_type="image/svg+xml")
     response["Cache-Control"] = f"public, max-age={YEAR}, immutable" if fresh else f"public, max-age={STALE_MAX_AGE}"
     return response

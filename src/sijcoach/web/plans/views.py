@@ -22,6 +22,7 @@ from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import services as coaching
+from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
 from sijcoach.web.plans.models import PsfsActivity
@@ -67,6 +68,7 @@ def today(request):
         "psfs_due": services.psfs_due(request.user, on),
         "morning": sessions_today["morning"],
         "coach": coaching.for_client(request.user, versions=3),
+        "lesson_today": lesson_for_today(request.user, on, checkin=checkin),
     })
 
 
