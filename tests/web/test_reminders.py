@@ -183,7 +183,7 @@ def test_senders_running_at_once_send_each_person_one_message(server_env, smtp):
     """Four real processes on one database, started together against a slow mail server: each of the
     ten people gets one message."""
     inbox, port = smtp
-    inbox.delay_s = 0.1
+    inbox.delay_s = 0.3  # a round of ten takes 3 s: the senders, starting together, overlap
     env = {**server_env, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "SIJCOACH_BASE_URL": BASE_URL}
     setup = (
         "import datetime as dt\n"
