@@ -127,6 +127,23 @@ def test_due_means_from_the_time_to_three_hours_after_it_on_the_persons_own_day(
     assert services.due_day(dt.time.fromisoformat(at), ZoneInfo(zone), now) == due
 
 
+def test_the_databases_narrowing_finds_exactly_whom_the_rule_says_is_due(db):
+    """Zone by zone, the statement that picks people near their time agrees with due_day, every 37
+    minutes over two days around Europe's change to summer time, in zones from UTC-5 to UTC+14."""
+    zones = ["Europe/London", "America/New_York", "Asia/Kathmandu", "Pacific/Kiritimati", ""]
+    times = ["00:00", "01:30", "07:30", "12:00", "23:30"]
+    people = {}
+    for i, (zone, at) in enumerate((z, t) for z in zones for t in times):
+        person = make_user(f"p{i}@example.org")
+        remind(person, at, zone)
+        people[person.pk] = (dt.time.fromisoformat(at), ZoneInfo(zone or "UTC"))
+    start = dt.datetime(2026, 3, 28, 0, 0, tzinfo=UTC)
+    for step in range(0, 2 * 24 * 60, 37):
+        now = start + dt.timedelta(minutes=step)
+        expected = {pk for pk, (at, zone) in people.items() if services.due_day(at, zone, now)}
+        assert {due.reminder.pk for due in services.due_reminders(now)} == expected, now
+
+
 def test_an_empty_zone_means_the_servers(inbox, alice, settings):
     settings.TIME_ZONE = "Asia/Tokyo"
     remind(alice, "16:30", "")
