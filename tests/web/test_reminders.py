@@ -319,7 +319,7 @@ def test_opening_the_link_only_asks_and_the_button_unsubscribes(inbox, alice):
     page = visitor.get(path)
     assert page.status_code == 200 and "Stop reminder emails" in page.content.decode()
     assert EmailReminder.objects.get(user=alice).enabled  # a GET (a mail scanner) changes nothing
-    assert "no-store" in page["Cache-Control"]
+    assert "no-store" in page["Cache-Control"] and "script-src 'self';" in page["Content-Security-Policy"]
     visitor.post(path)
     assert not EmailReminder.objects.get(user=alice).enabled
     assert "already stopped" in visitor.get(path).content.decode()

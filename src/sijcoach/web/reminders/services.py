@@ -177,8 +177,8 @@ def reminder_for(user, day: dt.date, red_flag_told_id: int | None = None) -> Rem
 
 def message(due: Due, reminder: Reminder) -> mail.EmailMessage:
     user, prefs = due.reminder.user, due.reminder.user.preferences
-    stop_url = settings.BASE_URL + reverse("reminders_unsubscribe", args=[unsubscribe_token(user.pk)])
     site = settings.BASE_URL
+    stop_url = site + reverse("reminders_unsubscribe", args=[unsubscribe_token(user.pk)])
     context = {**reminder.context, "on": due.day, "at": prefs.reminder_time, "zone": due.zone_name,
                "today_url": site + reverse("today"), "settings_url": site + reverse("settings"),
                "checkin_url": site + reverse("checkin_start"), "stop_url": stop_url}
