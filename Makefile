@@ -20,8 +20,13 @@ run: $(STAMP)
 	$(PY) -m sijcoach.web collectstatic --noinput -v 0
 	@echo ""
 	@echo "  SI Joint Coach is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "  Reminder emails go out every minute$(if $(EMAIL_HOST), through $(EMAIL_HOST), printed here (no EMAIL_HOST set))."
 	@echo ""
 	@# Workers, threads and logs: src/sijcoach/web/gunicorn_conf.py (WEB_CONCURRENCY, WEB_THREADS size them).
+	@# Beside the server, the reminder emails every minute (send_reminders --every 60); when the server
+	@# stops (Ctrl+C, or it could not start), the trap stops the sender too, after its current round.
+	@SIJCOACH_BASE_URL="$${SIJCOACH_BASE_URL:-http://$(HOST):$(PORT)}" $(PY) -m sijcoach.web send_reminders --every 60 & \
+	reminders=$$!; trap 'kill $$reminders 2>/dev/null; wait $$reminders' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn sijcoach.web.wsgi:application --bind $(HOST):$(PORT) -c python:sijcoach.web.gunicorn_conf
 
 # Every test on SQLite, then the web tests again on a real PostgreSQL server.

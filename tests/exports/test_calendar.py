@@ -52,11 +52,25 @@ def test_each_event_lasts_the_routine_minutes_times_its_rounds_and_lists_its_exe
             assert "not a diagnosis" in description
 
 
-def test_each_event_has_a_display_alarm_at_its_start(plan):
-    for event in events(ics(plan)):
-        (alarm,) = event.walk("VALARM")
+def test_one_alarm_rings_a_day_at_the_start_of_the_days_first_routine(plan):
+    found = events(ics(plan))
+    assert any(len(day.routines) > 1 for day in plan.days)  # days where the old way rang more than once
+    for day in plan.days:
+        of_day = [e for e in found if e.decoded("dtstart").date() == day.date]
+        first, *others = of_day
+        (alarm,) = first.walk("VALARM")
         assert str(alarm["action"]) == "DISPLAY"
         assert alarm.decoded("trigger") == dt.timedelta(0)
+        assert all(not e.walk("VALARM") for e in others)
+
+
+def test_the_alarm_names_every_routine_of_the_day_and_their_minutes(plan):
+    day = plan.days[0]
+    first = events(ics(plan))[0]
+    (alarm,) = first.walk("VALARM")
+    text = str(alarm["description"])
+    assert all(routine.title in text for routine in day.routines)
+    assert f"about {math.ceil(day.minutes)} minutes" in text
 
 
 def test_the_side_and_dose_are_in_the_description(plan):

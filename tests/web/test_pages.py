@@ -672,7 +672,7 @@ def test_saving_settings_makes_a_new_check_in_and_the_plan_follows(alice_client,
     current = services.current_plan(alice, today(alice))
     assert current.checkin == checkins[0] and current.profile.minutes_per_day == 40
     page = alice_client.get(reverse("settings")).content.decode()
-    assert "Settings saved" in page and 'value="07:30"' in page and 'value="Europe/Paris"' in page
+    assert "Settings saved" in page and 'value="07:30"' in page and '<option value="Europe/Paris" selected>' in page
     ticked = {re.search(r'value="([^"]+)"', tag).group(1)
               for tag in re.findall(r'<input[^>]*name="equipment"[^>]*>', page) if " checked" in tag}
     assert ticked == {"mat", "wall", "swiss_ball"}
@@ -685,10 +685,12 @@ def test_no_strength_days_in_settings_removes_strength_from_today(alice_client, 
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"time_zone": "Mars/Olympus_Mons"}, "Not a known time zone: use a name such as Europe/London."),
-    ({"time_zone": "../../etc/passwd"}, "Not a known time zone"),
+    ({"time_zone": "Mars/Olympus_Mons"}, "Time zone: not one of the listed time zones; choose one from the list"),
+    ({"time_zone": "../../etc/passwd"}, "Time zone: not one of the listed time zones"),
+    ({"time_zone": "localtime"}, "Time zone: not one of the listed time zones"),
     ({"minutes_per_day": "500"}, "Ensure this value is less than or equal to 120."),
-    ({"reminder_time": "25:00"}, "Enter a valid time."),
+    ({"reminder_time": "25:00"}, "Daily reminder time: write it as HH:MM, e.g. 07:30."),
+    ({"reminder_time": "", "email_reminders": "on"}, "Daily reminder time: choose the time for the email"),
     ({"level": "olympian"}, "Select a valid choice."),
 ])
 def test_invalid_settings_save_nothing(alice_client, alice, changes, message):

@@ -283,7 +283,7 @@ def export(
     days: int = typer.Option(14, "--days", help="number of days to plan, 1 to 366"),
     paper: Paper = typer.Option(Paper.A4, "--paper", help="pdf: the paper size"),
     name: Optional[str] = typer.Option(None, "--name", help="pdf: your name in the footer; fhir: shared as the patient's name"),
-    reminder: Optional[str] = typer.Option(None, "--reminder", help="ics: start time HH:MM with an alarm (default: all-day events)"),
+    reminder: Optional[str] = typer.Option(None, "--reminder", help="ics: start time HH:MM, with one alarm a day (default: all-day events)"),
     tz: str = typer.Option("UTC", "--tz", help="ics: time zone of the reminder, e.g. Europe/London"),
     birth_year: Optional[int] = typer.Option(None, "--birth-year", help="fhir: share your birth year"),
     share_sex: bool = typer.Option(False, "--share-sex", help="fhir: share the sex given in the profile"),

@@ -1,4 +1,4 @@
-"""The plan as an iCalendar file: one event per planned routine per day, with a reminder.
+"""The plan as an iCalendar file: one event per planned routine per day, and one reminder a day.
 
 UIDs are derived from the owner, the date and the routine's kind (not its title, which can change
 as the plan adapts), so a subscribed calendar updates its events instead of adding duplicates.
@@ -48,6 +48,16 @@ def _description(routine: Routine) -> str:
     return "\n".join(head + [""] + lines + tail)
 
 
+def _day_alarm(day: Day) -> Alarm:
+    """The day's one alarm: every routine of the day and the minutes they take together."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    titles = ", ".join(routine.title for routine in day.routines)
+    alarm.add("description", f"Today: {titles} (about {math.ceil(day.minutes)} minutes)")
+    alarm.add("trigger", dt.timedelta(0))
+    return alarm
+
+
 def _day_events(day: Day, reminder: dt.time | None, zone, owner: str, uid_domain: str, stamp: dt.datetime):
     # Routines follow one another from the reminder time, in the plan's order (realignment before strength).
     start = dt.datetime.combine(day.date, reminder, tzinfo=zone) if reminder else None
@@ -69,11 +79,9 @@ def _day_events(day: Day, reminder: dt.time | None, zone, owner: str, uid_domain
         else:
             event.add("dtstart", start)
             event.add("duration", length)
-            alarm = Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", routine.title)
-            alarm.add("trigger", dt.timedelta(0))
-            event.add_component(alarm)
+            if routine is day.routines[0]:
+                # One alarm a day, on the day's first routine: the others follow it without ringing.
+                event.add_component(_day_alarm(day))
             start += length
         yield event
 
@@ -90,8 +98,8 @@ def plan_to_ics(
 ) -> bytes:
     """The plan's days as iCalendar bytes.
 
-    reminder: the time the first routine of each day starts (with an alarm at every routine's
-    start), in the time zone `tz` (an IANA name); None gives all-day events without alarms.
+    reminder: the time the first routine of each day starts (with one alarm a day, at that start),
+    in the time zone `tz` (an IANA name); None gives all-day events without alarms.
     stamp: the DTSTAMP of every event (when the export was made; pass an aware datetime).
     owner: something stable and unique per person (e.g. a feed token's id) so that two people's
     events never share a UID; uid_domain: the right-hand side of every UID (the site's host).

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "sijcoach.web.coaching",
     "sijcoach.web.sharing",
     "sijcoach.web.learn",
+    "sijcoach.web.reminders",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,26 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+
+# Email (the daily reminders, reminders/): an SMTP server named by Django's own settings from the
+# environment; without EMAIL_HOST (development), messages are written to the console instead.
+EMAIL_HOST = env("EMAIL_HOST")
+EMAIL_BACKEND = ("django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                 else "django.core.mail.backends.console.EmailBackend")
+EMAIL_PORT = int(env_float("EMAIL_PORT", 25))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # TLS from the start, usually on port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise SystemExit("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: STARTTLS (587) or TLS from the start (465)")
+EMAIL_TIMEOUT = 30  # seconds: a mail server that hangs does not hold the sender up for long
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "SI Joint Coach <reminders@localhost>")
+# The site's public address, for the links in emails (a message has no request to take it from).
+BASE_URL = env("SIJCOACH_BASE_URL").rstrip("/")
+if BASE_URL and not BASE_URL.startswith(("https://", "http://")):
+    raise SystemExit(f"SIJCOACH_BASE_URL is the site's address with its scheme, e.g. https://coach.example.org, "
+                     f"not {BASE_URL!r}")
 
 # The guided session's timers are multiplied by this (browser tests shorten them).
 TIMER_SCALE = env_float("SIJCOACH_TIMER_SCALE", 1.0)

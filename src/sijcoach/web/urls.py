@@ -37,6 +37,7 @@ urlpatterns = [
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
     path("", include("sijcoach.web.sharing.urls")),
+    path("", include("sijcoach.web.reminders.urls")),
 ]
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests
 urlpatterns += learn.urlpatterns  # the lessons (issue 14)

@@ -6,6 +6,7 @@ from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
 from sijcoach.web.learn.models import LessonRead
 from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
+from sijcoach.web.reminders.services import reminder_export
 
 FORMAT = "si-joint-coach-export/1"
 
@@ -59,6 +60,7 @@ def export_person(user) -> dict:
         "preferences": {
             "reminder_time": prefs.reminder_time.isoformat() if prefs and prefs.reminder_time else None,
             "time_zone": prefs.time_zone if prefs else "",
+            "email_reminders": reminder_export(user),
         },
         "checkins": [
             {"created_at": c.created_at.isoformat(), "answered_on": c.answered_on.isoformat(),

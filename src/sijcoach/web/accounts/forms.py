@@ -5,6 +5,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 
 from sijcoach.web.accounts import throttle
 from sijcoach.web.accounts.models import DEFAULT_TOKEN_DAYS, TOKEN_DAYS
+from sijcoach.web.timezones import TimeZoneField
 
 User = get_user_model()
 
@@ -15,6 +16,8 @@ class SignUpForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=254)
     password = forms.CharField(label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text="At least 10 characters, not only numbers, not a common password.")
+    # Preset from the device's own zone (static/sijcoach/timezone.js); "today" and reminders follow it.
+    time_zone = TimeZoneField(preset=True, help_text="Your day and your reminders follow it. Settings can change it.")
     understood = forms.BooleanField(
         label="I understand SI Joint Coach is not a diagnosis and does not replace a health professional.")
     coach = forms.BooleanField(label="I am a coach or physiotherapist: let me invite clients", required=False)

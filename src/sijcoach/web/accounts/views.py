@@ -22,6 +22,7 @@ from sijcoach.web.accounts.export import export_person
 from sijcoach.web.accounts.forms import CountedPasswordChangeForm, DeleteForm, SignInForm, SignUpForm, TokenForm
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
+from sijcoach.web.plans import services as plans
 from sijcoach.web.sharing import handouts
 
 User = get_user_model()
@@ -40,6 +41,8 @@ def signup(request):
         try:
             with transaction.atomic():
                 user = User.objects.create_user(username=email, email=email, password=form.cleaned_data["password"])
+                if form.cleaned_data["time_zone"]:
+                    plans.set_preferences(user, time_zone=form.cleaned_data["time_zone"])
                 if form.cleaned_data.get("coach"):
                     coaching.grant_coach(user, "sign-up")
         except IntegrityError:

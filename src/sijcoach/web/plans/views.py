@@ -26,6 +26,8 @@ from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
 from sijcoach.web.plans.models import PsfsActivity
+from sijcoach.web.reminders import services as reminders
+from sijcoach.web.timezones import TimeZoneField
 
 
 def ping(request):
@@ -239,20 +241,17 @@ def exercise(request, slug: str):
 
 class PreferencesForm(SetupForm):
     reminder_time = forms.TimeField(label="Daily reminder time (HH:MM, optional)", required=False,
-                                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.CharField(label="Time zone (e.g. Europe/London; empty for the server's)", required=False,
-                                max_length=64)
+                                    widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                    error_messages={"invalid": "Daily reminder time: write it as HH:MM, e.g. 07:30."})
+    time_zone = TimeZoneField(help_text="The reminder time, and when your day starts, follow it.")
+    email_reminders = forms.BooleanField(label="Email me at this time each day: today's session and its minutes",
+                                         required=False)
 
-    def clean_time_zone(self):
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        value = self.cleaned_data["time_zone"].strip()
-        if value:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise forms.ValidationError("Not a known time zone: use a name such as Europe/London.") from None
-        return value
+    def clean(self):
+        data = super().clean()
+        if data.get("email_reminders") and not data.get("reminder_time") and "reminder_time" not in self.errors:
+            self.add_error("reminder_time", "Daily reminder time: choose the time for the email, or untick the email.")
+        return data
 
 
 @login_required
@@ -260,13 +259,15 @@ def settings_page(request):
     checkin = services.latest_checkin(request.user)
     prefs = services.preferences_of(request.user)
     initial = {k: checkin.profile.get(k) for k in ("equipment", "level", "minutes_per_day", "strength_days_per_week")} if checkin else {}
-    initial.update({"reminder_time": prefs.reminder_time if prefs else None, "time_zone": prefs.time_zone if prefs else ""})
+    initial.update({"reminder_time": prefs.reminder_time if prefs else None,
+                    "time_zone": prefs.time_zone if prefs else "", "email_reminders": reminders.wants_email(request.user.pk)})
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 services.set_preferences(request.user, reminder_time=data["reminder_time"], time_zone=data["time_zone"])
+                reminders.set_email_reminders(request.user, data["email_reminders"])
                 if checkin is not None:
                     # Only the set-up changes: the other answers still describe the day they were given.
                     answers = checkin.to_engine().model_dump(mode="json")
