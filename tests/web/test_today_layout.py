@@ -1,0 +1,90 @@
+"""Today on a phone (390 x 844 CSS px), in Debian's Chromium: short enough to read, one primary action
+at the top, a menu of one row, and no page wider than the screen.
+
+Run with `pytest tests/web/test_today_layout.py`.
+"""
+
+import os
+
+# The live server's ORM is called from the test thread while Playwright's event loop runs in it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from browser_helpers import check_in, sign_up, url  # noqa: E402
+from test_browser import browser_type_launch_args, problems  # noqa: E402, F401  (the shared set-up)
+
+PHONE_390 = {"width": 390, "height": 844}
+TODAY_MAX_PX = 3000
+MENU_MAX_PX = 120
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE_390, "device_scale_factor": 1}
+
+
+def page_height(page: Page) -> int:
+    return page.evaluate("() => document.documentElement.scrollHeight")
+
+
+def menu_height(page: Page) -> float:
+    return page.get_by_role("navigation", name="Main").bounding_box()["height"]
+
+
+def page_width(page: Page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth")
+
+
+@pytest.mark.browser
+def test_today_for_a_newly_checked_in_person_fits_a_phone_with_the_primary_action_at_the_top(
+        page: Page, live_server, problems):
+    sign_up(page, live_server, "hana@example.org")
+    check_in(page)
+    height, menu = page_height(page), menu_height(page)
+    print(f"Today at 390 x 844: {height} CSS px tall, the menu {menu} px")
+    assert height <= TODAY_MAX_PX, f"Today is {height} px tall"
+    assert menu <= MENU_MAX_PX, f"the menu is {menu} px tall"
+    assert page_width(page) <= PHONE_390["width"]
+
+    # One primary action, on the first screen, to the first routine.
+    start = page.get_by_role("link", name=re.compile(r"^Start today's session, about \d+ minutes"))
+    expect(start).to_have_count(1)
+    assert start.bounding_box()["y"] + start.bounding_box()["height"] <= PHONE_390["height"]
+    assert start.get_attribute("href").endswith("/session/0/")
+    # The disclaimer once, at the foot; the cards keep steps, reason and source behind "More".
+    expect(page.get_by_text(re.compile("not a diagnosis"))).to_have_count(1)
+    card = page.locator(".ex-card").first
+    expect(card.locator(".dose")).to_be_visible()
+    expect(card.locator(".source")).to_be_hidden()
+    card.locator("summary").click()
+    expect(card.locator(".source")).to_be_visible()
+    expect(card.locator(".steps li").first).to_be_visible()
+    # All the advice on its own page, linked from Today.
+    page.get_by_role("link", name=re.compile("^All advice")).click()
+    expect(page).to_have_url(re.compile("/advice/$"))
+    assert page.locator(".advice li").count() >= 2
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_menu_is_one_row_on_every_main_page_and_marks_the_current_one(page: Page, live_server, problems):
+    sign_up(page, live_server, "ivo@example.org")
+    check_in(page)
+    for path, current in (("/today/", "Today"), ("/progress/", "Progress"), ("/exercises/", "Exercises"),
+                          ("/more/", "More"), ("/advice/", "More"), ("/settings/", "More")):
+        page.goto(url(live_server, path))
+        menu = page.get_by_role("navigation", name="Main")
+        assert menu_height(page) <= MENU_MAX_PX, path
+        expect(menu.locator("[aria-current=page]")).to_have_text(current)
+        links = menu.get_by_role("link")
+        tops = {round(box["y"]) for box in (link.bounding_box() for link in links.all())}
+        assert len(tops) == 1, f"{path}: the menu's links sit on {len(tops)} rows"
+        assert page_width(page) <= PHONE_390["width"], path
+    page.goto(url(live_server, "/more/"))
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile("/$"))
+    assert problems == [], "\n".join(problems)
