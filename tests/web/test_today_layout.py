@@ -1,5 +1,6 @@
 """Today on a phone (390 x 844 CSS px), in Debian's Chromium: short enough to read, one primary action
-at the top, a menu of one row, and no page wider than the screen.
+at the top, a menu of one row, and no page wider than the screen (a long coach address wraps); the
+coach's forms keep their buttons' size.
 
 Run with `pytest tests/web/test_today_layout.py`.
 """
@@ -14,7 +15,9 @@ import re  # noqa: E402
 import pytest  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from browser_helpers import check_in, sign_up, url  # noqa: E402
+from browser_helpers import PASSWORD, check_in, sign_up, url  # noqa: E402
+from conftest import make_coach  # noqa: E402
+from sijcoach.web.coaching import services as coaching  # noqa: E402
 from test_browser import browser_type_launch_args, problems  # noqa: E402, F401  (the shared set-up)
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -87,4 +90,37 @@ def test_the_menu_is_one_row_on_every_main_page_and_marks_the_current_one(page: 
     page.goto(url(live_server, "/more/"))
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile("/$"))
+    assert problems == [], "\n".join(problems)
+
+
+def sign_in(page: Page, live_server, email: str) -> None:
+    page.goto(url(live_server, "/signin/"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile("/signin/"))
+
+
+@pytest.mark.browser
+def test_a_long_coach_address_wraps_on_the_invite_page_and_the_note_button_keeps_its_size(page: Page, live_server,
+                                                                                          alice, problems):
+    coach = make_coach("a.physiotherapist.with.a.very.long.name@rehabilitation-clinic.example.org")
+    code = coaching.create_invite(coach).code
+    sign_in(page, live_server, alice.email)
+    page.goto(url(live_server, f"/my-coach/join/{code}/"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(coach.email)
+    assert page_width(page) <= PHONE_390["width"]
+    page.get_by_role("button", name=re.compile("^Accept")).click()
+    expect(page).to_have_url(re.compile("/my-coach/$"))
+    assert page_width(page) <= PHONE_390["width"]
+
+    # The coach's page for Alice, on a wide screen: the four forms side by side, each button its own size.
+    page.get_by_role("button", name=re.compile("^Leave")).wait_for()
+    page.context.clear_cookies()
+    sign_in(page, live_server, coach.email)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url(live_server, f"/coach/clients/{alice.pk}/"))
+    heights = {name: page.get_by_role("button", name=name, exact=True).bounding_box()["height"]
+               for name in ("Save", "Save dose", "Save findings", "Send note")}
+    assert max(heights.values()) <= 60, heights
     assert problems == [], "\n".join(problems)
