@@ -420,7 +420,7 @@ def test_progress_renders_for_a_new_person(client, charlie):
     r = client.get(reverse("progress"))
     assert r.status_code == 200
     page = r.content.decode()
-    assert "No changes yet" in page and "<strong>0</strong> of 0 planned routines done" in page
+    assert "No changes yet" in page and "<strong>0</strong> of 0 routines planned up to today done" in page
 
 
 def test_progress_renders_with_sessions(alice_client, alice):
@@ -479,7 +479,7 @@ def test_the_progress_page_counts_done_against_planned(alice_client, alice):
     log(alice, on - DAY, kind="relief")
     page = alice_client.get(reverse("progress")).content.decode()
     planned_today = len({r.kind for r in plan_of(alice).days[0].routines} - {"walk"})
-    assert f"<strong>1</strong> of {1 + planned_today} planned routines done" in page
+    assert f"<strong>1</strong> of {1 + planned_today} routines planned up to today done" in page
 
 
 def test_pillar_counts_are_per_week_and_count_strength_work_only(alice, db):

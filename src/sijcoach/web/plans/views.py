@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from sijcoach.engine.catalog import catalog, filter_catalog
 from sijcoach.engine.inputs import InputError, Problem
-from sijcoach.engine.plan_types import Plan, TriageLevel
+from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import services as coaching
@@ -44,28 +44,29 @@ def _json_body(request):
                                              "the request body is not valid JSON")]) from None
 
 
-def _plan_for_today(user) -> tuple[dt.date, bool, Plan | None]:
-    """(today, stopped, plan) for Today and the advice page: stopped while a warning sign stops the
-    plan; no plan before the first check-in."""
+def _plan_for_today(user) -> tuple[dt.date, bool, services.CurrentPlan | None]:
+    """(today, stopped, current plan) for Today and the advice page: stopped while a warning sign
+    stops the plan; no plan before the first check-in."""
     on = services.today_for(user)
     checkin = services.latest_checkin(user)
     if services.open_red_flag(user, checkin) is not None:
         return on, True, None
-    return on, False, services.current_plan(user, on, checkin=checkin).plan if checkin else None
+    return on, False, services.current_plan(user, on, checkin=checkin) if checkin else None
 
 
 @login_required
 def today(request):
-    on, stopped, plan = _plan_for_today(request.user)
+    on, stopped, current = _plan_for_today(request.user)
     if stopped:
         return redirect("checkin_stop")
-    if plan is None:
+    if current is None:
         return render(request, "plans/today_empty.html")
+    plan = current.plan
     day = plan.days[0] if plan.days else None
     routines = day.routines if day else ()
     done_kinds = progress.done_by_day(request.user, on, on).get(on, set())
     return render(request, "plans/today.html", {
-        "plan": plan, "on": on, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
+        "plan": plan, "on": on, "checkin": current.checkin, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
         "routines": [
             {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
             for i, r in enumerate(routines)
@@ -83,10 +84,10 @@ def today(request):
 @login_required
 def advice(request):
     """All the advice for the person's plan now, each with its source (Today shows one a day)."""
-    _, stopped, plan = _plan_for_today(request.user)
+    _, stopped, current = _plan_for_today(request.user)
     if stopped:
         return redirect("checkin_stop")
-    return render(request, "plans/advice.html", {"plan": plan})
+    return render(request, "plans/advice.html", {"plan": current.plan if current else None})
 
 
 @login_required
