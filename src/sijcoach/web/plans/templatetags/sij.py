@@ -33,7 +33,7 @@ def picture_file(slug: str, kind: str = "animated", side=None):
 
 
 # The menu's four places; a page not named here is under "More" for a signed-in person.
-MENU_PLACES = {"today": "today", "morning": "today", "progress": "progress", "psfs_rate": "progress",
+MENU_PLACES = {"today": "today", "morning": "today", "session": "today", "progress": "progress", "psfs_rate": "progress",
                "library": "exercises", "exercise": "exercises", "signin": "signin", "signup": "signup", "home": None}
 
 
