@@ -101,10 +101,17 @@ def test_each_card_keeps_its_steps_reason_and_source_behind_more(alice_client, a
             assert f"<li>{escape(step)}</li>" in more
 
 
-def test_today_shows_one_tip_a_day_and_the_disclaimer_once(alice_client, alice):
+def test_today_shows_one_tip_a_day(alice_client, alice):
     page = alice_client.get(reverse("today")).content.decode()
-    assert page.count("not a diagnosis") == 1 and '<footer class="foot">' in page
     assert len(re.findall(r'<h2 id="tip-h">', page)) == 1
+
+
+@pytest.mark.parametrize("name", ["today", "advice", "progress", "library", "more", "settings", "account", "share",
+                                  "history", "my_coach", "signout"])
+def test_every_page_says_once_at_its_foot_that_it_is_not_a_diagnosis(alice_client, alice, name):
+    page = alice_client.get(reverse(name)).content.decode()
+    assert page.count("not a diagnosis") == 1
+    assert page.index("not a diagnosis") > page.index('<footer class="foot">')
 
 
 def test_the_menu_has_four_places_and_marks_the_current_one(alice_client, alice):

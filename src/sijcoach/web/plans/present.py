@@ -50,11 +50,15 @@ def start_day(routines: Sequence[Routine], done_kinds: set[str]) -> StartDay | N
     return StartDay(guided[0], sum(r.minutes for _, r in left))
 
 
+def tips(advice: Sequence[Advice]) -> list[Advice]:
+    """The advice to show: the disclaimer is at the foot of every page already, so not again."""
+    return [a for a in advice if a.topic != "not_a_diagnosis"]
+
+
 def tip_of_the_day(advice: Sequence[Advice], on: dt.date) -> Advice | None:
-    """One piece of advice a day, in turn (the same all day). The disclaimer is at the foot of every
-    page, so it is not a tip."""
-    tips = [a for a in advice if a.topic != "not_a_diagnosis"]
-    return tips[on.toordinal() % len(tips)] if tips else None
+    """One piece of advice a day, in turn (the same all day)."""
+    shown = tips(advice)
+    return shown[on.toordinal() % len(shown)] if shown else None
 
 
 def drawing_side(side: Side | str | None) -> str | None:

@@ -87,7 +87,7 @@ def advice(request):
     _, stopped, current = _plan_for_today(request.user)
     if stopped:
         return redirect("checkin_stop")
-    return render(request, "plans/advice.html", {"plan": current.plan if current else None})
+    return render(request, "plans/advice.html", {"advice": present.tips(current.plan.advice) if current else None})
 
 
 @login_required
