@@ -154,7 +154,8 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     calendar = []
     day = start
     while day <= end:
-        calendar.append(charts.CalendarDay(day, _status(planned_rows.get(day, []), done_rows.get(day, set()), day, today)))
+        status = _status(planned_rows.get(day, []), done_rows.get(day, set()), day, today)
+        calendar.append(charts.CalendarDay(day, status))
         day += dt.timedelta(days=1)
     # The window counts what was planned up to today; the week, as everywhere, its whole plan.
     to_date = _count({d: k for d, k in planned_rows.items() if d <= today}, done_rows, today)

@@ -33,8 +33,9 @@ def picture_file(slug: str, kind: str = "animated", side=None):
 
 
 # The menu's four places; a page not named here is under "More" for a signed-in person.
-MENU_PLACES = {"today": "today", "morning": "today", "session": "today", "progress": "progress", "psfs_rate": "progress",
-               "library": "exercises", "exercise": "exercises", "signin": "signin", "signup": "signup", "home": None}
+MENU_PLACES = {"today": "today", "morning": "today", "session": "today",
+               "progress": "progress", "psfs_rate": "progress", "library": "exercises", "exercise": "exercises",
+               "signin": "signin", "signup": "signup", "home": None}
 
 
 @register.simple_tag(takes_context=True)
