@@ -99,8 +99,8 @@ def test_it_refuses_sign_in_with_empty_fields(client, alice):
     assert r.status_code == 400 and not signed_in(client)
 
 
-def test_sign_out_is_post_only(alice_client):
-    assert alice_client.get(reverse("signout")).status_code == 405
+def test_sign_out_is_a_post_and_a_get_only_shows_its_button(alice_client):
+    assert alice_client.get(reverse("signout")).status_code == 200
     assert signed_in(alice_client)
     r = alice_client.post(reverse("signout"))
     assert r.status_code == 302 and r["Location"] == reverse("home")

@@ -76,7 +76,7 @@ def test_a_person_who_is_not_a_coach_sees_no_coach_pages(alice, bob, charlie, co
             assert web.get(url).status_code == 404, (person.email, url)
         assert web.post(reverse("coach_invite")).status_code == 404
         assert change(web, alice, form="note", note="hi").status_code == 404
-        assert "Clients" not in web.get(reverse("account")).content.decode()
+        assert "Your clients" not in web.get(reverse("more")).content.decode()
     assert not Invite.objects.exclude(coach=cora).exists()
 
 

@@ -117,12 +117,16 @@ def test_today_shows_the_week_ahead(alice_client, alice):
             assert escape(routine.title) in week_html
 
 
-def test_today_gives_the_advice_with_its_sources(alice_client, alice):
+def test_today_gives_one_tip_with_its_source_and_the_advice_page_all_of_them(alice_client, alice):
     page = alice_client.get(reverse("today")).content.decode()
     advice = plan_of(alice).advice
-    assert advice
-    for a in advice:
-        assert escape(a.text) in page and escape(a.source) in page
+    assert len(advice) >= 3
+    shown = [a for a in advice if escape(a.text) in page]
+    assert len(shown) == 1 and escape(shown[0].source) in page
+    assert f'href="{reverse("advice")}"' in page
+    page = alice_client.get(reverse("advice")).content.decode()
+    for a in advice:  # the disclaimer among them is at the foot, once
+        assert (escape(a.text) in page and escape(a.source) in page) == (a.topic != "not_a_diagnosis")
 
 
 def test_today_says_it_is_not_a_diagnosis(alice_client, alice):
@@ -416,7 +420,7 @@ def test_progress_renders_for_a_new_person(client, charlie):
     r = client.get(reverse("progress"))
     assert r.status_code == 200
     page = r.content.decode()
-    assert "No changes yet" in page and "<strong>0</strong> of 0 planned routines done" in page
+    assert "No changes yet" in page and "<strong>0</strong> of 0 routines planned up to today done" in page
 
 
 def test_progress_renders_with_sessions(alice_client, alice):
@@ -432,6 +436,7 @@ def test_progress_renders_with_sessions(alice_client, alice):
 @pytest.mark.parametrize("asked, shown", [("4", 4), ("12", 12), ("26", 26), ("52", 52), ("5", 12), ("abc", 12),
                                           ("", 12), ("-4", 12), ("9" * 5000, 12)])
 def test_progress_shows_the_chosen_window_or_twelve_weeks(alice_client, alice, asked, shown):
+    CheckIn.objects.filter(user=alice).update(answered_on=today(alice) - 400 * DAY)  # a year and more here
     r = alice_client.get(reverse("progress"), {"weeks": asked})
     assert r.status_code == 200
     p = r.context["p"]
@@ -474,7 +479,7 @@ def test_the_progress_page_counts_done_against_planned(alice_client, alice):
     log(alice, on - DAY, kind="relief")
     page = alice_client.get(reverse("progress")).content.decode()
     planned_today = len({r.kind for r in plan_of(alice).days[0].routines} - {"walk"})
-    assert f"<strong>1</strong> of {1 + planned_today} planned routines done" in page
+    assert f"<strong>1</strong> of {1 + planned_today} routines planned up to today done" in page
 
 
 def test_pillar_counts_are_per_week_and_count_strength_work_only(alice, db):

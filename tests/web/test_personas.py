@@ -46,7 +46,7 @@ PAGES = {
     "home": Page("/", anon=200, people=reverse("today")),
     "signup": Page(reverse("signup"), anon=200),
     "signin": Page(reverse("signin"), anon=200),
-    "signout": Page(reverse("signout"), anon=405, people=405),
+    "signout": Page(reverse("signout"), anon=200),  # a page with the sign-out button
     "account": Page(reverse("account"), own=("email", "token")),
     "signout_everywhere": Page(reverse("signout_everywhere"), people=405),
     "revoke_token": Page("/account/tokens/{token}/revoke/", people=405),
@@ -56,6 +56,8 @@ PAGES = {
     "checkin_stop": Page(reverse("checkin_stop"), people=reverse("today")),
     "checkin_step": Page(reverse("checkin_step", args=["about"]), people=reverse("checkin_start")),
     "today": Page(reverse("today")),
+    "advice": Page(reverse("advice")),
+    "more": Page(reverse("more")),
     "picture": Page("/pictures/bird-dog/end-plain.0.svg", anon=200),  # a drawing: the same for everyone
     "morning": Page(reverse("morning"), people=405),
     "session_swap": Page(reverse("session_swap"), people=405),

@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "sijcoach.web.accounts.middleware.IdleExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sijcoach.web.errors.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

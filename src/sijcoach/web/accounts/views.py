@@ -14,7 +14,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sijcoach.web.access import get_visible
 from sijcoach.web.accounts import sessions, throttle
@@ -82,10 +82,14 @@ def signin(request):
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def signout(request):
-    logout(request)
-    return redirect("home")
+    """POST signs out; GET (a bookmarked or typed address) shows the button that does, since a GET
+    never changes anything."""
+    if request.method == "POST":
+        logout(request)
+        return redirect("home")
+    return render(request, "accounts/signout.html")
 
 
 @login_required

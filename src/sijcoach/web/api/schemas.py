@@ -177,9 +177,15 @@ class PsfsActivityOut(Schema):
     name: str
 
 
+class CompletionOut(Schema):
+    done: int
+    planned: int
+
+
 class ProgressOut(Schema):
     weeks: int
-    start: dt.date
+    start: dt.date = Field(description="the Monday of the window's first week, or of the person's first week here "
+                                       "when that is later")
     end: dt.date
     pain_points: list[PainPointOut]
     calendar: list[CalendarDayOut]
@@ -188,8 +194,11 @@ class ProgressOut(Schema):
     psfs_activities: list[PsfsActivityOut]
     pain: ChangeResult | None = Field(description="first against last pain before a session")
     psfs: ChangeResult | None = Field(description="first against last functional scale")
-    done: int
-    planned: int
+    done: int = Field(description="routines planned up to today and done (a session with at least one exercise "
+                                  "not skipped)")
+    planned: int = Field(description="routines planned from the start to today")
+    week: CompletionOut = Field(description="this week, Monday to Sunday: routines done of all those planned, "
+                                            "as Today and a coach's pages count them")
     changes: list[Change] = Field(description="what the current plan changed from the logs, and why")
 
 

@@ -35,5 +35,6 @@ def progress_out(p: Progress) -> dict:
                      "low_back": w.low_back} for w in p.pillars],
         "psfs_points": [{"date": x.date, "score": x.score} for x in p.psfs_points],
         "psfs_activities": [{"id": a.pk, "name": a.name} for a in p.psfs_activities],
-        "pain": p.pain, "psfs": p.psfs, "done": p.done, "planned": p.planned, "changes": list(p.changes),
+        "pain": p.pain, "psfs": p.psfs, "done": p.done, "planned": p.planned,
+        "week": {"done": p.week.done, "planned": p.week.planned}, "changes": list(p.changes),
     }

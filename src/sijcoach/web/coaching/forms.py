@@ -62,3 +62,9 @@ class NoteForm(forms.Form):
 
 
 FORMS = {"pin": PinForm, "dose": DoseForm, "findings": FindingsForm, "note": NoteForm}
+
+
+def coach_form(name: str, data=None, **kwargs) -> forms.Form:
+    """One of the client page's forms; its ids carry its name (pin-note, note-note), since the page
+    shows all four at once and an id is unique in a page."""
+    return FORMS[name](data, auto_id=f"{name}-%s", **kwargs)

@@ -24,7 +24,7 @@ from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
 from sijcoach.web.plans import progress, services
-from sijcoach.web.plans.models import CheckIn, PlannedDay, RedFlagReport, Session
+from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 
 INVITE_DAYS = 7
 NO_SESSION_DAYS = 7
@@ -201,15 +201,10 @@ def _triage(client) -> tuple[list[str], list[str]]:
 def _row(link: CoachLink) -> ClientRow:
     client = link.client
     on = services.today_for(client)
-    monday = on - dt.timedelta(days=on.weekday())
     last = Session.objects.filter(user=client).aggregate(last=Max("date"))["last"]
-    planned = sum(
-        sum(r["kind"] in progress.COUNTED_KINDS for r in routines)
-        for routines in PlannedDay.objects.filter(user=client, date__gte=monday, date__lte=monday + dt.timedelta(days=6))
-        .values_list("routines", flat=True))
-    done = len(set(Session.objects.filter(
-        user=client, date__gte=monday, date__lte=on, routine_kind__in=progress.COUNTED_KINDS,
-    ).values_list("date", "routine_kind")))
+    # The week's numbers as the client's Today and Progress count them, from the same plan.
+    current = services.current_plan(client, on)
+    week = progress.week_completion(client, on, current.plan.days if current else ())
     readings = _pain_readings(client, on - dt.timedelta(days=TREND_DAYS))
     trend, trend_text = None, "Too few pain ratings in the last four weeks."
     if len(readings) >= 2:
@@ -226,7 +221,7 @@ def _row(link: CoachLink) -> ClientRow:
     if last is None or (on - last).days >= NO_SESSION_DAYS:
         flags.append("no_session")
     score = sum(FLAG_WEIGHT[f] for f in flags) + (5 if trend == "worse" else 0)
-    return ClientRow(link, client.email, last, done, planned, trend, trend_text, triage,
+    return ClientRow(link, client.email, last, week.done, week.planned, trend, trend_text, triage,
                      [(f, FLAG_WORDS[f]) for f in flags], score)
 
 

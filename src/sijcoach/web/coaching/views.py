@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sijcoach.engine.inputs import InputError
 from sijcoach.web.coaching import services
-from sijcoach.web.coaching.forms import FORMS, DoseForm, FindingsForm, JoinForm, NoteForm, PinForm
+from sijcoach.web.coaching.forms import FORMS, JoinForm, coach_form
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
@@ -55,8 +55,8 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
     page = services.client_page(request.user, client_id, weeks)
     found = page.findings
     forms = {
-        "pin": PinForm(), "dose": DoseForm(), "note": NoteForm(),
-        "findings": FindingsForm(initial={
+        "pin": coach_form("pin"), "dose": coach_form("dose"), "note": coach_form("note"),
+        "findings": coach_form("findings", initial={
             "distortion": found.distortion.value if found.distortion else "",
             "tight_muscles": [g.value for g in found.tight_muscles or ()],
             "tight_examined": found.tight_muscles is not None, "beighton_score": found.beighton_score}),
@@ -84,7 +84,7 @@ def change(request, client_id: int):
     action = request.POST.get("form", "")
     if action not in FORMS:
         raise Http404("No such change")
-    form = FORMS[action](request.POST)
+    form = coach_form(action, request.POST)
     if form.is_valid():
         data = form.cleaned_data
         try:

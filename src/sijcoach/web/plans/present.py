@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sijcoach import illustrate
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.plan_types import PlanItem
+from sijcoach.engine.plan_types import Advice, PlanItem, Routine, RoutineKind
 from sijcoach.engine.vocab import Side
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans.labels import GROUP_WORDS
@@ -26,7 +28,37 @@ def groups_text(item: PlanItem) -> str:
 
 
 def item_card(item: PlanItem) -> dict:
-    return {"item": item, "dose": dose_and_side(item), "groups": groups_text(item)}
+    """A compact card: name, dose and why in sight; the steps behind "More"."""
+    ex = catalog()[item.exercise]
+    return {"item": item, "dose": dose_and_side(item), "groups": groups_text(item), "steps": list(ex.steps)}
+
+
+@dataclass(frozen=True)
+class StartDay:
+    """Today's primary action: the first routine not yet done, and the minutes left of the day."""
+
+    index: int
+    minutes: float
+
+
+def start_day(routines: Sequence[Routine], done_kinds: set[str]) -> StartDay | None:
+    """None when every routine with a guided session is done (or there is none: a rest day)."""
+    left = [(i, r) for i, r in enumerate(routines) if r.kind.value not in done_kinds]
+    guided = [i for i, r in left if r.kind is not RoutineKind.WALK]
+    if not guided:
+        return None
+    return StartDay(guided[0], sum(r.minutes for _, r in left))
+
+
+def tips(advice: Sequence[Advice]) -> list[Advice]:
+    """The advice to show: the disclaimer is at the foot of every page already, so not again."""
+    return [a for a in advice if a.topic != "not_a_diagnosis"]
+
+
+def tip_of_the_day(advice: Sequence[Advice], on: dt.date) -> Advice | None:
+    """One piece of advice a day, in turn (the same all day)."""
+    shown = tips(advice)
+    return shown[on.toordinal() % len(shown)] if shown else None
 
 
 def drawing_side(side: Side | str | None) -> str | None:

@@ -1,6 +1,10 @@
 """The numbers behind the Progress page: pain over time, done against planned, pillars per week,
 the functional scale and the engine's changes. Only the chosen window is read, so a long history
-costs no more than a short one."""
+costs no more than a short one.
+
+What counts as done is decided here once (`done_by_day`, `week_completion`), for Today, Progress and
+the coach's pages alike: a routine is done on a day when a session of it has at least one exercise
+done, not skipped; a session where everything was skipped is not done."""
 
 from __future__ import annotations
 
@@ -9,12 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.db.models import Min
+
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
 from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
 from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
 from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
+from sijcoach.web.plans.services import programme_start
 
 
 class _Row(NamedTuple):
@@ -45,6 +52,52 @@ class Progress:
     done: int
     planned: int
     changes: tuple[Change, ...]
+    week: Completion
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Routines done of those planned, this week (Monday to Sunday): "3 of 5 this week"."""
+
+    done: int
+    planned: int
+
+
+def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
+    """The routines done each day from `start` to `end`: a session with at least one exercise not
+    skipped. One query. (Only planned routines count, so a logged walk shows on the calendar but is
+    never one of "3 of 5".)"""
+    rows = (Session.objects.filter(user=user, date__gte=start, date__lte=end, items__skipped=False)
+            .values_list("date", "routine_kind").distinct())
+    done: dict[dt.date, set[str]] = defaultdict(set)
+    for date, kind in rows:
+        done[date].add(kind)
+    return done
+
+
+def _planned_by_day(user, start: dt.date, end: dt.date, today: dt.date, upcoming=()) -> dict[dt.date, list[str]]:
+    """The counted routines planned each day: as kept (PlannedDay), and from today on as the current
+    plan has them (`upcoming`, its days), since a page may be opened before the plan was kept."""
+    planned = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
+               for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
+    for day in upcoming:
+        if today <= day.date <= end:
+            planned[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
+    return planned
+
+
+def _count(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], until: dt.date) -> Completion:
+    """Planned routines on each day, and of them those done up to `until`."""
+    kinds = {day: set(k) for day, k in planned.items()}
+    return Completion(done=sum(len(k & done.get(day, set())) for day, k in kinds.items() if day <= until),
+                      planned=sum(len(k) for k in kinds.values()))
+
+
+def week_completion(user, today: dt.date, upcoming=()) -> Completion:
+    """This week's planned routines (Monday to Sunday) and how many of them are done so far."""
+    monday = today - dt.timedelta(days=today.weekday())
+    sunday = monday + dt.timedelta(days=6)
+    return _count(_planned_by_day(user, monday, sunday, today, upcoming), done_by_day(user, monday, today), today)
 
 
 def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
@@ -60,11 +113,21 @@ def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) ->
     return "missed" if day < today else "planned"
 
 
+def first_day(user) -> dt.date | None:
+    """The person's first day here: their first check-in, or an earlier logged session."""
+    first_session = Session.objects.filter(user=user).aggregate(first=Min("date"))["first"]
+    return min((d for d in (programme_start(user), first_session) if d is not None), default=None)
+
+
 def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), upcoming=()) -> Progress:
     """`upcoming`: the current plan's days, shown ahead on the calendar."""
     weeks = weeks if weeks in WINDOWS else DEFAULT_WEEKS
-    start = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-    end = today + dt.timedelta(days=6 - today.weekday())
+    monday = today - dt.timedelta(days=today.weekday())
+    start = monday - dt.timedelta(weeks=weeks - 1)
+    first = first_day(user)
+    if first is not None:  # the person's first week, not empty weeks before it
+        start = max(start, min(first - dt.timedelta(days=first.weekday()), monday))
+    end = monday + dt.timedelta(days=6)
     # Only the columns the page needs: a long history reads as little as a short one.
     sessions = [
         _Row(*row) for row in Session.objects.filter(user=user, date__gte=start, date__lte=today)
@@ -86,22 +149,16 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         morning = next((s.pain_next_day for s in reversed(group) if s.pain_next_day is not None), None)
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
-    planned_rows = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
-                    for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
-    for day in upcoming:
-        if day.date >= today:  # today too: the page may be opened before Today has kept it
-            planned_rows[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
-    calendar, done_n, planned_n = [], 0, 0
+    planned_rows = _planned_by_day(user, start, end, today, upcoming)
+    done_rows = done_by_day(user, start, today)
+    calendar = []
     day = start
     while day <= end:
-        kinds = planned_rows.get(day, [])
-        done_kinds = {s.routine_kind for s in by_day.get(day, [])}
-        status = _status(kinds, done_kinds, day, today)
-        if day <= today and kinds:
-            planned_n += len(set(kinds))
-            done_n += len(set(kinds) & done_kinds)
+        status = _status(planned_rows.get(day, []), done_rows.get(day, set()), day, today)
         calendar.append(charts.CalendarDay(day, status))
         day += dt.timedelta(days=1)
+    # The window counts what was planned up to today; the week, as everywhere, its whole plan.
+    to_date = _count({d: k for d, k in planned_rows.items() if d <= today}, done_rows, today)
 
     cat = catalog()
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
@@ -126,4 +183,5 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     pain = pain_change(befores[0].before, befores[-1].before) if len(befores) >= 2 else None
     psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
     return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
-                    done_n, planned_n, changes)
+                    to_date.done, to_date.planned, changes,
+                    week_completion(user, today, upcoming))

@@ -35,6 +35,7 @@ PLAN_DAYS = 7
 # the window today); older sessions are not read from the database at all.
 LOG_WINDOW_DAYS = DETAIL_DAYS + 1
 PSFS_EVERY_DAYS = 14
+MORNING_ENDS = dt.time(12)  # the next-morning question is asked before noon, or before the day's first session
 
 
 def preferences_of(user) -> Preferences | None:
@@ -48,7 +49,8 @@ def preferences_of(user) -> Preferences | None:
         return None
 
 
-def today_for(user) -> dt.date:
+def local_now(user) -> dt.datetime:
+    """The time now where the person is: in their time zone (Preferences.time_zone), else the server's."""
     zone = None
     prefs = preferences_of(user)
     if prefs is not None and prefs.time_zone:
@@ -56,7 +58,11 @@ def today_for(user) -> dt.date:
             zone = ZoneInfo(prefs.time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
-    return timezone.localdate(timezone=zone)
+    return timezone.localtime(timezone=zone)
+
+
+def today_for(user) -> dt.date:
+    return local_now(user).date()
 
 
 def latest_checkin(user) -> CheckIn | None:
@@ -257,6 +263,15 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
 def sessions_awaiting_morning(user, on: dt.date):
     """Yesterday's sessions whose next-morning pain is not yet known."""
     return Session.objects.filter(user=user, date=on - dt.timedelta(days=1), pain_next_day__isnull=True)
+
+
+def morning_question_due(user, on: dt.date, done_today: bool) -> bool:
+    """Whether Today asks how the back feels after yesterday's sessions: in the person's morning (their
+    time zone), or later in the day only while today's first session is still to come, so the answer
+    describes the morning after and comes before the next session, never in the afternoon after it."""
+    if done_today and local_now(user).time() >= MORNING_ENDS:
+        return False
+    return sessions_awaiting_morning(user, on).exists()
 
 
 def _record_morning(sessions, answer: MorningAnswer) -> int:

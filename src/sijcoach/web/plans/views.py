@@ -47,44 +47,57 @@ def _json_body(request):
                                              "the request body is not valid JSON")]) from None
 
 
+def _plan_for_today(user) -> tuple[dt.date, bool, services.CurrentPlan | None]:
+    """(today, stopped, current plan) for Today and the advice page: stopped while a warning sign
+    stops the plan; no plan before the first check-in."""
+    on = services.today_for(user)
+    checkin = services.latest_checkin(user)
+    if services.open_red_flag(user, checkin) is not None:
+        return on, True, None
+    return on, False, services.current_plan(user, on, checkin=checkin) if checkin else None
+
+
 @login_required
 def today(request):
-    on = services.today_for(request.user)
-    checkin = services.latest_checkin(request.user)
-    stop = services.open_red_flag(request.user, checkin)
-    if stop is not None:
+    on, stopped, current = _plan_for_today(request.user)
+    if stopped:
         return redirect("checkin_stop")
-    if checkin is None:
+    if current is None:
         return render(request, "plans/today_empty.html")
-    plan = services.current_plan(request.user, on, checkin=checkin).plan
-    sessions_today = _today_sessions(request.user, on)
+    plan = current.plan
     day = plan.days[0] if plan.days else None
+    routines = day.routines if day else ()
+    done_kinds = progress.done_by_day(request.user, on, on).get(on, set())
     return render(request, "plans/today.html", {
-        "plan": plan, "on": on, "checkin": checkin,
-        "day": day, "week": plan.days[1:], "done_kinds": sessions_today["done_kinds"],
+        "plan": plan, "on": on, "checkin": current.checkin, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
         "routines": [
             {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
-            for i, r in enumerate(day.routines if day else ())
+            for i, r in enumerate(routines)
         ],
+        "start_day": present.start_day(routines, done_kinds),
+        "week_done": progress.week_completion(request.user, on, plan.days),
+        "tip": present.tip_of_the_day(plan.advice, on),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
-        "morning": sessions_today["morning"],
+        "morning": services.morning_question_due(request.user, on, bool(done_kinds)),
         "coach": coaching.for_client(request.user, versions=3),
         "lesson_today": lesson_for_today(request.user, on, checkin=checkin),
     })
 
 
-def _today_sessions(user, on):
-    """Today's finished routines and whether yesterday's next-morning pain is missing, in one query."""
-    rows = user.sessions.filter(date__gte=on - dt.timedelta(days=1), date__lte=on).values_list(
-        "date", "routine_kind", "pain_next_day")
-    done, morning = set(), False
-    for date, kind, next_day in rows:
-        if date == on:
-            done.add(kind)
-        elif next_day is None:
-            morning = True
-    return {"done_kinds": done, "morning": morning}
+@login_required
+def advice(request):
+    """All the advice for the person's plan now, each with its source (Today shows one a day)."""
+    _, stopped, current = _plan_for_today(request.user)
+    if stopped:
+        return redirect("checkin_stop")
+    return render(request, "plans/advice.html", {"advice": present.tips(current.plan.advice) if current else None})
+
+
+@login_required
+def more(request):
+    """The menu's fourth place: every page the phone's one-row menu has no room for."""
+    return render(request, "plans/more.html")
 
 
 def _routine_or_404(request, index: int):

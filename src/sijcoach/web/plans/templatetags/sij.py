@@ -1,5 +1,6 @@
 from django import template
 
+from sijcoach.engine.catalog import catalog
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans import present
 
@@ -29,3 +30,26 @@ def picture_file(slug: str, kind: str = "animated", side=None):
     """{% picture_file slug kind side as pic %}: the drawing as a cacheable file (pic.url, pic.width,
     pic.height), or None where the exercise has no pose data."""
     return present.picture_file(slug, kind, side)
+
+
+# The menu's four places; a page not named here is under "More" for a signed-in person.
+MENU_PLACES = {"today": "today", "morning": "today", "session": "today",
+               "progress": "progress", "psfs_rate": "progress", "library": "exercises", "exercise": "exercises",
+               "signin": "signin", "signup": "signup", "home": None}
+
+
+@register.simple_tag(takes_context=True)
+def menu_place(context) -> str | None:
+    """{% menu_place as place %}: which of the menu's places the page is in, to mark it current."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:  # an error page rendered without the request
+        return None
+    return MENU_PLACES.get(match.url_name, "more")
+
+
+@register.filter
+def exercise_name(slug: str) -> str:
+    """An exercise's name from its slug (a slug the catalog no longer has, in plain words)."""
+    cat = catalog()
+    return cat[slug].name if slug in cat else words(slug)

@@ -1,0 +1,226 @@
+"""Today answers "what now?": one primary action (the first routine not done), compact cards, one tip
+a day, the menu and its More page; the same "N of M this week" on Today, Progress and the coach's
+pages through a simulated week, where a session with everything skipped is not done; Progress from the
+person's first week; the next-morning question in the person's morning or before the day's first
+session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from conftest import check_in, make_coach, make_user, session_payload
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from sijcoach.engine.catalog import catalog
+from sijcoach.web.plans import progress, services
+
+DAY = dt.timedelta(days=1)
+WEEK_WORDS = re.compile(r"(\d+) of (\d+)</strong> planned routines done")
+START = re.compile(r'<a class="button primary" href="/session/(\d+)/">Start today.s session, about (\d+) minutes')
+
+
+def done_items(routine, skipped: bool = False) -> list[dict]:
+    return [{"exercise": it.exercise, "side": it.side.value,
+             "planned": {"sets": it.sets, "reps": it.reps, "hold_s": it.hold_s},
+             "sets_done": 0 if skipped else it.sets, "reps_done": 0 if skipped else it.reps,
+             "hold_s_done": 0 if skipped else it.hold_s, "skipped": skipped} for it in routine.items]
+
+
+def log_routine(user, on: dt.date, routine, skipped: bool = False) -> None:
+    payload = {**session_payload(done_items(routine, skipped)), "date": on.isoformat(),
+               "routine_kind": routine.kind.value, "routine_title": routine.title}
+    services.save_session(user, services.parse_session(payload), on)
+
+
+def routines_today(user):
+    return services.current_plan(user, services.today_for(user)).plan.days[0].routines
+
+
+def signed_in(user) -> Client:
+    web = Client()
+    web.force_login(user)
+    return web
+
+
+def week_words(page: str) -> tuple[int, int]:
+    found = WEEK_WORDS.findall(page)
+    assert len(found) == 1, found
+    return int(found[0][0]), int(found[0][1])
+
+
+# ---- the page ------------------------------------------------------------------------------------
+
+def test_the_primary_action_starts_the_first_routine_not_done_with_the_minutes_left(alice_client, alice):
+    routines = routines_today(alice)
+    page = alice_client.get(reverse("today")).content.decode()
+    index, minutes = START.search(page).groups()
+    assert int(index) == 0 and int(minutes) == round(sum(r.minutes for r in routines))
+    assert len(START.findall(page)) == 1
+    log_routine(alice, services.today_for(alice), routines[0])
+    page = alice_client.get(reverse("today")).content.decode()
+    index, minutes = START.search(page).groups()
+    assert int(index) == 1 and int(minutes) == round(sum(r.minutes for r in routines[1:]))
+    assert page.count("done today") == 1
+    # Each routine can still be started alone.
+    for i, r in enumerate(routines):
+        assert (f'href="/session/{i}/"' in page) == (r.kind != "walk")
+
+
+def test_when_everything_is_done_today_says_so_and_offers_no_primary_action(alice_client, alice):
+    for r in routines_today(alice):
+        if r.kind != "walk":
+            log_routine(alice, services.today_for(alice), r)
+    page = alice_client.get(reverse("today")).content.decode()
+    assert not START.search(page) and "Everything planned for today is done." in page
+
+
+def test_a_session_with_everything_skipped_is_not_done(alice_client, alice):
+    first = routines_today(alice)[0]
+    log_routine(alice, services.today_for(alice), first, skipped=True)
+    page = alice_client.get(reverse("today")).content.decode()
+    assert "done today" not in page and START.search(page).group(1) == "0"
+    assert week_words(page)[0] == 0
+
+
+def test_each_card_keeps_its_steps_reason_and_source_behind_more(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    cards = page.split('<li class="ex-card">')[1:]
+    items = [it for r in routines_today(alice) for it in r.items]
+    assert len(cards) == len(items)
+    for card, it in zip(cards, items):
+        head, more = card.split('<details class="more">')
+        assert escape(it.name) in head and escape(it.why) in more.split("</summary>")[0]
+        assert "Source:" not in head and f"Source: {escape(it.source)}" in more
+        for step in catalog()[it.exercise].steps:
+            assert f"<li>{escape(step)}</li>" in more
+
+
+def test_today_shows_one_tip_a_day(alice_client, alice):
+    page = alice_client.get(reverse("today")).content.decode()
+    assert len(re.findall(r'<h2 id="tip-h">', page)) == 1
+
+
+@pytest.mark.parametrize("name", ["today", "advice", "progress", "library", "more", "settings", "account", "share",
+                                  "history", "my_coach", "signout"])
+def test_every_page_says_once_at_its_foot_that_it_is_not_a_diagnosis(alice_client, alice, name):
+    page = alice_client.get(reverse(name)).content.decode()
+    assert page.count("not a diagnosis") == 1
+    assert page.index("not a diagnosis") > page.index('<footer class="foot">')
+
+
+def test_the_menu_has_four_places_and_marks_the_current_one(alice_client, alice):
+    for name, place in (("today", "Today"), ("progress", "Progress"), ("library", "Exercises"), ("more", "More"),
+                        ("advice", "More"), ("settings", "More"), ("account", "More")):
+        page = alice_client.get(reverse(name)).content.decode()
+        menu = page[page.index('<nav aria-label="Main"'):page.index("</nav>")]
+        assert re.findall(r"<a [^>]*>([^<]+)</a>", menu) == ["Today", "Progress", "Exercises", "More"], name
+        assert re.findall(r'aria-current="page">([^<]+)<', menu) == [place], name
+
+
+def test_the_more_page_links_every_other_page_and_signs_out(alice_client, alice, cora):
+    page = alice_client.get(reverse("more")).content.decode()
+    for name in ("checkin_start", "advice", "share", "history", "my_coach", "settings", "account"):
+        assert f'href="{reverse(name)}"' in page, name
+    assert f'href="{reverse("coach_clients")}"' not in page
+    assert f'<form method="post" action="{reverse("signout")}"' in page
+    assert f'href="{reverse("coach_clients")}"' in signed_in(cora).get(reverse("more")).content.decode()
+
+
+def test_the_advice_page_before_a_check_in_asks_for_one(charlie, client):
+    client.force_login(charlie)
+    page = client.get(reverse("advice")).content.decode()
+    assert f'href="{reverse("checkin_start")}"' in page
+
+
+# ---- the next-morning question -------------------------------------------------------------------
+
+QUESTION = "How does your back feel this morning?"
+
+
+@pytest.mark.parametrize("hour, done_today, asked", [
+    (7, False, True), (7, True, True),  # the morning: asked, also after an early session
+    (14, False, True),  # the afternoon, before the day's first session: asked before it
+    (14, True, False),  # the afternoon after today's session: not asked any more
+])
+def test_the_morning_question_comes_in_the_person_s_morning_or_before_the_next_session(db, hour, done_today, asked):
+    zone = ZoneInfo("Pacific/Honolulu")  # far from the server's UTC: 2 pm there is midnight here
+    now = dt.datetime(2027, 3, 3, hour, 0, tzinfo=zone)
+    with time_machine.travel(now - 2 * DAY, tick=False):
+        person = make_user("mo@example.org")
+        services.set_preferences(person, time_zone="Pacific/Honolulu")
+        check_in(person)
+    with time_machine.travel(now - DAY, tick=False):
+        log_routine(person, services.today_for(person), routines_today(person)[0])
+    with time_machine.travel(now, tick=False):
+        assert services.today_for(person) == now.date()
+        if done_today:
+            log_routine(person, now.date(), routines_today(person)[0])
+        page = signed_in(person).get(reverse("today")).content.decode()
+        assert (QUESTION in page) == asked
+
+
+# ---- the same numbers everywhere, through a week -------------------------------------------------
+
+def test_a_simulated_week_reads_the_same_on_today_progress_and_the_coach_pages(db):
+    """Monday to Sunday: all done, relief only, strength with everything skipped, nothing, all done...
+    Each evening "N of M this week" is the same on the four pages, and what was done of what was planned."""
+    monday = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
+    assert monday.weekday() == 0
+    sunday = monday.date() + 6 * DAY
+    behaviour = ["all", "relief", "skipped", "none", "all", "relief", "all"]
+    with time_machine.travel(monday, tick=False) as clock:
+        person = make_user("wei@example.org")
+        check_in(person)
+        coach = make_coach("coach@example.org", person)
+        mine, theirs = signed_in(person), signed_in(coach)
+        planned_past: dict[dt.date, set[str]] = {}
+        done: dict[dt.date, set[str]] = {}
+        for n, act in enumerate(behaviour):
+            on = services.today_for(person)
+            assert on == monday.date() + n * DAY
+            done[on] = set()
+            for r in routines_today(person):
+                if r.kind == "walk" or act == "none" or (act == "relief" and r.kind != "relief"):
+                    continue
+                skipped = act == "skipped" and r.kind == "strength"
+                log_routine(person, on, r, skipped=skipped)
+                if not skipped:
+                    done[on].add(r.kind.value)
+            plan = services.current_plan(person, on).plan
+            planned_past[on] = {r.kind.value for r in plan.days[0].routines if r.kind != "walk"}
+            ahead = sum(len({r.kind.value for r in d.routines if r.kind != "walk"})
+                        for d in plan.days[1:] if d.date <= sunday)
+            expected = (sum(len(planned_past[d] & done[d]) for d in done),
+                        sum(len(k) for k in planned_past.values()) + ahead)
+            today_page = mine.get(reverse("today")).content.decode()
+            pages = {"today": today_page, "progress": mine.get(reverse("progress")).content.decode(),
+                     "clients": theirs.get(reverse("coach_clients")).content.decode(),
+                     "client": theirs.get(reverse("coach_client", args=[person.pk])).content.decode()}
+            seen = {name: week_words(page) if name != "clients" else
+                    tuple(map(int, re.search(r"<strong>(\d+) of (\d+)</strong> planned routines done", page).groups()))
+                    for name, page in pages.items()}
+            assert set(seen.values()) == {expected}, (on, act, seen, expected)
+            assert ("done today" in today_page) == bool(done[on]), (on, act)
+            clock.shift(DAY)
+    assert expected[0] >= 7  # the week counted what was done
+
+
+def test_progress_starts_at_the_person_s_first_week(db):
+    with time_machine.travel(dt.datetime(2027, 3, 3, 10, 0, tzinfo=dt.UTC), tick=False):  # a Wednesday
+        person = make_user("new@example.org")
+        check_in(person)
+        r = signed_in(person).get(reverse("progress"), {"weeks": 12})
+        p = r.context["p"]
+        assert p.start == dt.date(2027, 3, 1) and p.end == dt.date(2027, 3, 7) and len(p.calendar) == 7
+    with time_machine.travel(dt.datetime(2027, 4, 14, 10, 0, tzinfo=dt.UTC), tick=False):  # six weeks on
+        p = signed_in(person).get(reverse("progress"), {"weeks": 4}).context["p"]
+        assert p.start == dt.date(2027, 3, 22)  # the window, now shorter than the time here
+        p = signed_in(person).get(reverse("progress"), {"weeks": 12}).context["p"]
+        assert p.start == dt.date(2027, 3, 1)
+        assert progress.first_day(person) == dt.date(2027, 3, 3)
