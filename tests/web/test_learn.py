@@ -36,7 +36,7 @@ def test_the_learn_page_lists_every_lesson_and_marks_the_ones_read(alice_client,
         assert lesson_url(lesson.id) in page, lesson.id
     assert "1 of 10 read" in page and "Read on 4 March" in page
     assert page.count("Not read yet") == len(lessons()) - 1
-    assert 'href="/learn/" aria-current="page"' in page  # the site menu links to it
+    assert 'href="/more/" aria-current="page"' in page  # the menu's More place, which links to it
 
 
 def test_a_lesson_page_shows_its_text_picture_sources_and_a_mark_read_button(alice_client):

@@ -81,7 +81,7 @@ def today(request):
         "psfs_due": services.psfs_due(request.user, on),
         "morning": services.morning_question_due(request.user, on, bool(done_kinds)),
         "coach": coaching.for_client(request.user, versions=3),
-        "lesson_today": lesson_for_today(request.user, on, checkin=checkin),
+        "lesson_today": lesson_for_today(request.user, on, checkin=current.checkin),
     })
 
 
