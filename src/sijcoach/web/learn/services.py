@@ -75,7 +75,7 @@ class TodayLesson:
 def lesson_for_today(user, on: dt.date, checkin: CheckIn | None = None) -> TodayLesson | None:
     """In the first two weeks of the programme (from the first check-in), one lesson a day chosen for
     the person, unread first; None outside those weeks. Pass the newest check-in when already read."""
-    start = plans.programme_start(user)
+    start = plans.programme_start(user, checkin)
     if start is None or not 0 <= (on - start).days < LEARN_DAYS:
         return None
     read = read_lessons(user)

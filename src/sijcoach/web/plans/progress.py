@@ -93,11 +93,19 @@ def _count(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], unt
                       planned=sum(len(k) for k in kinds.values()))
 
 
-def week_completion(user, today: dt.date, upcoming=()) -> Completion:
-    """This week's planned routines (Monday to Sunday) and how many of them are done so far."""
+def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday and Sunday of `today`'s week."""
     monday = today - dt.timedelta(days=today.weekday())
-    sunday = monday + dt.timedelta(days=6)
-    return _count(_planned_by_day(user, monday, sunday, today, upcoming), done_by_day(user, monday, today), today)
+    return monday, monday + dt.timedelta(days=6)
+
+
+def week_completion(user, today: dt.date, upcoming=(), done: dict[dt.date, set[str]] | None = None) -> Completion:
+    """This week's planned routines (Monday to Sunday) and how many of them are done so far. `done`:
+    done_by_day from Monday to today, when the caller has it already."""
+    monday, sunday = this_week(today)
+    if done is None:
+        done = done_by_day(user, monday, today)
+    return _count(_planned_by_day(user, monday, sunday, today, upcoming), done, today)
 
 
 def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
@@ -150,7 +158,11 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
-    done_rows = done_by_day(user, start, today)
+    # What done_by_day reads, from the rows already here: a session with an exercise not skipped.
+    done_rows: dict[dt.date, set[str]] = defaultdict(set)
+    for s in sessions:
+        if any(not skipped for _, skipped in items[s.id]):
+            done_rows[s.date].add(s.routine_kind)
     calendar = []
     day = start
     while day <= end:
@@ -184,4 +196,4 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
     return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
                     to_date.done, to_date.planned, changes,
-                    week_completion(user, today, upcoming))
+                    _count({d: k for d, k in planned_rows.items() if d >= monday}, done_rows, today))

@@ -67,7 +67,8 @@ def today(request):
     plan = current.plan
     day = plan.days[0] if plan.days else None
     routines = day.routines if day else ()
-    done_kinds = progress.done_by_day(request.user, on, on).get(on, set())
+    done_week = progress.done_by_day(request.user, progress.this_week(on)[0], on)
+    done_kinds = done_week.get(on, set())
     return render(request, "plans/today.html", {
         "plan": plan, "on": on, "checkin": current.checkin, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
         "routines": [
@@ -75,7 +76,7 @@ def today(request):
             for i, r in enumerate(routines)
         ],
         "start_day": present.start_day(routines, done_kinds),
-        "week_done": progress.week_completion(request.user, on, plan.days),
+        "week_done": progress.week_completion(request.user, on, plan.days, done=done_week),
         "tip": present.tip_of_the_day(plan.advice, on),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
