@@ -2,6 +2,7 @@ from django import template
 
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans import present
+from sijcoach.web.plans.fields import PAIN_HINT, PainScale
 
 register = template.Library()
 
@@ -29,3 +30,11 @@ def picture_file(slug: str, kind: str = "animated", side=None):
     """{% picture_file slug kind side as pic %}: the drawing as a cacheable file (pic.url, pic.width,
     pic.height), or None where the exercise has no pose data."""
     return present.picture_file(slug, kind, side)
+
+
+@register.inclusion_tag("pain_question.html")
+def pain_question(name: str, legend: str, value=None):
+    """{% pain_question "pain_next_day" "How does your back feel this morning?" %}: the 0-10 buttons of
+    every pain question, for a form written in a template (a Django form uses PainField)."""
+    return {"legend": legend, "hint": PAIN_HINT, "errors": (),
+            "scale": PainScale().render(name, value, attrs={"id": f"id_{name}", "required": True})}
