@@ -540,6 +540,8 @@ def test_pain_is_eleven_buttons_from_0_to_10_in_the_wizard_and_in_a_template(cha
     for html in (wizard, morning):
         values = re.findall(r'<input type="radio" name="pain_now" value="(\d+)"', html)
         assert values == [str(n) for n in range(11)]
-        assert 'class="pain-scale"' in html and "0 means no pain" in html
+        assert 'class="pain-scale"' in html
+        assert '<p class="help" id="id_pain_now_hint">0 means no pain' in html  # described by its hint
+        assert 'aria-describedby="id_pain_now_hint"' in html
     # One template for both: the same markup but for the ids Django gives a form's fields.
     assert re.sub(r'\s(id|for)="[^"]*"', "", wizard) == re.sub(r'\s(id|for)="[^"]*"', "", morning).strip()

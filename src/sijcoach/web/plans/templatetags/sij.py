@@ -36,5 +36,5 @@ def picture_file(slug: str, kind: str = "animated", side=None):
 def pain_question(name: str, legend: str, value=None):
     """{% pain_question "pain_next_day" "How does your back feel this morning?" %}: the 0-10 buttons of
     every pain question, for a form written in a template (a Django form uses PainField)."""
-    return {"legend": legend, "hint": PAIN_HINT, "errors": (),
+    return {"legend": legend, "hint": PAIN_HINT, "hint_id": f"id_{name}_hint", "errors": (),
             "scale": PainScale().render(name, value, attrs={"id": f"id_{name}", "required": True})}
