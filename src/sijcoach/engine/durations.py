@@ -53,4 +53,3 @@ def parse_duration(text: str) -> int:
     if days > MAX_DAYS:
         raise ValueError(f"{text.strip()!r} is more than 100 years: type {ALLOWED}")
     return days
-

@@ -35,10 +35,6 @@ class HypermobilityResult:
     explanation: str
     source: str
 
-    @property
-    def answered(self) -> int:
-        return len(HYPERMOBILITY_QUESTIONS) - self.unsure
-
 
 def hypermobility_threshold(answered: int) -> int:
     """How many "yes" answers suggest hypermobility when `answered` of the five questions have a yes
@@ -67,9 +63,9 @@ def score_hypermobility(answers: tuple[bool | None, ...]) -> HypermobilityResult
         text = ("Not sure of any of the five flexibility questions: they give no sign either way, so the plan "
                 "assumes no general hypermobility unless a professional measured it (the Beighton score).")
     elif suggests:
-        text = (f"{yes} 'yes' of the {total - unsure} flexibility questions answered ({unsure} not sure). With some answers "
-                f"unsure, {threshold} 'yes' is enough, since an unsure answer may be a yes: the plan takes the "
-                "safer reading and treats your joints as possibly hypermobile.")
+        text = (f"{yes} 'yes' of the {total - unsure} flexibility questions answered ({unsure} not sure). "
+                f"With some answers unsure, {threshold} 'yes' is enough, since an unsure answer may be a yes: "
+                "the plan takes the safer reading and treats your joints as possibly hypermobile.")
     else:
         text = (f"No 'yes' among the {total - unsure} flexibility questions answered ({unsure} not sure): the "
                 "plan assumes no general hypermobility, since nothing you answered points to it.")

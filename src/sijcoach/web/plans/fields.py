@@ -39,7 +39,8 @@ class AmountAndUnit(forms.MultiWidget):
     def __init__(self, attrs=None):
         super().__init__([
             forms.NumberInput(attrs={"min": 0, "inputmode": "numeric", "aria-label": "How many"}),
-            forms.Select(choices=[(u.value, u.value) for u in Unit], attrs={"aria-label": "Days, weeks, months or years"}),
+            forms.Select(choices=[(u.value, u.value) for u in Unit],
+                         attrs={"aria-label": "Days, weeks, months or years"}),
         ], attrs)
 
     def decompress(self, value):
