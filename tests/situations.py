@@ -9,7 +9,10 @@ def forbidden(raw: dict, day_index: int) -> set[str]:
     out = set(raw.get("conditions", []))
     if "long_term_steroids" in out:
         out.add("osteoporosis")
-    hyper = sum(raw.get("hypermobility_answers") or []) >= 2
+    answers = raw.get("hypermobility_answers") or []
+    yes, unsure = answers.count(True), answers.count(None)
+    # 2 "yes" of 5; with any answer unsure, 1 "yes" among those answered (the safer reading).
+    hyper = yes >= 2 or (yes >= 1 and unsure >= 1)
     age, beighton = raw["age"], raw.get("beighton_score")
     if beighton is not None and beighton >= (6 if age < 14 else 5 if age <= 50 else 4):
         hyper = True

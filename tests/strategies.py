@@ -60,7 +60,7 @@ def profiles(draw, red_flags=True):
     if pregnancy != "none" and draw(st.booleans()):
         profile["pregnancy_weeks"] = draw(st.integers(0, 43))
     if draw(st.booleans()):
-        profile["hypermobility_answers"] = draw(st.lists(st.booleans(), min_size=5, max_size=5))
+        profile["hypermobility_answers"] = draw(st.lists(st.sampled_from([True, False, None]), min_size=5, max_size=5))
     if draw(st.booleans()):
         profile["beighton_score"] = draw(st.integers(0, 9))
     activities = draw(st.lists(st.tuples(st.integers(-2, 9), st.sampled_from(_values(Intensity))), max_size=3))

@@ -370,13 +370,13 @@ def warning_answers(yes: str | None = None) -> list[str]:
     return ["y" if f.id == yes else "n" for f in EMERGENCY_QUESTIONS + URGENT_QUESTIONS]
 
 
-def normal_answers() -> str:
+def normal_answers(onset=("100 days",), hypermobility=("n", "n", "n", "n", "n")) -> str:
     return answers(
         *warning_answers(),
-        "40", "4", "100",  # age, pain now, days since onset
+        "40", "4", *onset,  # age, pain now, how long ago it started
         *["n"] * len(SOON_QUESTIONS),
         "female", "none", "left", "gradual", "sedentary",
-        "n", "n", "n", "n", "n",  # hypermobility questionnaire
+        *hypermobility,  # hypermobility questionnaire
         "",  # no Beighton score
         "inflare", "hip_flexors",
         "",  # no other problems
@@ -402,6 +402,23 @@ def test_a_full_check_in_saves_a_profile_that_plan_accepts(tmp_path):
     kinds = {r["kind"] for d in data["days"] for r in d["routines"]}
     assert "alignment" in kinds
     assert not list(tmp_path.glob("*.tmp")), "no half-written file is left behind"
+
+
+def test_the_check_in_asks_the_onset_as_a_number_with_a_unit_and_asks_again_when_unclear(tmp_path):
+    out = tmp_path / "me.json"
+    result = run("check-in", "--out", str(out), input=normal_answers(onset=("100", "a while", "4 months")))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("is not a duration") == 2 and "'2 weeks'" in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["onset_days_ago"] == 120
+
+
+def test_the_check_in_takes_not_sure_for_a_hypermobility_answer_and_keeps_the_others(tmp_path):
+    out = tmp_path / "me.json"
+    result = run("check-in", "--out", str(out), input=normal_answers(hypermobility=("y", "?", "n", "", "maybe", "y")))
+    assert result.exit_code == 0, result.output
+    assert "Please answer y (yes), n (no) or ? (not sure)." in result.output
+    assert json.loads(out.read_text(encoding="utf-8"))["hypermobility_answers"] == [True, None, False, None, True]
+    assert plan_json(str(out))["assessment"]["hypermobile"] is True
 
 
 def test_the_check_in_works_through_the_installed_script_with_real_input(tmp_path):

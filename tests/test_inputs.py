@@ -61,6 +61,14 @@ def test_it_needs_exactly_five_hypermobility_answers():
     assert "five" in found["hypermobility_answers"].allowed
 
 
+def test_a_hypermobility_answer_is_true_false_or_null_for_not_sure():
+    assert parse_profile({**BASE, "hypermobility_answers": [True, None, None, False, False]}).hypermobility_answers \
+        == (True, None, None, False, False)
+    found = _problems({**BASE, "hypermobility_answers": [True, "maybe", None, False, False]})
+    assert found["hypermobility_answers[1]"].value == "maybe"
+    assert "null (not sure)" in found["hypermobility_answers[1]"].allowed
+
+
 def test_it_reports_broken_json_without_a_traceback():
     found = _problems('{"age": 40,')
     assert found["(document)"].allowed == "valid JSON"

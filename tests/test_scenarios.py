@@ -15,6 +15,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import ChangeKind, Pattern, RoutineKind, TriageLevel
 from sijcoach.engine.questionnaires import (
     PsfsActivity,
+    hypermobility_threshold,
     pain_change,
     psfs_change,
     psfs_score,
@@ -826,6 +827,50 @@ def test_two_or_more_yes_answers_suggest_hypermobility(answers, suggests):
     assert score_hypermobility(answers).suggests_hypermobility is suggests
     plan = plan_for(hypermobility_answers=list(answers))
     assert plan.assessment.hypermobile is suggests
+
+
+Y, N, U = True, False, None  # yes, no, not sure
+
+
+@pytest.mark.parametrize(("answers", "suggests"), [
+    ((Y, N, N, N, U), True),  # 1 yes of 4 answered: the unsure one may be the second yes
+    ((Y, U, U, U, U), True),
+    ((N, N, N, N, U), False),  # no yes at all: nothing answered points to it
+    ((N, U, U, U, U), False),
+    ((U, U, U, U, U), False),  # nothing answered, nothing counted
+    ((Y, Y, N, N, U), True),
+])
+def test_unsure_hypermobility_answers_are_scored_on_the_answered_ones_the_safer_way(answers, suggests):
+    assert score_hypermobility(answers).suggests_hypermobility is suggests
+    plan = plan_for(hypermobility_answers=list(answers))
+    assert plan.assessment.hypermobile is suggests
+    # The plan says that some answers were unsure and what it took them to mean.
+    said = [w for w in plan.warnings if "not sure" in w.lower()]
+    assert len(said) == 1
+    assert ("possibly hypermobile" in said[0]) is suggests
+    assert ("assumes no general hypermobility" in said[0]) is not suggests
+
+
+def test_a_not_sure_answer_keeps_the_other_four():
+    # Before, one "not sure" threw the questionnaire away: two yes answers no longer vanish.
+    plan = plan_for(history=["sedentary"], hypermobility_answers=[True, True, None, False, False])
+    assert plan.assessment.hypermobile
+    assert plan.assessment.pattern == Pattern.MIXED  # stiff history, loose joints: planned for stability
+    assert not {item.exercise for _, item in items(plan)} & WIDE_OR_OPENING
+
+
+def test_fully_answered_questionnaires_add_no_unsure_warning():
+    plan = plan_for(hypermobility_answers=[True, False, False, False, False])
+    assert not any("not sure" in w.lower() for w in plan.warnings)
+
+
+def test_the_hypermobility_threshold_scales_to_the_answered_questions_rounding_down():
+    assert [hypermobility_threshold(n) for n in range(6)] == [1, 1, 1, 1, 1, 2]
+
+
+def test_old_stored_answers_all_booleans_or_none_still_make_a_plan():
+    assert plan_for(hypermobility_answers=[True, True, False, False, False]).assessment.hypermobile
+    assert not plan_for(hypermobility_answers=None).assessment.hypermobile
 
 
 @pytest.mark.parametrize(("age", "score", "hypermobile"), [(30, 5, True), (30, 4, False), (60, 4, True), (60, 3, False)])

@@ -14,6 +14,7 @@ from sijcoach.illustrate import animated_svg, frame_svg, still_svg, timeline
 from sijcoach.illustrate.body import LIMB, View, radius, segments
 from sijcoach.illustrate.poses import PoseError, PropKind, figures, load_figures
 from sijcoach.illustrate.scene import scene
+from sijcoach.illustrate.svg import SCALE
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUGS = sorted(figures())
@@ -227,3 +228,20 @@ def test_the_engine_never_imports_the_pictures():
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.startswith("sijcoach.illustrate") for n in names), path.name
+
+
+# Thumbnails (the library's squares): the end position framed on its own. Its longest side fills this
+# share of the frame's longest side, so that no figure is drawn small beside the others.
+THUMB_FILL = (0.75, 0.92)
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_thumbnail_figure_fills_a_similar_share_of_its_frame(slug):
+    markup = frame_svg(slug, "end", tight=True)
+    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', markup).groups())
+    p = scene(slug).at_frame("end")
+    xs, ys = [v[0] for v in p.values()], [v[1] for v in p.values()]
+    body = max(max(xs) - min(xs), max(ys) - min(ys)) + LIMB
+    assert THUMB_FILL[0] <= body * SCALE / max(width, height) <= THUMB_FILL[1]
+    assert re.search(r'viewBox="0 0 (\d+) (\d+)"', frame_svg(slug, "end", "left", tight=True)).groups() \
+        == (str(width), str(height))  # the left side's mirror is framed the same

@@ -2,7 +2,7 @@
 
 import math
 
-from sijcoach.illustrate.body import FOREARM, UPPER_ARM
+from sijcoach.illustrate.body import FOREARM, LIMB, TRUNK, UPPER_ARM, View
 from sijcoach.illustrate.scene import scene
 
 
@@ -46,3 +46,55 @@ def test_cat_rounds_up_and_cow_dips():
 def test_bridges_lift_the_hips_well_off_the_mat():
     for slug in ("glute-bridge", "single-leg-bridge"):
         assert _end(slug)["hip"][1] > 0.18, slug
+
+
+def test_the_deep_belly_draw_in_rests_the_fingertips_on_the_hip_bones_throughout():
+    sc = scene("ta-drawing-in")
+    for p in sc.moments:
+        # The front of the pelvis, lying on the back: above the hip joint by half the trunk.
+        front = (p["hip"][0], p["hip"][1] + TRUNK / 2 + LIMB / 2)
+        for hand in ("near_hand", "far_hand"):
+            assert math.dist(p[hand][:2], front) < 0.06, hand  # not raised in the air
+        assert p["near_elbow"][1] < p["near_wrist"][1] < p["near_hand"][1] + 0.01  # forearms come up to the hips
+
+
+def test_knee_rocking_is_seen_from_above_with_both_knees_to_one_side_then_the_other():
+    sc = scene("knee-rocking")
+    assert sc.figure.view is View.TOP
+    start, end = sc.at_frame("start"), sc.at_frame("end")
+    middle = start["hip"][1]
+    assert start["near_knee"][1] < middle - 0.05 and start["far_knee"][1] < middle  # both to one side
+    assert end["near_knee"][1] > middle and end["far_knee"][1] > middle + 0.05  # both to the other
+    for side in ("near", "far"):
+        assert math.dist(start[f"{side}_ankle"][:2], end[f"{side}_ankle"][:2]) < 0.02  # the feet stay put
+        for p in (start, end):  # feet flat, toes pointing away from the head
+            toe, heel = p[f"{side}_toe"], p[f"{side}_heel"]
+            assert toe[0] - heel[0] > 0.1 and abs(toe[1] - heel[1]) < 0.03 and abs(toe[2] - heel[2]) < 0.01
+
+
+def test_the_inflare_correction_is_seen_from_above_with_the_knee_falling_out_to_the_wall():
+    sc = scene("inflare-correction")
+    assert sc.figure.view is View.TOP
+    (wall,) = [s for s in sc.surfaces if s.prop.value == "wall"]
+    start, end = sc.at_frame("start"), sc.at_frame("end")
+
+    def gap(p):
+        return wall.distance(p["near_knee"]) - LIMB / 2
+
+    assert gap(start) > 0.07  # the knee starts a hand's width from the wall
+    assert abs(gap(end)) < 0.01  # and ends pressing on it
+    assert math.dist(start["near_ankle"][:2], end["near_ankle"][:2]) < 0.02  # the foot stays where it was
+    far = [start[f"far_{j}"] for j in ("hip", "knee", "ankle")]
+    assert math.dist(far[0][:2], far[2][:2]) > 0.48  # the other leg lies straight
+    # The near arm rests across the trunk, clear of the bent leg.
+    assert all(wall.distance(end[f"near_{j}"]) > 0.05 for j in ("elbow", "wrist", "hand"))
+
+
+def test_the_self_massage_hand_works_behind_the_low_back_then_lower():
+    sc = scene("self-massage-low-back-glutes")
+    start, end = sc.at_frame("start"), sc.at_frame("end")
+    for p in (start, end):  # the figure faces right: behind is to the left of the trunk
+        assert p["near_hand"][0] < p["waist"][0] - TRUNK / 2
+        assert p["near_elbow"][0] < p["near_hand"][0]  # the elbow out behind
+        assert p["hip"][1] - 0.03 < p["near_hand"][1] < p["waist"][1] + 0.03
+    assert end["near_hand"][1] < start["near_hand"][1] - 0.03  # working down toward the buttock

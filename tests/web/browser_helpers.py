@@ -40,8 +40,10 @@ def answer_about(page: Page) -> None:
     page.get_by_label("Your age").fill("41")
     page.get_by_label("Sex").select_option("female")
     page.get_by_label("Pregnant or recently given birth?").select_option("none")
-    page.get_by_label(re.compile("^Pain right now")).fill("4")
-    page.get_by_label(re.compile("^How many days ago")).fill("90")
+    page.get_by_role("group", name=re.compile("^Pain right now")).get_by_label("4", exact=True).check()
+    onset = page.get_by_role("group", name=re.compile("^How long ago"))
+    onset.get_by_label("How many").fill("3")
+    onset.get_by_label("Days, weeks, months or years").select_option("months")
     page.get_by_role("group", name="Which side hurts?").get_by_label("Left", exact=True).check()
     page.get_by_label("How did it start?").select_option("gradual")
 

@@ -269,6 +269,33 @@ def test_putting_an_invalid_profile_names_the_field_and_saves_nothing(client, al
     assert CheckIn.objects.filter(user=alice).count() == 1
 
 
+def test_a_hypermobility_answer_may_be_null_for_not_sure_and_the_plan_says_what_it_assumed(client, charlie):
+    auth = bearer(charlie)
+    answers = [True, None, False, False, None]
+    r = send(client, "put", "/api/v1/me/profile", {**BASE_PROFILE, "hypermobility_answers": answers}, auth)
+    assert r.status_code == 201, r.content
+    assert client.get("/api/v1/me/profile", headers=auth).json()["profile"]["hypermobility_answers"] == answers
+    plan = client.get("/api/v1/me/plan", headers=auth).json()
+    assert plan["assessment"]["hypermobile"] is True
+    assert any("(2 not sure)" in w for w in plan["warnings"])
+
+
+def test_a_hypermobility_answer_other_than_true_false_or_null_is_refused_by_its_position(client, alice, alice_auth):
+    r = send(client, "put", "/api/v1/me/profile",
+             {**BASE_PROFILE, "hypermobility_answers": [True, "unsure", None, False, False]}, alice_auth)
+    found = problems(r)
+    assert found["hypermobility_answers[1]"]["value"] == "unsure"
+    assert "null (not sure)" in found["hypermobility_answers[1]"]["allowed"]
+    assert CheckIn.objects.filter(user=alice).count() == 1
+
+
+def test_the_openapi_profile_allows_null_hypermobility_answers(client, db):
+    field = client.get("/api/openapi.json").json()["components"]["schemas"]["Profile"]["properties"]["hypermobility_answers"]
+    lists = [s for s in field["anyOf"] if s.get("type") == "array"]
+    assert lists and {"type": "null"} in lists[0]["items"]["anyOf"] and {"type": "boolean"} in lists[0]["items"]["anyOf"]
+    assert lists[0]["minItems"] == lists[0]["maxItems"] == 5
+
+
 def test_putting_a_profile_with_an_emergency_sign_saves_no_check_in_and_stops_the_plan(client, alice, alice_auth):
     r = send(client, "put", "/api/v1/me/profile", {**BASE_PROFILE, "red_flags": ["saddle_numbness"]}, alice_auth)
     assert r.status_code == 200, r.content

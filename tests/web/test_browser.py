@@ -209,10 +209,18 @@ def test_the_check_in_today_and_the_player_work_with_the_keyboard_alone(page: Pa
     tab_to(page, next_button)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile("/check-in/about/(#main)?$"))
-    for label, keys in (("Your age", "41"), ("Pain right now, from 0 (none) to 10 (worst imaginable)", "4"),
-                        ("How many days ago did this episode start?", "90")):
-        tab_to(page, page.get_by_label(label))
-        page.keyboard.type(keys)
+    tab_to(page, page.get_by_label("Your age"))
+    page.keyboard.type("41")
+    pain = page.get_by_role("group", name=re.compile("^Pain right now"))
+    tab_to(page, pain.get_by_label("0 none"))  # the 0-10 buttons are one radio group: one Tab stop
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    expect(pain.get_by_label("4", exact=True)).to_be_checked()
+    tab_to(page, page.get_by_label("How many"))
+    page.keyboard.type("3")
+    tab_to(page, page.get_by_label("Days, weeks, months or years"))
+    page.keyboard.type("months")  # typing on a focused list picks the option
+    expect(page.get_by_label("Days, weeks, months or years")).to_have_value("months")
     tab_to(page, page.get_by_label("Not sure", exact=True))  # a radio group is one Tab stop, at its answer
     for _ in range(3):
         page.keyboard.press("ArrowUp")  # Not sure, Both sides, Right, Left

@@ -39,6 +39,9 @@ def url(step: str) -> str:
 
 def post(client, step: str, nav: str = "next", **changes):
     data = {**ANSWERS[step], **changes}
+    days = data.pop("onset_days_ago", None)  # a number of days: typed as the number with the unit "days"
+    if days is not None and "onset_days_ago_0" not in data:
+        data.update(onset_days_ago_0=days, onset_days_ago_1="days")
     return client.post(url(step), {**{k: v for k, v in data.items() if v is not None}, "nav": nav})
 
 
@@ -131,7 +134,7 @@ def test_an_invalid_answer_shows_the_fields_message_and_keeps_the_other_pages(ch
     r = post(charlie_client, "about", pain_now="11", age="44")
     assert r.status_code == 400
     page = r.content.decode()
-    assert "Ensure this value is less than or equal to 10." in page
+    assert "Pain is a whole number from 0 (no pain) to 10 (the worst); 11 is not one of them." in page
     assert 'value="44"' in page  # what was typed stays in the form
     warning = charlie_client.get(url("warning-signs")).content.decode()
     assert checked(warning, "flag_history_of_cancer") and not checked(warning, "flag_chest_pain")
@@ -275,10 +278,12 @@ def test_a_new_check_in_starts_from_the_last_answers_as_of_today(alice_client, a
     alice_client.get(reverse("checkin_start"))
     post(alice_client, "warning-signs")
     about = alice_client.get(url("about")).content.decode()
-    assert 'name="onset_days_ago" value="90"' in about  # 60 days then, 30 more since
-    assert 'name="pain_now" value="7"' in about
-    for step in ("about", "history", "findings"):
-        alice_client.post(url(step), {**ANSWERS[step], "onset_days_ago": "90", "nav": "next"})
+    # 60 days then, 30 more since: 90 days, shown as 3 months
+    assert 'name="onset_days_ago_0" value="3"' in about and re.search(r'<option value="months" selected>', about)
+    assert checked(about, "pain_now", "7") and not checked(about, "pain_now", "0")
+    post(alice_client, "about", onset_days_ago="90")
+    post(alice_client, "history")
+    post(alice_client, "findings")
     assert 'name="minutes_per_day" value="35"' in alice_client.get(url("setup")).content.decode()
 
 
@@ -435,3 +440,108 @@ def test_the_service_stops_on_the_same_signs_with_or_without_the_other_answers(c
     saved = checkin_service.check_in(charlie, {**BASE_PROFILE, "red_flags": ["history_of_cancer"]}, dt.date(2026, 12, 1))
     assert isinstance(saved, checkin_service.Saved) and saved.checkin.triage_level == "see_doctor_soon"
     assert RedFlagReport.objects.filter(user=charlie).count() == 2 and CheckIn.objects.filter(user=charlie).count() == 1
+
+
+def fieldset(page: str, legend: str) -> str:
+    """The fieldset whose legend starts with `legend`: a question with its answers and messages."""
+    found = re.search(r"<fieldset[^>]*>\s*<legend>" + re.escape(escape(legend)) + r".*?</fieldset>", page, re.S)
+    assert found, f"no question {legend!r} on the page"
+    return found.group(0)
+
+
+def test_not_sure_keeps_the_other_hypermobility_answers(charlie_client, charlie):
+    answers = {"hm_0": "yes", "hm_1": "no", "hm_2": "", "hm_3": "no", "hm_4": ""}
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    post(charlie_client, "about")
+    post(charlie_client, "history", nav="back", **answers)
+    post(charlie_client, "about")
+    history = charlie_client.get(url("history")).content.decode()  # Back and Next keep all five
+    assert checked(history, "hm_0", "yes") and checked(history, "hm_1", "no") and checked(history, "hm_2", "")
+    walk(charlie_client, history=answers)
+    profile = CheckIn.objects.get(user=charlie).to_engine()
+    assert profile.hypermobility_answers == (True, False, None, False, None)
+    today = charlie_client.get(reverse("today"))
+    plan = today.context["plan"]
+    assert plan.assessment.hypermobile  # 1 yes of 3 answered: the safer reading
+    assert escape("1 'yes' of the 3 flexibility questions answered (2 not sure)") in today.content.decode()
+
+
+def test_a_new_check_in_shows_the_unsure_answers_as_not_sure(alice_client, alice):
+    check_in(alice, hypermobility_answers=[None, True, False, None, None])
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs")
+    post(alice_client, "about")
+    history = alice_client.get(url("history")).content.decode()
+    assert checked(history, "hm_0", "") and checked(history, "hm_1", "yes") and checked(history, "hm_2", "no")
+
+
+def test_an_old_check_in_without_hypermobility_answers_starts_them_at_not_sure(alice_client, alice):
+    check_in(alice, hypermobility_answers=None)
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs")
+    post(alice_client, "about")
+    history = alice_client.get(url("history")).content.decode()
+    assert all(checked(history, f"hm_{i}", "") and not checked(history, f"hm_{i}", "yes") for i in range(5))
+
+
+@pytest.mark.parametrize("amount, unit, days", [("2", "weeks", 14), ("4", "months", 120), ("1", "years", 365),
+                                                ("3", "days", 3), ("0", "days", 0)])
+def test_onset_is_asked_as_a_number_with_a_unit_and_kept_in_days(charlie_client, charlie, amount, unit, days):
+    walk(charlie_client, about={"onset_days_ago_0": amount, "onset_days_ago_1": unit})
+    assert CheckIn.objects.get(user=charlie).to_engine().onset_days_ago == days
+
+
+def test_the_onset_shows_again_in_the_unit_it_was_given(charlie_client):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    post(charlie_client, "about", onset_days_ago_0="4", onset_days_ago_1="months")
+    post(charlie_client, "history", nav="back")
+    about = charlie_client.get(url("about")).content.decode()
+    assert 'name="onset_days_ago_0" value="4"' in about and '<option value="months" selected>' in about
+
+
+@pytest.mark.parametrize("step, changes, legend, message", [
+    ("about", {"onset_days_ago_0": "2", "onset_days_ago_1": "fortnights"},
+     "How long ago did this episode of pain start?", "Choose days, weeks, months or years."),
+    ("about", {"onset_days_ago_0": "two", "onset_days_ago_1": "weeks"},
+     "How long ago did this episode of pain start?", "Type how many as a whole number, such as 2."),
+    ("about", {"onset_days_ago_0": "-2", "onset_days_ago_1": "weeks"},
+     "How long ago did this episode of pain start?", "Type how many as 0 or more."),
+    ("about", {"onset_days_ago_0": "101", "onset_days_ago_1": "years"},
+     "How long ago did this episode of pain start?", "That is more than 100 years ago"),
+    ("about", {"onset_days_ago_0": "", "onset_days_ago_1": "weeks"},
+     "How long ago did this episode of pain start?", "Say how long ago, for example 2 weeks or 4 months."),
+    ("about", {"pain_now": "4.5"}, "Pain right now", "4.5 is not one of them"),
+    ("about", {"pain_now": None}, "Pain right now", "Choose a number from 0 (no pain) to 10 (the worst)."),
+    ("history", {"hm_3": "maybe"}, "Has a shoulder or a kneecap dislocated",
+     "Answer yes, no or not sure; maybe is not one of them."),
+])
+def test_a_bad_answer_is_refused_under_its_own_question(charlie_client, charlie, step, changes, legend, message):
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    if step == "history":
+        post(charlie_client, "about")
+    r = post(charlie_client, step, **changes)
+    assert r.status_code == 400
+    assert escape(message) in fieldset(r.content.decode(), legend)
+    assert not CheckIn.objects.filter(user=charlie).exists()
+
+
+def test_pain_is_eleven_buttons_from_0_to_10_in_the_wizard_and_in_a_template(charlie_client):
+    from django.template import engines
+
+    charlie_client.get(reverse("checkin_start"))
+    post(charlie_client, "warning-signs")
+    wizard = fieldset(charlie_client.get(url("about")).content.decode(), "Pain right now")
+    morning = engines["django"].from_string(
+        '{% load sij %}{% pain_question "pain_now" "Pain right now, from 0 (none) to 10 (worst imaginable)" %}'
+    ).render({})
+    for html in (wizard, morning):
+        values = re.findall(r'<input type="radio" name="pain_now" value="(\d+)"', html)
+        assert values == [str(n) for n in range(11)]
+        assert 'class="pain-scale"' in html
+        assert '<p class="help" id="id_pain_now_hint">0 means no pain' in html  # described by its hint
+        assert 'aria-describedby="id_pain_now_hint"' in html
+    # One template for both: the same markup but for the ids Django gives a form's fields.
+    assert re.sub(r'\s(id|for)="[^"]*"', "", wizard) == re.sub(r'\s(id|for)="[^"]*"', "", morning).strip()

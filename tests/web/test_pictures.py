@@ -24,7 +24,8 @@ LIBRARY_BUDGET = 40_000  # was ~109 KB with the drawings inline
 YEAR = "public, max-age=31536000, immutable"
 DRAWINGS = {"animated": animated_svg, "still": still_svg,  # a picture file's kind -> what it must hold
             "start": lambda slug, side: frame_svg(slug, "start", side),
-            "end": lambda slug, side: frame_svg(slug, "end", side)}
+            "end": lambda slug, side: frame_svg(slug, "end", side),
+            "thumb": lambda slug, side: frame_svg(slug, "end", side, tight=True)}
 
 
 def plan_of(user):
@@ -135,7 +136,7 @@ def test_the_library_shows_a_still_thumbnail_of_every_exercise_and_stays_light(c
     for card in cards(page):
         slug = re.search(r'href="/exercises/([a-z0-9-]+)/"', card).group(1)
         (url,) = IMG.findall(card)
-        assert fetch(client, url) == frame_svg(slug, "end")  # signed out: the drawings are not personal
+        assert fetch(client, url) == frame_svg(slug, "end", tight=True)  # signed out: not personal
         assert 'loading="lazy"' in card
     assert "<svg" not in page and len(r.content) < LIBRARY_BUDGET
 

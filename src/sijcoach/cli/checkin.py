@@ -13,6 +13,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.panel import Panel
 
+from sijcoach.engine.durations import parse_duration
 from sijcoach.engine.inputs import parse_profile
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
@@ -22,6 +23,7 @@ from sijcoach.engine.vocab import DEFAULT_EQUIPMENT, Equipment, Group
 
 YES = {"y", "yes"}
 NO = {"n", "no"}
+UNSURE = {"", "?", "not sure", "unsure", "u"}
 
 
 class Asker:
@@ -47,6 +49,25 @@ class Asker:
             if answer in YES or answer in NO:
                 return answer in YES
             self.c.print("  Please answer y (yes) or n (no).")
+
+    def yes_no_unsure(self, question: str) -> bool | None:
+        """y, n or ? (not sure, also Enter): True, False or None."""
+        while True:
+            answer = self._input(f"{question} [y/n/? not sure] ").lower()
+            if answer in YES or answer in NO:
+                return answer in YES
+            if answer in UNSURE:
+                return None
+            self.c.print("  Please answer y (yes), n (no) or ? (not sure).")
+
+    def duration(self, question: str) -> int:
+        """How long ago, typed as '2 weeks' or '4 months': in days."""
+        while True:
+            answer = self._input(f"{question} (for example 3 days, 2 weeks, 4 months, 1 year) ")
+            try:
+                return parse_duration(answer)
+            except ValueError as exc:
+                self.c.print(f"  {exc}.", markup=False)
 
     def number(self, question: str, low: int, high: int, default: int | None = None) -> int | None:
         shown = f" [{default}]" if default is not None else ""
@@ -124,7 +145,7 @@ def run_check_in(console: Console, out: Path) -> dict:
         return profile  # nothing else matters now, and no plan is made
     profile["age"] = ask.number("Your age in years?", 12, 110)
     profile["pain_now"] = ask.number("Pain right now, 0 (none) to 10 (worst)?", 0, 10)
-    profile["onset_days_ago"] = ask.number("How many days ago did this episode of pain start?", 0, 36500)
+    profile["onset_days_ago"] = ask.duration("How long ago did this episode of pain start?")
     flags(TriageLevel.SEE_DOCTOR_SOON)
 
     console.print("[bold]About you and your pain[/bold]")
@@ -145,8 +166,8 @@ def run_check_in(console: Console, out: Path) -> dict:
         "sedentary", "persistent_low_back_pain", "fall_on_buttocks", "arthritis", "very_flexible",
         "connective_tissue_disorder", "joint_goes_out", "lumbar_fusion", "leg_length_difference", "scoliosis",
     ])
-    console.print("[bold]Flexibility (five yes/no questions)[/bold]")
-    profile["hypermobility_answers"] = [ask.yes(q) for q in HYPERMOBILITY_QUESTIONS]
+    console.print("[bold]Flexibility (five questions: yes, no or not sure)[/bold]")
+    profile["hypermobility_answers"] = [ask.yes_no_unsure(q) for q in HYPERMOBILITY_QUESTIONS]
 
     console.print("[bold]What a professional found (optional)[/bold]")
     beighton = ask.optional_number("Beighton score measured by a professional", 0, 9)

@@ -6,6 +6,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Assessment, MusclePair, Pattern, Phase
 from sijcoach.engine.profile import Cause, History, Pregnancy, Profile
+from sijcoach.engine.questionnaires import score_hypermobility
 from sijcoach.engine.screening import fall_with_weak_bones
 from sijcoach.engine.vocab import Group
 
@@ -50,9 +51,9 @@ def beighton_threshold(age: int) -> int:
 def hypermobility(profile: Profile) -> tuple[bool, tuple[str, ...]]:
     reasons = []
     if profile.hypermobility_answers is not None:
-        yes = sum(profile.hypermobility_answers)
-        if yes >= 2:
-            reasons.append(f"{yes} of 5 'yes' answers on the hypermobility questionnaire (2 or more suggests it)")
+        score = score_hypermobility(profile.hypermobility_answers)
+        if score.suggests_hypermobility:
+            reasons.append(score.explanation)
     if profile.beighton_score is not None and profile.beighton_score >= beighton_threshold(profile.age):
         reasons.append(
             f"Beighton score {profile.beighton_score} (at or above {beighton_threshold(profile.age)} for your age)"

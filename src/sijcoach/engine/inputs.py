@@ -36,6 +36,8 @@ _TYPE_WORDS = {
 }
 
 
+HYPERMOBILITY_ALLOWED = "exactly five answers, each true (yes), false (no) or null (not sure)"
+
 # Errors a model raises about a pair of fields: the field they are shown on, and what is allowed.
 _PAIR_ERRORS = {
     "weeks_without_pregnancy": ("pregnancy_weeks", "empty unless pregnancy is pregnant or postpartum"),
@@ -164,9 +166,9 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
         return "text without control characters"
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return _bounds(info) or err["msg"]
+    if "hypermobility_answers" in loc and kind in ("too_long", "too_short", "bool_type", "bool_parsing"):
+        return HYPERMOBILITY_ALLOWED
     if kind in ("too_long", "too_short"):
-        if loc and loc[-1] == "hypermobility_answers":
-            return "exactly five true/false answers"
         return err["msg"].replace("Tuple", "a list")
     if kind in _TYPE_WORDS:
         bounds = _bounds(info) if kind.startswith("int") else None

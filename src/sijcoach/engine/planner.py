@@ -27,6 +27,7 @@ from sijcoach.engine.plan_types import (
 )
 from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
 from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
+from sijcoach.engine.questionnaires import score_hypermobility
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
@@ -463,6 +464,9 @@ def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.da
         w.append("Sore side unknown: the side-specific realignment steps use their both-sides versions.")
     if profile.distortion == Distortion.UNKNOWN:
         w.append("A pelvic distortion was mentioned but not named: no realignment routine is planned without a professional's finding.")
+    answers = profile.hypermobility_answers
+    if answers is not None and None in answers:
+        w.append(score_hypermobility(answers).explanation)  # what an unsure answer was taken to mean
     if assessment.pattern in (Pattern.MIXED, Pattern.UNCLEAR):
         w.append(f"Pattern {assessment.pattern.value}: the plan is built for stability, the safer choice.")
     return w

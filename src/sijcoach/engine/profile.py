@@ -221,8 +221,10 @@ class Profile(_Input):
     inflammatory_signs: Annotated[tuple[InflammatorySign, ...], AfterValidator(_unique)] = ()
     red_flags: Annotated[tuple[RedFlag, ...], AfterValidator(_unique)] = ()
     history: Annotated[tuple[History, ...], AfterValidator(_unique)] = ()
-    hypermobility_answers: tuple[bool, ...] | None = Field(
-        default=None, min_length=5, max_length=5, description="the five yes/no answers of the hypermobility questionnaire, in order"
+    hypermobility_answers: tuple[bool | None, ...] | None = Field(
+        default=None, min_length=5, max_length=5,
+        description="the five answers of the hypermobility questionnaire, in order: true (yes), false (no) or "
+        "null (not sure); scored on the answered ones",
     )
     beighton_score: int | None = Field(default=None, ge=0, le=9, description="measured by a professional")
     distortion: Distortion = Distortion.NONE

@@ -19,7 +19,7 @@ HYPERMOBILITY_QUESTIONS = (
     "Has a shoulder or a kneecap dislocated (popped out) more than once?",
     "Do you think of yourself as 'double-jointed'?",
 )
-HYPERMOBILITY_YES_THRESHOLD = 2  # Hakim and Grahame 2003
+HYPERMOBILITY_YES_THRESHOLD = 2  # Hakim and Grahame 2003: 2 or more "yes" of the 5
 PAIN_POINTS = 2  # Ostelo 2008: 2 points or 30%
 PAIN_SHARE = 0.30
 PSFS_POINTS = 2.0  # Stratford 1995, for the mean score
@@ -29,22 +29,47 @@ PSFS_MIN_ACTIVITIES, PSFS_MAX_ACTIVITIES = 1, 5
 @dataclass(frozen=True, slots=True)
 class HypermobilityResult:
     yes: int
+    unsure: int  # answers left "not sure" (None)
+    threshold: int  # the "yes" answers that suggest hypermobility, given how many were answered
     suggests_hypermobility: bool
     explanation: str
     source: str
 
 
-def score_hypermobility(answers: tuple[bool, ...]) -> HypermobilityResult:
-    if len(answers) != len(HYPERMOBILITY_QUESTIONS):
-        raise ValueError(f"hypermobility_answers: exactly {len(HYPERMOBILITY_QUESTIONS)} true/false answers are allowed")
-    yes = sum(bool(a) for a in answers)
-    suggests = yes >= HYPERMOBILITY_YES_THRESHOLD
-    text = (
-        f"{yes} of 5 'yes': two or more suggests generally flexible (hypermobile) joints."
-        if suggests
-        else f"{yes} of 5 'yes': fewer than two, so no sign of general hypermobility."
-    )
-    return HypermobilityResult(yes, suggests, text, catalog().source_title(SourceId.HYPERMOBILITY))
+def hypermobility_threshold(answered: int) -> int:
+    """How many "yes" answers suggest hypermobility when `answered` of the five questions have a yes
+    or a no. All five: 2 (Hakim and Grahame 2003). Fewer: the same share (2 in 5) of the answered
+    questions, rounded down, and never less than one "yes". Rounding down is the safer reading: an
+    unsure answer may be a "yes", so with 1 to 4 answered, one "yes" is enough."""
+    return max(1, HYPERMOBILITY_YES_THRESHOLD * answered // len(HYPERMOBILITY_QUESTIONS))
+
+
+def score_hypermobility(answers: tuple[bool | None, ...]) -> HypermobilityResult:
+    """The five-part questionnaire scored on what is answered: True yes, False no, None not sure."""
+    total = len(HYPERMOBILITY_QUESTIONS)
+    if len(answers) != total:
+        raise ValueError(f"hypermobility_answers: exactly {total} answers are allowed (true, false or null)")
+    yes = sum(a is True for a in answers)
+    unsure = sum(a is None for a in answers)
+    threshold = hypermobility_threshold(total - unsure)
+    suggests = yes >= threshold
+    if not unsure:
+        text = (
+            f"{yes} of 5 'yes': two or more suggests generally flexible (hypermobile) joints."
+            if suggests
+            else f"{yes} of 5 'yes': fewer than two, so no sign of general hypermobility."
+        )
+    elif unsure == total:
+        text = ("Not sure of any of the five flexibility questions: they give no sign either way, so the plan "
+                "assumes no general hypermobility unless a professional measured it (the Beighton score).")
+    elif suggests:
+        text = (f"{yes} 'yes' of the {total - unsure} flexibility questions answered ({unsure} not sure). "
+                f"With some answers unsure, {threshold} 'yes' is enough, since an unsure answer may be a yes: "
+                "the plan takes the safer reading and treats your joints as possibly hypermobile.")
+    else:
+        text = (f"No 'yes' among the {total - unsure} flexibility questions answered ({unsure} not sure): the "
+                "plan assumes no general hypermobility, since nothing you answered points to it.")
+    return HypermobilityResult(yes, unsure, threshold, suggests, text, catalog().source_title(SourceId.HYPERMOBILITY))
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,13 +53,15 @@ def animated_svg(slug: str, side: str | None = None) -> str:
 
 
 @lru_cache(maxsize=1024)
-def frame_svg(slug: str, frame: str, side: str | None = None) -> str:
-    """One keyframe, still ("start" or "end", or a middle one), framed exactly as the animation."""
+def frame_svg(slug: str, frame: str, side: str | None = None, tight: bool = False) -> str:
+    """One keyframe, still ("start" or "end", or a middle one), framed exactly as the animation; or,
+    `tight`, framed on its own, so the figure fills the frame as in every other thumbnail (a list of
+    exercises) rather than leaving room for the rest of the movement."""
     figure = _figure(slug, side)
     figure.frame(frame)  # a clear KeyError for an unknown frame
     sc = scene(slug)
     at = sc.keys[[f.name for f in figure.frames].index(frame)]
-    inner, w, h = figure_markup(sc, side == "left", at)
+    inner, w, h = figure_markup(sc, side == "left", at, tight)
     name, desc = _words(slug, side, f"This picture shows the {frame} position.")
     return document(inner, w, h, name, desc)
 

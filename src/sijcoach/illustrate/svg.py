@@ -20,6 +20,7 @@ SCALE = 400  # SVG units per standing height
 PIXELS = 150  # displayed pixels per standing height
 MARGIN = 0.06
 GAP = 0.16  # between the two figures of a still
+FLOOR_IN_VIEW = 0.15  # a moment framed alone shows the floor when the figure comes this close to it
 
 PALETTE = {
     "near": "#1f3b57",
@@ -253,10 +254,11 @@ def _water(scene: Scene, m: _Map, extent) -> str:
     return ""
 
 
-def extent(scene: Scene) -> tuple[float, float, float, float]:
-    """The box, in body units, that every moment of the figure and its props fits in."""
+def extent(scene: Scene, at: int | None = None) -> tuple[float, float, float, float]:
+    """The box, in body units, that every moment of the figure (or only moment `at`) and its props
+    fit in."""
     xs, ys = [], []
-    for mom in scene.moments:
+    for mom in scene.moments if at is None else scene.moments[at:at + 1]:
         for name, p in mom.items():
             r = HEAD_RADIUS if name == "head" else TRUNK / 2
             xs += [p[0] - r, p[0] + r]
@@ -274,23 +276,27 @@ def extent(scene: Scene) -> tuple[float, float, float, float]:
             xs.append(s.at + s.solid * 0.1)
         elif s.prop is PropKind.WALL:
             ys.append(s.at + s.solid * 0.08)
+    lowest = min(ys)
     x0, x1 = min(xs) - MARGIN, max(xs) + MARGIN
-    y0 = min(ys) - MARGIN
+    y0 = lowest - MARGIN
     y1 = max(ys) + MARGIN
-    if scene.figure.view is not View.TOP:
+    # The floor is in view, unless one moment alone is framed and the figure is well off it (hanging).
+    if scene.figure.view is not View.TOP and (at is None or lowest < FLOOR_IN_VIEW):
         y0 = min(y0, -0.05)
     return x0, x1, y0, y1
 
 
-def _frame_map(scene: Scene, mirror: bool) -> tuple[_Map, tuple[float, float, float, float]]:
-    box = extent(scene)
+def _frame_map(scene: Scene, mirror: bool, at: int | None) -> tuple[_Map, tuple[float, float, float, float]]:
+    box = extent(scene, at)
     x0, x1, y0, y1 = box
     return _Map(x0, y1, _len(x1 - x0), _len(y1 - y0), mirror), box
 
 
-def figure_markup(scene: Scene, mirror: bool, at: int | None) -> tuple[str, int, int]:
-    """The drawing's inner markup (no <svg>), its width and height; `at` a moment, None animates."""
-    m, box = _frame_map(scene, mirror)
+def figure_markup(scene: Scene, mirror: bool, at: int | None, tight: bool = False) -> tuple[str, int, int]:
+    """The drawing's inner markup (no <svg>), its width and height; `at` a moment, None animates.
+    Framed for the whole movement, so every moment lines up with the animation; `tight` frames the
+    one moment `at` alone (a thumbnail, where the figure should fill the frame)."""
+    m, box = _frame_map(scene, mirror, at if tight else None)
     moments = scene.moments
     back, middle = _fixed_props(scene, m, box)
     behind, trunk, front = _body(scene, moments, m)

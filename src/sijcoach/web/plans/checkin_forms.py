@@ -9,9 +9,12 @@ from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT
 from sijcoach.web.plans import labels
+from sijcoach.web.plans.fields import HowLongAgoField, PainField
 
 POSTPARTUM_WEEKS = 104  # two years, as the question says (empty would mean the first six weeks)
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
+ANSWER_OF = {"yes": True, "no": False, "": None}  # a hypermobility answer as the profile keeps it
+CHOICE_OF = {v: k for k, v in ANSWER_OF.items()}
 LEVEL_ORDER = (TriageLevel.EMERGENCY, TriageLevel.URGENT, TriageLevel.SEE_DOCTOR_SOON)
 
 
@@ -52,10 +55,9 @@ class AboutForm(forms.Form):
     pregnancy_weeks = forms.IntegerField(
         label="Weeks pregnant, or weeks since the birth (leave empty if unsure)", min_value=0,
         required=False)
-    pain_now = forms.IntegerField(label="Pain right now, from 0 (none) to 10 (worst imaginable)",
-                                  min_value=0, max_value=10)
-    onset_days_ago = forms.IntegerField(label="How many days ago did this episode start?",
-                                        min_value=0, max_value=36500, help_text="Roughly is fine: 14 for two weeks, 365 for a year.")
+    pain_now = PainField(label="Pain right now, from 0 (none) to 10 (worst imaginable)")
+    onset_days_ago = HowLongAgoField(label="How long ago did this episode of pain start?",
+                                     help_text="Roughly is fine: for example 3 days, 2 weeks, 4 months or 1 year.")
     sore_side = forms.ChoiceField(label="Which side hurts?", choices=labels.SORE_SIDE, initial="unsure",
                                   widget=forms.RadioSelect)
     cause = forms.ChoiceField(label="How did it start?", choices=labels.CAUSE, initial="unknown")
@@ -93,21 +95,22 @@ class HistoryForm(forms.Form):
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         for i, question in enumerate(HYPERMOBILITY_QUESTIONS):
-            self.fields[f"hm_{i}"] = forms.ChoiceField(label=question, choices=YES_NO_UNSURE, required=False,
-                                                       widget=forms.RadioSelect)
+            self.fields[f"hm_{i}"] = forms.ChoiceField(
+                label=question, choices=YES_NO_UNSURE, required=False, widget=forms.RadioSelect,
+                error_messages={"invalid_choice": "Answer yes, no or not sure; %(value)s is not one of them."})
 
     def to_answers(self) -> dict:
         d = {k: self.cleaned_data[k] for k in ("history", "conditions", "inflammatory_signs")}
-        answers = [self.cleaned_data.get(f"hm_{i}", "") for i in range(len(HYPERMOBILITY_QUESTIONS))]
-        # All five or none: a partly answered questionnaire cannot be scored.
-        d["hypermobility_answers"] = [a == "yes" for a in answers] if all(answers) else None
+        # Each answer yes, no or not sure (None): the engine scores what is answered.
+        d["hypermobility_answers"] = [ANSWER_OF[self.cleaned_data.get(f"hm_{i}", "")]
+                                      for i in range(len(HYPERMOBILITY_QUESTIONS))]
         return d
 
     @staticmethod
     def initial_from(answers: dict) -> dict:
         out = {k: answers.get(k, []) for k in ("history", "conditions", "inflammatory_signs")}
         for i, a in enumerate(answers.get("hypermobility_answers") or []):
-            out[f"hm_{i}"] = "yes" if a else "no"
+            out[f"hm_{i}"] = CHOICE_OF[a]
         return out
 
 

@@ -19,7 +19,7 @@ from sijcoach.engine.vocab import Side
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans.labels import GROUP_WORDS
 
-PICTURE_KINDS = ("animated", "still", "start", "end")
+PICTURE_KINDS = ("animated", "still", "start", "end", "thumb")  # thumb: the end, framed on its own
 FILE_SIDES = {"left": "left", "right": "right", "plain": None}  # a picture file's side -> the drawing's
 
 
@@ -82,6 +82,8 @@ def picture(slug: str, kind: str = "animated", side: Side | str | None = None) -
         markup = illustrate.animated_svg(slug, drawn)
     elif kind == "still":
         markup = illustrate.still_svg(slug, drawn)
+    elif kind == "thumb":
+        markup = illustrate.frame_svg(slug, "end", drawn, tight=True)
     else:
         markup = illustrate.frame_svg(slug, kind, drawn)
     return mark_safe(markup)  # drawn by sijcoach.illustrate, escaped there

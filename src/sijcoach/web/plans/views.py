@@ -25,6 +25,7 @@ from sijcoach.web.coaching import services as coaching
 from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
+from sijcoach.web.plans.fields import PainField
 from sijcoach.web.plans.models import PsfsActivity
 from sijcoach.web.reminders import services as reminders
 from sijcoach.web.timezones import TimeZoneField
@@ -158,7 +159,7 @@ def session_finish(request, index: int):
 
 
 class MorningForm(forms.Form):
-    pain_next_day = forms.IntegerField(label="How does your back feel this morning? (0-10)", min_value=0, max_value=10)
+    pain_next_day = PainField(label="How does your back feel this morning? (0-10)")
     joint_went_out = forms.BooleanField(label="The joint went out since the session", required=False)
 
 

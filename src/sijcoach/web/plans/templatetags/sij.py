@@ -3,6 +3,7 @@ from django import template
 from sijcoach.engine.catalog import catalog
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans import present
+from sijcoach.web.plans.fields import PAIN_HINT, PainScale
 
 register = template.Library()
 
@@ -53,3 +54,11 @@ def exercise_name(slug: str) -> str:
     """An exercise's name from its slug (a slug the catalog no longer has, in plain words)."""
     cat = catalog()
     return cat[slug].name if slug in cat else words(slug)
+
+
+@register.inclusion_tag("pain_question.html")
+def pain_question(name: str, legend: str, value=None):
+    """{% pain_question "pain_next_day" "How does your back feel this morning?" %}: the 0-10 buttons of
+    every pain question, for a form written in a template (a Django form uses PainField)."""
+    return {"legend": legend, "hint": PAIN_HINT, "hint_id": f"id_{name}_hint", "errors": (),
+            "scale": PainScale().render(name, value, attrs={"id": f"id_{name}", "required": True})}
