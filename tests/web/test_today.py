@@ -163,6 +163,9 @@ def test_the_morning_question_comes_in_the_person_s_morning_or_before_the_next_s
             log_routine(person, now.date(), routines_today(person)[0])
         page = signed_in(person).get(reverse("today")).content.decode()
         assert (QUESTION in page) == asked
+        # Asked as everywhere else: eleven 0-10 buttons, not a number to type.
+        assert page.count('name="pain_next_day"') == (11 if asked else 0)
+        assert ('type="number"' in page and "pain_next_day" in page) is False
 
 
 # ---- the same numbers everywhere, through a week -------------------------------------------------
