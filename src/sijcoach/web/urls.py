@@ -4,7 +4,7 @@ from sijcoach.web.accounts import views as accounts
 from sijcoach.web.api.app import api
 from sijcoach.web.coaching import urls as coaching
 from sijcoach.web.plans import checkin_views as checkin
-from sijcoach.web.plans import pictures
+from sijcoach.web.plans import install, pictures
 from sijcoach.web.plans import views as plans
 
 urlpatterns = [
@@ -24,9 +24,8 @@ urlpatterns = [
     path("check-in/<slug:step>/", checkin.step, name="checkin_step"),
     path("today/", plans.today, name="today"),
     path("today/morning/", plans.morning, name="morning"),
-    path("session/swap/", plans.session_swap, name="session_swap"),
+    path("session/today/", plans.session_day, name="session_day"),
     path("session/<int:index>/", plans.session, name="session"),
-    path("session/<int:index>/finish/", plans.session_finish, name="session_finish"),
     path("progress/", plans.progress_page, name="progress"),
     path("progress/psfs/", plans.psfs_rate, name="psfs_rate"),
     path("history/", plans.history, name="history"),
@@ -35,6 +34,8 @@ urlpatterns = [
     path("pictures/<slug:slug>/<slug:kind>-<slug:side>.<slug:digest>.svg", pictures.picture, name="picture"),
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
+    path("manifest.webmanifest", install.manifest, name="manifest"),
+    path("sw.js", install.service_worker, name="service_worker"),
     path("", include("sijcoach.web.sharing.urls")),
 ]
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests

@@ -82,7 +82,14 @@ def signin(request):
 @require_POST
 def signout(request):
     logout(request)
-    return redirect("home")
+    return forget_device(redirect("home"))
+
+
+def forget_device(response):
+    """Signing out clears what this browser keeps of the site: its caches, and its storage (the
+    session in progress, finished sessions not yet sent, the service worker and its copies)."""
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required
@@ -163,4 +170,4 @@ def signout_everywhere(request):
     sessions.end_all(request.user)
     logout(request)
     messages.success(request, "You are signed out everywhere.")
-    return redirect("signin")
+    return forget_device(redirect("signin"))
