@@ -95,3 +95,104 @@ def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine
     page.goto(url(live_server, "/today/"))
     expect(page.locator(".done-badge")).to_have_count(len(routines))
     assert problems == [], "\n".join(problems)
+
+
+# Offline: the server itself is stopped (so the page and its service worker alike are cut off), then
+# started again on the same address ----------------------------------------------------------------
+
+class Site:
+    def __init__(self, base: str):
+        self.url = base
+
+
+@pytest.fixture
+def own_app(tmp_path):
+    from django.conf import settings as django_settings
+    from live_app import app_env, free_port, migrate, own_database
+
+    with own_database(tmp_path, django_settings.DATABASES["default"]) as database:
+        env = app_env(database, tmp_path, SIJCOACH_TIMER_SCALE="0.02")
+        migrate(env)
+        yield env, free_port()
+
+
+def saved_sessions(page: Page, base: str) -> list[dict]:
+    r = page.request.get(f"{base}/api/v1/me/sessions")
+    assert r.ok, r.text()
+    return r.json()["sessions"]
+
+
+@pytest.mark.browser
+def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_server_is_back(
+        page: Page, own_app, problems):
+    from live_app import serving
+
+    env, port = own_app
+    with serving(env, workers=1, threads=4, port=port) as base:
+        site = Site(base)
+        sign_up(page, site, "lee@example.org")
+        check_in(page)
+        # Today installs the service worker; the session page then comes through it and is kept.
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.goto(f"{base}/session/0/")
+        assert page.evaluate("!!navigator.serviceWorker.controller"), "the session page is not under the worker"
+        page.wait_for_function("""async () => {
+            const kept = await (await caches.open('sij-today')).keys();
+            const wanted = JSON.parse(document.getElementById('session-data').textContent).routines[0].items
+                .flatMap((it) => Object.values(it.picture.sides).flatMap((f) => Object.values(f)));
+            const urls = kept.map((r) => new URL(r.url).pathname);
+            return urls.some((u) => u.startsWith('/session/')) && wanted.every((u) => urls.includes(u));
+        }""", timeout=20_000)
+        asked = leave_without_asking_twice(page)
+        choose(page, re.compile("^How much does your back hurt right now"), "3")
+        page.get_by_role("button", name="Start", exact=True).click()
+        wait_state(page, "s.screen === 'player' && s.index >= 1")
+
+    # The server is gone: nothing reaches it, from the page or from the worker.
+    page.context.set_offline(True)
+    page.reload()  # the worker answers with the kept page; its modules come from the app shell
+    assert asked == ["beforeunload"]
+    page.get_by_role("region", name="A session in progress").get_by_role("button", name="Carry on").click()
+    s = wait_state(page, "s.screen === 'player'")
+    # The first exercise from here with an alternative sent ahead (an exercise without one is stopped).
+    items = page.evaluate("() => JSON.parse(document.getElementById('session-data').textContent).routines[0].items")
+    hurt_slug = next(it["exercise"] for it in items[s["index"]:] if it["instead"]["verdict"] == "swap")
+    wait_state(page, f"s.exercise === {hurt_slug!r} && s.phase !== 'ready'", timeout=60_000)
+    page.get_by_role("button", name="This hurts").click()
+    dialog = page.get_by_role("dialog")
+    choose(dialog, re.compile("^How much does it hurt right now"), "7")
+    dialog.get_by_role("button", name="Send").click()
+    notice = page.locator(".pl-notice[role=alert]")
+    expect(notice).to_contain_text("7/10 is too much")  # answered on the phone, from what was sent ahead
+    ahead = page.evaluate(f"""() => JSON.parse(document.getElementById('session-data').textContent)
+        .routines[0].items.find((it) => it.exercise === {hurt_slug!r}).instead""")
+    s = state(page)
+    assert s["paused"] and s["items"][s["index"] - 1]["pain"] == 7
+    assert s["exercise"] == ahead["replacement"]["exercise"] and s["items"][s["index"]]["swapped_from"] == hurt_slug
+    expect(notice).to_contain_text(f"{ahead['replacement']['name']} trains the same muscles")
+    notice.get_by_role("button", name=re.compile("^Start ")).click()
+    wait_state(page, "s.picture !== null && s.exercise !== " + repr(hurt_slug))  # its drawing, kept offline
+    finish(page)
+    expect(page.locator(".pl-sum .pl-status")).to_contain_text("kept on this phone")
+
+    with serving(env, workers=1, threads=4, port=port) as base:
+        # Signed out meanwhile (the session cookie gone, so a new CSRF token too): back online, the
+        # log is tried, refused for want of a sign-in, and waits on the phone.
+        page.context.clear_cookies()
+        page.context.set_offline(False)
+        expect(page.locator("#outbox-notice")).to_contain_text("sign in again to save it")
+        assert page.evaluate("JSON.parse(localStorage.getItem('sijcoach.outbox')).length") == 1
+        page.goto(f"{base}/signin/")
+        page.get_by_label("Email").fill("lee@example.org")
+        page.get_by_label("Password").fill("correct horse battery staple")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile("/today/$"))
+        expect(page.locator("#outbox-notice")).to_contain_text("was saved")
+        page.reload()  # nothing left to send: nothing is sent again
+        [session] = saved_sessions(page, base)
+        exercises = [i["exercise"] for i in session["items"]]
+        assert hurt_slug in exercises and len(exercises) == len(set(exercises))
+        hurt = next(i for i in session["items"] if i["exercise"] == hurt_slug)
+        [instead] = [i for i in session["items"] if i["swapped_from"] == hurt_slug]
+        assert hurt["pain"] == 7 and instead["exercise"] == ahead["replacement"]["exercise"]
+    assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to load" not in p] == []
