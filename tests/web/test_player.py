@@ -79,8 +79,12 @@ def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine
     person = user("kit@example.org")
     routines = services.current_plan(person, services.today_for(person)).plan.days[0].routines
     start = page.get_by_role("link", name=re.compile(r"^Start today's session, about \d+ minutes"))
+    page.emulate_media(color_scheme="dark")
     start.click()
     expect(page).to_have_url(re.compile("/session/today/$"))
+    colours = page.evaluate("""() => { const s = getComputedStyle(document.getElementById('player'));
+        return [s.backgroundColor, s.color]; }""")
+    assert colours == ["rgb(17, 20, 24)", "rgb(241, 243, 245)"], "the player is not dark in dark mode"
     page.get_by_role("button", name="Start", exact=True).click()
     s = wait_state(page, "s.screen !== 'player' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
     while s["screen"] == "player":  # a walk is a step of its own, as is an exercise only when needed
