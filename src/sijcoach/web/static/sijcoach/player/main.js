@@ -56,7 +56,7 @@ const curPhase = () => (S.phase && S.phases[S.phaseIdx] && S.phase === S.phases[
 function persist() {
   if (S.saved || S.screen === 'start') return;
   saveProgress({ scope: data.scope, key: S.key, screen: S.screen, index: S.index, phaseIdx: S.phaseIdx,
-    painBefore: S.painBefore, entries: entries.map((e) => ({ ...e, item: e.item })) });
+    painBefore: S.painBefore, entries });
 }
 
 function offerResume() {
@@ -369,7 +369,7 @@ const hurt = new HurtDialog($('.pl-dialog'), data, {
       e.rec.blocked = true;
       hurt.close();
       if (answer.verdict === 'swap') {
-        const repl = { ...entryOf(answer.replacement, { index: e.routine, kind: e.kind, title: e.routineTitle }) };
+        const repl = entryOf(answer.replacement, { index: e.routine, kind: e.kind, title: e.routineTitle });
         Object.assign(repl.rec, { swapped_from: e.item.exercise, swap_reason: answer.message || null });
         e.rec.swapped_for = repl.item.exercise;
         entries.splice(idx + 1, 0, repl);
