@@ -147,6 +147,12 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
             const urls = kept.map((r) => new URL(r.url).pathname);
             return urls.some((u) => u.startsWith('/session/')) && wanted.every((u) => urls.includes(u));
         }""", timeout=20_000)
+        # Only the app shell and today's session: no other signed-in page (Today was visited) is kept.
+        kept = page.evaluate("""async () => Object.fromEntries(await Promise.all((await caches.keys()).map(
+            async (name) => [name, (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname)])))""")
+        assert set(kept) == {"sij-today"} | {n for n in kept if n.startswith("sij-shell-")} and len(kept) == 2, kept
+        assert all(p.startswith(("/session/", "/pictures/")) for p in kept["sij-today"]), kept
+        assert all(p.startswith("/static/") for n, paths in kept.items() if n != "sij-today" for p in paths), kept
         asked = leave_without_asking_twice(page)
         choose(page, re.compile("^How much does your back hurt right now"), "3")
         page.get_by_role("button", name="Start", exact=True).click()
@@ -199,4 +205,10 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
         hurt = next(i for i in session["items"] if i["exercise"] == hurt_slug)
         [instead] = [i for i in session["items"] if i["swapped_from"] == hurt_slug]
         assert hurt["pain"] == 7 and instead["exercise"] == ahead["replacement"]["exercise"]
+
+        # Signing out clears what the phone keeps: the worker's copies and the local storage.
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(f"{base}/$"))
+        assert page.evaluate("async () => (await caches.keys()).length") == 0
+        assert page.evaluate("localStorage.length") == 0
     assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to load" not in p] == []
