@@ -51,7 +51,17 @@ def test_a_reload_in_the_middle_carries_on_at_the_same_exercise_and_every_item_i
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()  # no menu to wander off through
     choose(page, re.compile("^How much does your back hurt right now"), "3")
     page.get_by_role("button", name="Start", exact=True).click()
-    before = wait_state(page, "s.screen === 'player' && s.index >= 1 && s.phase === 'hold'")
+    wait_state(page, "s.screen === 'player' && s.index >= 1 && s.phase === 'hold'")
+    # A phone call: the page is hidden, and the timer stops where it is rather than run on unwatched.
+    page.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange'));
+        delete document.visibilityState;
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""")
+    before = state(page)
+    page.wait_for_timeout(300)
+    assert before["paused"] and (state(page)["index"], state(page)["phase"]) == (before["index"], before["phase"])
 
     page.reload()
     assert asked == ["beforeunload"], "leaving in the middle of a session did not ask first"

@@ -462,11 +462,19 @@ document.addEventListener('keydown', (ev) => {
     togglePause();
   }
 });
+/* A phone call or another app: the timer stops where it is (it would otherwise run through exercises
+   nobody did), and carries on when the person presses Resume. */
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState === 'visible' && S.screen === 'player') {
     Wake.on();
-    tick();
-  } else if (document.visibilityState === 'hidden') persist();
+    render();
+  } else if (document.visibilityState === 'hidden') {
+    if (S.screen === 'player' && S.running && !clock.paused) {
+      pause();
+      announce('Paused while you were away. Press Resume to carry on.');
+    }
+    persist();
+  }
 });
 /* Leaving in the middle of a session asks first; what was done is kept on the phone either way. */
 window.addEventListener('beforeunload', (ev) => {
