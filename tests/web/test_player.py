@@ -92,9 +92,9 @@ def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine
     page.emulate_media(color_scheme="dark")
     start.click()
     expect(page).to_have_url(re.compile("/session/today/$"))
-    colours = page.evaluate("""() => { const s = getComputedStyle(document.getElementById('player'));
-        return [s.backgroundColor, s.color]; }""")
-    assert colours == ["rgb(17, 20, 24)", "rgb(241, 243, 245)"], "the player is not dark in dark mode"
+    player = page.locator("#player")  # dark in dark mode, light text on it
+    expect(player).to_have_css("background-color", "rgb(17, 20, 24)")
+    expect(player).to_have_css("color", "rgb(241, 243, 245)")
     page.get_by_role("button", name="Start", exact=True).click()
     s = wait_state(page, "s.screen !== 'player' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
     while s["screen"] == "player":  # a walk is a step of its own, as is an exercise only when needed
@@ -170,8 +170,10 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
 
     # The server is gone: nothing reaches it, from the page or from the worker.
     page.context.set_offline(True)
-    page.reload()  # the worker answers with the kept page; its modules come from the app shell
+    page.goto(f"{base}/today/")  # another page: the worker says what is there without the connection
     assert asked == ["beforeunload"]
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.get_by_role("link", name="Carry on with today's session").click()  # the kept page; modules from the shell
     page.get_by_role("region", name="A session in progress").get_by_role("button", name="Carry on").click()
     s = wait_state(page, "s.screen === 'player'")
     # The first exercise from here with an alternative sent ahead (an exercise without one is stopped).

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 
 THEME = "#0b5cad"
 SHELL = [
-    "sijcoach/site.css", "sijcoach/player.css", "sijcoach/icons/icon-192.png",
+    "sijcoach/site.css",  # first: the worker's "You are offline" page uses it "sijcoach/player.css", "sijcoach/icons/icon-192.png",
     *(f"sijcoach/player/{name}.js" for name in
       ("app", "main", "dom", "timer", "cues", "pictures", "storage", "outbox", "hurt", "finish")),
 ]

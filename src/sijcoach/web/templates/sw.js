@@ -1,7 +1,8 @@
 /* SI Joint Coach service worker (served at /sw.js, scope /). It keeps:
    - the app shell (styles, the player's modules, the icon), cached on install;
    - today's session only: the last session page opened (/session/...) and the drawings it asked for.
-   Nothing else a signed-in person sees is cached: every other page goes to the network. Signing out
+   Nothing else a signed-in person sees is cached: every other page goes to the network (without it,
+   a short page says so and links to today's session when one is kept). Signing out
    clears all of it (the server sends Clear-Site-Data). */
 const SHELL_CACHE = 'sij-shell-{{ version }}';
 const TODAY_CACHE = 'sij-today';
@@ -57,6 +58,26 @@ async function picture(request) {
   return response;
 }
 
+/* Any other page without the connection: say so, and point to today's session if one is kept. */
+async function offline() {
+  const cache = await caches.open(TODAY_CACHE);
+  const kept = (await cache.keys()).map((r) => new URL(r.url)).find(isSession);
+  const link = kept ? `<p><a class="button" href="${kept.pathname}">Carry on with today's session</a>: it is kept on this phone.</p>` : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Offline · SI Joint Coach</title>
+<link rel="stylesheet" href="${SHELL[0]}"></head><body><main id="main"><h1>You are offline</h1>
+<p>This page needs the connection; try again when you are back online.</p>${link}</main></body></html>`;
+  return new Response(html, { status: 503, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+}
+
+async function page(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    return offline();
+  }
+}
+
 async function shell(request) {
   const kept = await caches.match(request.url, { cacheName: SHELL_CACHE });
   return kept || fetch(request);
@@ -66,7 +87,7 @@ self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (request.mode === 'navigate' && isSession(url)) event.respondWith(sessionPage(request));
+  if (request.mode === 'navigate') event.respondWith(isSession(url) ? sessionPage(request) : page(request));
   else if (isPicture(url)) event.respondWith(picture(request));
   else if (SHELL.includes(url.pathname)) event.respondWith(shell(request));
 });
