@@ -41,6 +41,8 @@ const ui = {
 };
 const picture = new PictureBox($('.pl-picture'));
 const painBefore = radioGroup($('.pl-start fieldset.pl-pain-before'));
+// Every drawing of the session (and of the alternatives sent ahead), fetched now while online.
+const drawings = prefetch(entries.map((e) => e.item).concat(entries.map((e) => e.item.instead && e.item.instead.replacement).filter(Boolean)));
 let liveFlip = false;
 
 function announce(text) {
@@ -430,9 +432,11 @@ function endSession(natural, message) {
   }
 }
 
-function start(ev) {
+async function start(ev) {
   ev.preventDefault();
   Sound.ensure(); // the first gesture: the browser lets sound start now
+  // The drawings, fetched since the page opened: wait for them a little, so the first one shows at once.
+  await Promise.race([drawings, new Promise((done) => { window.setTimeout(done, 3000); })]);
   const v = painBefore.get();
   S.painBefore = v === null ? null : Number(v);
   S.key = newKey();
@@ -486,5 +490,4 @@ window.addEventListener('beforeunload', (ev) => {
 });
 
 root.dataset.screen = 'start';
-prefetch(entries.map((e) => e.item).concat(entries.map((e) => e.item.instead && e.item.instead.replacement).filter(Boolean)));
 offerResume();
