@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
 from browser_helpers import check_in, choose, sign_up, state, url, wait_state  # noqa: E402
+from conftest import check_in as answer_now  # noqa: E402
 from sijcoach.web.plans import services  # noqa: E402
 from sijcoach.web.plans.models import Session  # noqa: E402
 from test_browser import browser_context_args, browser_type_launch_args, problems, user  # noqa: E402,F401
@@ -85,9 +86,14 @@ def test_a_reload_in_the_middle_carries_on_at_the_same_exercise_and_every_item_i
 @pytest.mark.browser
 def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(page: Page, live_server, problems):
     sign_up(page, live_server, "kit@example.org")
-    check_in(page)
     person = user("kit@example.org")
+    # A day with all four: relief, realignment (an inflare), strength and a walk.
+    answer_now(person, minutes_per_day=60, distortion="inflare", distortion_side="left")
     routines = services.current_plan(person, services.today_for(person)).plan.days[0].routines
+    order = {"alignment": 0, "relief": 1, "strength": 2, "walk": 3}
+    routines = sorted(routines, key=lambda r: order[r.kind.value])
+    assert [r.kind.value for r in routines] == ["alignment", "relief", "strength", "walk"]
+    page.goto(url(live_server, "/today/"))
     start = page.get_by_role("link", name=re.compile(r"^Start today's session, about \d+ minutes"))
     page.emulate_media(color_scheme="dark")
     start.click()
@@ -96,10 +102,17 @@ def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine
     expect(player).to_have_css("background-color", "rgb(17, 20, 24)")
     expect(player).to_have_css("color", "rgb(241, 243, 245)")
     page.get_by_role("button", name="Start", exact=True).click()
-    s = wait_state(page, "s.screen !== 'player' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
+    steps = []
+    s = wait_state(page, "s.screen === 'summary' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
     while s["screen"] == "player":  # a walk is a step of its own, as is an exercise only when needed
+        steps.append(s["phase"])
+        if s["phase"] == "walk":
+            expect(page.locator("#pl-name")).to_have_text(routines[-1].items[0].name)
+            expect(page.locator(".pl-cond")).to_contain_text("A walk, on your own")
         page.locator(".pl-cond-do").click()
-        s = wait_state(page, "s.screen !== 'player' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
+        s = wait_state(page, "s.screen === 'summary' || (s.phase === 'walk' || s.phase === 'condition') && "
+                             f"s.index > {s['index']}", timeout=60_000)
+    assert steps[-1] == "walk"
     finish(page, "1")
     expect(page).to_have_url(re.compile("/progress/$"))
     saved = list(Session.objects.filter(user=person).order_by("id"))

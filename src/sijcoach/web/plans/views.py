@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from sijcoach.engine.catalog import catalog, filter_catalog
 from sijcoach.engine.inputs import InputError
-from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.plan_types import RoutineKind, TriageLevel
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import services as coaching
@@ -119,12 +119,17 @@ def session(request, index: int):
     return _player(request, on, current, [index], routines[index].title, f"routine-{index}")
 
 
+# Realignment comes before anything that loads the pelvis (clinical notes 1.4), the walk last.
+DAY_ORDER = [RoutineKind.ALIGNMENT, RoutineKind.RELIEF, RoutineKind.STRENGTH, RoutineKind.WALK]
+
+
 @login_required
 def session_day(request):
     """Today's routines one after the other (realignment, relief, strength; a walk as a step of its
     own), each saved as its own log."""
     on, current = _todays_plan_or_404(request)
-    chosen = list(range(len(current.plan.days[0].routines)))
+    routines = current.plan.days[0].routines
+    chosen = sorted(range(len(routines)), key=lambda i: DAY_ORDER.index(routines[i].kind))
     if not chosen:
         raise Http404("Nothing planned today")
     return _player(request, on, current, chosen, "Today's session", "day")
