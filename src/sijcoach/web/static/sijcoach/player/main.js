@@ -348,6 +348,7 @@ function notice(title, message, source, go) {
   clear(ui.notice);
   const goBtn = el('button', { type: 'button', class: 'pl-btn pl-btn-primary', on: { click: () => {
     clear(ui.notice);
+    if (!S.running) return focusEl(ui.stepDo); // a step to choose first (a walk, or only when needed)
     resume();
     announce('Resumed');
     focusEl(ui.pause);
@@ -383,8 +384,9 @@ const hurt = new HurtDialog($('.pl-dialog'), data, {
       if (S.running) pause();
       const next = cur().item.name;
       const title = answer.verdict === 'swap' ? `Next: ${next} instead` : `Stop ${e.item.name}.`;
-      notice(title, answer.message, answer.source, `Start ${next}`);
-      announce(`${title} ${answer.message} Press Start ${next} when ready.`);
+      const go = S.running ? `Start ${next}` : 'Go on';
+      notice(title, answer.message, answer.source, go);
+      announce(`${title} ${answer.message} Press ${go} when ready.`);
       renderTrack();
       persist();
       return;
