@@ -6,9 +6,9 @@ Seeds 2,000 people (bench/web_seed.py: 1,400 new or under a month, 500 with thre
 with five years of daily sessions) once per database, then, for each run, copies that database,
 starts gunicorn as `make run` does (sijcoach.web.wsgi with sijcoach.web.gunicorn_conf) and replays
 days of use. A person's day: Today, opened with the session cookie of an earlier visit (one day in
-14 signs in first, with the password, through the sign-in form), the session player (the session
-Today links to), saving the session (the JSON API's POST /api/v1/me/sessions, with the browser's
-session cookie and CSRF token), the morning question (Today's form) and Progress. No person has two
+14 signs in first, with the password, through the sign-in form), the session player (the day's session
+Today starts), saving it (one log per routine through the JSON API's POST /api/v1/me/sessions, with
+the browser's session cookie, CSRF token and an Idempotency-Key), the morning question (Today's form) and Progress. No person has two
 days in a run, so no cookie is sent twice and nothing the server kept for one person serves another
 request. Only URLs, forms and the JSON API are used, never the app's internals (the seeding aside).
 
@@ -62,7 +62,7 @@ CLOSED = (1, *CONCURRENCY)  # one client: each page's own time, with nothing que
 TARGET_P99_16_MS = 150.0
 DAY_P99_MS = 200.0  # every page's p99 while counting people a day
 TARGET_PEOPLE_A_DAY = 1_000_000
-SESSION_LINK = re.compile(rb'href="(/session/\d+/)"')
+SESSION_LINK = re.compile(rb'href="(/session/today/)"')  # Today's primary action: the whole day's session
 PLAYER_DATA = re.compile(rb'<script id="session-data" type="application/json">(.*?)</script>', re.S)
 
 
@@ -225,19 +225,20 @@ def fresh_copy(db: str, seed_url: str) -> str:
 
 # --- a person's day ----------------------------------------------------------------------------------
 
-def session_from_player(html: bytes) -> dict:
-    """What the player posts when the session is done: the routine's items, each done as planned."""
+def sessions_from_player(html: bytes) -> list[dict]:
+    """What the player posts when the day's session is done: one log per routine, each item done as
+    planned."""
     found = PLAYER_DATA.search(html)
     if found is None:
         raise DayFailed("player: the page has no session data (script#session-data)")
     data = json.loads(found.group(1))
-    return {
-        "routine_kind": data["kind"], "routine_title": data["title"], "pain_before": 3, "pain_after": 2,
+    return [{
+        "date": data["date"], "routine_kind": r["kind"], "routine_title": r["title"], "pain_before": 3, "pain_after": 2,
         "items": [{"exercise": it["exercise"], "side": it["side"],
                    "planned": {"sets": it["sets"], "reps": it["reps"], "hold_s": it["hold_s"]},
                    "sets_done": it["sets"], "reps_done": it["reps"], "hold_s_done": it["hold_s"],
-                   "pain": 1, "effort": "ok"} for it in data["items"]],
-    }
+                   "pain": 1, "effort": "ok"} for it in r["items"]],
+    } for r in data["routines"]]
 
 
 def person_day(person: dict, sign_in: bool, password: str, cookies: tuple[str, str]):
@@ -255,8 +256,10 @@ def person_day(person: dict, sign_in: bool, password: str, cookies: tuple[str, s
         if link is None:
             raise DayFailed(f"today: no session to start for {person['email']}: {today[:300]!r}")
         player = await b.get("player", link.group(1).decode())
-        body = json.dumps(session_from_player(player)).encode()
-        await b.post_json("save", "/api/v1/me/sessions", body, headers={"X-CSRFToken": b.cookies[csrf_cookie]})
+        key = secrets.token_hex(16)  # the player makes one per session; one log per routine
+        for n, log in enumerate(sessions_from_player(player)):
+            await b.post_json("save", "/api/v1/me/sessions", json.dumps(log).encode(),
+                              headers={"X-CSRFToken": b.cookies[csrf_cookie], "Idempotency-Key": f"{key}-r{n}"})
         await b.post_form("morning", "/today/morning/", {"pain_next_day": 2, "csrfmiddlewaretoken": b.cookies[csrf_cookie]},
                           to="/today/")
         await b.get("progress", "/progress/")

@@ -80,14 +80,35 @@ def check_in(page: Page) -> None:
     next_page(page, "/today/")
 
 
+# The player's state as its page shows it: #player's data attributes and the session list (nothing
+# on `window`: the tests read what a person could).
+STATE = """(() => {
+    const p = document.getElementById('player');
+    if (!p || !p.dataset.screen) return null;
+    const d = p.dataset;
+    const num = (v) => (v === undefined || v === '' ? null : Number(v));
+    const box = p.querySelector('.pl-picture');
+    const shown = d.screen === 'player' && box && !box.hidden;
+    return {screen: d.screen, index: num(d.index), total: num(d.total), exercise: d.exercise || null,
+            phase: d.screen === 'player' ? (d.phase || null) : null, secondsLeft: num(d.secondsLeft),
+            set: num(d.set), rep: num(d.rep), side: d.side || null, paused: d.paused === 'true',
+            picture: shown ? box.dataset.frame : null, pictureSide: shown ? box.dataset.side : null,
+            items: [...p.querySelectorAll('.pl-track li')].map((li) => ({
+                exercise: li.dataset.exercise, started: li.dataset.started === 'true',
+                done: li.dataset.status === 'done', skipped: li.dataset.status === 'skipped',
+                pain: num(li.dataset.pain), swapped_for: li.dataset.swappedFor || null,
+                swapped_from: li.dataset.swappedFrom || null}))};
+})()"""
+
+
 def state(page: Page) -> dict:
-    return page.evaluate("window.sijPlayer.state")
+    return page.evaluate(f"() => {STATE}")
 
 
 def wait_state(page: Page, condition: str, timeout: float = 20_000) -> dict:
     """Wait until `condition` (JavaScript over `s`, the player's state) holds; return the state."""
     # A function, not an expression: Playwright evaluates expressions with eval, which the CSP refuses.
-    page.wait_for_function(f"() => {{ const s = window.sijPlayer.state; return {condition}; }}", timeout=timeout)
+    page.wait_for_function(f"() => {{ const s = {STATE}; return !!s && ({condition}); }}", timeout=timeout)
     return state(page)
 
 
@@ -109,8 +130,8 @@ def picture_during(page: Page, phase: str | None = None, timeout: float = 20_000
     so the phase and the picture are of the same moment."""
     wanted = f"s.phase === {phase!r}" if phase else "s.phase !== null && s.phase !== 'condition'"
     handle = page.wait_for_function(f"""() => {{
-        const s = window.sijPlayer.state;
-        if (s.screen !== 'player' || !({wanted})) return false;
+        const s = {STATE};
+        if (!s || s.screen !== 'player' || !({wanted})) return false;
         return ({_LOOK})(s);
     }}""", timeout=timeout)
     return handle.json_value()
@@ -124,7 +145,7 @@ def record_first_pictures(page: Page) -> None:
         window.sijSeen = {{}};
         const look = {_LOOK};
         const tick = () => {{
-            const s = window.sijPlayer && window.sijPlayer.state;
+            const s = {STATE};
             if (s && s.screen === 'player' && s.phase && !(s.phase in window.sijSeen)) window.sijSeen[s.phase] = look(s);
             requestAnimationFrame(tick);
         }};
@@ -155,6 +176,15 @@ def hurts(page: Page, pain: int) -> None:
     expect(dialog).to_be_visible()
     choose(dialog, re.compile("^How much does it hurt right now"), str(pain))
     dialog.get_by_role("button", name="Send").click()
+
+
+def go_on_after_swap(page: Page) -> None:
+    """After a swap or a stop the next exercise waits, its notice on screen, until the person goes on."""
+    notice = page.locator(".pl-notice[role=alert]")
+    expect(notice).to_be_visible()
+    s = state(page)
+    assert s["paused"] or s["phase"] in ("condition", "walk"), "the next countdown started before the message was read"
+    notice.get_by_role("button", name=re.compile("^(Start |Go on$)")).click()
 
 
 def seed_history(user, days: int = 10) -> None:

@@ -38,10 +38,11 @@ def migrate(env: dict[str, str]) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], workers: int = 2, threads: int = 4):
+def serving(env: dict[str, str], workers: int = 2, threads: int = 4, port: int | None = None):
     """The app's base URL while gunicorn serves it (several processes, several threads each). The
-    numbers go through the environment, as in a deployment, so the settings see them too."""
-    port = free_port()
+    numbers go through the environment, as in a deployment, so the settings see them too. `port`:
+    the same address again (a server stopped and started, as an outage would)."""
+    port = port or free_port()
     log = Path(env["SIJCOACH_DATA_DIR"]) / "gunicorn.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "python:sijcoach.web.gunicorn_conf", "--bind", f"127.0.0.1:{port}",

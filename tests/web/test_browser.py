@@ -9,9 +9,7 @@ import os
 # The live server's ORM is called from the test thread while Playwright's event loop runs in it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import json  # noqa: E402
 import re  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -20,12 +18,14 @@ from playwright.sync_api import Page, expect  # noqa: E402
 from sijcoach.engine.catalog import catalog  # noqa: E402
 from sijcoach.engine.vocab import Side  # noqa: E402
 from sijcoach.illustrate import timeline  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from sijcoach.web.plans import present  # noqa: E402
+from sijcoach.web.plans.views import SWITCHES  # noqa: E402
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session  # noqa: E402
 from browser_helpers import (  # noqa: E402
     PHONE, SCREENSHOTS, answer_about, answer_activities, answer_history, answer_setup, assert_picture_for_side,
-    check_in, choose, first_pictures, hurts, next_page, picture_during, record_first_pictures, seed_history,
-    sign_up, state, url, wait_state,
+    check_in, choose, first_pictures, go_on_after_swap, hurts, next_page, picture_during, record_first_pictures, seed_history,
+    STATE, sign_up, state, url, wait_state,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -133,6 +133,7 @@ def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progres
     assert s["items"][hurt]["swapped_for"] == s["exercise"]
     assert s["items"][hurt + 1]["swapped_from"] == s["items"][hurt]["exercise"]
     expect(page.get_by_text(re.compile("^Instead of "))).to_be_visible()
+    go_on_after_swap(page)
     shown = picture_during(page)  # the replacement's own picture, from the swap's answer
     assert shown["exercise"] == s["exercise"] and shown["title"] == catalog()[s["exercise"]].name, shown
 
@@ -281,28 +282,33 @@ def test_no_main_page_logs_a_console_error_or_a_csp_violation(page: Page, live_s
 
 
 @pytest.mark.browser
-def test_the_player_moves_the_figure_out_and_back_once_per_rep_in_step_with_the_timer(page: Page, problems):
+def test_the_player_moves_the_figure_out_and_back_once_per_rep_in_step_with_the_timer(page: Page, live_server,
+                                                                                      problems):
     """A rep without a hold: the timer drives the loop through its moving stretches (out, then back),
     skipping the pause the loop makes for a hold; with reduced motion, the end then the start position."""
     moves = [(round(sum(p.seconds for p in timeline("glute-bridge")[:i]), 3), p.seconds)
              for i, p in enumerate(timeline("glute-bridge")) if p.moving]
     item = {"exercise": "glute-bridge", "name": "Glute bridge", "side": "each", "sets": 1, "reps": 2, "hold_s": 0,
-            "rest_s": 0, "rep_s": 4, "steps": ["Lift, then lower."], "stop_if": [],
-            "picture": present.player_picture("glute-bridge", Side.EACH)}
-    data = json.dumps({"title": "Moves", "items": [item], "timer_scale": 0.3, "get_ready_s": 1})
-    data = data.replace("<", "\\u003c")  # as json_script does: no "</script>" inside
-    player = (Path(__file__).resolve().parents[2] / "src/sijcoach/web/static/sijcoach/player.js").read_text()
+            "rest_s": 0, "rep_s": 4, "steps": ["Lift, then lower."], "stop_if": [], "dose": "2 reps, each side",
+            "why": "", "source": "", "condition": None, "picture": present.player_picture("glute-bridge", Side.EACH)}
+    data = {"title": "Moves", "date": "2026-01-01", "scope": "moves", "person": 0, "timer_scale": 0.3,
+            "get_ready_s": 1, "routines": [{"index": 0, "kind": "strength", "title": "Moves", "items": [item]}],
+            "excluded": ["glute-bridge"], "today_url": "/", "progress_url": "/", "signin_url": "/",
+            "save_url": "/", "pain_url": "/", "csrf_cookie": "csrftoken"}
+    # The player's own page, with this one item, served from the app's address (its modules and drawings).
+    html = render_to_string("plans/session.html", {"title": "Moves", "routines": [], "data": data, "minutes": 1,
+                                                   "scale": range(11), "switches": SWITCHES})
+    page.route(url(live_server, "/moves/"), lambda route: route.fulfill(body=html, content_type="text/html"))
     for reduced in ("no-preference", "reduce"):
         page.emulate_media(reduced_motion=reduced)
-        page.set_content(f'<div id="player" data-session-json="d"></div><script id="d" type="application/json">'
-                         f'{data}</script><script>{player}</script>')
+        page.goto(url(live_server, "/moves/"))
         page.get_by_role("button", name="Start", exact=True).click()
         seen = [{"rep": None}]
         while seen[-1]["rep"] != 2 and len(seen) < 200:
-            seen.append(page.evaluate("""() => { const s = window.sijPlayer.state;
+            seen.append(page.evaluate(f"""() => {{ const s = {STATE};
                 const svg = document.querySelector('#player .pl-picture svg');
-                return {phase: s.phase, rep: s.rep, side: s.side, frame: s.picture, at: svg.getCurrentTime(),
-                        paused: svg.animationsPaused()}; }"""))
+                return {{phase: s.phase, rep: s.rep, side: s.side, frame: s.picture, at: svg.getCurrentTime(),
+                        paused: svg.animationsPaused()}}; }}"""))
             page.wait_for_timeout(40)
         rep = [x for x in seen[1:] if x["phase"] == "move" and x["rep"] == 1]
         assert len(rep) >= 10 and all(x["side"] == "left" for x in rep), seen

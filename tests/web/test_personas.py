@@ -60,9 +60,10 @@ PAGES = {
     "more": Page(reverse("more")),
     "picture": Page("/pictures/bird-dog/end-plain.0.svg", anon=200),  # a drawing: the same for everyone
     "morning": Page(reverse("morning"), people=405),
-    "session_swap": Page(reverse("session_swap"), people=405),
     "session": Page(reverse("session", args=[0]), charlie=404),
-    "session_finish": Page(reverse("session_finish", args=[0]), people=405),
+    "session_day": Page(reverse("session_day"), charlie=404),
+    "manifest": Page(reverse("manifest"), anon=200),
+    "service_worker": Page(reverse("service_worker"), anon=200),
     "progress": Page(reverse("progress"), own=("activity",)),
     "psfs_rate": Page(reverse("psfs_rate"), people=405),
     "history": Page(reverse("history")),
@@ -161,7 +162,7 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
                     assert value in text, f"{name}: {who} does not see their own {kind}"
 
 
-@pytest.mark.parametrize("name", ["morning", "session_swap", "session_finish", "psfs_rate", "revoke_token",
+@pytest.mark.parametrize("name", ["morning", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
                                   "coach_change", "my_coach", "join_coach", "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
@@ -204,8 +205,8 @@ def test_bobs_finished_session_is_his_alone(people):
     bob, client, _ = people["bob"]
     alice = people["alice"][0]
     before = Session.objects.filter(user=alice).count()
-    assert client.post(reverse("session_finish", args=[0]), json.dumps(session_payload()),
-                       content_type="application/json").status_code == 200
+    assert client.post("/api/v1/me/sessions", json.dumps(session_payload()),
+                       content_type="application/json").status_code == 201
     assert Session.objects.filter(user=alice).count() == before
     assert Session.objects.filter(user=bob).count() == 2
 

@@ -187,12 +187,13 @@ def test_the_session_page_gives_the_player_every_picture_it_needs(alice_client, 
         if routine.kind.value == "walk":
             continue
         data = session_data(alice_client, index)
-        for shown, it in zip(data["items"], routine.items, strict=True):
+        for shown, it in zip(data["routines"][0]["items"], routine.items, strict=True):
             picture = shown["picture"]
             expected_sides = ["left", "right"] if it.side is Side.EACH else [it.side.value]
             assert list(picture["sides"]) == expected_sides
             for side, frames in picture["sides"].items():
-                assert frames == {"animated": animated_svg(it.exercise, drawn(Side(side))),
+                served = {kind: alice_client.get(address).content.decode() for kind, address in frames.items()}
+                assert served == {"animated": animated_svg(it.exercise, drawn(Side(side))),
                                   "start": frame_svg(it.exercise, "start", drawn(Side(side))),
                                   "end": frame_svg(it.exercise, "end", drawn(Side(side)))}
             assert picture["timeline"] == [[p.frame, p.seconds, p.moving] for p in timeline(it.exercise)]
@@ -201,14 +202,14 @@ def test_the_session_page_gives_the_player_every_picture_it_needs(alice_client, 
 def test_a_swap_brings_the_replacements_pictures(alice_client, alice):
     strength = next(r for r in plan_of(alice).days[0].routines if r.kind.value == "strength")
     excluded = [i.exercise for i in strength.items]
-    r = alice_client.post(reverse("session_swap"), json.dumps({"exercise": excluded[0], "pain": 7,
-                                                               "excluded": excluded}),
+    r = alice_client.post("/api/v1/me/pain", json.dumps({"exercise": excluded[0], "pain": 7, "excluded": excluded}),
                           content_type="application/json")
     new = r.json()["replacement"]
     assert r.status_code == 200 and new["exercise"] not in excluded
     side = next(iter(new["picture"]["sides"]))
-    assert new["picture"]["sides"][side]["end"] == frame_svg(new["exercise"], "end", drawn(Side(side)))
-    assert "<animate" in new["picture"]["sides"][side]["animated"]
+    frames = {kind: alice_client.get(address).content.decode() for kind, address in new["picture"]["sides"][side].items()}
+    assert frames["end"] == frame_svg(new["exercise"], "end", drawn(Side(side)))
+    assert "<animate" in frames["animated"]
 
 
 def test_no_served_picture_carries_a_script_a_style_attribute_or_an_id(alice_client, alice):
@@ -218,7 +219,8 @@ def test_no_served_picture_carries_a_script_a_style_attribute_or_an_id(alice_cli
     markup = [svg for page in pages for svg in SVG.findall(page)]
     markup += [fetch(alice_client, url) for page in pages for url in IMG.findall(page)]
     data = session_data(alice_client)
-    markup += [svg for it in data["items"] for frames in it["picture"]["sides"].values() for svg in frames.values()]
+    markup += [fetch(alice_client, url) for r in data["routines"] for it in r["items"]
+               for frames in it["picture"]["sides"].values() for url in frames.values()]
     assert len(markup) > 80
     for svg in markup:
         assert_csp_safe(svg)
@@ -240,8 +242,8 @@ def test_a_left_side_only_item_has_only_left_side_pictures_in_the_player(alice_c
     index, routine = next((i, r) for i, r in enumerate(plan.days[0].routines)
                           if any(it.side is Side.LEFT for it in r.items))
     data = session_data(alice_client, index)
-    lefts = [shown for shown in data["items"] if shown["side"] == "left"]
+    lefts = [shown for shown in data["routines"][0]["items"] if shown["side"] == "left"]
     assert lefts
     for shown in lefts:
         assert list(shown["picture"]["sides"]) == ["left"]
-        assert "Shown for the left side." in shown["picture"]["sides"]["left"]["end"]
+        assert "Shown for the left side." in fetch(alice_client, shown["picture"]["sides"]["left"]["end"])

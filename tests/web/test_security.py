@@ -19,8 +19,7 @@ TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "bird-dog", "client_id": 0,
                "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0",
                "lesson": "the-si-joint", "name": "si-joint"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
-POST_ONLY = {"signout", "revoke_token", "morning", "session_swap", "session_finish", "psfs_rate", "coach_change",
-             "learn_read"}
+POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "learn_read"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 STYLE_ATTR = re.compile(r"""<[^>]*\sstyle\s*=""", re.I)
@@ -54,7 +53,7 @@ def responses(alice, token):
                 yield name, client.post(url, json.dumps({"exercise": "bird-dog", "pain": 2}),
                                         content_type="application/json")
     yield "missing", signed_in.get("/no/such/page/")
-    yield "bad swap", signed_in.post(reverse("session_swap"), "{", content_type="application/json")
+    yield "bad pain question", signed_in.post("/api/v1/me/pain", "{", content_type="application/json")
 
 
 def csp(response) -> dict[str, list[str]]:
@@ -170,8 +169,8 @@ def _post_targets(alice, token) -> list[tuple[str, dict | str]]:
         (reverse("psfs_rate"), {f"score_{a.pk}": "9" for a in acts}),
         (reverse("settings"), {"equipment": ["mat"], "level": "beginner", "minutes_per_day": "10",
                                "strength_days_per_week": "0"}),
-        (reverse("session_swap"), json.dumps({"exercise": "bird-dog", "pain": 7})),
-        (reverse("session_finish", args=[0]), json.dumps(session_payload())),
+        ("/api/v1/me/pain", json.dumps({"exercise": "bird-dog", "pain": 7})),
+        ("/api/v1/me/sessions", json.dumps(session_payload())),
         (reverse("learn_read", args=["the-si-joint"]), {}),
     ]
 
@@ -201,14 +200,39 @@ def test_csrf_is_enforced_on_sign_in_and_sign_up(alice):
                                            "understood": "on"}).status_code == 403
 
 
-def test_the_player_can_post_with_the_token_it_is_given(alice):
+def test_the_player_can_post_with_the_csrf_cookie_its_page_sets(alice):
     client = Client(enforce_csrf_checks=True)
     client.force_login(alice)
     page = client.get(reverse("session", args=[0])).content.decode()
     data = json.loads(re.search(r'id="session-data" type="application/json">(.*?)</script>', page, re.S).group(1))
-    r = client.post(data["swap_url"], json.dumps({"exercise": "bird-dog", "pain": 2}),
-                    content_type="application/json", HTTP_X_CSRFTOKEN=data["csrf_token"])
+    token = client.cookies[data["csrf_cookie"]].value  # the player reads the cookie when it sends
+    r = client.post(data["pain_url"], json.dumps({"exercise": "bird-dog", "pain": 2}),
+                    content_type="application/json", HTTP_X_CSRFTOKEN=token)
     assert r.status_code == 200 and r.json()["verdict"] == "carry_on"
+
+
+def test_signing_out_clears_what_the_browser_keeps_of_the_site(alice_client):
+    r = alice_client.post(reverse("signout"))
+    assert r.status_code == 302 and r["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_service_worker_is_javascript_under_the_csp_with_the_whole_site_as_scope(client, alice):
+    client.force_login(alice)
+    r = client.get("/sw.js")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/javascript")
+    assert "script-src 'self'" in r["Content-Security-Policy"] and "Service-Worker-Allowed" not in r
+    text = r.content.decode()
+    assert "eval(" not in text and "importScripts" not in text
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", text).group(1))
+    assert "/static/sijcoach/player/main.js" in shell
+    for address in shell:
+        assert client.get(address).status_code == 200, address
+    manifest = client.get(reverse("manifest")).json()
+    assert (manifest["start_url"], manifest["display"], manifest["scope"]) == ("/today/", "standalone", "/")
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert b"".join(client.get(icon["src"]).streaming_content).startswith(b"\x89PNG"), icon
 
 
 def test_a_form_posts_with_its_own_token(alice):

@@ -5,7 +5,7 @@ from sijcoach.web.api.app import api
 from sijcoach.web.coaching import urls as coaching
 from sijcoach.web.learn import urls as learn
 from sijcoach.web.plans import checkin_views as checkin
-from sijcoach.web.plans import pictures
+from sijcoach.web.plans import install, pictures
 from sijcoach.web.plans import views as plans
 
 urlpatterns = [
@@ -27,9 +27,8 @@ urlpatterns = [
     path("today/morning/", plans.morning, name="morning"),
     path("advice/", plans.advice, name="advice"),
     path("more/", plans.more, name="more"),
-    path("session/swap/", plans.session_swap, name="session_swap"),
+    path("session/today/", plans.session_day, name="session_day"),
     path("session/<int:index>/", plans.session, name="session"),
-    path("session/<int:index>/finish/", plans.session_finish, name="session_finish"),
     path("progress/", plans.progress_page, name="progress"),
     path("progress/psfs/", plans.psfs_rate, name="psfs_rate"),
     path("history/", plans.history, name="history"),
@@ -38,6 +37,8 @@ urlpatterns = [
     path("pictures/<slug:slug>/<slug:kind>-<slug:side>.<slug:digest>.svg", pictures.picture, name="picture"),
     path("settings/", plans.settings_page, name="settings"),
     path("ping/", plans.ping, name="ping"),
+    path("manifest.webmanifest", install.manifest, name="manifest"),
+    path("sw.js", install.service_worker, name="service_worker"),
     path("", include("sijcoach.web.sharing.urls")),
     path("", include("sijcoach.web.reminders.urls")),
 ]

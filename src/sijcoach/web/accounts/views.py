@@ -84,12 +84,19 @@ def signin(request):
 
 @require_http_methods(["GET", "POST"])
 def signout(request):
-    """POST signs out; GET (a bookmarked or typed address) shows the button that does, since a GET
-    never changes anything."""
+    """POST signs out and clears what this browser keeps of the site; GET (a bookmarked or typed
+    address) shows the button that does, since a GET never changes anything."""
     if request.method == "POST":
         logout(request)
-        return redirect("home")
+        return forget_device(redirect("home"))
     return render(request, "accounts/signout.html")
+
+
+def forget_device(response):
+    """Signing out clears what this browser keeps of the site: its caches, and its storage (the
+    session in progress, finished sessions not yet sent, the service worker and its copies)."""
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @login_required
@@ -170,4 +177,4 @@ def signout_everywhere(request):
     sessions.end_all(request.user)
     logout(request)
     messages.success(request, "You are signed out everywhere.")
-    return redirect("signin")
+    return forget_device(redirect("signin"))

@@ -8,6 +8,7 @@ what is allowed and why. /v1/me/* is the signed-in person's own data (token or s
 from __future__ import annotations
 
 import json
+import re
 from functools import partial
 
 from django.http import Http404, JsonResponse
@@ -181,20 +182,42 @@ def my_sessions(request, limit: int = Query(50, ge=1, le=200), offset: int = Que
     return {"count": rows.count(), "limit": limit, "offset": offset, "sessions": [session_out(s) for s in page]}
 
 
-@router.post("/me/sessions", tags=["me"], response={201: SessionOut, **PERSON_WRITE},
-             openapi_extra=body(SessionDone, "A finished session: what was planned beside what was done."),
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+_KEY_ALLOWED = "8 to 100 letters, digits, '-', '_', '.' or ':' (a UUID will do)"
+_KEY_HEADER = {"parameters": [{
+    "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
+    "description": "Made once per session by the client, and sent again with every retry of it: a session whose "
+                   "key is already saved is not saved again; the saved one is answered (200) instead.",
+}]}
+
+
+def _idempotency_key(request) -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    if not IDEMPOTENCY_KEY.match(key):
+        raise refuse("Idempotency-Key", key[:120], _KEY_ALLOWED, "this idempotency key cannot be used", "session")
+    return key
+
+
+@router.post("/me/sessions", tags=["me"], response={200: SessionOut, 201: SessionOut, **PERSON_WRITE},
+             openapi_extra={**body(SessionDone, "A finished session: what was planned beside what was done."),
+                            **_KEY_HEADER},
              summary="Log a session")
 def log_session(request):
-    """`date` defaults to today and cannot be in the future."""
+    """`date` defaults to today and cannot be in the future. 201: saved. 200: a session with this
+    `Idempotency-Key` was saved before (by you); it is answered as saved then, and nothing new is stored."""
     user = request.auth
     on = services.today_for(user)
+    key = _idempotency_key(request)
     done = _read(request, services.parse_session)
     if done.date is not None and done.date > on:
         raise refuse("date", done.date.isoformat(), f"a date written YYYY-MM-DD, no later than today ({on})",
                      "a session cannot be logged before it happened", "session")
+    session, saved_now = services.save_session_once(user, done, on, key)
     # session_out is already the documented SessionOut (tests check it), so it is sent as it is rather
     # than validated again: that was a sixth of a save's time in the server.
-    return as_sent(session_out(services.save_session(user, done, on)), status=201)
+    return as_sent(session_out(session), status=201 if saved_now else 200)
 
 
 @router.get("/me/sessions/{session_id}", tags=["me"],

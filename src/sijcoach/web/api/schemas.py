@@ -17,7 +17,7 @@ from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Change, Triage, TriageLevel
 from sijcoach.engine.profile import Effort, Profile, SessionLog, _Input
 from sijcoach.engine.questionnaires import ChangeResult
-from sijcoach.engine.vocab import Side
+from sijcoach.engine.vocab import Kind, Side
 from sijcoach.web.api.openapi import component_ref
 from sijcoach.web.plans import progress
 
@@ -122,10 +122,19 @@ class SessionPageOut(Schema):
 
 # During a session -------------------------------------------------------------------------------
 
+class PlayerPictureOut(Schema):
+    timeline: list[tuple[str, float, bool]] = Field(description="the loop: [frame, seconds, moving] in order")
+    sides: dict[str, dict[str, str]] = Field(
+        description="per side the item runs (left, right, both or none): the addresses of its animated, start "
+                    "and end drawings")
+
+
 class PlayerItemOut(Schema):
     exercise: str
     name: str
+    kind: Kind
     side: Side
+    dose: str = Field(description="the dose and side in words, as the pages word them")
     sets: int
     reps: int
     hold_s: int
@@ -137,6 +146,7 @@ class PlayerItemOut(Schema):
     steps: list[str]
     stop_if: list[str]
     condition: str | None
+    picture: PlayerPictureOut | None
 
 
 class PainAnswerOut(Schema):

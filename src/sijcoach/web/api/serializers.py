@@ -21,8 +21,7 @@ def session_out(session: Session) -> dict:
 
 
 def pain_out(decision: LiveDecision) -> dict:
-    return {"verdict": decision.verdict, "message": decision.message, "source": decision.source,
-            "replacement": present.player_item(decision.replacement) if decision.replacement else None}
+    return present.decision_out(decision)
 
 
 def progress_out(p: Progress) -> dict:

@@ -80,10 +80,14 @@ class Session(models.Model):
     pain_next_day = models.PositiveSmallIntegerField(null=True, blank=True)
     joint_went_out = models.BooleanField(default=False)
     changed_at = models.DateTimeField(default=timezone.now)  # any later edit (the next-morning answer)
+    # The key the player makes when a session starts (the API's Idempotency-Key header): a session sent
+    # again with a key already saved, after a reload or a lost answer, is not saved twice.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "date"])]
         ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "idempotency_key"], name="session_idempotency_unique")]
 
     def to_engine(self, items=None) -> SessionLog:
         rows = self.items.all() if items is None else items

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from sijcoach import illustrate
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.live import LiveDecision
 from sijcoach.engine.plan_types import Advice, PlanItem, Routine, RoutineKind
 from sijcoach.engine.vocab import Side
 from sijcoach.exports.words import dose_and_side
@@ -130,23 +131,35 @@ def _picture_file(slug: str, kind: str, drawn: str | None) -> PictureFile:
 
 
 def player_picture(slug: str, side: Side) -> dict | None:
-    """The player's pictures for one item: per side it runs (each: left, then right), the loop, the
-    start and the end frame, and the loop's timeline so the player can keep the figure in step."""
+    """The player's pictures for one item: per side it runs (each: left, then right), the addresses of
+    the loop, the start and the end frame (files the browser keeps, and the service worker keeps
+    offline), and the loop's timeline so the player can keep the figure in step."""
     if not illustrate.has_picture(slug):
         return None
     sides = ("left", "right") if side is Side.EACH else (side.value,)
     return {
         "timeline": [[p.frame, p.seconds, p.moving] for p in illustrate.timeline(slug)],
-        "sides": {s: {kind: str(picture(slug, kind, s)) for kind in ("animated", "start", "end")} for s in sides},
+        "sides": {s: {kind: picture_file(slug, kind, s).url for kind in ("animated", "start", "end")} for s in sides},
     }
 
 
-def player_item(item: PlanItem) -> dict:
-    """The JSON the session player reads for one exercise."""
+def player_item(item: PlanItem, instead: LiveDecision | None = None) -> dict:
+    """The JSON the session player reads for one exercise: its dose in the words the cards use, and
+    `instead`: what "This hurts" at 6 or more answers, sent ahead so it holds offline."""
     ex = catalog()[item.exercise]
-    return {
-        "exercise": item.exercise, "name": item.name, "side": item.side.value, "sets": item.sets,
-        "reps": item.reps, "hold_s": item.hold_s, "rest_s": item.rest_s, "rep_s": item.rep_s,
-        "minutes": item.minutes, "why": item.why, "source": item.source, "steps": list(ex.steps),
-        "stop_if": list(ex.stop_if), "condition": item.condition, "picture": player_picture(item.exercise, item.side),
+    data = {
+        "exercise": item.exercise, "name": item.name, "kind": ex.kind.value, "side": item.side.value,
+        "dose": dose_and_side(item), "sets": item.sets, "reps": item.reps, "hold_s": item.hold_s,
+        "rest_s": item.rest_s, "rep_s": item.rep_s, "minutes": item.minutes, "why": item.why, "source": item.source,
+        "steps": list(ex.steps), "stop_if": list(ex.stop_if), "condition": item.condition,
+        "picture": player_picture(item.exercise, item.side),
     }
+    if instead is not None:
+        data["instead"] = decision_out(instead)
+    return data
+
+
+def decision_out(decision: LiveDecision) -> dict:
+    """What "This hurts" answers: the verdict, its words and source, and the exercise to do instead."""
+    return {"verdict": decision.verdict, "message": decision.message, "source": decision.source,
+            "replacement": player_item(decision.replacement) if decision.replacement else None}

@@ -11,12 +11,13 @@ from itertools import groupby
 from operator import itemgetter
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Min, OuterRef, Subquery, Window
 from django.utils import timezone
 
 from sijcoach.engine import make_plan
+from sijcoach.engine.adaptation import SWAP_PAIN
 from sijcoach.engine.adjust import Adjustments
 from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
@@ -233,9 +234,26 @@ def parse_session(raw) -> SessionDone:
     return parse_model(SessionDone, raw, "session")
 
 
+def saved_with_key(user, key: str | None) -> Session | None:
+    """The person's session saved with idempotency key `key`, if any."""
+    if not key:
+        return None
+    return Session.objects.filter(user=user, idempotency_key=key).prefetch_related("items").first()
+
+
 def save_session(user, done: SessionDone, on: dt.date) -> Session:
     """The session and its items, all or nothing; then the coming days' plan is kept anew."""
-    session = Session(
+    return save_session_once(user, done, on, None)[0]
+
+
+def save_session_once(user, done: SessionDone, on: dt.date, key: str | None) -> tuple[Session, bool]:
+    """As save_session; but with an idempotency `key` already saved, that session instead: (session,
+    whether it was saved now). Two requests with one key at once both get the one session: the
+    database's unique constraint decides, and the loser reads the winner's row."""
+    known = saved_with_key(user, key)
+    if known is not None:
+        return known, False
+    session = Session(idempotency_key=key or None,
         user=user, date=done.date or on, routine_kind=done.routine_kind,
         routine_title=done.routine_title or done.routine_kind.capitalize(),
         pain_before=done.pain_before, pain_after=done.pain_after, joint_went_out=done.joint_went_out,
@@ -250,14 +268,20 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
         )
         for i, it in enumerate(done.items)
     ]
-    with transaction.atomic():
-        session.save()
-        for item in items:
-            item.session = session
-        SessionItem.objects.bulk_create(items)
+    try:
+        with transaction.atomic():
+            session.save()
+            for item in items:
+                item.session = session
+            SessionItem.objects.bulk_create(items)
+    except IntegrityError:
+        known = saved_with_key(user, key)
+        if known is None:
+            raise
+        return known, False
     session._prefetched_objects_cache = {"items": items}  # session.items.all() without reading them back
     remember_planned_days(user)
-    return session
+    return session, True
 
 
 def sessions_awaiting_morning(user, on: dt.date):
@@ -303,6 +327,13 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
         raise LookupError("no check-in yet")
     profile, _ = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
     return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
+
+
+def answers_ahead(profile: Profile, exercises: list[str]) -> list[LiveDecision]:
+    """What "This hurts" at 6/10 would answer for each of `exercises` (a session's), none of them
+    offered in another's place: sent with the session, so the player can answer without the network."""
+    excluded = frozenset(exercises)
+    return [on_pain(profile, slug, SWAP_PAIN, 0, excluded) for slug in exercises]
 
 
 @transaction.atomic

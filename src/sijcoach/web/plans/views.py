@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from django import forms
 from django.conf import settings
 from django.db import transaction
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sijcoach.engine.catalog import catalog, filter_catalog
-from sijcoach.engine.inputs import InputError, Problem
-from sijcoach.engine.plan_types import TriageLevel
+from sijcoach.engine.inputs import InputError
+from sijcoach.engine.plan_types import RoutineKind, TriageLevel
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import services as coaching
@@ -34,18 +33,6 @@ from sijcoach.web.timezones import TimeZoneField
 def ping(request):
     """A trivial view: the benchmark's baseline for the server's own overhead."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-def _problems_json(exc: InputError, status: int = 422) -> JsonResponse:
-    return JsonResponse({"detail": problems.as_json(exc)}, status=status)
-
-
-def _json_body(request):
-    try:
-        return json.loads(request.body or b"null")
-    except (ValueError, RecursionError):  # RecursionError: nested too deeply to read
-        raise InputError("request", [Problem("(document)", None, "a JSON object",
-                                             "the request body is not valid JSON")]) from None
 
 
 def _plan_for_today(user) -> tuple[dt.date, bool, services.CurrentPlan | None]:
@@ -102,60 +89,72 @@ def more(request):
     return render(request, "plans/more.html")
 
 
-def _routine_or_404(request, index: int):
+def _todays_plan_or_404(request) -> tuple[dt.date, services.CurrentPlan]:
     on = services.today_for(request.user)
     current = services.current_plan(request.user, on)
     if current is None or not current.plan.days or services.open_red_flag(request.user, current.checkin):
         raise Http404("No plan for today")
+    return on, current
+
+
+def _player(request, on: dt.date, current: services.CurrentPlan, chosen: list[int], title: str, scope: str):
+    """The player's page for today's routines numbered `chosen`, in their order. Each item carries what
+    "This hurts" at 6 or more would answer (so it holds offline); `scope` names the session in the
+    browser's storage (a day's, or one routine's), so a reload carries on the same one."""
     routines = current.plan.days[0].routines
-    if not 0 <= index < len(routines):
-        raise Http404("No such routine today")
-    return on, routines[index]
+    every = [it.exercise for i in chosen for it in routines[i].items]
+    answers = iter(services.answers_ahead(current.profile, every))
+    data = {
+        "title": title, "date": on.isoformat(), "scope": f"{request.user.pk}:{on.isoformat()}:{scope}",
+        "person": request.user.pk, "timer_scale": settings.TIMER_SCALE, "get_ready_s": settings.GET_READY_S,
+        "save_url": "/api/v1/me/sessions", "pain_url": "/api/v1/me/pain", "csrf_cookie": settings.CSRF_COOKIE_NAME,
+        "today_url": reverse("today"), "progress_url": reverse("progress"), "signin_url": reverse("signin"),
+        "excluded": every,
+        "routines": [
+            {"index": i, "kind": routines[i].kind.value, "title": routines[i].title,
+             "minutes": round(routines[i].minutes, 1),
+             "items": [present.player_item(it, next(answers)) for it in routines[i].items]}
+            for i in chosen
+        ],
+    }
+    get_token(request)  # the CSRF cookie the player reads when it sends
+    shown = [{"routine": routines[i], "cards": [present.item_card(it) for it in routines[i].items]} for i in chosen]
+    return render(request, "plans/session.html", {
+        "title": title, "routines": shown, "data": data, "minutes": sum(routines[i].minutes for i in chosen),
+        "scale": range(11), "switches": SWITCHES,
+    })
+
+
+SWITCHES = [("sound", "Sound (beeps)", "Not available in this browser."),
+            ("speech", "Spoken cues", "Your browser cannot speak.")]
 
 
 @login_required
 def session(request, index: int):
-    on, routine = _routine_or_404(request, index)
-    items = [present.player_item(it) for it in routine.items]
-    data = {
-        "title": routine.title, "date": on.isoformat(), "kind": routine.kind.value,
-        "timer_scale": settings.TIMER_SCALE, "get_ready_s": settings.GET_READY_S,
-        "swap_url": reverse("session_swap"), "finish_url": reverse("session_finish", args=[index]),
-        "today_url": reverse("today"), "items": items, "excluded": [i["exercise"] for i in items],
-        "csrf_token": get_token(request),
-    }
-    return render(request, "plans/session.html", {"routine": routine, "data": data, "index": index})
+    on, current = _todays_plan_or_404(request)
+    routines = current.plan.days[0].routines
+    if not 0 <= index < len(routines):
+        raise Http404("No such routine today")
+    return _player(request, on, current, [index], routines[index].title, f"routine-{index}")
+
+
+# Realignment comes before anything that loads the pelvis (clinical notes 1.4), the walk last.
+DAY_ORDER = [RoutineKind.ALIGNMENT, RoutineKind.RELIEF, RoutineKind.STRENGTH, RoutineKind.WALK]
 
 
 @login_required
-@require_POST
-def session_swap(request):
-    try:
-        decision = services.pain_during_session(request.user, _json_body(request), services.today_for(request.user))
-    except InputError as exc:
-        return _problems_json(exc)
-    except LookupError:
-        return JsonResponse({"detail": [{"field": "check-in", "value": None, "allowed": "a check-in first",
-                                         "message": "check in before starting a session"}]}, status=409)
-    return JsonResponse({
-        "verdict": decision.verdict, "message": decision.message, "source": decision.source,
-        "replacement": present.player_item(decision.replacement) if decision.replacement else None,
-    })
-
-
-@login_required
-@require_POST
-def session_finish(request, index: int):
-    on, routine = _routine_or_404(request, index)
-    try:
-        raw = _json_body(request)
-        if isinstance(raw, dict):
-            raw = {**raw, "date": on.isoformat(), "routine_kind": routine.kind.value, "routine_title": routine.title}
-        done = services.parse_session(raw)
-    except InputError as exc:
-        return _problems_json(exc)
-    services.save_session(request.user, done, on)
-    return JsonResponse({"ok": True, "redirect": reverse("progress")})
+def session_day(request):
+    """Today's routines one after the other (realignment, relief, strength; a walk as a step of its
+    own), each saved as its own log."""
+    on, current = _todays_plan_or_404(request)
+    routines = current.plan.days[0].routines
+    done = progress.done_by_day(request.user, on, on).get(on, set())
+    # The routines still to do (Today's button says so); once all are done, the whole day again.
+    left = [i for i, r in enumerate(routines) if r.kind.value not in done] or list(range(len(routines)))
+    chosen = sorted(left, key=lambda i: DAY_ORDER.index(routines[i].kind))
+    if not chosen:
+        raise Http404("Nothing planned today")
+    return _player(request, on, current, chosen, "Today's session", "day")
 
 
 class MorningForm(forms.Form):

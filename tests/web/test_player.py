@@ -1,0 +1,239 @@
+"""The session player in a real browser: a session is never lost (a reload carries on, and every
+item is saved once), the whole day in one session (one log per routine), and a session finished
+offline (the page and its service worker cut off from the server) is saved once when it is back.
+
+Run with `pytest tests/web/test_player.py`; the timers run at SIJCOACH_TIMER_SCALE (0.02 in the test
+settings).
+"""
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM is read from the test thread
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from browser_helpers import check_in, choose, sign_up, state, url, wait_state  # noqa: E402
+from conftest import check_in as answer_now  # noqa: E402
+from sijcoach.web.plans import services  # noqa: E402
+from sijcoach.web.plans.models import Session  # noqa: E402
+from test_browser import browser_context_args, browser_type_launch_args, problems, user  # noqa: E402,F401
+
+
+def leave_without_asking_twice(page: Page) -> list[str]:
+    """Accept the "leave this page?" question; the questions asked are listed as they come."""
+    asked: list[str] = []
+
+    def on_dialog(dialog):
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", on_dialog)
+    return asked
+
+
+def finish(page: Page, pain_now: str = "2") -> None:
+    wait_state(page, "s.screen === 'summary'", timeout=60_000)
+    choose(page, re.compile("^Pain now"), pain_now)
+    page.get_by_role("button", name="Save and finish").click()
+
+
+@pytest.mark.browser
+def test_a_reload_in_the_middle_carries_on_at_the_same_exercise_and_every_item_is_saved_once(
+        page: Page, live_server, problems):
+    sign_up(page, live_server, "jo@example.org")
+    check_in(page)
+    person = user("jo@example.org")
+    routine = services.current_plan(person, services.today_for(person)).plan.days[0].routines[0]
+    asked = leave_without_asking_twice(page)
+    page.goto(url(live_server, "/session/0/"))
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()  # no menu to wander off through
+    choose(page, re.compile("^How much does your back hurt right now"), "3")
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player' && s.index >= 1 && s.phase === 'hold'")
+    # A phone call: the page is hidden, and the timer stops where it is rather than run on unwatched.
+    page.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+        document.dispatchEvent(new Event('visibilitychange'));
+        delete document.visibilityState;
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""")
+    before = state(page)
+    page.wait_for_timeout(300)
+    assert before["paused"] and (state(page)["index"], state(page)["phase"]) == (before["index"], before["phase"])
+
+    page.reload()
+    assert asked == ["beforeunload"], "leaving in the middle of a session did not ask first"
+    resume = page.get_by_role("region", name="A session in progress")
+    expect(resume).to_contain_text(f"Carry on from exercise {before['index'] + 1}")
+    resume.get_by_role("button", name="Carry on").click()
+    after = wait_state(page, "s.screen === 'player'")
+    assert (after["index"], after["exercise"]) == (before["index"], before["exercise"])
+    assert after["items"][0]["done"], "what was done before the reload was forgotten"
+
+    finish(page)
+    expect(page).to_have_url(re.compile("/progress/$"))
+    [session] = Session.objects.filter(user=person)
+    items = list(session.items.all())
+    assert [i.exercise for i in items] == [it.exercise for it in routine.items]  # each once, in order
+    assert all(not i.skipped and i.sets_done == i.planned_sets for i in items), [vars(i) for i in items]
+    assert (session.pain_before, session.pain_after) == (3, 2)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(page: Page, live_server, problems):
+    sign_up(page, live_server, "kit@example.org")
+    person = user("kit@example.org")
+    # A day with all four: relief, realignment (an inflare), strength and a walk.
+    answer_now(person, minutes_per_day=60, distortion="inflare", distortion_side="left")
+    routines = services.current_plan(person, services.today_for(person)).plan.days[0].routines
+    order = {"alignment": 0, "relief": 1, "strength": 2, "walk": 3}
+    routines = sorted(routines, key=lambda r: order[r.kind.value])
+    assert [r.kind.value for r in routines] == ["alignment", "relief", "strength", "walk"]
+    page.goto(url(live_server, "/today/"))
+    start = page.get_by_role("link", name=re.compile(r"^Start today's session, about \d+ minutes"))
+    page.emulate_media(color_scheme="dark")
+    start.click()
+    expect(page).to_have_url(re.compile("/session/today/$"))
+    player = page.locator("#player")  # dark in dark mode, light text on it
+    expect(player).to_have_css("background-color", "rgb(17, 20, 24)")
+    expect(player).to_have_css("color", "rgb(241, 243, 245)")
+    page.get_by_role("button", name="Start", exact=True).click()
+    steps = []
+    s = wait_state(page, "s.screen === 'summary' || s.phase === 'walk' || s.phase === 'condition'", timeout=60_000)
+    while s["screen"] == "player":  # a walk is a step of its own, as is an exercise only when needed
+        steps.append(s["phase"])
+        if s["phase"] == "walk":
+            expect(page.locator("#pl-name")).to_have_text(routines[-1].items[0].name)
+            expect(page.locator(".pl-cond")).to_contain_text("A walk, on your own")
+        page.locator(".pl-cond-do").click()
+        s = wait_state(page, "s.screen === 'summary' || (s.phase === 'walk' || s.phase === 'condition') && "
+                             f"s.index > {s['index']}", timeout=60_000)
+    assert steps[-1] == "walk"
+    finish(page, "1")
+    expect(page).to_have_url(re.compile("/progress/$"))
+    saved = list(Session.objects.filter(user=person).order_by("id"))
+    assert [(s.routine_kind, s.routine_title) for s in saved] == [(r.kind.value, r.title) for r in routines]
+    for session, routine in zip(saved, routines, strict=True):
+        assert [i.exercise for i in session.items.all()] == [it.exercise for it in routine.items]
+    page.goto(url(live_server, "/today/"))
+    expect(page.locator(".done-badge")).to_have_count(len(routines))
+    assert problems == [], "\n".join(problems)
+
+
+# Offline: the server itself is stopped (so the page and its service worker alike are cut off), then
+# started again on the same address ----------------------------------------------------------------
+
+class Site:
+    def __init__(self, base: str):
+        self.url = base
+
+
+@pytest.fixture
+def own_app(tmp_path):
+    from django.conf import settings as django_settings
+    from live_app import app_env, free_port, migrate, own_database
+
+    with own_database(tmp_path, django_settings.DATABASES["default"]) as database:
+        env = app_env(database, tmp_path, SIJCOACH_TIMER_SCALE="0.02")
+        migrate(env)
+        yield env, free_port()
+
+
+def saved_sessions(page: Page, base: str) -> list[dict]:
+    r = page.request.get(f"{base}/api/v1/me/sessions")
+    assert r.ok, r.text()
+    return r.json()["sessions"]
+
+
+@pytest.mark.browser
+def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_server_is_back(
+        page: Page, own_app, problems):
+    from live_app import serving
+
+    env, port = own_app
+    with serving(env, workers=1, threads=4, port=port) as base:
+        site = Site(base)
+        sign_up(page, site, "lee@example.org")
+        check_in(page)
+        # Today installs the service worker; the session page then comes through it and is kept.
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.goto(f"{base}/session/0/")
+        assert page.evaluate("!!navigator.serviceWorker.controller"), "the session page is not under the worker"
+        page.wait_for_function("""async () => {
+            const kept = await (await caches.open('sij-today')).keys();
+            const wanted = JSON.parse(document.getElementById('session-data').textContent).routines[0].items
+                .flatMap((it) => Object.values(it.picture.sides).flatMap((f) => Object.values(f)));
+            const urls = kept.map((r) => new URL(r.url).pathname);
+            return urls.some((u) => u.startsWith('/session/')) && wanted.every((u) => urls.includes(u));
+        }""", timeout=20_000)
+        # Only the app shell and today's session: no other signed-in page (Today was visited) is kept.
+        kept = page.evaluate("""async () => Object.fromEntries(await Promise.all((await caches.keys()).map(
+            async (name) => [name, (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname)])))""")
+        assert set(kept) == {"sij-today"} | {n for n in kept if n.startswith("sij-shell-")} and len(kept) == 2, kept
+        assert all(p.startswith(("/session/", "/pictures/")) for p in kept["sij-today"]), kept
+        assert all(p.startswith("/static/") for n, paths in kept.items() if n != "sij-today" for p in paths), kept
+        asked = leave_without_asking_twice(page)
+        choose(page, re.compile("^How much does your back hurt right now"), "3")
+        page.get_by_role("button", name="Start", exact=True).click()
+        wait_state(page, "s.screen === 'player' && s.index >= 1")
+
+    # The server is gone: nothing reaches it, from the page or from the worker.
+    page.context.set_offline(True)
+    page.goto(f"{base}/today/")  # another page: the worker says what is there without the connection
+    assert asked == ["beforeunload"]
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    page.get_by_role("link", name="Carry on with today's session").click()  # the kept page; modules from the shell
+    page.get_by_role("region", name="A session in progress").get_by_role("button", name="Carry on").click()
+    s = wait_state(page, "s.screen === 'player'")
+    # The first exercise from here with an alternative sent ahead (an exercise without one is stopped).
+    items = page.evaluate("() => JSON.parse(document.getElementById('session-data').textContent).routines[0].items")
+    hurt_slug = next(it["exercise"] for it in items[s["index"]:] if it["instead"]["verdict"] == "swap")
+    wait_state(page, f"s.exercise === {hurt_slug!r} && s.phase !== 'ready'", timeout=60_000)
+    page.get_by_role("button", name="This hurts").click()
+    dialog = page.get_by_role("dialog")
+    choose(dialog, re.compile("^How much does it hurt right now"), "7")
+    dialog.get_by_role("button", name="Send").click()
+    notice = page.locator(".pl-notice[role=alert]")
+    expect(notice).to_contain_text("7/10 is too much")  # answered on the phone, from what was sent ahead
+    ahead = page.evaluate(f"""() => JSON.parse(document.getElementById('session-data').textContent)
+        .routines[0].items.find((it) => it.exercise === {hurt_slug!r}).instead""")
+    s = state(page)
+    assert s["paused"] and s["items"][s["index"] - 1]["pain"] == 7
+    assert s["exercise"] == ahead["replacement"]["exercise"] and s["items"][s["index"]]["swapped_from"] == hurt_slug
+    expect(notice).to_contain_text(f"{ahead['replacement']['name']} trains the same muscles")
+    notice.get_by_role("button", name=re.compile("^Start ")).click()
+    wait_state(page, "s.picture !== null && s.exercise !== " + repr(hurt_slug))  # its drawing, kept offline
+    finish(page)
+    expect(page.locator(".pl-sum .pl-status")).to_contain_text("kept on this phone")
+
+    with serving(env, workers=1, threads=4, port=port) as base:
+        # Signed out meanwhile (the session cookie gone, so a new CSRF token too): back online, the
+        # log is tried, refused for want of a sign-in, and waits on the phone.
+        page.context.clear_cookies()
+        page.context.set_offline(False)
+        expect(page.locator("#outbox-notice")).to_contain_text("sign in again to save it")
+        assert page.evaluate("JSON.parse(localStorage.getItem('sijcoach.outbox')).length") == 1
+        page.goto(f"{base}/signin/")
+        page.get_by_label("Email").fill("lee@example.org")
+        page.get_by_label("Password").fill("correct horse battery staple")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page).to_have_url(re.compile("/today/$"))
+        expect(page.locator("#outbox-notice")).to_contain_text("was saved")
+        page.reload()  # nothing left to send: nothing is sent again
+        [session] = saved_sessions(page, base)
+        exercises = [i["exercise"] for i in session["items"]]
+        assert hurt_slug in exercises and len(exercises) == len(set(exercises))
+        hurt = next(i for i in session["items"] if i["exercise"] == hurt_slug)
+        [instead] = [i for i in session["items"] if i["swapped_from"] == hurt_slug]
+        assert hurt["pain"] == 7 and instead["exercise"] == ahead["replacement"]["exercise"]
+
+        # Signing out clears what the phone keeps: the worker's copies and the local storage.
+        page.get_by_role("button", name="Sign out").click()
+        expect(page).to_have_url(re.compile(f"{base}/$"))
+        assert page.evaluate("async () => (await caches.keys()).length") == 0
+        assert page.evaluate("localStorage.length") == 0
+    assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to load" not in p] == []
