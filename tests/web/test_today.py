@@ -7,6 +7,7 @@ session."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from sijcoach.web.plans import progress, services
 
 DAY = dt.timedelta(days=1)
 WEEK_WORDS = re.compile(r"(\d+) of (\d+)</strong> planned routines done")
-START = re.compile(r'<a class="button primary" href="/session/(\d+)/">Start today.s session, about (\d+) minutes')
+START = re.compile(r'<a class="button primary" href="/session/today/">Start today.s session, about (\d+) minutes')
 
 
 def done_items(routine, skipped: bool = False) -> list[dict]:
@@ -56,17 +57,19 @@ def week_words(page: str) -> tuple[int, int]:
 
 # ---- the page ------------------------------------------------------------------------------------
 
-def test_the_primary_action_starts_the_first_routine_not_done_with_the_minutes_left(alice_client, alice):
+def test_the_primary_action_runs_the_routines_not_done_with_the_minutes_left(alice_client, alice):
     routines = routines_today(alice)
     page = alice_client.get(reverse("today")).content.decode()
-    index, minutes = START.search(page).groups()
-    assert int(index) == 0 and int(minutes) == round(sum(r.minutes for r in routines))
+    assert int(START.search(page).group(1)) == round(sum(r.minutes for r in routines))
     assert len(START.findall(page)) == 1
     log_routine(alice, services.today_for(alice), routines[0])
     page = alice_client.get(reverse("today")).content.decode()
-    index, minutes = START.search(page).groups()
-    assert int(index) == 1 and int(minutes) == round(sum(r.minutes for r in routines[1:]))
+    assert int(START.search(page).group(1)) == round(sum(r.minutes for r in routines[1:]))
     assert page.count("done today") == 1
+    # The day's session now runs the others only.
+    player = alice_client.get(reverse("session_day")).content.decode()
+    data = json.loads(re.search(r'<script id="session-data" type="application/json">(.*?)</script>', player, re.S).group(1))
+    assert routines[0].title not in json.dumps(data) or len(routines) == 1
     # Each routine can still be started alone.
     for i, r in enumerate(routines):
         assert (f'href="/session/{i}/"' in page) == (r.kind != "walk")
@@ -84,7 +87,8 @@ def test_a_session_with_everything_skipped_is_not_done(alice_client, alice):
     first = routines_today(alice)[0]
     log_routine(alice, services.today_for(alice), first, skipped=True)
     page = alice_client.get(reverse("today")).content.decode()
-    assert "done today" not in page and START.search(page).group(1) == "0"
+    assert "done today" not in page
+    assert int(START.search(page).group(1)) == round(sum(r.minutes for r in routines_today(alice)))
     assert week_words(page)[0] == 0
 
 
