@@ -120,7 +120,8 @@ def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine
     for session, routine in zip(saved, routines, strict=True):
         assert [i.exercise for i in session.items.all()] == [it.exercise for it in routine.items]
     page.goto(url(live_server, "/today/"))
-    expect(page.locator(".done-badge")).to_have_count(len(routines))
+    expect(page.locator(".routine .done-badge")).to_have_count(len(routines))
+    expect(page.locator(".start-day")).to_have_text("Everything planned for today is done.")
     assert problems == [], "\n".join(problems)
 
 
@@ -231,7 +232,9 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
         [instead] = [i for i in session["items"] if i["swapped_from"] == hurt_slug]
         assert hurt["pain"] == 7 and instead["exercise"] == ahead["replacement"]["exercise"]
 
-        # Signing out clears what the phone keeps: the worker's copies and the local storage.
+        # Signing out (on the menu's More page) clears what the phone keeps: the worker's copies and the
+        # local storage.
+        page.get_by_role("link", name="More", exact=True).click()
         page.get_by_role("button", name="Sign out").click()
         expect(page).to_have_url(re.compile(f"{base}/$"))
         assert page.evaluate("async () => (await caches.keys()).length") == 0

@@ -57,7 +57,7 @@ def test_today_for_a_newly_checked_in_person_fits_a_phone_with_the_primary_actio
     start = page.get_by_role("link", name=re.compile(r"^Start today's session, about \d+ minutes"))
     expect(start).to_have_count(1)
     assert start.bounding_box()["y"] + start.bounding_box()["height"] <= PHONE_390["height"]
-    assert start.get_attribute("href").endswith("/session/0/")
+    assert start.get_attribute("href").endswith("/session/today/")
     # The disclaimer once, at the foot; the cards keep steps, reason and source behind "More".
     expect(page.get_by_text(re.compile("not a diagnosis"))).to_have_count(1)
     card = page.locator(".ex-card").first
