@@ -424,16 +424,22 @@ def assert_private(response, what):
     assert {"private", "no-store"} <= control, (what, response.get("Cache-Control"))
 
 
+# A drawing, the web app manifest and the service worker hold nothing of the person's.
+SAME_FOR_EVERYONE = {"picture", "learn_picture", "manifest", "service_worker"}
+
+
 def test_every_signed_in_page_says_private_no_store(alice):
     token = ApiToken.issue(alice, "laptop")[0]
     client = Client()
     client.force_login(alice)
     shown = set()
     urls = {**pages.page_urls(token.pk), **{name: reverse(name) for name in ("share", "calendar_download", "fhir")}}
+    visitor = Client()
     for name, url in urls.items():
         r = client.get(url)  # POST-only pages answer 405, and say private too
-        if name == "picture":  # the same drawing for everyone: public, kept by the browser
-            assert "public" in r["Cache-Control"]
+        if name in SAME_FOR_EVERYONE:  # public, kept by the browser: and a visitor gets the very same bytes
+            assert "public" in r["Cache-Control"], name
+            assert visitor.get(url).content == r.content, name
             continue
         assert_private(r, name)
         if r.status_code == 200:
