@@ -307,8 +307,8 @@ def test_the_player_moves_the_figure_out_and_back_once_per_rep_in_step_with_the_
         while seen[-1]["rep"] != 2 and len(seen) < 200:
             seen.append(page.evaluate(f"""() => {{ const s = {STATE};
                 const svg = document.querySelector('#player .pl-picture svg');
-                return {{phase: s.phase, rep: s.rep, side: s.side, frame: s.picture, at: svg.getCurrentTime(),
-                        paused: svg.animationsPaused()}}; }}"""))
+                return {{phase: s.phase, rep: s.rep, side: s.side, frame: s.picture, drawn: svg !== null,
+                        at: svg && svg.getCurrentTime(), paused: svg && svg.animationsPaused()}}; }}"""))
             page.wait_for_timeout(40)
         rep = [x for x in seen[1:] if x["phase"] == "move" and x["rep"] == 1]
         assert len(rep) >= 10 and all(x["side"] == "left" for x in rep), seen
@@ -316,6 +316,12 @@ def test_the_player_moves_the_figure_out_and_back_once_per_rep_in_step_with_the_
             frames = [x["frame"] for x in rep]
             assert set(frames) == {"end", "start"} and frames == sorted(frames), frames  # end first, then start
             continue
+        # The drawing is a file fetched when the item starts: on a busy machine the first looks may come
+        # before it is in the page. Once there it stays, and the loop is read from every look after.
+        drawn = [x["drawn"] for x in rep]
+        assert True in drawn and all(drawn[drawn.index(True):]), drawn
+        rep = [x for x in rep if x["drawn"]]
+        assert len(rep) >= 8, rep
         assert all(x["frame"] == "animated" and x["paused"] for x in rep), rep
         assert all(any(a - 0.01 <= x["at"] <= a + d + 0.01 for a, d in moves) for x in rep), (moves, rep)
         assert rep[0]["at"] < moves[0][0] + moves[0][1] / 2 and rep[-1]["at"] > moves[-1][0] + moves[-1][1] / 2
