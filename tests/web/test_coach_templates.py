@@ -275,3 +275,9 @@ def test_template_pages_have_no_inline_script_or_style_and_every_field_is_labell
             assert "csrfmiddlewaretoken" in form
         for ident in re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', html):
             assert f'for="{ident}"' in html, (r.request["PATH_INFO"], ident)
+
+
+def test_the_coachs_export_holds_their_templates_and_the_clients_does_not(template, cora_web, web, alice):
+    mine = cora_web.get(reverse("export")).json()["coaching"]["templates"]
+    assert [t["name"] for t in mine] == [NAME] and mine[0]["adjustments"]["excluded"][0]["exercise"] == "cat-cow"
+    assert web(alice).get(reverse("export")).json()["coaching"]["templates"] == []
