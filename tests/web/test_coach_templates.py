@@ -281,3 +281,12 @@ def test_the_coachs_export_holds_their_templates_and_the_clients_does_not(templa
     mine = cora_web.get(reverse("export")).json()["coaching"]["templates"]
     assert [t["name"] for t in mine] == [NAME] and mine[0]["adjustments"]["excluded"][0]["exercise"] == "cat-cow"
     assert web(alice).get(reverse("export")).json()["coaching"]["templates"] == []
+
+
+def test_a_coach_at_the_most_templates_is_told_to_delete_one_first(template, cora_web, alice, monkeypatch):
+    from sijcoach.web.coaching import templates_service
+
+    monkeypatch.setattr(templates_service, "TEMPLATES_MAX", 1)
+    r = templates_post(cora_web, alice, form="template_save", name="Another")
+    assert r.status_code == 400 and "You have 1 templates, the most a coach may keep" in r.content.decode()
+    assert CoachTemplate.objects.count() == 1

@@ -18,7 +18,7 @@ from sijcoach.engine.adjust import Adjustments, Findings
 from sijcoach.engine.template_check import TemplateCheck, check_template
 from sijcoach.web import access
 from sijcoach.web.coaching import services as coach_services
-from sijcoach.web.coaching.models import AccessLog, CoachTemplate, CoachVersion
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachTemplate, CoachVersion
 from sijcoach.web.plans import services
 
 TEMPLATES_MAX = 100
@@ -87,7 +87,7 @@ def save_template(coach, client_id: int, name: str) -> CoachTemplate:
     if not (adj.pinned or adj.excluded or adj.doses):
         raise TemplateError("name", "Nothing to save: you have not pinned, left out or set a dose of any exercise "
                                     "for this client yet.")
-    kept = Adjustments(pinned=adj.pinned, excluded=adj.excluded, doses=adj.doses)  # the client's own source stays
+    kept = Adjustments(pinned=adj.pinned, excluded=adj.excluded, doses=adj.doses)  # the items, nothing else
     try:
         with transaction.atomic():  # two saves at once: the constraint decides
             return CoachTemplate.objects.create(coach=coach, name=name, adjustments=kept.model_dump(mode="json"))
@@ -131,6 +131,7 @@ def apply_template(coach, client_id: int, template_id: int) -> Applied:
     others are reported with the reason. Nothing applicable: no version, the plan stays as it was."""
     link = access.client_link(coach, client_id)
     template = get_template(coach, template_id)
+    CoachLink.objects.select_for_update().filter(pk=link.pk).first()  # one change at a time builds on the last
     client = link.client
     on = services.today_for(client)
     adj, findings = _current(link)
