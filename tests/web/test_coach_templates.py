@@ -9,7 +9,6 @@ import re
 import pytest
 from conftest import check_in, make_coach, make_user
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from sijcoach.web.coaching import services as coaching
@@ -21,17 +20,18 @@ NAME = "Low back basics"
 
 
 @pytest.fixture
-def web(db):
-    def make(user):
-        browser = Client()
-        browser.force_login(user)
-        return browser
-    return make
+def cora_web(as_user, cora):
+    return as_user(cora)
 
 
 @pytest.fixture
-def cora_web(web, cora):
-    return web(cora)
+def dave(as_user):
+    """Another coach, signed in, and his client Erin."""
+    coach = make_coach("dave@example.org")
+    erin = make_user("erin@example.org")
+    check_in(erin)
+    coaching.accept_invite(erin, coaching.create_invite(coach).code)
+    return as_user(coach), erin
 
 
 @pytest.fixture
@@ -112,12 +112,8 @@ def test_a_client_without_changes_gives_no_template_and_the_coach_is_told_why(co
     assert AccessLog.objects.filter(client=alice, what__startswith="template:").count() == 1  # the read happened
 
 
-def test_two_coaches_may_give_their_templates_the_same_name(template, alice, web):
-    dave = make_coach("dave@example.org")
-    erin = make_user("erin@example.org")
-    check_in(erin)
-    coaching.accept_invite(erin, coaching.create_invite(dave).code)
-    dave_web = web(dave)
+def test_two_coaches_may_give_their_templates_the_same_name(template, dave):
+    dave_web, erin = dave
     change(dave_web, erin, form="pin", action="pin", exercise="clamshell")
     assert templates_post(dave_web, erin, form="template_save", name=NAME).status_code == 302
     assert CoachTemplate.objects.filter(name=NAME).count() == 2
@@ -126,7 +122,7 @@ def test_two_coaches_may_give_their_templates_the_same_name(template, alice, web
 # ---- applying ------------------------------------------------------------------------------------
 
 def test_applying_to_a_pregnant_client_applies_what_suits_her_and_reports_the_rest(template, cora_web, cora, dana,
-                                                                                   web):
+                                                                                   as_user):
     PlannedDay.objects.filter(user=dana).delete()
     r = templates_post(cora_web, dana, form="template_apply", template=template.pk)
     assert r.status_code == 302 and r["Location"] == reverse("coach_client", args=[dana.pk])
@@ -145,7 +141,7 @@ def test_applying_to_a_pregnant_client_applies_what_suits_her_and_reports_the_re
     slugs = plan_slugs(dana)
     assert "clamshell" in slugs and "cat-cow" not in slugs and "prone-hip-extension" not in slugs
     assert PlannedDay.objects.filter(user=dana).exists()  # her planned days were kept anew
-    page = web(dana).get(reverse("my_coach")).content.decode()
+    page = as_user(dana).get(reverse("my_coach")).content.decode()
     assert "left out Cat-cow (note: wrists); pinned Clamshell" in page and NAME not in page
     assert AccessLog.objects.filter(client=dana, what__startswith="template:").count() == 1
 
@@ -206,12 +202,8 @@ def test_no_template_chosen_is_refused_naming_the_field(template, cora_web, dana
 
 # ---- another coach -------------------------------------------------------------------------------
 
-def test_another_coach_cannot_see_apply_rename_or_delete_a_template(template, alice, web):
-    dave = make_coach("dave@example.org")
-    erin = make_user("erin@example.org")
-    check_in(erin)
-    coaching.accept_invite(erin, coaching.create_invite(dave).code)
-    dave_web = web(dave)
+def test_another_coach_cannot_see_apply_rename_or_delete_a_template(template, dave):
+    dave_web, erin = dave
     assert NAME not in dave_web.get(reverse("coach_templates")).content.decode()
     assert NAME not in dave_web.get(reverse("coach_client", args=[erin.pk])).content.decode()
     assert templates_post(dave_web, erin, form="template_apply", template=template.pk).status_code == 404
@@ -223,9 +215,9 @@ def test_another_coach_cannot_see_apply_rename_or_delete_a_template(template, al
     assert not CoachVersion.objects.filter(link__client=erin).exists()
 
 
-def test_a_person_who_is_not_a_coach_sees_no_template_page(template, alice, bob, web):
+def test_a_person_who_is_not_a_coach_sees_no_template_page(template, alice, bob, as_user):
     for person in (alice, bob):
-        browser = web(person)
+        browser = as_user(person)
         assert browser.get(reverse("coach_templates")).status_code == 404
         assert browser.post(reverse("coach_template", args=[template.pk]), {"action": "delete"}).status_code == 404
         assert templates_post(browser, alice, form="template_apply", template=template.pk).status_code == 404
@@ -277,10 +269,10 @@ def test_template_pages_have_no_inline_script_or_style_and_every_field_is_labell
             assert f'for="{ident}"' in html, (r.request["PATH_INFO"], ident)
 
 
-def test_the_coachs_export_holds_their_templates_and_the_clients_does_not(template, cora_web, web, alice):
+def test_the_coachs_export_holds_their_templates_and_the_clients_does_not(template, cora_web, as_user, alice):
     mine = cora_web.get(reverse("export")).json()["coaching"]["templates"]
     assert [t["name"] for t in mine] == [NAME] and mine[0]["adjustments"]["excluded"][0]["exercise"] == "cat-cow"
-    assert web(alice).get(reverse("export")).json()["coaching"]["templates"] == []
+    assert as_user(alice).get(reverse("export")).json()["coaching"]["templates"] == []
 
 
 def test_a_coach_at_the_most_templates_is_told_to_delete_one_first(template, cora_web, alice, monkeypatch):

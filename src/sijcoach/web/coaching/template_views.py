@@ -25,15 +25,11 @@ def client_templates(request, client_id: int):
     action = request.POST.get("form", "")
     if action == "template_save":
         form = TemplateNameForm(request.POST, auto_id="template-save-%s")
-        if form.is_valid():
-            try:
-                saved = templates_service.save_template(request.user, client_id, form.cleaned_data["name"])
-            except TemplateError as exc:
-                form.add_error(exc.field, str(exc))
-            else:
-                messages.success(request, f"Saved as your template “{saved.name}”: apply it to another client "
-                                          "from their page.")
-                return redirect("coach_client", client_id=client_id)
+        saved = _attempt(form, lambda name: templates_service.save_template(request.user, client_id, name))
+        if saved is not None:
+            messages.success(request, f"Saved as your template “{saved.name}”: apply it to another client "
+                                      "from their page.")
+            return redirect("coach_client", client_id=client_id)
     elif action == "template_apply":
         form = TemplateApplyForm(request.POST, coach=request.user, auto_id="template-apply-%s")
         if form.is_valid():
@@ -42,6 +38,17 @@ def client_templates(request, client_id: int):
     else:
         raise Http404("No such change")
     return _client_page(request, client_id, (action, form), status=400)
+
+
+def _attempt(form: TemplateNameForm, call):
+    """`call(name)` for a valid form, or None: a refusal is shown beside the field it concerns."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data["name"])
+    except TemplateError as exc:
+        form.add_error(exc.field, str(exc))
+        return None
 
 
 def _report(request, applied: templates_service.Applied) -> None:
@@ -83,12 +90,8 @@ def template(request, template_id: int):
         raise Http404("No such change")
     templates_service.get_template(request.user, template_id)
     form = TemplateNameForm(request.POST, auto_id=f"rename-{template_id}-%s")
-    if form.is_valid():
-        try:
-            renamed = templates_service.rename_template(request.user, template_id, form.cleaned_data["name"])
-        except TemplateError as exc:
-            form.add_error(exc.field, str(exc))
-        else:
-            messages.success(request, f"Renamed to “{renamed.name}”.")
-            return redirect("coach_templates")
+    renamed = _attempt(form, lambda name: templates_service.rename_template(request.user, template_id, name))
+    if renamed is not None:
+        messages.success(request, f"Renamed to “{renamed.name}”.")
+        return redirect("coach_templates")
     return _list_page(request, (template_id, form), status=400)
