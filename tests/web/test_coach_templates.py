@@ -141,8 +141,10 @@ def test_applying_to_a_pregnant_client_applies_what_suits_her_and_reports_the_re
     slugs = plan_slugs(dana)
     assert "clamshell" in slugs and "cat-cow" not in slugs and "prone-hip-extension" not in slugs
     assert PlannedDay.objects.filter(user=dana).exists()  # her planned days were kept anew
-    page = as_user(dana).get(reverse("my_coach")).content.decode()
-    assert "left out Cat-cow (note: wrists); pinned Clamshell" in page and NAME not in page
+    dana_web = as_user(dana)
+    for url in (reverse("my_coach"), reverse("today")):
+        page = dana_web.get(url).content.decode()
+        assert "left out Cat-cow (note: wrists); pinned Clamshell" in page and NAME not in page, url
     assert AccessLog.objects.filter(client=dana, what__startswith="template:").count() == 1
 
 
