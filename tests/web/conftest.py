@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.plans import services
@@ -60,6 +61,16 @@ def make_coach(email: str, *clients):
 @pytest.fixture
 def cora(db, alice):
     return make_coach("cora@example.org", alice)
+
+
+@pytest.fixture
+def as_user(db):
+    """A browser signed in as `user`."""
+    def make(user):
+        web = Client()
+        web.force_login(user)
+        return web
+    return make
 
 
 @pytest.fixture

@@ -75,6 +75,9 @@ PAGES = {
     "coach_invite": Page(reverse("coach_invite"), people=404, cora=200),
     "coach_client": Page("/coach/clients/{alice}/", people=404, cora=200),
     "coach_change": Page("/coach/clients/{alice}/change/", people=404, cora=405),
+    "coach_client_templates": Page("/coach/clients/{alice}/templates/", people=404, cora=405),
+    "coach_templates": Page(reverse("coach_templates"), people=404, cora=200),
+    "coach_template": Page("/coach/templates/0/", people=404, cora=405),
     "my_coach": Page(reverse("my_coach")),
     "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
     "learn": Page(reverse("learn")),
@@ -164,7 +167,8 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 
 @pytest.mark.parametrize("name", ["morning", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
-                                  "coach_change", "my_coach", "join_coach", "learn_read"])
+                                  "coach_change", "coach_client_templates", "coach_template", "my_coach",
+                                  "join_coach", "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
     url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
     before = stored()

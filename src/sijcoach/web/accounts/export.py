@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sijcoach.web.accounts.models import ApiToken
-from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachTemplate, CoachVersion, Invite
 from sijcoach.web.learn.models import LessonRead
 from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
 from sijcoach.web.reminders.services import reminder_export
@@ -13,7 +13,7 @@ FORMAT = "si-joint-coach-export/1"
 
 def coaching_export(user) -> dict:
     """Coach mode: the person's coaches, their changes and notes, each read of the person's data by a
-    coach, and (for a coach) the role, invites and client links."""
+    coach, and (for a coach) the role, templates, invites and client links."""
     def link(k: CoachLink) -> dict:
         return {"coach": k.coach.email, "client": k.client.email, "started_at": k.started_at.isoformat(),
                 "ended_at": k.ended_at.isoformat() if k.ended_at else None}
@@ -28,6 +28,8 @@ def coaching_export(user) -> dict:
         "access_log": [{"at": r.at.isoformat(), "coach": r.coach_email, "what": r.what}
                        for r in AccessLog.objects.filter(client=user).order_by("at", "id")],
         "coach_role": CoachRole.objects.filter(user=user).exists(),
+        "templates": [{"name": t.name, "created_at": t.created_at.isoformat(), "adjustments": t.adjustments}
+                      for t in CoachTemplate.objects.filter(coach=user)],
         "clients": [link(k) for k in CoachLink.objects.filter(coach=user).select_related("coach", "client")],
         "invites": [{"code": i.code, "created_at": i.created_at.isoformat(), "expires_at": i.expires_at.isoformat(),
                      "used": i.used_at is not None} for i in Invite.objects.filter(coach=user)],

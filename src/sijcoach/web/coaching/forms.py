@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from sijcoach.engine.catalog import catalog
-from sijcoach.web.coaching.models import CoachVersion
+from sijcoach.web.coaching import templates_service
+from sijcoach.web.coaching.models import CoachTemplate, CoachVersion
 from sijcoach.web.plans import labels
 
 
@@ -68,3 +69,31 @@ def coach_form(name: str, data=None, **kwargs) -> forms.Form:
     """One of the client page's forms; its ids carry its name (pin-note, note-note), since the page
     shows all four at once and an id is unique in a page."""
     return FORMS[name](data, auto_id=f"{name}-%s", **kwargs)
+
+
+# ---- templates -----------------------------------------------------------------------------------
+
+class TemplateNameForm(forms.Form):
+    name = forms.CharField(
+        label="Template name", max_length=CoachTemplate.NAME_MAX,
+        help_text="Only you see your templates and their names; your clients read what each change does.",
+        error_messages={"required": "Template name: give the template a name.",
+                        "max_length": f"Template name: at most {CoachTemplate.NAME_MAX} characters "
+                                      "(this one has %(show_value)d)."})
+
+
+class TemplateApplyForm(forms.Form):
+    template = forms.IntegerField(label="Template", widget=forms.Select,
+                                  error_messages={"required": "Template: choose one of your templates.",
+                                                  "invalid": "Template: choose one of your templates."})
+
+    def __init__(self, data=None, *, coach, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["template"].widget.choices = [(t.pk, t.name) for t in templates_service.templates(coach)]
+
+
+def add_template_forms(coach, forms: dict) -> dict:
+    """The client page's template forms, beside the one bound to a refused request (if any)."""
+    forms.setdefault("template_save", TemplateNameForm(auto_id="template-save-%s"))
+    forms.setdefault("template_apply", TemplateApplyForm(coach=coach, auto_id="template-apply-%s"))
+    return forms

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from sijcoach.engine.adjust import Adjustments, Findings
@@ -80,6 +81,7 @@ class CoachVersion(models.Model):
         CLEAR_DOSE = "clear_dose", "gave a dose back to the plan"
         FINDINGS = "findings", "recorded findings"
         NOTE = "note", "wrote a note"
+        TEMPLATE = "template", "applied a template"
 
     link = models.ForeignKey(CoachLink, on_delete=models.CASCADE, related_name="versions")
     made_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -97,6 +99,27 @@ class CoachVersion(models.Model):
         # strict=False: stored JSON holds plain strings for the engine's enumerations.
         return (Adjustments.model_validate(self.adjustments, strict=False),
                 Findings.model_validate(self.findings, strict=False))
+
+
+class CoachTemplate(models.Model):
+    """A coach's named set of pins, leave-outs and doses (with their notes), saved from one client's
+    adjustments to apply to others. Only its coach sees it; no findings, which belong to one person."""
+
+    NAME_MAX = 80
+
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_templates")
+    name = models.CharField(max_length=NAME_MAX)
+    adjustments = models.JSONField()  # validated by the engine's parse_adjustments when saved
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "coach", name="one_template_name_per_coach"),
+        ]
+
+    def to_engine(self) -> Adjustments:
+        return Adjustments.model_validate(self.adjustments, strict=False)
 
 
 class AccessLog(models.Model):

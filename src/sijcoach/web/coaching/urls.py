@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from sijcoach.web.coaching import views
+from sijcoach.web.coaching import template_views, views
 
 urlpatterns = [
     path("coach/", views.clients, name="coach_clients"),
     path("coach/invite/", views.invite, name="coach_invite"),
     path("coach/clients/<int:client_id>/", views.client, name="coach_client"),
     path("coach/clients/<int:client_id>/change/", views.change, name="coach_change"),
+    path("coach/clients/<int:client_id>/templates/", template_views.client_templates, name="coach_client_templates"),
+    path("coach/templates/", template_views.template_list, name="coach_templates"),
+    path("coach/templates/<int:template_id>/", template_views.template, name="coach_template"),
     path("my-coach/", views.my_coach, name="my_coach"),
     path("my-coach/join/<str:code>/", views.join, name="join_coach"),
 ]

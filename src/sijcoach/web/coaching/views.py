@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from sijcoach.engine.inputs import InputError
 from sijcoach.web.coaching import services
-from sijcoach.web.coaching.forms import FORMS, JoinForm, coach_form
+from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coach_form
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
@@ -63,6 +63,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
     }
     if bound is not None:
         forms[bound[0]] = bound[1]
+    add_template_forms(request.user, forms)
     plan = page.current.plan if page.current else None
     return render(request, "coaching/client.html", {
         "page": page, "client": page.link.client, "plan": plan, "forms": forms,
