@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 
 from sijcoach.engine.catalog import Catalog, Exercise
-from sijcoach.engine.dosing import LOWEST_STEP, TOP_STEP
+from sijcoach.engine.dosing import LOWERED_SHARE, LOWEST_STEP, TOP_STEP
 from sijcoach.engine.history import DETAIL_DAYS, HURT_PAIN, History
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Effort
@@ -34,6 +34,9 @@ RISING_DAYS = 21  # pain compared over three weeks: the first week against the l
 JOINT_OUT_DAYS = 28
 JOINT_OUT_TIMES = 3
 
+COACH_LOWERED = (f"the dose your coach set is about {100 - round(LOWERED_SHARE * 100)}% lower until it settles "
+                 f"({EASY_SESSIONS} easy sessions in a row)")
+
 _EASY = Effort.EASY  # bound once: the loop over every logged exercise compares with it
 _PAIN_SOURCE = SourceId.PAIN_MONITORING
 _SWAP_SOURCE = SourceId.MUSCLE_GROUPS
@@ -52,6 +55,7 @@ class Adaptation:
     flare_days: set[dt.date] = field(default_factory=set)
     rising: bool = False  # pain rose meaningfully over three weeks: a lighter load until it settles
     hurt_days: frozenset[dt.date] = frozenset()  # days an exercise hurt 6 or more
+    coach_flare: dt.date | None = None  # a flare after which no session has settled: a coach's doses are lower
     _earned: frozenset[str] | None = field(default=None, repr=False)
     see_professional: bool = False
     changes: list[Change] = field(default_factory=list)
@@ -141,8 +145,10 @@ def find_swap(cat: Catalog, ex: Exercise, ctx: Context, excluded: set[str]) -> E
 class _Reader:
     """One pass over the logs, oldest first, building the Adaptation."""
 
-    def __init__(self, cat: Catalog, context_on: Callable[[dt.date], Context], start: dt.date):
+    def __init__(self, cat: Catalog, context_on: Callable[[dt.date], Context], start: dt.date,
+                 held: frozenset[str] = frozenset()):
         self.cat, self.context_on, self.start = cat, context_on, start
+        self.held = held  # exercises whose dose a coach set: pain lowers them, progression never raises them
         self.out = Adaptation()
         self.streak: dict[str, int] = {}
         self.comfortable: dict[str, dt.date] = {}  # exercise -> first day done without real pain
@@ -207,7 +213,8 @@ class _Reader:
         why = ("pain the next morning was not back to the level before the session"
                if session.pain_next_day is not None
                else "next-morning pain was not recorded, so it is treated as not settled")
-        self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {session.date} and {why}: its dose is lowered.",
+        what = (COACH_LOWERED if slug in self.held else "its dose is lowered")
+        self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {session.date} and {why}: {what}.",
                     _PAIN_SOURCE, session.date, slug)
         self.streak.pop(slug, None)
 
@@ -226,6 +233,9 @@ class _Reader:
     def progress(self, ex: Exercise, date: dt.date) -> None:
         out = self.out
         step = out.steps.get(ex.slug, 0)
+        if ex.slug in self.held:
+            self.progress_held(ex, step, date)
+            return
         if step < TOP_STEP:
             out.steps[ex.slug] = step + 1
             self.change(ChangeKind.PROGRESS_DOSE,
@@ -243,6 +253,19 @@ class _Reader:
             self.change(ChangeKind.PROGRESS_VARIANT,
                         f"{ex.name} was easy at its top dose in {EASY_SESSIONS} sessions in a row: move on to {nxt.name}.",
                         _PAIN_SOURCE, date, ex.slug, nxt.slug)
+
+    def progress_held(self, ex: Exercise, step: int, date: dt.date) -> None:
+        """A coach's dose: back up to it after pain lowered it, and never beyond (nor to a harder
+        exercise); the coach decides the next step, and is told once that it is due."""
+        easy = f"{ex.name} was easy with pain of {EASY_PAIN}/10 or less in {EASY_SESSIONS} sessions in a row"
+        if step < 0:
+            self.out.steps[ex.slug] = step + 1
+            self.change(ChangeKind.PROGRESS_DOSE, f"{easy}: it is back to the dose your coach set.",
+                        _PAIN_SOURCE, date, ex.slug)
+            return
+        self.topped.add(ex.slug)  # nothing further to count until pain lowers it again
+        self.change(ChangeKind.COACH, f"{easy}: it stays at the dose your coach set, since the app never raises a "
+                                      "coach's dose; your coach decides when it goes up.", _PAIN_SOURCE, date, ex.slug)
 
     def adopt(self, ex: Exercise, nxt: Exercise, date: dt.date) -> bool:
         """Record `nxt` as the harder variant of `ex` where the routine's purpose allows it and the
@@ -266,7 +289,7 @@ class _Reader:
         place. An easier exercise still in use beside the harder one keeps its own place."""
         for slug, day in sorted(self.comfortable.items()):
             for easier in _progressed_from(self.cat).get(slug, ()):
-                if easier in self.out.swaps or self.out.resolve(easier) == slug:
+                if easier in self.out.swaps or easier in self.held or self.out.resolve(easier) == slug:
                     continue
                 last = self.last_seen.get(easier)
                 if not trimmed or (last is not None and last >= day):
@@ -286,6 +309,8 @@ class _Reader:
                 self.out.rise_days.append(session.date)
         self.inherit(trimmed)
         self.flares(history)
+        if self.held:
+            self.coach_settling(history)
         self.retries(history)
         self.out.hurt_days = frozenset(self.hurt_days)
         return self.out
@@ -308,6 +333,34 @@ class _Reader:
                 self.change(ChangeKind.FLARE_UP,
                             f"On {date} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
                             _FLARE_SOURCE, date)
+
+
+    def coach_settling(self, history: History) -> None:
+        """After a flare, the doses a coach set are about 30% lower until it settles: sessions on
+        three days after it whose next morning was recorded and no worse than before them (a worse
+        morning starts the count anew, a flare starts it all again; a morning not yet told, neither)."""
+        flare, calm = None, set()
+        for s in history.sessions:
+            if s.date in history.flares:
+                if flare != s.date:
+                    self.change(ChangeKind.LOWER_DOSE,
+                                f"On {s.date} {history.flares[s.date]}: the doses your coach set are about "
+                                f"{100 - round(LOWERED_SHARE * 100)}% lower until it settles (sessions on "
+                                f"{EASY_SESSIONS} days settled by the next morning).", _FLARE_SOURCE, s.date)
+                flare, calm = s.date, set()
+            elif flare is not None and s.date > flare:
+                if s.pain_next_day is None or s.pain_before is None:
+                    continue
+                if s.pain_next_day > s.pain_before:
+                    calm = set()
+                    continue
+                calm.add(s.date)
+                if len(calm) >= EASY_SESSIONS:
+                    self.change(ChangeKind.PROGRESS_DOSE,
+                                f"Sessions on {EASY_SESSIONS} days since the flare on {flare} settled by the next "
+                                "morning: the doses your coach set are back.", _PAIN_SOURCE, s.date)
+                    flare = None
+        self.out.coach_flare = flare
 
 
 def _mean(values: list[int]) -> float | None:
@@ -390,12 +443,13 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
 
 
 def adapt(cat: Catalog, history: History, context_on: Callable[[dt.date], Context], start: dt.date,
-          trimmed: bool = False) -> Adaptation:
+          trimmed: bool = False, held: frozenset[str] = frozenset()) -> Adaptation:
     """`context_on(date)`: what the person's situation allowed on a day; each swap and progression is
     decided with the situation of the day it happened, so a plan made on any later day agrees on it.
     `trimmed`: the programme goes back further than the logs read (engine/history.py), so a harder
-    exercise done lately may have been earned by sessions no longer read."""
-    out = _Reader(cat, context_on, start).run(history, trimmed or history.trimmed)
+    exercise done lately may have been earned by sessions no longer read. `held`: the exercises whose
+    dose a coach set (engine/adjust.py)."""
+    out = _Reader(cat, context_on, start, held).run(history, trimmed or history.trimmed)
     if history.ignored_future:
         out.warnings.append(
             f"{history.ignored_future} logged session(s) dated after the plan start {start} were not used."

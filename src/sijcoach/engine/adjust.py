@@ -1,9 +1,11 @@
-"""A coach's adjustments to a person's plan: exercises pinned or left out, doses set within the
-catalog's ranges, and a professional's findings (distortion, tight muscles, Beighton score).
+"""A coach's adjustments to a person's plan: exercises pinned or left out, doses set within wide
+safety limits per kind of exercise (knowledge/coach_limits.toml), and a professional's findings
+(distortion, tight muscles, Beighton score).
 
-The engine still rules. A pin that the person's situation rules out is refused when it is made
-(`ruled_out`), and left out with the reason on any later day that rules it out (a new check-in, the
-first days of a flare); a dose the engine lowered after pain stays lowered. Every adjustment the plan
+The engine still rules. A pin or a dose for an exercise the person's situation rules out is refused
+when it is made (`ruled_out`), and a pin is left out with the reason on any later day that rules it
+out (a new check-in, the first days of a flare). Pain lowers a coach's dose by about 30% until it
+settles, and automatic progression never raises it (engine/adaptation.py). Every adjustment the plan
 follows is listed among its changes with the coach's note, so the person can see who changed what.
 """
 
@@ -18,7 +20,8 @@ from pydantic import AfterValidator, Field
 from sijcoach.engine.adaptation import adapt
 from sijcoach.engine.assessment import assess
 from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
-from sijcoach.engine.dosing import Dosed
+from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
+from sijcoach.engine.dosing import LOWERED_SHARE, Dosed, lowered
 from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.plan_types import Change, ChangeKind
@@ -28,9 +31,10 @@ from sijcoach.engine.screening import screen
 from sijcoach.engine.suitability import base_context
 from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side
 
-DOSE_FIELDS = ("sets", "reps", "hold_s")
-DOSE_WORDS = {"sets": "sets", "reps": "repetitions", "hold_s": "hold (seconds)"}
-DOSE_UNITS = {"sets": "sets", "reps": "repetitions", "hold_s": "s hold"}
+DOSE_FIELDS = ("sets", "reps", "hold_s", "rest_s")
+DOSE_WORDS = {"sets": "sets", "reps": "repetitions", "hold_s": "hold (seconds)", "rest_s": "rest (seconds)"}
+DOSE_UNITS = {"sets": "sets", "reps": "repetitions", "hold_s": "s hold", "rest_s": "s rest"}
+MAX_VALUE = 10_000
 PINNABLE = (Laterality.BILATERAL, Laterality.EACH_SIDE)
 Note = Annotated[Text, Field(max_length=300)]
 
@@ -46,9 +50,11 @@ class CoachDose(_Input):
     """A dose for one exercise; a field left out keeps the engine's own value."""
 
     exercise: Slug
-    sets: int | None = Field(default=None, ge=0, le=50)
-    reps: int | None = Field(default=None, ge=0, le=500)
-    hold_s: int | None = Field(default=None, ge=0, le=7200)
+    # Bounds for sense only: the limits that matter depend on the kind of exercise (`dose_problems`).
+    sets: int | None = Field(default=None, ge=0, le=MAX_VALUE)
+    reps: int | None = Field(default=None, ge=0, le=MAX_VALUE)
+    hold_s: int | None = Field(default=None, ge=0, le=MAX_VALUE)
+    rest_s: int | None = Field(default=None, ge=0, le=MAX_VALUE)
     note: Note = ""
 
 
@@ -101,7 +107,7 @@ def parse_adjustments(raw) -> Adjustments:
                 problems.append(Problem(field, item.exercise, "each exercise once", "the exercise is listed twice"))
             seen.add(item.exercise)
             ex = cat[item.exercise]
-            if ex.kind == Kind.CARDIO and group != "excluded":
+            if ex.kind == Kind.CARDIO and group == "pinned":  # a dose's own check says it for doses
                 problems.append(Problem(field, item.exercise, "a relief or strength exercise",
                                         f"{ex.name} is fitted to the day's free minutes, not set by hand"))
     for n, item in enumerate(adj.pinned):
@@ -121,22 +127,29 @@ def parse_adjustments(raw) -> Adjustments:
 
 
 def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Problem]:
-    """Each given value must lie within the catalog's range for that exercise."""
+    """Each given value must lie within the safety limits for the exercise's kind, which say why."""
+    limit = coach_limits().get(ex.kind)
+    if limit is None:
+        return [Problem(prefix + "exercise", ex.slug, "a relief or strength exercise",
+                        f"{ex.name} is fitted to the day's free minutes, not set by hand")]
     problems = []
     for name in DOSE_FIELDS:
-        value, allowed = getattr(dose, name), getattr(ex.dose, name)
+        value, allowed = getattr(dose, name), getattr(limit, name)
         if value is not None and not allowed.low <= value <= allowed.high:
             problems.append(Problem(
                 prefix + name, value, f"a whole number {_range_words(allowed)}",
-                f"{DOSE_WORDS[name]} for {ex.name} must be within the knowledge base's range",
+                f"{DOSE_WORDS[name]} for {ex.name} is outside the safety limits for {KIND_WORDS[ex.kind]}: "
+                + limit.reason[:1].lower() + limit.reason[1:].rstrip("."),
             ))
     if all(getattr(dose, name) is None for name in DOSE_FIELDS):
-        problems.append(Problem(prefix + "sets", None, "at least one of sets, reps, hold_s", "no dose was given"))
+        problems.append(Problem(prefix + "sets", None, "at least one of " + ", ".join(DOSE_WORDS.values()),
+                                "no dose was given"))
     return problems
 
 
 def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, adj: Adjustments) -> list[Problem]:
-    """The pins that the person's situation rules out now, each with the reason (empty: all allowed).
+    """The pins and doses that the person's situation rules out now, each with the reason (empty: all
+    allowed).
 
     The same rules as any pick: conditions, pregnancy, pattern, equipment, level, and exercises that
     hurt recently (the pain swap)."""
@@ -144,15 +157,21 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
     triage = screen(profile)
     ctx = base_context(profile, assess(profile), gentle=triage.gentle)
     ctx = ctx.with_avoided(avoided(adj))
-    adaptation = adapt(cat, read_history(cat, logs, start), lambda _: ctx, start)
+    adaptation = adapt(cat, read_history(cat, logs, start), lambda _: ctx, start, held=held(adj))
     problems = []
-    for n, item in enumerate(adj.pinned):
-        ex = cat[item.exercise]
-        why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug)
-        if why:
-            problems.append(Problem(f"pinned[{n}].exercise", item.exercise,
-                                    "an exercise the person's situation allows", f"{ex.name} is ruled out: {why}"))
+    for group, items in (("pinned", adj.pinned), ("doses", adj.doses)):
+        for n, item in enumerate(items):
+            ex = cat[item.exercise]
+            why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug)
+            if why:
+                problems.append(Problem(f"{group}[{n}].exercise", item.exercise,
+                                        "an exercise the person's situation allows", f"{ex.name} is ruled out: {why}"))
     return problems
+
+
+def held(adj: Adjustments | None) -> frozenset[str]:
+    """The exercises whose dose the coach set: automatic progression never raises them."""
+    return frozenset(d.exercise for d in adj.doses) if adj else frozenset()
 
 
 def avoided(adj: Adjustments) -> dict[str, str]:
@@ -173,11 +192,12 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
             notes.append(f"{wanted.name}, pinned by {adj.source}, is left out: {why}.")
             continue
         why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note else "") + "." + stand_in
+        cue = item.note or None
         found = False
         for picks in (relief, strength):
             for i, p in enumerate(picks):
                 if p.item.exercise == ex.slug:
-                    picks[i] = replace(p, item=replace(p.item, why=f"{why} {p.item.why}"), optional=False)
+                    picks[i] = replace(p, item=replace(p.item, why=f"{why} {p.item.why}", cue=cue), optional=False)
                     found = True
         if found or ex.slug in elsewhere:
             continue
@@ -186,19 +206,24 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
                 notes.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
                 continue
             at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
-            strength.insert(at, b.pick(ex, default_side(ex), why))
+            strength.insert(at, _with_cue(b.pick(ex, default_side(ex), why), cue))
         else:  # activation and relief work is daily
-            relief.insert(0, b.pick(ex, default_side(ex), why))
+            relief.insert(0, _with_cue(b.pick(ex, default_side(ex), why), cue))
     return relief, strength, notes
 
 
+def _with_cue(p: Pick, cue: str | None) -> Pick:
+    return replace(p, item=replace(p.item, cue=cue)) if cue else p
+
+
 def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
-    """The coach's doses in place of the ladder's, except where pain lowered the dose: then the
-    engine's lower dose stands until the exercise settles."""
+    """The coach's doses in place of the ladder's, shown as the coach's, with the coach's note as the
+    item's cue. Where pain lowered the exercise's dose, or a flare has not yet settled, the coach's
+    dose is about 30% lower (engine/dosing.py `lowered`) until it settles; never the ladder's."""
     out = []
     for p in picks:
         set_dose = adj.dose_for(p.item.exercise)
-        if set_dose is None or b.adapt.steps.get(p.item.exercise, 0) < 0:
+        if set_dose is None:
             out.append(p)
             continue
         ex = b.cat[p.item.exercise]
@@ -207,12 +232,38 @@ def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
             sets=set_dose.sets if set_dose.sets is not None else it.sets,
             reps=set_dose.reps if set_dose.reps is not None else it.reps,
             hold_s=set_dose.hold_s if set_dose.hold_s is not None else it.hold_s,
-            rest_s=it.rest_s, rep_s=it.rep_s, sides=2 if it.side == Side.EACH else 1,
+            rest_s=set_dose.rest_s if set_dose.rest_s is not None else it.rest_s,
+            rep_s=it.rep_s, sides=2 if it.side == Side.EACH else 1,
         )
         why = f"{it.why} Dose set by {adj.source}" + (f": {set_dose.note}" if set_dose.note else "") + "."
         made = make_item(b.cat, ex, it.side, dosed, why, it.condition)
-        out.append(replace(p, item=made.item, seconds=made.seconds, fixed=True))
+        item = replace(made.item, source=it.source, dose_by=f"set by {adj.source}", cue=set_dose.note or it.cue)
+        made = replace(p, item=item, seconds=made.seconds, fixed=True, step=0)
+        if b.adapt.steps.get(ex.slug, 0) < 0 or b.adapt.coach_flare is not None:
+            made = _lower(b.cat, made, adj, "after pain" if b.adapt.coach_flare is None
+                          else f"after the flare on {b.adapt.coach_flare}")
+        out.append(made)
     return out
+
+
+def lighten(cat: Catalog, picks: list[Pick], adj: Adjustments) -> list[Pick]:
+    """A lighter session (pain rose after recent sessions): the coach's doses about 30% lower too,
+    unless pain has lowered them already (the ladder's doses are lowered by routines.lighter)."""
+    return [_lower(cat, p, adj, "as your pain after recent sessions calls for an easier load")
+            if p.fixed and p.step >= 0 and adj.dose_for(p.item.exercise) else p for p in picks]
+
+
+def _lower(cat: Catalog, p: Pick, adj: Adjustments, cause: str) -> Pick:
+    """A coach's dose about 30% lower, saying so in its reason and beside the dose; its step is -1
+    so it is never lowered twice."""
+    it = p.item
+    less = f"about {100 - round(LOWERED_SHARE * 100)}% lower"
+    dosed = lowered(Dosed(it.sets, it.reps, it.hold_s, it.rest_s, it.rep_s, 2 if it.side == Side.EACH else 1))
+    why = f"{it.why} It is {less} than {adj.source} set it, {cause}, until it settles."
+    made = make_item(cat, cat[it.exercise], it.side, dosed, why, it.condition)
+    item = replace(made.item, source=it.source, dose_by=f"{adj.source}'s dose, {less} until the pain settles",
+                   cue=it.cue)
+    return replace(p, item=item, seconds=made.seconds, step=-1)
 
 
 def changes(cat: Catalog, adj: Adjustments) -> list[Change]:

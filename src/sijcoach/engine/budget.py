@@ -2,7 +2,9 @@
 strength days, then relief, then the walk.
 
 Relief is trimmed first. Strength is never dropped silently: its doses are shortened to fit, and if
-even the shortest does not fit, the day says so. When realignment and strength do not both fit,
+even the shortest does not fit, the day says so. A coach's doses are never shortened: when they make
+the day longer than the person's minutes, relief yields first, and the day runs long with a warning
+both the person and the coach see. When realignment and strength do not both fit,
 realignment moves to the days between strength days, and the day says so.
 """
 
@@ -94,7 +96,11 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
         warnings.append(f"the strength routine did not fit in {minutes} minutes, even with shortened doses; "
                         "raise the daily minutes to get it.")
     elif required and fixed_part() > budget:
-        notes.append(f"Today runs over your {minutes} minutes: the doses your coach set are kept as they are.")
+        over = max(1, round((fixed_part() - budget) / 60))
+        notes.append(f"Today runs about {over} min over your {minutes} minutes: the doses your coach set are kept "
+                     "as they are, and relief gives way first.")
+        warnings.append(f"the day runs long: the doses your coach set take about {over} min more than the "
+                        f"{minutes} minutes a day; relief is left out first. Ask your coach, or raise the daily minutes.")
     if alignment and fixed_part() > budget:
         alignment = []
         warnings.append(f"the realignment routine did not fit in {minutes} minutes; raise the daily minutes to get it.")
@@ -116,6 +122,10 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
             used += p.seconds
     kept = {id(p) for p in kept_relief}
     relief_all = relief_required + [p for p in relief if id(p) in kept]
+    for p in relief:
+        if p.fixed and id(p) not in kept:
+            notes.append(f"{p.item.name} ({p.item.dose_by or 'a set dose'}) does not fit in your {minutes} minutes "
+                         "today: relief gives way to the work above.")
     if relief and not kept_relief and not relief_required:
         notes.append("No time for the relief routine today: your minutes go to the work above. Do it on the "
                      "days in between, or add a few minutes.")

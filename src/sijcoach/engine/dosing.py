@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sijcoach.engine.catalog import Exercise, Range
 
 TOP_STEP = 3  # step 0 is the range's low end, TOP_STEP its high end
 LOWEST_STEP = -1  # one step below the range: the "lowered" dose after a flare
 SETUP_S = 15  # getting into position and changing sides
+LOWERED_SHARE = 0.7  # a dose lowered after pain keeps about 70% of its work (see `lowered`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,20 @@ def dose_at(ex: Exercise, step: int, sides: int) -> Dosed:
         rep_s=d.rep_s,
         sides=sides,
     )
+
+
+def lowered(d: Dosed) -> Dosed:
+    """About 30% less work in each set: fewer repetitions, or a shorter hold when there is one
+    repetition, or fewer sets when neither can shrink. For a dose someone set by hand (a coach's),
+    which is not on the ladder."""
+    def cut(n: int) -> int:
+        return max(1, round(n * LOWERED_SHARE))
+
+    if d.reps > 1:
+        return replace(d, reps=cut(d.reps))
+    if d.hold_s > 1:
+        return replace(d, hold_s=cut(d.hold_s))
+    return replace(d, sets=cut(d.sets))
 
 
 def timed_dose(ex: Exercise, seconds: int) -> Dosed:

@@ -112,6 +112,8 @@ class PlanItem:
     why: str
     source: str
     condition: str | None = None  # when set, the step is done only if this holds (protocol branch)
+    dose_by: str | None = None  # who set the dose, in words shown after it: "set by your coach"
+    cue: str | None = None  # the coach's note on this exercise, shown beside its steps
 
 
 @dataclass(frozen=True, slots=True)

@@ -109,7 +109,7 @@ class _Planner:
         self.history = history = read_history(cat, self.logs, start)
         first_day = min(self.programme_start or history.earliest or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
-        self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed)
+        self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed, adjust.held(self.adjustments))
         warnings += adaptation.warnings
         self.ctx = base.with_avoided(adaptation.swapped_why)
         setbacks = dict(history.flares)
@@ -383,7 +383,10 @@ class _Planner:
             strength = []
         if strength and (lowered or self.adaptation.rising):
             if id(progs) not in self.lighter:
-                self.lighter[id(progs)] = lighter(self.cat, strength)
+                light = lighter(self.cat, strength)
+                if self.adjustments is not None:
+                    light = adjust.lighten(self.cat, light, self.adjustments)
+                self.lighter[id(progs)] = light
             strength = self.lighter[id(progs)]
             notes.append("Lighter strength session: your pain after recent sessions calls for an easier load.")
         if flare_day:

@@ -110,7 +110,7 @@ def shorter(cat: Catalog, pick: Pick) -> Pick | None:
 
 
 def lighter(cat: Catalog, picks: list[Pick]) -> list[Pick]:
-    """A session one step lighter (a dose someone set by hand stays as it is)."""
+    """A session one step lighter (a dose someone set by hand is lowered by adjust.lighten instead)."""
     return [p if p.fixed else redose(cat, p, max(LOWEST_STEP, p.step - 1)) for p in picks]
 
 

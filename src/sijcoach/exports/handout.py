@@ -104,11 +104,16 @@ def _card_html(card: _Card, picture: Picture | None) -> str:
     return (
         f'<div class="card"><h3>{escape(card.item.name)}</h3>'
         f'<div class="dose">{uses}</div>{_picture_html(card, picture)}'
-        f"<ol>{steps}</ol>"
+        f"<ol>{steps}</ol>{_cue_html(card.item)}"
         f'<p class="why"><strong>Why:</strong> {escape(card.item.why)}</p>'
         f'<p class="small"><strong>Stop if:</strong> {escape(stop)}.</p>'
         f'<p class="small">Source: {escape(card.item.source)}</p></div>'
     )
+
+
+def _cue_html(item: PlanItem) -> str:
+    """The coach's note on the exercise, right below its steps."""
+    return f'<p class="cue"><strong>Your coach:</strong> {escape(item.cue)}</p>' if item.cue else ""
 
 
 def _recent_changes(plan: Plan) -> list:

@@ -74,6 +74,7 @@ tr { break-inside: avoid; }
 .card ol { padding-left: 4.5mm; margin-bottom: 1.2mm; }
 .card li { margin-bottom: 0.3mm; }
 .card p { margin-bottom: 0.8mm; }
+.card .cue { padding: 0.8mm 2mm; border-left: 1.5pt solid var(--line); }
 
 /* Red flags */
 .flags { break-inside: avoid; margin-bottom: 3.5mm; }

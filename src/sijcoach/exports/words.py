@@ -11,7 +11,13 @@ SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right sid
 
 def dose_text(item: PlanItem) -> str:
     """'3 sets × 10, hold 5 s, rest 60 s', '8 times, hold 2 s', or '10 min' for one long hold (a walk):
-    whole minutes, or rounded to the minute from two minutes on."""
+    whole minutes, or rounded to the minute from two minutes on. A dose a coach set says so:
+    '3 sets × 10, rest 60 s (set by your coach)'."""
+    text = _amount(item)
+    return f"{text} ({item.dose_by})" if item.dose_by else text
+
+
+def _amount(item: PlanItem) -> str:
     if item.sets == 1 and item.reps == 1 and item.hold_s >= 60 and (item.hold_s % 60 == 0 or item.hold_s >= 120):
         return f"{round(item.hold_s / 60)} min"
     parts = []

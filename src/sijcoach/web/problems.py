@@ -31,6 +31,7 @@ FIELD_WORDS = {
     "logs": "Session",
     "reps": "Repetitions",
     "hold_s": "Hold (seconds)",
+    "rest_s": "Rest (seconds)",
     "hold_s_done": "Hold done (seconds)",
     "pain_next_day": "Pain the next morning",
 }

@@ -146,6 +146,8 @@ class PlayerItemOut(Schema):
     steps: list[str]
     stop_if: list[str]
     condition: str | None
+    dose_by: str | None = Field(description="who set the dose, when a coach did: 'set by your coach'")
+    cue: str | None = Field(description="the coach's note on this exercise, shown beside its steps")
     picture: PlayerPictureOut | None
 
 

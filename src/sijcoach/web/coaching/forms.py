@@ -2,16 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 
+from sijcoach.engine.adjust import DOSE_FIELDS, MAX_VALUE
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.inputs import Problem
 from sijcoach.web.coaching import templates_service
 from sijcoach.web.coaching.models import CoachTemplate, CoachVersion
 from sijcoach.web.plans import labels
+from sijcoach.web.problems import sentences
 
 
 def exercise_choices():
     return [(e.slug, e.name) for e in sorted(catalog(), key=lambda e: e.name)]
+
+
+class SummaryForm(forms.Form):
+    """A form whose problems are listed at its top as well as beside their fields, each naming its
+    field in plain words (the field's label), so a refusal is seen wherever the page opens."""
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            for name, errors in list(self.errors.items()):
+                if name in self.fields:
+                    for e in errors:
+                        self.add_error(None, f"{self.fields[name].label}: {e}")
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """The engine's problems: beside the field they name when the form has it, and all at the top."""
+        for p in problems:
+            name = p.field.rsplit(".", 1)[-1]
+            if name in self.fields:
+                label = self.fields[name].label
+                self.add_error(name, str(replace(p, field=label)).removeprefix(f"{label}: "))
+                self.add_error(None, str(replace(p, field=label)))
+            else:
+                self.add_error(None, sentences([p])[0])
 
 
 class JoinForm(forms.Form):
@@ -19,7 +48,7 @@ class JoinForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
 
 
-class PinForm(forms.Form):
+class PinForm(SummaryForm):
     kind = CoachVersion.Kind
     action = forms.ChoiceField(label="What to do", widget=forms.RadioSelect, initial=kind.PIN, choices=[
         (kind.PIN, "Pin: always in the plan when the client's situation allows it"),
@@ -30,16 +59,23 @@ class PinForm(forms.Form):
     note = forms.CharField(label="Note for the client (optional)", max_length=300, required=False)
 
 
-class DoseForm(forms.Form):
+class DoseForm(SummaryForm):
+    # No upper bounds here: the engine's limits depend on the kind of exercise, and say why.
     exercise = forms.ChoiceField(label="Exercise", choices=exercise_choices)
-    sets = forms.IntegerField(label="Sets", min_value=0, max_value=50, required=False)
-    reps = forms.IntegerField(label="Repetitions", min_value=0, max_value=500, required=False)
-    hold_s = forms.IntegerField(label="Hold (seconds)", min_value=0, max_value=7200, required=False)
-    note = forms.CharField(label="Note for the client (optional)", max_length=300, required=False)
+    sets = forms.IntegerField(label="Sets", min_value=0, max_value=MAX_VALUE, required=False)
+    reps = forms.IntegerField(label="Repetitions", min_value=0, max_value=MAX_VALUE, required=False)
+    hold_s = forms.IntegerField(label="Hold (seconds)", min_value=0, max_value=MAX_VALUE, required=False)
+    rest_s = forms.IntegerField(label="Rest between sets (seconds)", min_value=0, max_value=MAX_VALUE,
+                                required=False)
+    note = forms.CharField(label="Note for the client (optional)", max_length=300, required=False,
+                           help_text="A cue they see beside the steps while they exercise, and on the handout.")
     clear = forms.BooleanField(label="Give the dose back to the plan instead", required=False)
 
+    def dose(self) -> dict:
+        return {k: self.cleaned_data[k] for k in DOSE_FIELDS if self.cleaned_data[k] is not None}
 
-class FindingsForm(forms.Form):
+
+class FindingsForm(SummaryForm):
     distortion = forms.ChoiceField(label="Pelvic distortion found",
                                    choices={"": "Not examined (the client's own answer)", **labels.DISTORTION},
                                    required=False)
@@ -58,7 +94,7 @@ class FindingsForm(forms.Form):
         }
 
 
-class NoteForm(forms.Form):
+class NoteForm(SummaryForm):
     note = forms.CharField(label="Note for the client", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
 
 

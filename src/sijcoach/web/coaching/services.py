@@ -19,6 +19,7 @@ from sijcoach.engine.adjust import (
     Adjustments, CoachDose, Findings, dose_problems, dose_words, parse_adjustments, parse_findings, ruled_out,
 )
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.web import access
@@ -320,8 +321,9 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     else:
         raise ValueError(f"unknown change {kind!r}")
     parsed_adj = parse_adjustments(adj)
-    if kind == Kind.PIN:
-        _check_pin(client, parsed_adj, Findings.model_validate(found, strict=False), len(adj["pinned"]) - 1)
+    if kind in (Kind.PIN, Kind.DOSE):
+        group = "pinned" if kind == Kind.PIN else "doses"
+        _check_allowed(client, parsed_adj, Findings.model_validate(found, strict=False), group, len(adj[group]) - 1)
     version = CoachVersion.objects.create(
         link=link, made_by=coach, kind=kind, what=what, note=note,
         adjustments=parsed_adj.model_dump(mode="json"), findings=found)
@@ -329,19 +331,20 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     return version
 
 
-def _check_pin(client, adj: Adjustments, findings: Findings, index: int) -> None:
-    """The engine rules: a pin the client's situation (or recent pain) rules out is refused."""
+def _check_allowed(client, adj: Adjustments, findings: Findings, group: str, index: int) -> None:
+    """The engine rules: a pin or a dose the client's situation (or recent pain) rules out is refused."""
     on = services.today_for(client)
     checkin = services.latest_checkin(client)
+    what = "pin" if group == "pinned" else "dose"
     if checkin is None:
-        raise InputError("pin", [Problem("exercise", adj.pinned[index].exercise, "a client who has checked in",
-                                         "the client has not checked in yet, so nothing can be judged safe")])
+        raise InputError(what, [Problem("exercise", getattr(adj, group)[index].exercise, "a client who has checked in",
+                                        "the client has not checked in yet, so nothing can be judged safe")])
     profile = findings.apply(checkin.to_engine(on))
-    field = f"pinned[{index}].exercise"
+    field = f"{group}[{index}].exercise"
     problems = [replace(p, field="exercise") for p in ruled_out(profile, services.recent_logs(client, on), on, adj)
                 if p.field == field]
     if problems:
-        raise InputError("pin", problems)
+        raise InputError(what, problems)
 
 
 def describe(adj: Adjustments, findings: Findings) -> list[tuple[str, str]]:
@@ -354,15 +357,29 @@ def describe(adj: Adjustments, findings: Findings) -> list[tuple[str, str]]:
             ("Findings", _findings_words(findings))]
 
 
-def dose_ranges(plan) -> list[tuple[str, str, str, str]]:
-    """The catalog's dose ranges of the exercises in the plan: what the coach may set."""
-    cat = catalog()
-    slugs = dict.fromkeys(i.exercise for d in plan.days for r in d.routines for i in r.items)
+@dataclass(frozen=True)
+class DoseLimits:
+    rows: list[tuple[str, str, str, str, str, str]]  # exercise, kind, sets, repetitions, hold, rest
+    reasons: list[tuple[str, str, str]]  # kind, reason, source
+
+
+def dose_ranges(plan) -> DoseLimits:
+    """The safety limits for a coach's dose of each exercise in the plan, with each kind's reason."""
+    cat, limits = catalog(), coach_limits()
+    slugs = [s for s in dict.fromkeys(i.exercise for d in plan.days for r in d.routines for i in r.items)
+             if cat[s].kind in limits]
 
     def span(r) -> str:
         return str(r.low) if r.low == r.high else f"{r.low}-{r.high}"
 
-    return [(cat[s].name, span(cat[s].dose.sets), span(cat[s].dose.reps), span(cat[s].dose.hold_s)) for s in slugs]
+    rows = []
+    for s in slugs:
+        lim = limits[cat[s].kind]
+        rows.append((cat[s].name, KIND_WORDS[lim.kind], span(lim.sets), span(lim.reps), span(lim.hold_s),
+                     span(lim.rest_s)))
+    kinds = dict.fromkeys(cat[s].kind for s in slugs)
+    reasons = [(KIND_WORDS[k].capitalize(), limits[k].reason, cat.source_title(limits[k].source)) for k in kinds]
+    return DoseLimits(rows, reasons)
 
 
 def _findings_words(f: Findings) -> str:

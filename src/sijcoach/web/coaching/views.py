@@ -18,7 +18,6 @@ from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coa
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
-from sijcoach.web.problems import sentences
 
 
 def coach_only(view):
@@ -93,15 +92,14 @@ def change(request, client_id: int):
                 services.change(request.user, client_id, data["action"], exercise=data["exercise"], note=data["note"])
             elif action == "dose":
                 kind = CoachVersion.Kind.CLEAR_DOSE if data["clear"] else CoachVersion.Kind.DOSE
-                dose = {k: data[k] for k in ("sets", "reps", "hold_s") if data[k] is not None}
-                services.change(request.user, client_id, kind, exercise=data["exercise"], note=data["note"], dose=dose)
+                services.change(request.user, client_id, kind, exercise=data["exercise"], note=data["note"],
+                                dose=form.dose())
             elif action == "findings":
                 services.change(request.user, client_id, CoachVersion.Kind.FINDINGS, findings=form.findings())
             else:
                 services.change(request.user, client_id, CoachVersion.Kind.NOTE, note=data["note"])
         except InputError as exc:
-            for sentence in sentences(exc):
-                form.add_error(None, sentence)
+            form.add_problems(exc.problems)
         else:
             messages.success(request, "Saved: your client sees it on their Today page now.")
             return redirect("coach_client", client_id=client_id)

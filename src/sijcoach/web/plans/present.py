@@ -152,6 +152,7 @@ def player_item(item: PlanItem, instead: LiveDecision | None = None) -> dict:
         "dose": dose_and_side(item), "sets": item.sets, "reps": item.reps, "hold_s": item.hold_s,
         "rest_s": item.rest_s, "rep_s": item.rep_s, "minutes": item.minutes, "why": item.why, "source": item.source,
         "steps": list(ex.steps), "stop_if": list(ex.stop_if), "condition": item.condition,
+        "dose_by": item.dose_by, "cue": item.cue,
         "picture": player_picture(item.exercise, item.side),
     }
     if instead is not None:

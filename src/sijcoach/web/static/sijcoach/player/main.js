@@ -36,7 +36,7 @@ const ui = {
   stepDo: $('.pl-cond-do'), stepSkip: $('.pl-cond-skip'), timer: $('.pl-timer'), phase: $('.pl-phase'),
   count: $('.pl-count'), unit: $('.pl-unit'), phaseFill: $('.pl-bar-phase .pl-bar-fill'), setRep: $('.pl-setrep'),
   next: $('.pl-next'), pause: $('.pl-pause'), hurt: $('.pl-btn-hurt'), steps: $('.pl-steps'), stop: $('.pl-stop'),
-  stopBox: $('.pl-stopbox'), why: $('.pl-why'), source: $('.pl-run .pl-details .pl-source'), track: $('.pl-track'),
+  stopBox: $('.pl-stopbox'), cue: $('.pl-cue'), cueText: $('.pl-cue-text'), why: $('.pl-why'), source: $('.pl-run .pl-details .pl-source'), track: $('.pl-track'),
   live: $('.pl-live'), resume: $('.pl-resume'), resumeText: $('.pl-resume-text'),
 };
 const picture = new PictureBox($('.pl-picture'));
@@ -202,6 +202,8 @@ function renderItem() {
   show(ui.swapped, !!from);
   clear(ui.steps);
   (it.steps.length ? it.steps : ['Follow the plan for this exercise.']).forEach((s) => ui.steps.append(el('li', { text: s })));
+  setText(ui.cueText, it.cue || '');
+  show(ui.cue, !!it.cue);
   clear(ui.stop);
   it.stop_if.forEach((s) => ui.stop.append(el('li', { text: s })));
   show(ui.stopBox, it.stop_if.length > 0);
