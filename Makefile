@@ -29,7 +29,9 @@ run: $(STAMP)
 	reminders=$$!; trap 'kill $$reminders 2>/dev/null; wait $$reminders' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn sijcoach.web.wsgi:application --bind $(HOST):$(PORT) -c python:sijcoach.web.gunicorn_conf
 
-# Every test on SQLite, then the web tests again on a real PostgreSQL server.
+# Every test on SQLite, then the web tests again on a real PostgreSQL server; the browser tests run
+# once, on SQLite (what the browser does does not depend on the database; their server-side paths
+# are run on PostgreSQL by the other web tests).
 test: $(STAMP)
 	$(PY) tools/check_knowledge.py
 	$(PY) -m pytest
@@ -40,7 +42,7 @@ test-postgres: $(STAMP)
 	if [ $$status = 3 ] && [ "$(CI)" != "true" ]; then \
 		echo "PostgreSQL is not installed: the PostgreSQL run was skipped (CI installs it and runs it)."; \
 	elif [ $$status != 0 ]; then exit $$status; \
-	else tools/postgres.sh run $(PY) -m pytest tests/web; fi
+	else tools/postgres.sh run $(PY) -m pytest tests/web -m "not browser"; fi
 
 bench: $(STAMP)
 	$(PY) bench/run.py
