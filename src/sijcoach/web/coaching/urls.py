@@ -2,13 +2,15 @@
 
 from django.urls import path
 
-from sijcoach.web.coaching import views
+from sijcoach.web.coaching import message_views, views
 
 urlpatterns = [
     path("coach/", views.clients, name="coach_clients"),
     path("coach/invite/", views.invite, name="coach_invite"),
     path("coach/clients/<int:client_id>/", views.client, name="coach_client"),
     path("coach/clients/<int:client_id>/change/", views.change, name="coach_change"),
+    path("coach/clients/<int:client_id>/messages/", message_views.coach_message, name="coach_message"),
     path("my-coach/", views.my_coach, name="my_coach"),
+    path("my-coach/messages/", message_views.my_messages, name="my_messages"),
     path("my-coach/join/<str:code>/", views.join, name="join_coach"),
 ]
