@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
-from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite
+from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite, Message
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
 
@@ -75,7 +75,9 @@ PAGES = {
     "coach_invite": Page(reverse("coach_invite"), people=404, cora=200),
     "coach_client": Page("/coach/clients/{alice}/", people=404, cora=200),
     "coach_change": Page("/coach/clients/{alice}/change/", people=404, cora=405),
+    "coach_message": Page("/coach/clients/{alice}/messages/", people=404, cora=405),
     "my_coach": Page(reverse("my_coach")),
+    "my_messages": Page(reverse("my_messages"), people=405),
     "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
     "learn": Page(reverse("learn")),
     "learn_lesson": Page(reverse("learn_lesson", args=["the-si-joint"])),
@@ -164,7 +166,8 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 
 @pytest.mark.parametrize("name", ["morning", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
-                                  "coach_change", "my_coach", "join_coach", "learn_read"])
+                                  "coach_change", "coach_message", "my_coach", "my_messages", "join_coach",
+                                  "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
     url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
     before = stored()
@@ -175,7 +178,8 @@ def test_a_visitor_cannot_post_to_a_private_page(people, name):
 
 def stored() -> tuple:
     return (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count(),
-            Invite.objects.count(), CoachLink.objects.filter(ended_at=None).count(), CoachVersion.objects.count())
+            Invite.objects.count(), CoachLink.objects.filter(ended_at=None).count(), CoachVersion.objects.count(),
+            Message.objects.count(), Message.objects.filter(read_at=None).count())
 
 
 def test_bob_cannot_revoke_alices_token(people):

@@ -108,9 +108,11 @@ def my_messages(request):
         return redirect(back)
     form = MessageForm(request.POST, client_id=request.user.pk)
     try:
+        if services.active_link(request.user) is None:
+            raise talk.NoCoach(talk.NO_COACH)
         sent = _send(form, lambda text, session, exercise: talk.send_as_client(
             request.user, text, session, exercise, seen=_seen(request)))
-    except talk.NoCoach as exc:
+    except talk.NoCoach as exc:  # (the link may end between the two)
         notices.error(request, str(exc))
         return redirect(back)
     if sent:

@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 MESSAGE_MAX = 1000  # characters: short messages, and room for every note written before
 NOTICE_EVERY = dt.timedelta(hours=1)
 SESSION_CHOICES = 30  # the client's latest sessions a message may point at, from the form
+NO_COACH = "You have no coach to write to: your earlier messages stay here to read."
 
 
 class NoCoach(Exception):
@@ -120,7 +121,7 @@ def send_as_client(client, text: str, session_id: int | None = None, exercise: s
                    seen: int | None = None) -> Message:
     link = CoachLink.objects.filter(client_id=client.pk, ended_at=None).first()
     if link is None:
-        raise NoCoach("You have no coach to write to: your earlier messages stay here to read.")
+        raise NoCoach(NO_COACH)
     return _send(link, False, text, session_id, exercise, seen)
 
 
