@@ -125,6 +125,32 @@ def test_a_message_too_long_is_refused_with_the_limit_and_its_length_and_kept_to
     assert r.status_code == 400 and "Message: write a few words (up to 1000 characters)." in r.content.decode()
 
 
+def test_every_message_post_needs_the_csrf_token(cora, alice):
+    for user, url, data in ((cora, reverse("coach_message", args=[alice.pk]), {"message": "forged"}),
+                            (alice, reverse("my_messages"), {"message": "forged"})):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        assert browser.post(url, data).status_code == 403
+    talk.send_as_coach(cora, alice.pk, "unread")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(alice)
+    assert browser.post(reverse("my_messages"), {"action": "read", "seen": "999"}).status_code == 403
+    assert not Message.objects.filter(text="forged").exists() and Message.objects.get().read_at is None
+
+
+def test_a_note_written_before_messages_shows_once_as_a_message_not_as_a_change(cora, alice, web):
+    link = coaching.active_link(alice)
+    version = CoachVersion.objects.create(link=link, made_by=cora, kind="note", what="Note.", note="Rest on Sunday.",
+                                          adjustments={"pinned": [], "excluded": [], "doses": []}, findings={})
+    Message.objects.create(link=link, from_coach=True, text=version.note, sent_at=version.made_at,
+                           read_at=version.made_at)
+    for browser, url in ((web(alice), reverse("my_coach")), (web(alice), reverse("today")),
+                         (web(cora), coach_page(alice))):
+        page = browser.get(url).content.decode()
+        assert page.count("Rest on Sunday.") == (0 if url == reverse("today") else 1), url
+    assert "Send note" not in web(cora).get(coach_page(alice)).content.decode()
+
+
 # ---- who reads and writes what -------------------------------------------------------------------
 
 def test_nobody_reads_or_writes_another_pairs_messages(cora, dave, alice, bob, charlie, web):

@@ -39,7 +39,7 @@ class MessageForm(forms.Form):
     def __init__(self, *args, client_id: int, **kwargs):
         super().__init__(*args, auto_id=AUTO_ID, **kwargs)
         self.fields["session"].choices = [("", "None")] + [
-            (s.pk, f"{s.date:%a %d %b}: {s.routine_title}") for s in talk.recent_sessions(client_id)]
+            (s.pk, f"{s.date:%a} {s.date.day} {s.date:%b}: {s.routine_title}") for s in talk.recent_sessions(client_id)]
         self.fields["exercise"].choices = [("", "None"), *exercise_choices()]
 
 

@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MESSAGE_MAX = 1000  # characters: short messages, and room for every note written before
 NOTICE_EVERY = dt.timedelta(hours=1)
+SHOWN = 200  # the newest messages a page shows, oldest first
 SESSION_CHOICES = 30  # the client's latest sessions a message may point at, from the form
 NO_COACH = "You have no coach to write to: your earlier messages stay here to read."
 
@@ -55,7 +56,8 @@ class Conversation:
 
 
 def _conversation(link: CoachLink | None, rows, reader_is_coach: bool) -> Conversation:
-    shown = list(rows.select_related("link__coach", "link__client", "session"))
+    newest = rows.select_related("link__coach", "link__client", "session").order_by("-sent_at", "-id")[:SHOWN]
+    shown = list(reversed(newest))
     unread = sum(1 for m in shown if m.read_at is None and m.from_coach != reader_is_coach)
     return Conversation(link, shown, unread, max((m.id for m in shown), default=0))
 
