@@ -317,7 +317,7 @@ def test_a_coach_is_told_which_clients_wrote_with_a_link_to_each(inbox, cora, al
     text = body(notice).replace("\r\n", "\n")
     assert f"Your client alice@example.org wrote to you: 1 new message.\nRead and reply: " \
            f"{BASE_URL}/coach/clients/{alice.pk}/#messages" in text
-    assert f"Your client bob@example.org wrote to you: 2 new messages." in text
+    assert "Your client bob@example.org wrote to you: 2 new messages." in text
 
 
 def test_two_senders_at_once_claim_the_hour_once(inbox, cora, alice):

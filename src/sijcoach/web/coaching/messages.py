@@ -110,7 +110,8 @@ def _send(link: CoachLink, from_coach: bool, text: str, session_id: int | None, 
                                          exercise=exercise)
         if seen:  # a reply: the other side's messages the writer had on the page are read
             _mark(link.messages.filter(from_coach=not from_coach), seen)
-    send_notices(to=link.client_id if from_coach else link.coach_id)  # after the commit: a slow mail server holds no lock
+    # After the commit: a slow mail server holds no lock, and a refusing one loses no message.
+    send_notices(to=link.client_id if from_coach else link.coach_id)
     return message
 
 
