@@ -63,6 +63,18 @@ def cora(db, alice):
 
 
 @pytest.fixture
+def as_user(db):
+    """A browser signed in as `user`."""
+    def make(user):
+        from django.test import Client
+
+        web = Client()
+        web.force_login(user)
+        return web
+    return make
+
+
+@pytest.fixture
 def alice_client(client, alice):
     client.force_login(alice)
     return client

@@ -28,16 +28,6 @@ def cora_client(client, cora):
     return client
 
 
-@pytest.fixture
-def as_user(db):
-    """A browser signed in as `user`."""
-    def make(user):
-        web = Client()
-        web.force_login(user)
-        return web
-    return make
-
-
 def change(client, person, **data):
     return client.post(reverse("coach_change", args=[person.pk]), data)
 

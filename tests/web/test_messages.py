@@ -33,16 +33,6 @@ SIGNIN = reverse("signin") + "?next="
 
 
 @pytest.fixture
-def web(db):
-    """A browser signed in as `user`."""
-    def make(user):
-        browser = Client()
-        browser.force_login(user)
-        return browser
-    return make
-
-
-@pytest.fixture
 def dave(db, bob):
     return make_coach("dave@example.org", bob)
 
@@ -75,8 +65,8 @@ def a_session(user):
 
 # ---- the exchange --------------------------------------------------------------------------------
 
-def test_client_and_coach_exchange_messages_each_on_their_own_page(cora, alice, web):
-    cora_web, alice_web = web(cora), web(alice)
+def test_client_and_coach_exchange_messages_each_on_their_own_page(cora, alice, as_user):
+    cora_web, alice_web = as_user(cora), as_user(alice)
     assert coach_writes(cora_web, alice, "How did the bridge feel?")["Location"] == coach_page(alice) + "#messages"
     assert "How did the bridge feel?" in conversation(alice_web, reverse("my_coach"))
     assert client_writes(alice_web, "It pulled a little.")["Location"] == reverse("my_coach") + "#messages"
@@ -86,20 +76,20 @@ def test_client_and_coach_exchange_messages_each_on_their_own_page(cora, alice, 
         (True, "How did the bridge feel?"), (False, "It pulled a little.")]
 
 
-def test_a_message_may_point_at_one_of_the_clients_sessions_or_at_an_exercise(cora, alice, web):
+def test_a_message_may_point_at_one_of_the_clients_sessions_or_at_an_exercise(cora, alice, as_user):
     session = a_session(alice)
-    assert coach_writes(web(cora), alice, "Was this one easier?", session=str(session.pk),
+    assert coach_writes(as_user(cora), alice, "Was this one easier?", session=str(session.pk),
                         exercise="glute-bridge").status_code == 302
     message = Message.objects.get()
     assert (message.session, message.exercise) == (session, "glute-bridge")
-    text = conversation(web(alice), reverse("my_coach"))
+    text = conversation(as_user(alice), reverse("my_coach"))
     assert f"About the session of {session.date:%a} {session.date.day} {session.date:%b}" in text
     assert 'href="/exercises/glute-bridge/"' in text and "Glute bridge" in text
 
 
-def test_a_session_of_someone_else_or_an_unknown_exercise_is_refused_naming_the_field(cora, alice, bob, web):
+def test_a_session_of_someone_else_or_an_unknown_exercise_is_refused_naming_the_field(cora, alice, bob, as_user):
     bobs = a_session(bob)
-    r = coach_writes(web(cora), alice, "Look at this", session=str(bobs.pk), exercise="moon-walk")
+    r = coach_writes(as_user(cora), alice, "Look at this", session=str(bobs.pk), exercise="moon-walk")
     assert r.status_code == 400
     page = r.content.decode()
     assert "Session: choose one of the sessions in the list, or none." in page
@@ -113,15 +103,15 @@ def test_a_session_of_someone_else_or_an_unknown_exercise_is_refused_naming_the_
     assert not Message.objects.exists()
 
 
-def test_a_message_too_long_is_refused_with_the_limit_and_its_length_and_kept_to_shorten(cora, alice, web):
+def test_a_message_too_long_is_refused_with_the_limit_and_its_length_and_kept_to_shorten(cora, alice, as_user):
     long = "word " * 300  # 1,499 characters once the last space is trimmed
-    r = client_writes(web(alice), long)
+    r = client_writes(as_user(alice), long)
     assert r.status_code == 400
     page = r.content.decode()
     assert "Message: at most 1000 characters; this one has 1499." in page
     assert long.strip() in page and page.count('id="message-message"') == 1
     assert not Message.objects.exists()
-    r = client_writes(web(alice), "   ")
+    r = client_writes(as_user(alice), "   ")
     assert r.status_code == 400 and "Message: write a few words (up to 1000 characters)." in r.content.decode()
 
 
@@ -138,38 +128,38 @@ def test_every_message_post_needs_the_csrf_token(cora, alice):
     assert not Message.objects.filter(text="forged").exists() and Message.objects.get().read_at is None
 
 
-def test_a_note_written_before_messages_shows_once_as_a_message_not_as_a_change(cora, alice, web):
+def test_a_note_written_before_messages_shows_once_as_a_message_not_as_a_change(cora, alice, as_user):
     link = coaching.active_link(alice)
     version = CoachVersion.objects.create(link=link, made_by=cora, kind="note", what="Note.", note="Rest on Sunday.",
                                           adjustments={"pinned": [], "excluded": [], "doses": []}, findings={})
     Message.objects.create(link=link, from_coach=True, text=version.note, sent_at=version.made_at,
                            read_at=version.made_at)
-    for browser, url in ((web(alice), reverse("my_coach")), (web(alice), reverse("today")),
-                         (web(cora), coach_page(alice))):
+    for browser, url in ((as_user(alice), reverse("my_coach")), (as_user(alice), reverse("today")),
+                         (as_user(cora), coach_page(alice))):
         page = browser.get(url).content.decode()
         assert page.count("Rest on Sunday.") == (0 if url == reverse("today") else 1), url
-    assert "Send note" not in web(cora).get(coach_page(alice)).content.decode()
+    assert "Send note" not in as_user(cora).get(coach_page(alice)).content.decode()
 
 
 # ---- who reads and writes what -------------------------------------------------------------------
 
-def test_nobody_reads_or_writes_another_pairs_messages(cora, dave, alice, bob, charlie, web):
+def test_nobody_reads_or_writes_another_pairs_messages(cora, dave, alice, bob, charlie, as_user):
     talk.send_as_coach(cora, alice.pk, "cora-to-alice")
     talk.send_as_client(alice, "alice-to-cora")
     talk.send_as_coach(dave, bob.pk, "dave-to-bob")
     pair = Message.objects.filter(link__client=alice)
     before = list(pair.values_list("id", "text", "read_at"))
     for outsider, client in ((dave, alice), (cora, bob), (alice, bob), (charlie, alice)):
-        browser = web(outsider)
+        browser = as_user(outsider)
         assert browser.get(coach_page(client)).status_code == 404, (outsider, client)
         assert coach_writes(browser, client, "sneaky").status_code == 404, (outsider, client)
         assert mark_read(browser, reverse("coach_message", args=[client.pk]), 10**6).status_code == 404
     for person, others in ((alice, ("dave-to-bob",)), (bob, ("cora-to-alice", "alice-to-cora")),
                            (charlie, ("cora-to-alice", "dave-to-bob"))):
-        text = web(person).get(reverse("my_coach")).content.decode()
+        text = as_user(person).get(reverse("my_coach")).content.decode()
         assert not any(o in text for o in others), person
     # Bob's "Mark as read" reaches his own messages only.
-    mark_read(web(bob), reverse("my_messages"), 10**6)
+    mark_read(as_user(bob), reverse("my_messages"), 10**6)
     assert Message.objects.get(text="cora-to-alice").read_at is None
     assert Message.objects.get(text="dave-to-bob").read_at is not None
     # A visitor is sent to sign in and changes nothing.
@@ -181,8 +171,8 @@ def test_nobody_reads_or_writes_another_pairs_messages(cora, dave, alice, bob, c
     assert list(pair.values_list("id", "text", "read_at")) == before  # Cora and Alice's, untouched
 
 
-def test_a_client_who_leaves_keeps_the_history_and_the_coach_loses_it(cora, alice, web):
-    cora_web, alice_web = web(cora), web(alice)
+def test_a_client_who_leaves_keeps_the_history_and_the_coach_loses_it(cora, alice, as_user):
+    cora_web, alice_web = as_user(cora), as_user(alice)
     talk.send_as_coach(cora, alice.pk, "Keep going")
     talk.send_as_client(alice, "Thanks")
     alice_web.post(reverse("my_coach"), {"action": "leave"})
@@ -206,25 +196,25 @@ def test_a_client_who_leaves_keeps_the_history_and_the_coach_loses_it(cora, alic
     assert "Keep going" in conversation(alice_web, reverse("my_coach"))
 
 
-def test_each_coach_read_of_the_messages_is_in_the_clients_access_log(cora, alice, bob, web):
+def test_each_coach_read_of_the_messages_is_in_the_clients_access_log(cora, alice, bob, as_user):
     talk.send_as_client(alice, "Hello")
-    cora_web = web(cora)
+    cora_web = as_user(cora)
     for _ in range(2):
         cora_web.get(coach_page(alice))
     reads = [r.what for r in AccessLog.objects.filter(client=alice, what__startswith="messages:").order_by("id")]
     assert reads == ["messages: the conversation with you (1 messages)"] * 2
     assert AccessLog.objects.filter(client=alice, what__startswith="messages:", coach_email=cora.email).count() == 2
     assert not AccessLog.objects.filter(client=bob).exists()
-    assert "messages: the conversation with you" in web(alice).get(reverse("my_coach")).content.decode()
+    assert "messages: the conversation with you" in as_user(alice).get(reverse("my_coach")).content.decode()
     coach_writes(cora_web, alice, "")  # a refused message shows the page, and so reads the messages again
     assert AccessLog.objects.filter(client=alice, what__startswith="messages:").count() == 3
 
 
 # ---- read and unread -----------------------------------------------------------------------------
 
-def test_opening_a_page_marks_nothing_read_the_mark_as_read_button_does(cora, alice, web):
+def test_opening_a_page_marks_nothing_read_the_mark_as_read_button_does(cora, alice, as_user):
     first = talk.send_as_coach(cora, alice.pk, "one")
-    alice_web = web(alice)
+    alice_web = as_user(alice)
     text = conversation(alice_web, reverse("my_coach"))
     assert "1 new" in text and "Mark as read" in text
     assert Message.objects.get().read_at is None  # a GET writes nothing
@@ -233,19 +223,19 @@ def test_opening_a_page_marks_nothing_read_the_mark_as_read_button_does(cora, al
     assert r["Location"] == reverse("my_coach") + "#messages"
     assert Message.objects.get(pk=first.pk).read_at is not None
     assert Message.objects.get(pk=late.pk).read_at is None  # not on the page that was read
-    cora_text = conversation(web(cora), coach_page(alice))
+    cora_text = conversation(as_user(cora), coach_page(alice))
     assert re.search(r"You · read \d+ \w+ \d\d:\d\d</p>\s*<blockquote class=\"message-text\">one", cora_text)
 
 
-def test_a_reply_marks_the_other_sides_messages_read_and_not_ones_own(cora, alice, web):
+def test_a_reply_marks_the_other_sides_messages_read_and_not_ones_own(cora, alice, as_user):
     one = talk.send_as_client(alice, "one")
-    coach_writes(web(cora), alice, "reply", seen=str(one.pk))
+    coach_writes(as_user(cora), alice, "reply", seen=str(one.pk))
     assert Message.objects.get(pk=one.pk).read_at is not None
     assert Message.objects.get(text="reply").read_at is None
 
 
-def test_today_counts_the_coachs_new_messages_and_links_to_them(cora, alice, web):
-    alice_web = web(alice)
+def test_today_counts_the_coachs_new_messages_and_links_to_them(cora, alice, as_user):
+    alice_web = as_user(alice)
     assert "new message" not in alice_web.get(reverse("today")).content.decode()
     talk.send_as_coach(cora, alice.pk, "one")
     last = talk.send_as_coach(cora, alice.pk, "two")
@@ -256,7 +246,7 @@ def test_today_counts_the_coachs_new_messages_and_links_to_them(cora, alice, web
     assert "new message" not in alice_web.get(reverse("today")).content.decode()
 
 
-def test_the_client_list_counts_each_clients_new_messages_in_one_query(cora, alice, bob, charlie, web,
+def test_the_client_list_counts_each_clients_new_messages_in_one_query(cora, alice, bob, charlie, as_user,
                                                                          django_assert_num_queries):
     for person in (bob, charlie):
         coaching.accept_invite(person, coaching.create_invite(cora).code)
@@ -267,7 +257,7 @@ def test_the_client_list_counts_each_clients_new_messages_in_one_query(cora, ali
     with django_assert_num_queries(1):
         counts = talk.unread_by_client(cora)
     assert counts == {alice.pk: 2, charlie.pk: 1}
-    page = web(cora).get(reverse("coach_clients")).content.decode()
+    page = as_user(cora).get(reverse("coach_clients")).content.decode()
     assert f'<a href="/coach/clients/{alice.pk}/#messages">2 new messages</a>' in page
     assert f'<a href="/coach/clients/{charlie.pk}/#messages">1 new message</a>' in page
     assert f'/coach/clients/{bob.pk}/#messages' not in page
@@ -330,23 +320,18 @@ def test_two_senders_at_once_claim_the_hour_once(inbox, cora, alice):
     assert talk.claim(seen_by_one[0], now) and not talk.claim(seen_by_other[0], now)
 
 
-def test_a_notice_the_mail_server_refused_gives_its_hour_back_and_the_message_is_kept(inbox, settings, cora, alice):
+def test_a_notice_the_mail_server_refused_gives_its_hour_back_and_the_message_is_kept(inbox, settings, cora, alice,
+                                                                                        as_user):
     from live_app import free_port
 
     set_email_reminders(alice, True)
     working, settings.EMAIL_PORT = settings.EMAIL_PORT, free_port()  # nothing listens there
-    r = coach_writes(_signed_in(cora), alice, "Saved all the same")
+    r = coach_writes(as_user(cora), alice, "Saved all the same")
     assert r.status_code == 302 and Message.objects.filter(text="Saved all the same").exists()
     assert MessageNotice.objects.get(pk=alice.pk).sent_at is None
     settings.EMAIL_PORT = working
     call_command("send_reminders")  # its round sends the notices that are due
     assert [m["Subject"] for m in inbox.received] == ["A new message from your coach"]
-
-
-def _signed_in(user) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def test_messages_sent_at_once_by_several_processes_send_one_notice(server_env, smtp):  # noqa: F811
