@@ -202,7 +202,7 @@ def test_each_coach_read_of_the_messages_is_in_the_clients_access_log(cora, alic
     for _ in range(2):
         cora_web.get(coach_page(alice))
     reads = [r.what for r in AccessLog.objects.filter(client=alice, what__startswith="messages:").order_by("id")]
-    assert reads == ["messages: the conversation with you (1 messages)"] * 2
+    assert reads == ["messages: the conversation with you (1 message)"] * 2
     assert AccessLog.objects.filter(client=alice, what__startswith="messages:", coach_email=cora.email).count() == 2
     assert not AccessLog.objects.filter(client=bob).exists()
     assert "messages: the conversation with you" in as_user(alice).get(reverse("my_coach")).content.decode()

@@ -32,6 +32,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import InputError, Problem
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, Message, MessageNotice
+from sijcoach.web.coaching.services import active_link
 from sijcoach.web.plans.models import Session
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,7 @@ def _conversation(link: CoachLink | None, rows, reader_is_coach: bool) -> Conver
 
 def for_client(client) -> Conversation:
     """Every message of the client's links, past coaches' included."""
-    link = CoachLink.objects.select_related("coach").filter(client_id=client.pk, ended_at=None).first()
-    return _conversation(link, Message.objects.filter(link__client_id=client.pk), reader_is_coach=False)
+    return _conversation(active_link(client), Message.objects.filter(link__client_id=client.pk), reader_is_coach=False)
 
 
 def for_coach(coach, client_id: int) -> Conversation:
@@ -73,8 +73,9 @@ def for_coach(coach, client_id: int) -> Conversation:
     client's access log."""
     link = access.client_link(coach, client_id)
     found = _conversation(link, link.messages.all(), reader_is_coach=True)
+    n = len(found.messages)
     AccessLog.objects.create(client=link.client, coach=coach, coach_email=coach.email,
-                             what=f"messages: the conversation with you ({len(found.messages)} messages)")
+                             what=f"messages: the conversation with you ({n} message{'s' if n != 1 else ''})")
     return found
 
 
@@ -122,7 +123,7 @@ def send_as_coach(coach, client_id: int, text: str, session_id: int | None = Non
 
 def send_as_client(client, text: str, session_id: int | None = None, exercise: str = "",
                    seen: int | None = None) -> Message:
-    link = CoachLink.objects.filter(client_id=client.pk, ended_at=None).first()
+    link = active_link(client)
     if link is None:
         raise NoCoach(NO_COACH)
     return _send(link, False, text, session_id, exercise, seen)
