@@ -1,6 +1,6 @@
 """Every page, seen by Alice and Bob (who have plans), Charlie (only an account), Cora (a coach, with
 Alice as her client) and an anonymous visitor: each gets a sensible answer and sees only their own
-data (and Cora her client's, and Alice her coach's address).
+data (and Cora her client's, and Alice her coach's address; the two of them, their messages).
 
 The page list is checked against urls.py, so a new page without an entry here fails a test."""
 
@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.coaching import messages as talk
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite, Message
 from sijcoach.web.plans import services
@@ -23,7 +24,8 @@ from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
 PEOPLE = ("alice", "bob", "charlie", "cora")
 NO_DATA = ("charlie", "cora")  # neither has a plan, sessions or activities
 # What one person may see of another's: a coach her client's data, a client their coach's address.
-SHARED = {("cora", "alice"): {"email", "activity"}, ("alice", "cora"): {"email"}}
+SHARED = {("cora", "alice"): {"email", "activity", "message"}, ("alice", "cora"): {"email", "message"}}
+TALKING = ("alice", "cora")  # each has written to the other
 SIGNIN = reverse("signin") + "?next="
 
 
@@ -103,7 +105,8 @@ def test_every_page_has_a_persona_check():
 
 def markers(who: str) -> dict[str, list[str]]:
     return {"email": [f"{who}@example.org"], "token": [f"{who}-secret-token-name"],
-            "activity": [f"{who}-activity-{i}" for i in range(3)] if who not in NO_DATA else []}
+            "activity": [f"{who}-activity-{i}" for i in range(3)] if who not in NO_DATA else [],
+            "message": [f"{who}-message-words"] if who in TALKING else []}
 
 
 @pytest.fixture
@@ -121,6 +124,8 @@ def people(alice, bob, charlie, cora) -> dict[str, tuple]:
         client.force_login(user)
         out[who] = (user, client, token)
     out["invite"] = coaching.create_invite(cora).code
+    talk.send_as_client(alice, "alice-message-words")
+    talk.send_as_coach(cora, alice.pk, "cora-message-words")
     return out
 
 
