@@ -7,6 +7,7 @@ migration that turned the coach's notes into the first messages."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -261,6 +262,64 @@ def test_the_client_list_counts_each_clients_new_messages_in_one_query(cora, ali
     assert f'<a href="/coach/clients/{alice.pk}/#messages">2 new messages</a>' in page
     assert f'<a href="/coach/clients/{charlie.pk}/#messages">1 new message</a>' in page
     assert f'/coach/clients/{bob.pk}/#messages' not in page
+
+
+# ---- the JSON API (the client's side) ------------------------------------------------------------
+
+def api(user):
+    from sijcoach.web.accounts.models import ApiToken
+
+    _, key = ApiToken.issue(user, "phone")
+    browser = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    browser.send = lambda path, data: browser.post(path, json.dumps(data), content_type="application/json")
+    return browser
+
+
+def test_the_api_gives_a_client_their_messages_and_lets_them_write_and_mark_read(cora, alice):
+    first = talk.send_as_coach(cora, alice.pk, "Any pain after the walk?")
+    session = a_session(alice)
+    phone = api(alice)
+    r = phone.send("/api/v1/me/messages", {"message": "A little.\nIt eased.", "session_id": session.pk,
+                                           "exercise": "bird-dog"})
+    assert r.status_code == 201
+    assert {k: r.json()[k] for k in ("sender", "coach", "text", "session_id", "exercise")} == {
+        "sender": "you", "coach": "cora@example.org", "text": "A little.\nIt eased.", "session_id": session.pk,
+        "exercise": "bird-dog"}
+    data = phone.get("/api/v1/me/messages").json()
+    assert (data["coach"], data["unread"], data["newest_id"]) == ("cora@example.org", 1, r.json()["id"])
+    assert [(m["sender"], m["text"]) for m in data["messages"]] == [
+        ("coach", "Any pain after the walk?"), ("you", "A little.\nIt eased.")]
+    assert phone.send("/api/v1/me/messages/read", {"upto": first.pk}).json() == {"marked": 1}
+    assert phone.get("/api/v1/me/messages").json()["unread"] == 0
+
+
+def test_the_api_refuses_a_bad_message_naming_each_field_as_sent(cora, alice, bob):
+    bobs = a_session(bob)
+    phone = api(alice)
+    r = phone.send("/api/v1/me/messages", {"message": "x" * 1001, "exercise": "moon-walk"})
+    assert r.status_code == 422 and [p["field"] for p in r.json()["detail"]] == ["message", "exercise"]
+    r = phone.send("/api/v1/me/messages", {"message": "look", "session_id": bobs.pk})
+    assert r.status_code == 422
+    assert [(p["field"], p["allowed"]) for p in r.json()["detail"]] == [
+        ("session_id", "one of the client's own sessions, or none")]
+    assert phone.send("/api/v1/me/messages", {"message": "  "}).json()["detail"][0]["allowed"] == "1 to 1000 characters"
+    assert not Message.objects.exists()
+
+
+def test_the_api_keeps_each_pair_to_itself(cora, dave, alice, bob, charlie):
+    talk.send_as_coach(cora, alice.pk, "cora-to-alice")
+    talk.send_as_coach(dave, bob.pk, "dave-to-bob")
+    assert [m["text"] for m in api(bob).get("/api/v1/me/messages").json()["messages"]] == ["dave-to-bob"]
+    assert api(charlie).get("/api/v1/me/messages").json() == {"coach": None, "unread": 0, "newest_id": 0,
+                                                              "messages": []}
+    r = api(charlie).send("/api/v1/me/messages", {"message": "hello?"})
+    assert r.status_code == 404 and "no coach" in r.json()["detail"]
+    assert api(bob).send("/api/v1/me/messages/read", {"upto": 10**6}).json() == {"marked": 1}
+    assert Message.objects.get(text="cora-to-alice").read_at is None
+    assert Client().get("/api/v1/me/messages").status_code == 401
+    coaching.leave_coach(alice)
+    assert [m["text"] for m in api(alice).get("/api/v1/me/messages").json()["messages"]] == ["cora-to-alice"]
+    assert api(alice).send("/api/v1/me/messages", {"message": "still?"}).status_code == 404
 
 
 # ---- the email notice ----------------------------------------------------------------------------
