@@ -577,6 +577,9 @@ OPERATIONS = {
     ("get", "/api/v1/me/handout"): ("handout", "exports"),
     ("get", "/api/v1/me/calendar"): ("calendar", "exports"),
     ("get", "/api/v1/me/fhir"): ("fhir", "exports"),
+    ("get", "/api/v1/me/messages"): ("my_messages", "me"),
+    ("post", "/api/v1/me/messages"): ("write_to_coach", "me"),
+    ("post", "/api/v1/me/messages/read"): ("mark_messages_read", "me"),
 }
 
 
@@ -593,5 +596,5 @@ def test_every_operation_keeps_its_path_method_operation_id_and_url_name(client,
     # Each body is described once, from the model its parser reads.
     bodies = {op["requestBody"]["content"]["application/json"]["schema"]["$ref"].rpartition("/")[2]
               for ops in doc["paths"].values() for op in ops.values() if "requestBody" in op}
-    assert bodies == {"PlanRequest", "Profile", "SessionDone", "MorningAnswer", "PainQuestion"}
+    assert bodies == {"PlanRequest", "Profile", "SessionDone", "MorningAnswer", "PainQuestion", "NewMessage", "ReadUpTo"}
     assert bodies <= set(doc["components"]["schemas"])

@@ -34,11 +34,11 @@ def test_the_client_page_has_no_repeated_element_id(cora, alice, cora_client):
 
 
 def test_a_refused_change_shows_its_form_again_with_the_same_unique_ids(cora, alice, cora_client):
-    r = cora_client.post(reverse("coach_change", args=[alice.pk]), {"form": "note", "note": ""})
+    r = cora_client.post(reverse("coach_message", args=[alice.pk]), {"message": ""})
     assert r.status_code == 400
     page = r.content.decode()
     assert not {i: n for i, n in ids(page).items() if n > 1}
-    assert 'id="note-note"' in page and "This field is required." in page
+    assert 'id="message-message"' in page and "Message: write a few words" in page
 
 
 def test_the_sessions_table_names_each_exercise(cora, alice, cora_client):

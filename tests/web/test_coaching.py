@@ -32,6 +32,11 @@ def change(client, person, **data):
     return client.post(reverse("coach_change", args=[person.pk]), data)
 
 
+def write(client, person, text):
+    """A message from the coach's page (the notes became messages)."""
+    return client.post(reverse("coach_message", args=[person.pk]), {"message": text})
+
+
 def plan_items(user):
     plan = services.current_plan(user, services.today_for(user)).plan
     return [i for d in plan.days for r in d.routines for i in r.items]
@@ -45,7 +50,7 @@ def test_a_coach_sees_only_their_own_clients(cora_client, alice, bob):
     assert "bob@example.org" not in r.content.decode()
     assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 200
     assert cora_client.get(reverse("coach_client", args=[bob.pk])).status_code == 404
-    assert change(cora_client, bob, form="note", note="hello").status_code == 404
+    assert write(cora_client, bob, "hello").status_code == 404
 
 
 def test_a_coach_sees_nothing_after_the_client_leaves(cora_client, cora, alice, as_user):
@@ -53,7 +58,7 @@ def test_a_coach_sees_nothing_after_the_client_leaves(cora_client, cora, alice, 
     assert alice_web.post(reverse("my_coach"), {"action": "leave"}).status_code == 302
     assert cora_client.get(reverse("coach_clients")).context["rows"] == []
     assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 404
-    assert change(cora_client, alice, form="note", note="still there?").status_code == 404
+    assert write(cora_client, alice, "still there?").status_code == 404
     assert not CoachVersion.objects.exists()
     assert "cora@example.org" not in alice_web.get(reverse("today")).content.decode()
 
@@ -65,7 +70,7 @@ def test_a_person_who_is_not_a_coach_sees_no_coach_pages(alice, bob, charlie, co
                     reverse("coach_client", args=[bob.pk])):
             assert web.get(url).status_code == 404, (person.email, url)
         assert web.post(reverse("coach_invite")).status_code == 404
-        assert change(web, alice, form="note", note="hi").status_code == 404
+        assert write(web, alice, "hi").status_code == 404
         assert "Your clients" not in web.get(reverse("more")).content.decode()
     assert not Invite.objects.exclude(coach=cora).exists()
 
@@ -222,10 +227,10 @@ def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, 
 
 
 def test_every_change_records_who_and_when_and_the_client_sees_it(cora_client, cora, alice, as_user):
-    change(cora_client, alice, form="note", note="Great week: keep the walks going.")
+    write(cora_client, alice, "Great week: keep the walks going.")
     change(cora_client, alice, form="pin", action="pin", exercise="clamshell")
     versions = list(CoachVersion.objects.order_by("id"))
-    assert [(v.kind, v.made_by) for v in versions] == [("note", cora), ("pin", cora)]
+    assert [(v.kind, v.made_by) for v in versions] == [("pin", cora)]  # a message is not a change to the plan
     assert all(v.made_at <= timezone.now() for v in versions)
     text = as_user(alice).get(reverse("my_coach")).content.decode()
     assert "Great week: keep the walks going." in text and "Pinned Clamshell." in text
@@ -248,7 +253,7 @@ def test_every_coach_read_is_in_the_clients_access_log(cora_client, alice, bob, 
     cora_client.get(reverse("coach_clients"))
     cora_client.get(reverse("coach_client", args=[alice.pk]))
     reads = list(AccessLog.objects.filter(client=alice).order_by("id"))
-    assert [r.what.split(":")[0] for r in reads] == ["client list", "client page"]
+    assert [r.what.split(":")[0] for r in reads] == ["client list", "client page", "messages"]
     assert {r.coach_email for r in reads} == {"cora@example.org"}
     text = as_user(alice).get(reverse("my_coach")).content.decode()
     assert "client page: check-ins, plan, sessions and progress" in text
@@ -257,12 +262,15 @@ def test_every_coach_read_is_in_the_clients_access_log(cora_client, alice, bob, 
 
 
 def test_the_export_holds_the_coach_links_changes_and_access_log(cora_client, alice, as_user):
-    change(cora_client, alice, form="note", note="hello")
+    change(cora_client, alice, form="pin", action="pin", exercise="clamshell", note="hello")
+    write(cora_client, alice, "see you Tuesday")
     cora_client.get(reverse("coach_client", args=[alice.pk]))
     data = as_user(alice).get(reverse("export")).json()["coaching"]
     assert [c["coach"] for c in data["coaches"]] == ["cora@example.org"]
     assert [c["note"] for c in data["changes"]] == ["hello"]
-    assert len(data["access_log"]) == 1 and not data["coach_role"]
+    assert [(m["from"], m["text"]) for m in data["messages"]] == [("cora@example.org", "see you Tuesday")]
+    assert [r["what"].split(":")[0] for r in data["access_log"]] == ["client page", "messages"]
+    assert not data["coach_role"]
     mine = cora_client.get(reverse("export")).json()["coaching"]
     assert mine["coach_role"] and [c["client"] for c in mine["clients"]] == ["alice@example.org"]
 
@@ -339,7 +347,7 @@ INLINE = re.compile(r"""<[^>]*\s(style|on[a-z]+)\s*=|<script\b(?![^>]*\bsrc=)"""
 
 def test_coach_pages_have_no_inline_script_or_style_and_every_form_is_labelled_and_protected(
         cora_client, cora, alice, as_user):
-    change(cora_client, alice, form="note", note="hi")
+    write(cora_client, alice, "hi")
     pages = [cora_client.get(reverse(n)) for n in ("coach_clients", "coach_invite")]
     pages += [cora_client.post(reverse("coach_invite")), cora_client.get(reverse("coach_client", args=[alice.pk])),
               change(cora_client, alice, form="dose", exercise="bird-dog", sets="9")]

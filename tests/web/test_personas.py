@@ -1,6 +1,6 @@
 """Every page, seen by Alice and Bob (who have plans), Charlie (only an account), Cora (a coach, with
 Alice as her client) and an anonymous visitor: each gets a sensible answer and sees only their own
-data (and Cora her client's, and Alice her coach's address).
+data (and Cora her client's, and Alice her coach's address; the two of them, their messages).
 
 The page list is checked against urls.py, so a new page without an entry here fails a test."""
 
@@ -15,15 +15,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sijcoach.web.accounts.models import ApiToken
+from sijcoach.web.coaching import messages as talk
 from sijcoach.web.coaching import services as coaching
-from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite
+from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite, Message
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
 
 PEOPLE = ("alice", "bob", "charlie", "cora")
 NO_DATA = ("charlie", "cora")  # neither has a plan, sessions or activities
 # What one person may see of another's: a coach her client's data, a client their coach's address.
-SHARED = {("cora", "alice"): {"email", "activity"}, ("alice", "cora"): {"email"}}
+SHARED = {("cora", "alice"): {"email", "activity", "message"}, ("alice", "cora"): {"email", "message"}}
+TALKING = ("alice", "cora")  # each has written to the other
 SIGNIN = reverse("signin") + "?next="
 
 
@@ -78,7 +80,9 @@ PAGES = {
     "coach_client_templates": Page("/coach/clients/{alice}/templates/", people=404, cora=405),
     "coach_templates": Page(reverse("coach_templates"), people=404, cora=200),
     "coach_template": Page("/coach/templates/0/", people=404, cora=405),
+    "coach_message": Page("/coach/clients/{alice}/messages/", people=404, cora=405),
     "my_coach": Page(reverse("my_coach")),
+    "my_messages": Page(reverse("my_messages"), people=405),
     "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
     "learn": Page(reverse("learn")),
     "learn_lesson": Page(reverse("learn_lesson", args=["the-si-joint"])),
@@ -104,7 +108,8 @@ def test_every_page_has_a_persona_check():
 
 def markers(who: str) -> dict[str, list[str]]:
     return {"email": [f"{who}@example.org"], "token": [f"{who}-secret-token-name"],
-            "activity": [f"{who}-activity-{i}" for i in range(3)] if who not in NO_DATA else []}
+            "activity": [f"{who}-activity-{i}" for i in range(3)] if who not in NO_DATA else [],
+            "message": [f"{who}-message-words"] if who in TALKING else []}
 
 
 @pytest.fixture
@@ -122,6 +127,8 @@ def people(alice, bob, charlie, cora) -> dict[str, tuple]:
         client.force_login(user)
         out[who] = (user, client, token)
     out["invite"] = coaching.create_invite(cora).code
+    talk.send_as_client(alice, "alice-message-words")
+    talk.send_as_coach(cora, alice.pk, "cora-message-words")
     return out
 
 
@@ -167,8 +174,8 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 
 @pytest.mark.parametrize("name", ["morning", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
-                                  "coach_change", "coach_client_templates", "coach_template", "my_coach",
-                                  "join_coach", "learn_read"])
+                                  "coach_change", "coach_client_templates", "coach_template", "coach_message",
+                                  "my_coach", "my_messages", "join_coach", "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
     url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
     before = stored()
@@ -179,7 +186,8 @@ def test_a_visitor_cannot_post_to_a_private_page(people, name):
 
 def stored() -> tuple:
     return (Session.objects.count(), PsfsRating.objects.count(), ApiToken.objects.filter(revoked_at=None).count(),
-            Invite.objects.count(), CoachLink.objects.filter(ended_at=None).count(), CoachVersion.objects.count())
+            Invite.objects.count(), CoachLink.objects.filter(ended_at=None).count(), CoachVersion.objects.count(),
+            Message.objects.count(), Message.objects.filter(read_at=None).count())
 
 
 def test_bob_cannot_revoke_alices_token(people):

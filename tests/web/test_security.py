@@ -19,8 +19,8 @@ TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "bird-dog", "client_id": 0,
                "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0",
                "lesson": "the-si-joint", "name": "si-joint", "template_id": 0}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
-POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "learn_read",
-             "coach_client_templates", "coach_template"}
+POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "coach_message", "my_messages",
+             "learn_read", "coach_client_templates", "coach_template"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 STYLE_ATTR = re.compile(r"""<[^>]*\sstyle\s*=""", re.I)

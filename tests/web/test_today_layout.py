@@ -102,7 +102,7 @@ def sign_in(page: Page, live_server, email: str) -> None:
 
 
 @pytest.mark.browser
-def test_a_long_coach_address_wraps_on_the_invite_page_and_the_note_button_keeps_its_size(page: Page, live_server,
+def test_a_long_coach_address_wraps_on_the_invite_page_and_the_buttons_keep_their_size(page: Page, live_server,
                                                                                           alice, problems):
     coach = make_coach("a.physiotherapist.with.a.very.long.name@rehabilitation-clinic.example.org")
     code = coaching.create_invite(coach).code
@@ -114,13 +114,13 @@ def test_a_long_coach_address_wraps_on_the_invite_page_and_the_note_button_keeps
     expect(page).to_have_url(re.compile("/my-coach/$"))
     assert page_width(page) <= PHONE_390["width"]
 
-    # The coach's page for Alice, on a wide screen: the four forms side by side, each button its own size.
+    # The coach's page for Alice, on a wide screen: the forms side by side, each button its own size (Send: a message).
     page.get_by_role("button", name=re.compile("^Leave")).wait_for()
     page.context.clear_cookies()
     sign_in(page, live_server, coach.email)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url(live_server, f"/coach/clients/{alice.pk}/"))
     heights = {name: page.get_by_role("button", name=name, exact=True).bounding_box()["height"]
-               for name in ("Save", "Save dose", "Save findings", "Send note")}
+               for name in ("Save", "Save dose", "Save findings", "Send")}
     assert max(heights.values()) <= 60, heights
     assert problems == [], "\n".join(problems)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from sijcoach.web.accounts.models import ApiToken
-from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachTemplate, CoachVersion, Invite
+from sijcoach.web.coaching.models import (
+    AccessLog, CoachLink, CoachRole, CoachTemplate, CoachVersion, Invite, Message,
+)
 from sijcoach.web.learn.models import LessonRead
 from sijcoach.web.plans.models import CheckIn, Preferences, PsfsActivity, RedFlagReport, Session
 from sijcoach.web.reminders.services import reminder_export
@@ -12,8 +16,9 @@ FORMAT = "si-joint-coach-export/1"
 
 
 def coaching_export(user) -> dict:
-    """Coach mode: the person's coaches, their changes and notes, each read of the person's data by a
-    coach, and (for a coach) the role, templates, invites and client links."""
+    """Coach mode: the person's coaches, their changes and notes, their messages (a coach's: with the
+    clients they still have), each read of the person's data by a coach, and (for a coach) the role,
+    templates, invites and client links."""
     def link(k: CoachLink) -> dict:
         return {"coach": k.coach.email, "client": k.client.email, "started_at": k.started_at.isoformat(),
                 "ended_at": k.ended_at.isoformat() if k.ended_at else None}
@@ -24,6 +29,14 @@ def coaching_export(user) -> dict:
             {"made_at": v.made_at.isoformat(), "made_by": v.made_by.email if v.made_by else None, "kind": v.kind,
              "what": v.what, "note": v.note, "adjustments": v.adjustments, "findings": v.findings}
             for v in CoachVersion.objects.filter(link__client=user).select_related("made_by").order_by("made_at", "id")
+        ],
+        "messages": [
+            {"sent_at": m.sent_at.isoformat(), "from": (m.link.coach if m.from_coach else m.link.client).email,
+             "to": (m.link.client if m.from_coach else m.link.coach).email, "text": m.text,
+             "session_date": m.session.date.isoformat() if m.session else None, "exercise": m.exercise or None,
+             "read_at": m.read_at.isoformat() if m.read_at else None}
+            for m in Message.objects.filter(Q(link__client=user) | Q(link__coach=user, link__ended_at=None))
+            .select_related("link__coach", "link__client", "session")
         ],
         "access_log": [{"at": r.at.isoformat(), "coach": r.coach_email, "what": r.what}
                        for r in AccessLog.objects.filter(client=user).order_by("at", "id")],

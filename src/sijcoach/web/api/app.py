@@ -11,6 +11,7 @@ from sijcoach.web.api import routes
 from sijcoach.web.api.auth import PERSON, TokenRefused
 from sijcoach.web.api.openapi import CoachAPI
 from sijcoach.web.coaching.api import router as coaching
+from sijcoach.web.coaching.message_api import router as coach_messages
 from sijcoach.web.problems import as_json
 from sijcoach.web.sharing import handouts
 from sijcoach.web.sharing.api import router as sharing
@@ -27,6 +28,7 @@ api = CoachAPI(
 api.add_router("/v1", routes.router)
 api.add_router("/v1/coach", coaching)
 api.add_router("/v1/me", sharing)
+api.add_router("/v1/me", coach_messages)
 
 
 @api.exception_handler(InputError)

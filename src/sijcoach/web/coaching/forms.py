@@ -94,16 +94,13 @@ class FindingsForm(SummaryForm):
         }
 
 
-class NoteForm(SummaryForm):
-    note = forms.CharField(label="Note for the client", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-
-
-FORMS = {"pin": PinForm, "dose": DoseForm, "findings": FindingsForm, "note": NoteForm}
+# The coach's notes are messages now (message_views.MessageForm).
+FORMS = {"pin": PinForm, "dose": DoseForm, "findings": FindingsForm}
 
 
 def coach_form(name: str, data=None, **kwargs) -> forms.Form:
-    """One of the client page's forms; its ids carry its name (pin-note, note-note), since the page
-    shows all four at once and an id is unique in a page."""
+    """One of the client page's forms; its ids carry its name (pin-note, dose-note), since the page
+    shows them all at once and an id is unique in a page."""
     return FORMS[name](data, auto_id=f"{name}-%s", **kwargs)
 
 

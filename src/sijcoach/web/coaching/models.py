@@ -134,3 +134,34 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["client", "-at"])]
+
+
+class Message(models.Model):
+    """One short message between a client and their coach, on their link (so a past coach's messages
+    stay with the client, and a coach sees only those of a link that is still active). It may point at
+    one of the client's sessions or at an exercise of the catalog. `read_at` is set by the reader's
+    own POST (the "Mark as read" button, or a reply), never by opening a page."""
+
+    link = models.ForeignKey(CoachLink, on_delete=models.CASCADE, related_name="messages")
+    from_coach = models.BooleanField()  # the sender is the link's coach, else its client
+    sent_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    session = models.ForeignKey("plans.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    exercise = models.CharField(max_length=80, blank=True, default="")  # a catalog slug, checked when sent
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [
+            models.Index(fields=["link", "sent_at"]),
+            # The unread counts (Today, the client list, the email notices) look only at unread rows.
+            models.Index(fields=["link", "from_coach"], condition=Q(read_at__isnull=True), name="message_unread_idx"),
+        ]
+
+
+class MessageNotice(models.Model):
+    """When the last email notice of new messages went to a person: claimed with one conditional
+    UPDATE before the mail goes, so two messages arriving at once still send one notice an hour."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="message_notice")
+    sent_at = models.DateTimeField(null=True, blank=True)

@@ -31,7 +31,6 @@ INVITE_DAYS = 7
 NO_SESSION_DAYS = 7
 JOINT_OUT_DAYS = 14
 TREND_DAYS = 28
-NOTE_MAX = 1000
 # How much each flag weighs when sorting clients: warning signs before everything.
 FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
 # What the client reads for each change, with the exercise's name.
@@ -265,7 +264,8 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
         progress=progress.build(client, on, weeks, current.plan.changes if current else (),
                                 current.plan.days if current else ()),
         adjustments=adjustments, findings=findings,
-        versions=list(link.versions.select_related("made_by")[:50]), triage=_triage(client)[1],
+        versions=list(link.versions.exclude(kind=CoachVersion.Kind.NOTE).select_related("made_by")[:50]),
+        triage=_triage(client)[1],
     )
     _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")
     return page
@@ -313,11 +313,6 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
         parsed = parse_findings(findings or {})
         found = parsed.model_dump(mode="json")
         what = "Findings: " + _findings_words(parsed)
-    elif kind == Kind.NOTE:
-        if not 1 <= len(note) <= NOTE_MAX:
-            raise InputError("note", [Problem("note", note, f"text of 1 to {NOTE_MAX} characters",
-                                              "a note needs some words and no more than the limit")])
-        what = "Note."
     else:
         raise ValueError(f"unknown change {kind!r}")
     parsed_adj = parse_adjustments(adj)
@@ -408,6 +403,7 @@ def for_client(client, versions: int = 5, history: bool = False) -> CoachView:
     link = active_link(client)
     if link is None and not history:
         return CoachView(None, [], [])
-    changes = list(CoachVersion.objects.filter(link__client=client).select_related("made_by")[:versions])
+    changes = list(CoachVersion.objects.filter(link__client=client).exclude(kind=CoachVersion.Kind.NOTE)  # messages now
+                   .select_related("made_by")[:versions])
     log = list(AccessLog.objects.filter(client=client)[:500]) if history else []
     return CoachView(link, changes, log)

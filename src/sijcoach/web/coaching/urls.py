@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sijcoach.web.coaching import template_views, views
+from sijcoach.web.coaching import message_views, template_views, views
 
 urlpatterns = [
     path("coach/", views.clients, name="coach_clients"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("coach/clients/<int:client_id>/templates/", template_views.client_templates, name="coach_client_templates"),
     path("coach/templates/", template_views.template_list, name="coach_templates"),
     path("coach/templates/<int:template_id>/", template_views.template, name="coach_template"),
+    path("coach/clients/<int:client_id>/messages/", message_views.coach_message, name="coach_message"),
     path("my-coach/", views.my_coach, name="my_coach"),
+    path("my-coach/messages/", message_views.my_messages, name="my_messages"),
     path("my-coach/join/<str:code>/", views.join, name="join_coach"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from sijcoach.engine.inputs import InputError
 from sijcoach.web.coaching import services
 from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coach_form
+from sijcoach.web.coaching.messages import unread_by_client
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
@@ -34,7 +35,8 @@ def coach_only(view):
 
 @coach_only
 def clients(request):
-    return render(request, "coaching/clients.html", {"rows": services.client_list(request.user)})
+    return render(request, "coaching/clients.html", {"rows": services.client_list(request.user),
+                                                     "unread": unread_by_client(request.user)})
 
 
 @coach_only
@@ -54,7 +56,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
     page = services.client_page(request.user, client_id, weeks)
     found = page.findings
     forms = {
-        "pin": coach_form("pin"), "dose": coach_form("dose"), "note": coach_form("note"),
+        "pin": coach_form("pin"), "dose": coach_form("dose"),
         "findings": coach_form("findings", initial={
             "distortion": found.distortion.value if found.distortion else "",
             "tight_muscles": [g.value for g in found.tight_muscles or ()],
@@ -64,7 +66,10 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         forms[bound[0]] = bound[1]
     add_template_forms(request.user, forms)
     plan = page.current.plan if page.current else None
+    from sijcoach.web.coaching.message_views import coach_context  # messages replace the notes
+
     return render(request, "coaching/client.html", {
+        **coach_context(request.user, client_id, forms.pop("message", None)),
         "page": page, "client": page.link.client, "plan": plan, "forms": forms,
         "state": services.describe(page.adjustments, page.findings),
         "ranges": services.dose_ranges(plan) if plan else [],
@@ -94,10 +99,8 @@ def change(request, client_id: int):
                 kind = CoachVersion.Kind.CLEAR_DOSE if data["clear"] else CoachVersion.Kind.DOSE
                 services.change(request.user, client_id, kind, exercise=data["exercise"], note=data["note"],
                                 dose=form.dose())
-            elif action == "findings":
-                services.change(request.user, client_id, CoachVersion.Kind.FINDINGS, findings=form.findings())
             else:
-                services.change(request.user, client_id, CoachVersion.Kind.NOTE, note=data["note"])
+                services.change(request.user, client_id, CoachVersion.Kind.FINDINGS, findings=form.findings())
         except InputError as exc:
             form.add_problems(exc.problems)
         else:
@@ -128,8 +131,11 @@ def my_coach(request):
                 messages.success(request, f"{link.coach.email} is now your coach.")
                 return redirect("my_coach")
         status = 400
+    from sijcoach.web.coaching.message_views import client_context
+
     return render(request, "coaching/my_coach.html", {
         "view": services.for_client(request.user, versions=200, history=True), "form": form,
+        **client_context(request.user),
     }, status=status)
 
 

@@ -20,6 +20,7 @@ from sijcoach.engine.inputs import InputError
 from sijcoach.engine.plan_types import RoutineKind, TriageLevel
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
+from sijcoach.web.coaching import messages as coaching_messages
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
@@ -70,6 +71,7 @@ def today(request):
         "psfs_due": services.psfs_due(request.user, on),
         "morning": services.morning_question_due(request.user, on, bool(done_kinds)),
         "coach": coaching.for_client(request.user, versions=3),
+        "unread_messages": coaching_messages.unread_from_coach(request.user),
         "lesson_today": lesson_for_today(request.user, on, checkin=current.checkin),
     })
 

@@ -2,6 +2,8 @@
 
 Safe to run as often as you like, from cron or a systemd timer, and on several servers at once: each
 person's day is claimed in the database before their message goes out (reminders/services.py).
+Each round also sends the notices of new coach messages that are due (coaching/messages.py: at most
+one an hour per person, for a message still unread when its hour came).
 `--every 60` keeps running and sends every minute (`make run` starts it so); Ctrl-C or SIGTERM lets
 the current round finish, then stops.
 """
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, close_old_connections
 
+from sijcoach.web.coaching.messages import send_notices
 from sijcoach.web.reminders import services
 
 log = logging.getLogger(__name__)
@@ -56,4 +59,8 @@ class Command(BaseCommand):
         if outcome.failed:
             self.stderr.write(f"{outcome.failed} reminder{'s' if outcome.failed != 1 else ''} not sent; "
                               "the next run tries again.")
+        notices = send_notices()
+        if notices.sent or notices.failed or verbosity > 1:
+            self.stdout.write(f"{notices.sent} message notice{'s' if notices.sent != 1 else ''} sent"
+                              f"{f', {notices.failed} not sent (the next run tries again)' if notices.failed else ''}.")
         return outcome
