@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        ('coaching', '0001_initial'),
+        ('coaching', '0002_coachtemplate'),
         ('plans', '0004_session_idempotency'),
     ]
 
