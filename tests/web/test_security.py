@@ -19,7 +19,7 @@ TEMPLATES = Path(settings.TEMPLATES[0]["DIRS"][0])
 SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "bird-dog", "client_id": 0,
                "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0",
                "lesson": "the-si-joint", "name": "si-joint"}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
-POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "learn_read"}
+POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "coach_flag_seen", "learn_read"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 STYLE_ATTR = re.compile(r"""<[^>]*\sstyle\s*=""", re.I)

@@ -8,11 +8,12 @@ keeps the client's planned days anew (services.remember_planned_days), as the cl
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from sijcoach.engine.adjust import (
@@ -22,7 +23,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.web import access
-from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
 from sijcoach.web.plans import progress, services
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 
@@ -30,6 +31,8 @@ INVITE_DAYS = 7
 NO_SESSION_DAYS = 7
 JOINT_OUT_DAYS = 14
 TREND_DAYS = 28
+ADHERENCE_WEEKS = 4  # beside each client on the list
+READS_SHOWN = 20  # of the access log, on the client page
 NOTE_MAX = 1000
 # How much each flag weighs when sorting clients: warning signs before everything.
 FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
@@ -158,80 +161,183 @@ def _log_reads(coach, clients, what: str) -> None:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """One thing that needs the coach, with the newest data it stands on (`basis`) and when the coach
+    marked it seen (None: new, or new data since)."""
+
+    code: str
+    words: str
+    basis: str
+    seen_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class ClientRow:
     link: CoachLink
     email: str
     last_session: dt.date | None
-    done_week: int
-    planned_week: int
+    adherence: progress.Adherence  # four weeks, as the client's Today and Progress count them
     trend: str | None  # better, same or worse by the meaningful-change rule; None: too few ratings
     trend_text: str
     open_triage: list[str]
-    flags: list[tuple[str, str]]  # (code, words)
+    flag_states: list[Flag]  # new ones first, then those marked seen
     score: int
 
+    @property
+    def flags(self) -> list[tuple[str, str]]:
+        return [(f.code, f.words) for f in self.flag_states]
 
-def _pain_readings(client, since: dt.date) -> list[int]:
-    """Pain ratings from check-ins and before sessions, oldest first."""
-    readings = [(c.created_at.date(), c.id, c.profile.get("pain_now")) for c in CheckIn.objects.filter(
-        user=client, source=CheckIn.Source.CHECK_IN, created_at__date__gte=since)]
-    readings += [(d, 0, p) for d, p in Session.objects.filter(
-        user=client, date__gte=since, pain_before__isnull=False).values_list("date", "pain_before")]
-    return [p for _, _, p in sorted(readings, key=lambda r: (r[0], r[1])) if p is not None]
+    @property
+    def new_flags(self) -> list[Flag]:
+        return [f for f in self.flag_states if f.seen_at is None]
+
+    @property
+    def done_week(self) -> int:
+        return self.adherence.weeks[-1].done
+
+    @property
+    def planned_week(self) -> int:
+        return self.adherence.weeks[-1].planned
 
 
-def _triage(client) -> tuple[list[str], list[str]]:
+@dataclass
+class _Facts:
+    """What the flags and the trend of one client are computed from, read for many clients at once."""
+
+    on: dt.date
+    last_session: dt.date | None = None
+    last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
+    readings: list = field(default_factory=list)  # (date, order, pain)
+    checkins: list = field(default_factory=list)  # the newest three check-ins (answers), newest first
+    reports: list = field(default_factory=list)  # warning-sign reports, newest first
+
+
+def _gather(clients: list) -> dict[int, _Facts]:
+    """The facts of every client in a fixed number of queries, whatever their number or history."""
+    facts = {c.pk: _Facts(services.today_for(c)) for c in clients}
+    if not facts:
+        return facts
+    ids = list(facts)
+    earliest = min(f.on for f in facts.values())
+    for user_id, last in Session.objects.filter(user_id__in=ids).values("user_id").annotate(
+            last=Max("date")).values_list("user_id", "last"):
+        facts[user_id].last_session = last
+    for user_id, date, pk in Session.objects.filter(
+            user_id__in=ids, joint_went_out=True, date__gte=earliest - dt.timedelta(days=JOINT_OUT_DAYS)
+    ).order_by("date", "id").values_list("user_id", "date", "id"):
+        facts[user_id].last_out = (date, pk)
+    since = earliest - dt.timedelta(days=TREND_DAYS)
+    for user_id, date, pain in Session.objects.filter(
+            user_id__in=ids, date__gte=since, pain_before__isnull=False).values_list("user_id", "date", "pain_before"):
+        facts[user_id].readings.append((date, 0, pain))
+    newest = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("id").desc()])
+    for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
+            n=newest).filter(n__lte=3).order_by("user_id", "n"):
+        facts[c.user_id].checkins.append(c)
+    for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN, created_at__date__gte=since):
+        facts[c.user_id].readings.append((timezone.localtime(c.created_at).date(), c.id, c.profile.get("pain_now")))
+    for r in RedFlagReport.objects.filter(user_id__in=ids):
+        facts[r.user_id].reports.append(r)
+    return facts
+
+
+def _trend(facts: _Facts) -> tuple[str | None, str]:
+    """First against last pain rating (check-ins and before sessions) of the last four weeks."""
+    since = facts.on - dt.timedelta(days=TREND_DAYS)
+    readings = [p for d, _, p in sorted(facts.readings, key=lambda r: (r[0], r[1])) if d >= since and p is not None]
+    if len(readings) < 2:
+        return None, "Too few pain ratings in the last four weeks."
+    # The meaningful-change rule, as on Progress.
+    return pain_direction(readings[0], readings[-1]), pain_change(readings[0], readings[-1]).explanation
+
+
+def _triage_of(facts: _Facts) -> tuple[list[Flag], list[str]]:
     """The warning signs the client has open, as flags and messages: red-flag answers since their last
     check-in (the plan is stopped) and the last check-in's own triage (see a doctor soon)."""
-    answered = CheckIn.objects.filter(user=client, source=CheckIn.Source.CHECK_IN).order_by("-created_at", "-id").first()
-    reports = RedFlagReport.objects.filter(user=client)
-    if answered is not None:
-        reports = reports.filter(created_at__gt=answered.created_at)
-    flags, messages = [], []
+    answered = facts.checkins[0] if facts.checkins else None
+    reports = [r for r in facts.reports if answered is None or r.created_at > answered.created_at]
+    flags, messages = {}, []
     for r in reports:
-        flags.append("red_flag")
+        flags.setdefault("red_flag", f"report:{max(x.pk for x in reports)}")
         messages.append(f"Warning signs reported {r.created_at:%d %b}: "
                         f"{', '.join(f.replace('_', ' ') for f in r.flags)} ({r.level.replace('_', ' ')})")
     if answered is not None and answered.triage_level != "none":
-        flags.append("red_flag" if answered.triage_level in ("urgent", "emergency") else "see_doctor")
+        code = "red_flag" if answered.triage_level in ("urgent", "emergency") else "see_doctor"
+        flags.setdefault(code, f"checkin:{answered.pk}")
         messages.append(f"Last check-in ({answered.created_at:%d %b}): {answered.triage_level.replace('_', ' ')}")
-    return list(dict.fromkeys(flags)), messages
+    return [Flag(code, FLAG_WORDS[code], basis) for code, basis in flags.items()], messages
 
 
-def _row(link: CoachLink) -> ClientRow:
-    client = link.client
-    on = services.today_for(client)
-    last = Session.objects.filter(user=client).aggregate(last=Max("date"))["last"]
-    # The week's numbers as the client's Today and Progress count them, from the same plan.
-    current = services.current_plan(client, on)
-    week = progress.week_completion(client, on, current.plan.days if current else ())
-    readings = _pain_readings(client, on - dt.timedelta(days=TREND_DAYS))
-    trend, trend_text = None, "Too few pain ratings in the last four weeks."
-    if len(readings) >= 2:
-        trend = pain_direction(readings[0], readings[-1])  # the meaningful-change rule, as on Progress
-        trend_text = pain_change(readings[0], readings[-1]).explanation
-    checkins = list(CheckIn.objects.filter(user=client, source=CheckIn.Source.CHECK_IN)
-                    .order_by("-created_at", "-id").values_list("profile", flat=True)[:3])
-    pains = [c.get("pain_now") for c in reversed(checkins)]
-    flags, triage = _triage(client)
-    if Session.objects.filter(user=client, joint_went_out=True, date__gte=on - dt.timedelta(days=JOINT_OUT_DAYS)).exists():
-        flags.append("joint_out")
+def open_warning_signs(client) -> list[str]:
+    """The client's open warning signs in words (as on the list), for their page and the review summary."""
+    return _triage_of(_gather([client])[client.pk])[1]
+
+
+def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
+    flags, triage = _triage_of(facts)
+    if facts.last_out is not None and facts.last_out[0] >= facts.on - dt.timedelta(days=JOINT_OUT_DAYS):
+        flags.append(Flag("joint_out", FLAG_WORDS["joint_out"], f"session:{facts.last_out[1]}"))
+    checkins = facts.checkins
+    pains = [c.profile.get("pain_now") for c in reversed(checkins)]
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
-        flags.append("pain_worse")
-    if last is None or (on - last).days >= NO_SESSION_DAYS:
-        flags.append("no_session")
-    score = sum(FLAG_WEIGHT[f] for f in flags) + (5 if trend == "worse" else 0)
-    return ClientRow(link, client.email, last, week.done, week.planned, trend, trend_text, triage,
-                     [(f, FLAG_WORDS[f]) for f in flags], score)
+        flags.append(Flag("pain_worse", FLAG_WORDS["pain_worse"], f"checkin:{checkins[0].pk}"))
+    last = facts.last_session
+    if last is None or (facts.on - last).days >= NO_SESSION_DAYS:
+        flags.append(Flag("no_session", FLAG_WORDS["no_session"], f"last:{last.isoformat() if last else 'none'}"))
+    return flags, triage
+
+
+def _rows(coach, links: list[CoachLink]) -> list[ClientRow]:
+    clients = [link.client for link in links]
+    facts = _gather(clients)
+    weeks = progress.adherence({pk: f.on for pk, f in facts.items()}, ADHERENCE_WEEKS)
+    seen = {(s.client_id, s.flag): s for s in FlagSeen.objects.filter(coach=coach, client__in=clients)}
+    rows = []
+    for link in links:
+        f = facts[link.client_id]
+        flags, triage = _flags(f)
+        marked = [seen.get((link.client_id, flag.code)) for flag in flags]
+        flags = [replace(flag, seen_at=m.seen_at) if m is not None and m.basis == flag.basis else flag
+                 for flag, m in zip(flags, marked)]
+        flags = [x for x in flags if x.seen_at is None] + [x for x in flags if x.seen_at is not None]
+        trend, trend_text = _trend(f)
+        score = sum(FLAG_WEIGHT[x.code] for x in flags if x.seen_at is None) + (5 if trend == "worse" else 0)
+        rows.append(ClientRow(link, link.client.email, f.last_session, weeks[link.client_id], trend, trend_text,
+                              triage, flags, score))
+    return rows
 
 
 def client_list(coach) -> list[ClientRow]:
-    """The coach's clients, the one who needs attention most first. Each client's access log notes it."""
-    links = list(CoachLink.objects.select_related("client").filter(coach=coach, ended_at=None))
-    rows = [_row(link) for link in links]
+    """The coach's clients, the one who needs attention most first: new flags by their weight, then
+    flags marked seen (kept, lower). Each client's access log notes it."""
+    links = list(CoachLink.objects.select_related("client", "client__preferences").filter(coach=coach, ended_at=None))
+    rows = _rows(coach, links)
     _log_reads(coach, [link.client for link in links], "client list: sessions, pain trend and warning signs")
     far = dt.date.min
-    return sorted(rows, key=lambda r: (-r.score, r.last_session or far, r.email))
+
+    def seen_weight(r: ClientRow) -> int:
+        return sum(FLAG_WEIGHT[f.code] for f in r.flag_states if f.seen_at is not None)
+
+    return sorted(rows, key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+
+
+@transaction.atomic
+def mark_seen(coach, client_id: int, flag: str, basis: str) -> Flag:
+    """The coach has seen `flag` as it stood on `basis` (what their page showed). When newer data came
+    since, the flag stays new (CoachError says so), so nothing the coach has not read is hidden."""
+    link = access.client_link(coach, client_id)
+    if flag not in FLAG_WEIGHT:
+        raise CoachError("No such flag: choose one of the flags shown beside your client.")
+    (row,) = _rows(coach, [link])
+    current = next((f for f in row.flag_states if f.code == flag), None)
+    _log_reads(coach, [link.client], f"marked seen: {FLAG_WORDS[flag]}"[:120])
+    if current is None:
+        raise CoachError("This flag is no longer raised: nothing to mark.")
+    if current.basis != basis:
+        raise CoachError("New data came in since your page was shown: read it, then mark the flag seen.")
+    FlagSeen.objects.update_or_create(coach=coach, client=link.client, flag=flag,
+                                      defaults={"basis": basis, "seen_at": timezone.now()})
+    return replace(current, seen_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -247,6 +353,8 @@ class ClientPage:
     findings: Findings
     versions: list
     triage: list[str]
+    row: ClientRow  # as on the list: flags (with what was marked seen), four weeks' adherence, the trend
+    reads: list  # this coach's latest reads of the client's data (the access log, as the client sees it)
 
 
 def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> ClientPage:
@@ -257,6 +365,7 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
     current = services.current_plan(client, on, checkin=checkin) if checkin else None
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
+    row = _rows(coach, [link])[0]
     page = ClientPage(
         link=link, on=on, checkins=list(client.checkins.all()[:20]), current=current,
         stop=services.open_red_flag(client, checkin),
@@ -264,7 +373,8 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
         progress=progress.build(client, on, weeks, current.plan.changes if current else (),
                                 current.plan.days if current else ()),
         adjustments=adjustments, findings=findings,
-        versions=list(link.versions.select_related("made_by")[:50]), triage=_triage(client)[1],
+        versions=list(link.versions.select_related("made_by")[:50]), triage=row.open_triage,
+        row=row, reads=list(AccessLog.objects.filter(client=client, coach=coach)[:READS_SHOWN]),
     )
     _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")
     return page

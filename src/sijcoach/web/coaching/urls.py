@@ -9,6 +9,8 @@ urlpatterns = [
     path("coach/invite/", views.invite, name="coach_invite"),
     path("coach/clients/<int:client_id>/", views.client, name="coach_client"),
     path("coach/clients/<int:client_id>/change/", views.change, name="coach_change"),
+    path("coach/clients/<int:client_id>/seen/", views.flag_seen, name="coach_flag_seen"),
+    path("coach/clients/<int:client_id>/review.pdf", views.review_pdf, name="coach_review_pdf"),
     path("my-coach/", views.my_coach, name="my_coach"),
     path("my-coach/join/<str:code>/", views.join, name="join_coach"),
 ]

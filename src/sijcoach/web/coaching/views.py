@@ -10,15 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sijcoach.engine.inputs import InputError
-from sijcoach.web.coaching import services
+from sijcoach.web.coaching import review, services
 from sijcoach.web.coaching.forms import FORMS, JoinForm, coach_form
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
 from sijcoach.web.problems import sentences
+from sijcoach.web.sharing import handouts
+from sijcoach.web.sharing.views import file_response
 
 
 def coach_only(view):
@@ -47,6 +49,25 @@ def invite(request):
     })
 
 
+# The client page's sections, in order: each has an anchor (#summary ...) and each form returns to its own.
+SECTIONS = {"summary": "Summary", "plan": "Plan", "changes": "Your changes", "progress": "Progress",
+            "sessions": "Sessions", "checkins": "Check-ins", "access": "Access log"}
+FORM_SECTION = {"pin": "changes", "dose": "changes", "findings": "changes", "note": "changes"}
+
+
+def section_url(client_id: int, section: str) -> str:
+    return reverse("coach_client", args=[client_id]) + f"#{section}"
+
+
+def _error_sentences(form) -> list[str]:
+    """A refused form's errors for the summary at the top of its section, each naming its field."""
+    said = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        said += [f"{label}: {e}" if label else e for e in errors]
+    return said
+
+
 def _client_page(request, client_id: int, bound=None, status: int = 200):
     try:
         weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
@@ -69,7 +90,9 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         "state": services.describe(page.adjustments, page.findings),
         "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
-        **progress_charts(page.progress), "windows": progress.WINDOWS,
+        **progress_charts(page.progress), "windows": progress.WINDOWS, "sections": SECTIONS,
+        "refused": FORM_SECTION.get(bound[0], bound[0]) if bound is not None else "",
+        "refused_errors": _error_sentences(bound[1]) if bound is not None else [],
     }, status=status)
 
 
@@ -102,9 +125,45 @@ def change(request, client_id: int):
             for sentence in sentences(exc):
                 form.add_error(None, sentence)
         else:
-            messages.success(request, "Saved: your client sees it on their Today page now.")
-            return redirect("coach_client", client_id=client_id)
+            messages.success(request, "Saved: your client sees it on their Today page now.",
+                             extra_tags=f"section-{FORM_SECTION[action]}")
+            return redirect(section_url(client_id, FORM_SECTION[action]))
     return _client_page(request, client_id, (action, form), status=400)
+
+
+@coach_only
+@require_POST
+def flag_seen(request, client_id: int):
+    """The coach marks a flag seen, as it stood on the page they read (`basis`); back to that page."""
+    back = (section_url(client_id, "summary") if request.POST.get("back") == "client"
+            else reverse("coach_clients") + f"#client-{client_id}")
+    try:
+        flag = services.mark_seen(request.user, client_id, request.POST.get("flag", ""),
+                                  request.POST.get("basis", "")[:60])
+    except services.CoachError as exc:
+        messages.error(request, f"Not marked seen: {exc}", extra_tags="section-summary")
+    else:
+        messages.success(request, f"Marked seen: {flag.words}. It comes back when new data arrives.",
+                         extra_tags="section-summary")
+    return redirect(back)
+
+
+@coach_only
+@require_GET
+def review_pdf(request, client_id: int):
+    """The client's review summary as a PDF (the read is in their access log); 429 while too many are made."""
+    try:
+        weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
+    except ValueError:
+        weeks = progress.DEFAULT_WEEKS
+    try:
+        body = review.review_pdf(request.user, client_id, weeks if weeks in progress.WINDOWS else progress.DEFAULT_WEEKS)
+    except handouts.Busy as busy:
+        messages.error(request, busy.message, extra_tags="section-summary")
+        response = _client_page(request, client_id, status=429)
+        response["Retry-After"] = str(busy.retry_after_s)
+        return response
+    return file_response(body, "application/pdf", f"review-summary-{client_id}.pdf")
 
 
 @login_required

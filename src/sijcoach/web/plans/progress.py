@@ -63,25 +63,40 @@ class Completion:
     planned: int
 
 
+def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, set[str]]]:
+    """done_by_day for many people at once (the coach's list): one query for them all."""
+    rows = (Session.objects.filter(user_id__in=list(user_ids), date__gte=start, date__lte=end, items__skipped=False)
+            .values_list("user_id", "date", "routine_kind").distinct())
+    done: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for user_id, date, kind in rows:
+        done[user_id][date].add(kind)
+    return done
+
+
 def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """The routines done each day from `start` to `end`: a session with at least one exercise not
     skipped. One query. (Only planned routines count, so a logged walk shows on the calendar but is
     never one of "3 of 5".)"""
-    rows = (Session.objects.filter(user=user, date__gte=start, date__lte=end, items__skipped=False)
-            .values_list("date", "routine_kind").distinct())
-    done: dict[dt.date, set[str]] = defaultdict(set)
-    for date, kind in rows:
-        done[date].add(kind)
-    return done
+    return done_by_day_for([user.pk], start, end).get(user.pk, {})
+
+
+def planned_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, list[str]]]:
+    """The counted routines planned each day as kept (PlannedDay, written with every change to the
+    plan), for many people at once: one query."""
+    planned: dict[int, dict[dt.date, list[str]]] = defaultdict(dict)
+    for user_id, date, routines in PlannedDay.objects.filter(
+            user_id__in=list(user_ids), date__gte=start, date__lte=end).values_list("user_id", "date", "routines"):
+        planned[user_id][date] = [r["kind"] for r in routines if r["kind"] in COUNTED_KINDS]
+    return planned
 
 
 def _planned_by_day(user, start: dt.date, end: dt.date, today: dt.date, upcoming=()) -> dict[dt.date, list[str]]:
-    """The counted routines planned each day: as kept (PlannedDay), and from today on as the current
-    plan has them (`upcoming`, its days), since a page may be opened before the plan was kept."""
-    planned = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
-               for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
+    """The counted routines planned each day, as kept (PlannedDay). A day from today on that was not
+    kept yet (nothing was written for a week) is taken from the current plan (`upcoming`, its days).
+    Kept days come first so that the coach's list, which reads only what was kept, counts as this does."""
+    planned = planned_by_day_for([user.pk], start, end).get(user.pk, {})
     for day in upcoming:
-        if today <= day.date <= end:
+        if today <= day.date <= end and day.date not in planned:
             planned[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
     return planned
 
@@ -99,13 +114,56 @@ def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
+def completion(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], today: dt.date,
+               start: dt.date, end: dt.date) -> tuple[Completion, Completion]:
+    """The one count behind every "done of planned": from `start` to `end` (Mondays to a Sunday), the
+    routines planned up to today and those done (Progress's window), and this week's (Monday to
+    Sunday, its whole plan, done so far: Today's "3 of 5 this week")."""
+    monday, sunday = this_week(today)
+    window = {d: k for d, k in planned.items() if start <= d <= min(today, end)}
+    week = {d: k for d, k in planned.items() if monday <= d <= sunday}
+    return _count(window, done, today), _count(week, done, today)
+
+
 def week_completion(user, today: dt.date, upcoming=(), done: dict[dt.date, set[str]] | None = None) -> Completion:
     """This week's planned routines (Monday to Sunday) and how many of them are done so far. `done`:
     done_by_day from Monday to today, when the caller has it already."""
     monday, sunday = this_week(today)
     if done is None:
         done = done_by_day(user, monday, today)
-    return _count(_planned_by_day(user, monday, sunday, today, upcoming), done, today)
+    return completion(_planned_by_day(user, monday, sunday, today, upcoming), done, today, monday, sunday)[1]
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Routines done of those planned, week by week (oldest first; the last is this week, as Today
+    counts it), and over the weeks up to today (as Progress counts its window)."""
+
+    weeks: list[Completion]
+    to_date: Completion
+
+
+def adherence(todays: dict[int, dt.date], weeks: int = 4) -> dict[int, Adherence]:
+    """Each person's adherence over the last `weeks` weeks (this one included), for many people at
+    once: two queries (what was planned, as kept, and what was done), whatever their history. The
+    same count as their own Today and Progress pages (`completion`); `todays`: person id -> their
+    today (each in their own time zone)."""
+    if not todays:
+        return {}
+    first = min(todays.values())
+    start = first - dt.timedelta(days=first.weekday(), weeks=weeks - 1)
+    end = this_week(max(todays.values()))[1]
+    planned_all = planned_by_day_for(todays, start, end)
+    done_all = done_by_day_for(todays, start, max(todays.values()))
+    result = {}
+    for user_id, today in todays.items():
+        planned, done = planned_all.get(user_id, {}), done_all.get(user_id, {})
+        monday = this_week(today)[0]
+        mondays = [monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+        per_week = [completion(planned, done, today, m, m + dt.timedelta(days=6))[0 if m != monday else 1]
+                    for m in mondays]
+        result[user_id] = Adherence(per_week, completion(planned, done, today, mondays[0], this_week(today)[1])[0])
+    return result
 
 
 def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
@@ -158,11 +216,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
-    # What done_by_day reads, from the rows already here: a session with an exercise not skipped.
-    done_rows: dict[dt.date, set[str]] = defaultdict(set)
-    for s in sessions:
-        if any(not skipped for _, skipped in items[s.id]):
-            done_rows[s.date].add(s.routine_kind)
+    done_rows = done_by_day(user, start, today)
     calendar = []
     day = start
     while day <= end:
@@ -170,8 +224,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         calendar.append(charts.CalendarDay(day, status))
         day += dt.timedelta(days=1)
     # The window counts what was planned up to today; the week, as everywhere, its whole plan.
-    to_date = _count({d: k for d, k in planned_rows.items() if d <= today}, done_rows, today)
-
+    to_date, week_count = completion(planned_rows, done_rows, today, start, end)
     cat = catalog()
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
     for s in sessions:
@@ -195,5 +248,4 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     pain = pain_change(befores[0].before, befores[-1].before) if len(befores) >= 2 else None
     psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
     return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
-                    to_date.done, to_date.planned, changes,
-                    _count({d: k for d, k in planned_rows.items() if d >= monday}, done_rows, today))
+                    to_date.done, to_date.planned, changes, week_count)
