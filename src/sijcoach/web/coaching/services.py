@@ -366,6 +366,7 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
     row = _rows(coach, [link])[0]
+    _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")  # shown below, too
     page = ClientPage(
         link=link, on=on, checkins=list(client.checkins.all()[:20]), current=current,
         stop=services.open_red_flag(client, checkin),
@@ -376,7 +377,6 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
         versions=list(link.versions.select_related("made_by")[:50]), triage=row.open_triage,
         row=row, reads=list(AccessLog.objects.filter(client=client, coach=coach)[:READS_SHOWN]),
     )
-    _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")
     return page
 
 
