@@ -8,11 +8,12 @@ keeps the client's planned days anew (services.remember_planned_days), as the cl
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Window
+from django.db.models import F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -207,7 +208,7 @@ class _Facts:
     on: dt.date
     last_session: dt.date | None = None
     last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
-    readings: list = field(default_factory=list)  # (date, order, pain)
+    readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
     checkins: list = field(default_factory=list)  # the newest three check-ins (answers), newest first
     reports: list = field(default_factory=list)  # warning-sign reports, newest first
 
@@ -219,23 +220,46 @@ def _gather(clients: list) -> dict[int, _Facts]:
         return facts
     ids = list(facts)
     earliest = min(f.on for f in facts.values())
-    for user_id, last in Session.objects.filter(user_id__in=ids).values("user_id").annotate(
-            last=Max("date")).values_list("user_id", "last"):
-        facts[user_id].last_session = last
+    # The last session: looked for in the last days first (a year of sessions is not scanned for the
+    # clients who train), then over all time for those with none there.
+    recent = earliest - dt.timedelta(days=NO_SESSION_DAYS + 1)
+    for query in (Session.objects.filter(user_id__in=ids, date__gte=recent), None):
+        if query is None:
+            missing = [pk for pk, f in facts.items() if f.last_session is None]
+            if not missing:
+                break
+            query = Session.objects.filter(user_id__in=missing)
+        for user_id, last in query.values("user_id").annotate(last=Max("date")).values_list("user_id", "last"):
+            facts[user_id].last_session = last
     for user_id, date, pk in Session.objects.filter(
             user_id__in=ids, joint_went_out=True, date__gte=earliest - dt.timedelta(days=JOINT_OUT_DAYS)
     ).order_by("date", "id").values_list("user_id", "date", "id"):
         facts[user_id].last_out = (date, pk)
     since = earliest - dt.timedelta(days=TREND_DAYS)
-    for user_id, date, pain in Session.objects.filter(
-            user_id__in=ids, date__gte=since, pain_before__isnull=False).values_list("user_id", "date", "pain_before"):
-        facts[user_id].readings.append((date, 0, pain))
+    # Of the ratings before sessions only each client's first and last day of their four weeks count:
+    # aggregates find those days (people whose today is the same day together), then only the
+    # sessions of those days are read.
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for pk, f in facts.items():
+        by_day[f.on].append(pk)
+    ends: dict[int, set[dt.date]] = defaultdict(set)
+    for on, group in by_day.items():
+        for user_id, first, last in Session.objects.filter(
+                user_id__in=group, date__gte=on - dt.timedelta(days=TREND_DAYS), pain_before__isnull=False,
+        ).values("user_id").annotate(first=Min("date"), last=Max("date")).values_list("user_id", "first", "last"):
+            ends[user_id] = {first, last}
+    days = set().union(*ends.values()) if ends else set()
+    for user_id, date, pk, pain in Session.objects.filter(
+            user_id__in=list(ends), date__in=days, pain_before__isnull=False).values_list(
+            "user_id", "date", "id", "pain_before"):
+        if date in ends[user_id]:
+            facts[user_id].readings.append((date, 0, pk, pain))
     newest = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("id").desc()])
     for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
             n=newest).filter(n__lte=3).order_by("user_id", "n"):
         facts[c.user_id].checkins.append(c)
     for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN, created_at__date__gte=since):
-        facts[c.user_id].readings.append((timezone.localtime(c.created_at).date(), c.id, c.profile.get("pain_now")))
+        facts[c.user_id].readings.append((timezone.localtime(c.created_at).date(), 1, c.id, c.profile.get("pain_now")))
     for r in RedFlagReport.objects.filter(user_id__in=ids):
         facts[r.user_id].reports.append(r)
     return facts
@@ -244,7 +268,8 @@ def _gather(clients: list) -> dict[int, _Facts]:
 def _trend(facts: _Facts) -> tuple[str | None, str]:
     """First against last pain rating (check-ins and before sessions) of the last four weeks."""
     since = facts.on - dt.timedelta(days=TREND_DAYS)
-    readings = [p for d, _, p in sorted(facts.readings, key=lambda r: (r[0], r[1])) if d >= since and p is not None]
+    # Oldest first; on one day, sessions before check-ins, each in the order they were saved.
+    readings = [p for d, _, _, p in sorted(facts.readings) if d >= since and p is not None]
     if len(readings) < 2:
         return None, "Too few pain ratings in the last four weeks."
     # The meaningful-change rule, as on Progress.

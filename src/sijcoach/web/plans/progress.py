@@ -2,18 +2,21 @@
 the functional scale and the engine's changes. Only the chosen window is read, so a long history
 costs no more than a short one.
 
-What counts as done is decided here once (`done_by_day`, `week_completion`), for Today, Progress and
-the coach's pages alike: a routine is done on a day when a session of it has at least one exercise
+What counts as done is decided here once (`done_by_day`, `tally`), for Today, Progress and the
+coach's pages alike: a routine is done on a day when a session of it has at least one exercise
 done, not skipped; a session where everything was skipped is not done."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef, TextField
+from django.db.models.functions import Cast
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
@@ -65,7 +68,8 @@ class Completion:
 
 def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, set[str]]]:
     """done_by_day for many people at once (the coach's list): one query for them all."""
-    rows = (Session.objects.filter(user_id__in=list(user_ids), date__gte=start, date__lte=end, items__skipped=False)
+    rows = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)),
+                                   user_id__in=list(user_ids), date__gte=start, date__lte=end)
             .values_list("user_id", "date", "routine_kind").distinct())
     done: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
     for user_id, date, kind in rows:
@@ -80,13 +84,22 @@ def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     return done_by_day_for([user.pk], start, end).get(user.pk, {})
 
 
+@lru_cache(maxsize=4096)
+def _counted_kinds(routines: str) -> tuple[str, ...]:
+    """The counted routine kinds of a kept day's routines (its JSON text). Days repeat (the same plan
+    day week after week, person after person), so each text is parsed once."""
+    return tuple(r["kind"] for r in json.loads(routines) if r["kind"] in COUNTED_KINDS)
+
+
 def planned_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, list[str]]]:
     """The counted routines planned each day as kept (PlannedDay, written with every change to the
-    plan), for many people at once: one query."""
+    plan), for many people at once: one query. The routines are read as text (Cast) and parsed once
+    per distinct day, since the coach's list reads a month of days for hundreds of people."""
     planned: dict[int, dict[dt.date, list[str]]] = defaultdict(dict)
     for user_id, date, routines in PlannedDay.objects.filter(
-            user_id__in=list(user_ids), date__gte=start, date__lte=end).values_list("user_id", "date", "routines"):
-        planned[user_id][date] = [r["kind"] for r in routines if r["kind"] in COUNTED_KINDS]
+            user_id__in=list(user_ids), date__gte=start, date__lte=end).values_list(
+            "user_id", "date", Cast("routines", TextField())):
+        planned[user_id][date] = list(_counted_kinds(routines))
     return planned
 
 
@@ -101,28 +114,42 @@ def _planned_by_day(user, start: dt.date, end: dt.date, today: dt.date, upcoming
     return planned
 
 
-def _count(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], until: dt.date) -> Completion:
-    """Planned routines on each day, and of them those done up to `until`."""
-    kinds = {day: set(k) for day, k in planned.items()}
-    return Completion(done=sum(len(k & done.get(day, set())) for day, k in kinds.items() if day <= until),
-                      planned=sum(len(k) for k in kinds.values()))
-
-
 def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
     """Monday and Sunday of `today`'s week."""
     monday = today - dt.timedelta(days=today.weekday())
     return monday, monday + dt.timedelta(days=6)
 
 
-def completion(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], today: dt.date,
-               start: dt.date, end: dt.date) -> tuple[Completion, Completion]:
-    """The one count behind every "done of planned": from `start` to `end` (Mondays to a Sunday), the
-    routines planned up to today and those done (Progress's window), and this week's (Monday to
-    Sunday, its whole plan, done so far: Today's "3 of 5 this week")."""
-    monday, sunday = this_week(today)
-    window = {d: k for d, k in planned.items() if start <= d <= min(today, end)}
-    week = {d: k for d, k in planned.items() if monday <= d <= sunday}
-    return _count(window, done, today), _count(week, done, today)
+@dataclass(frozen=True)
+class Adherence:
+    """Routines done of those planned, week by week (oldest first; the last is this week, as Today
+    counts it: its whole plan, done so far), and over the weeks up to today (as Progress counts its
+    window: what was planned up to today, and of it what was done)."""
+
+    weeks: list[Completion]
+    to_date: Completion
+
+    @property
+    def by_week(self) -> str:
+        return " · ".join(f"{w.done}/{w.planned}" for w in self.weeks)
+
+
+def tally(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], today: dt.date,
+          first_monday: dt.date, weeks: int) -> Adherence:
+    """The one count behind every "done of planned" (Today, Progress, the coach's list and review):
+    over `weeks` weeks from `first_monday`, a routine planned on a day counts as done when a session of
+    it was done that day, up to today. One pass over the days."""
+    week_done, week_planned, to_date = [0] * weeks, [0] * weeks, 0
+    for day, kinds in planned.items():
+        n = (day - first_monday).days // 7
+        if not 0 <= n < weeks:
+            continue
+        kinds = set(kinds)
+        week_planned[n] += len(kinds)
+        if day <= today:
+            to_date += len(kinds)
+            week_done[n] += len(kinds & done.get(day, set()))
+    return Adherence([Completion(d, p) for d, p in zip(week_done, week_planned)], Completion(sum(week_done), to_date))
 
 
 def week_completion(user, today: dt.date, upcoming=(), done: dict[dt.date, set[str]] | None = None) -> Completion:
@@ -131,22 +158,13 @@ def week_completion(user, today: dt.date, upcoming=(), done: dict[dt.date, set[s
     monday, sunday = this_week(today)
     if done is None:
         done = done_by_day(user, monday, today)
-    return completion(_planned_by_day(user, monday, sunday, today, upcoming), done, today, monday, sunday)[1]
-
-
-@dataclass(frozen=True)
-class Adherence:
-    """Routines done of those planned, week by week (oldest first; the last is this week, as Today
-    counts it), and over the weeks up to today (as Progress counts its window)."""
-
-    weeks: list[Completion]
-    to_date: Completion
+    return tally(_planned_by_day(user, monday, sunday, today, upcoming), done, today, monday, 1).weeks[0]
 
 
 def adherence(todays: dict[int, dt.date], weeks: int = 4) -> dict[int, Adherence]:
     """Each person's adherence over the last `weeks` weeks (this one included), for many people at
     once: two queries (what was planned, as kept, and what was done), whatever their history. The
-    same count as their own Today and Progress pages (`completion`); `todays`: person id -> their
+    same count as their own Today and Progress pages (`tally`); `todays`: person id -> their
     today (each in their own time zone)."""
     if not todays:
         return {}
@@ -155,15 +173,9 @@ def adherence(todays: dict[int, dt.date], weeks: int = 4) -> dict[int, Adherence
     end = this_week(max(todays.values()))[1]
     planned_all = planned_by_day_for(todays, start, end)
     done_all = done_by_day_for(todays, start, max(todays.values()))
-    result = {}
-    for user_id, today in todays.items():
-        planned, done = planned_all.get(user_id, {}), done_all.get(user_id, {})
-        monday = this_week(today)[0]
-        mondays = [monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-        per_week = [completion(planned, done, today, m, m + dt.timedelta(days=6))[0 if m != monday else 1]
-                    for m in mondays]
-        result[user_id] = Adherence(per_week, completion(planned, done, today, mondays[0], this_week(today)[1])[0])
-    return result
+    return {user_id: tally(planned_all.get(user_id, {}), done_all.get(user_id, {}), today,
+                           this_week(today)[0] - dt.timedelta(weeks=weeks - 1), weeks)
+            for user_id, today in todays.items()}
 
 
 def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
@@ -224,7 +236,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         calendar.append(charts.CalendarDay(day, status))
         day += dt.timedelta(days=1)
     # The window counts what was planned up to today; the week, as everywhere, its whole plan.
-    to_date, week_count = completion(planned_rows, done_rows, today, start, end)
+    counted = tally(planned_rows, done_rows, today, start, ((end - start).days + 1) // 7)
     cat = catalog()
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
     for s in sessions:
@@ -248,4 +260,4 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     pain = pain_change(befores[0].before, befores[-1].before) if len(befores) >= 2 else None
     psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
     return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
-                    to_date.done, to_date.planned, changes, week_count)
+                    counted.to_date.done, counted.to_date.planned, changes, counted.weeks[-1])
