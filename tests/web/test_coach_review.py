@@ -158,7 +158,7 @@ def test_the_coach_reads_four_weeks_as_the_clients_own_progress_and_today(cora, 
     assert (row.done_week, row.planned_week) == (today.done, today.planned) == (own.week.done, own.week.planned)
     assert len(row.adherence.weeks) == 4 and own.done >= 10  # the weeks hold real numbers
     assert sum(w.done for w in row.adherence.weeks) == own.done
-    assert f"{own.done} of {own.planned}</strong> planned up to today" in cora_client.get(reverse("coach_clients")).content.decode()
+    assert f"<strong>{own.done} of {own.planned}</strong> planned up to today" in cora_client.get(reverse("coach_clients")).content.decode()
     assert f"<strong>{own.done}</strong> of {own.planned} routines" in web.get(reverse("progress"), {"weeks": 4}).content.decode()
 
 
@@ -285,3 +285,20 @@ def test_while_the_summary_is_being_made_the_coach_is_told_to_come_back(cora, al
     assert r.status_code == 429 and r["Retry-After"] == "5"
     assert "The review summary is being made" in section(r.content.decode(), "summary")
     assert re.search(rb"%PDF", cora_client.get(reverse("coach_review_pdf", args=[alice.pk])).content[:8])
+
+
+def test_the_list_shows_a_page_of_clients_most_in_need_first_and_logs_only_those_shown(
+        cora, alice, bob, charlie, cora_client, monkeypatch):
+    monkeypatch.setattr(coaching, "LIST_PAGE", 2)
+    for person in (bob, charlie):
+        coaching.accept_invite(person, coaching.create_invite(cora).code)
+    services.report_red_flags(charlie, ["saddle_numbness"], "emergency")
+    first = cora_client.get(reverse("coach_clients"))
+    assert [r.email for r in first.context["rows"]][0] == "charlie@example.org"
+    assert "Clients 1 to 2 of 3" in first.content.decode() and 'href="?page=2"' in first.content.decode()
+    AccessLog.objects.all().delete()
+    second = cora_client.get(reverse("coach_clients"), {"page": 2})
+    (shown,) = second.context["rows"]
+    assert list(AccessLog.objects.values_list("client__email", flat=True)) == [shown.email]
+    assert cora_client.get(reverse("coach_clients"), {"page": "x"}).context["listed"].page == 1
+    assert cora_client.get(reverse("coach_clients"), {"page": 99}).context["listed"].page == 2

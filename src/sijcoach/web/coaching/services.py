@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Min, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F, IntegerField, Max, Min, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from sijcoach.engine.adjust import (
@@ -34,6 +36,7 @@ JOINT_OUT_DAYS = 14
 TREND_DAYS = 28
 ADHERENCE_WEEKS = 4  # beside each client on the list
 READS_SHOWN = 20  # of the access log, on the client page
+LIST_PAGE = 50  # clients a page of the list, most in need first
 NOTE_MAX = 1000
 # How much each flag weighs when sorting clients: warning signs before everything.
 FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
@@ -177,12 +180,13 @@ class ClientRow:
     link: CoachLink
     email: str
     last_session: dt.date | None
-    adherence: progress.Adherence  # four weeks, as the client's Today and Progress count them
+    adherence: progress.Adherence | None  # four weeks, as the client's Today and Progress count them
     trend: str | None  # better, same or worse by the meaningful-change rule; None: too few ratings
     trend_text: str
     open_triage: list[str]
     flag_states: list[Flag]  # new ones first, then those marked seen
     score: int
+    on: dt.date  # the client's today
 
     @property
     def flags(self) -> list[tuple[str, str]]:
@@ -200,6 +204,21 @@ class ClientRow:
     def planned_week(self) -> int:
         return self.adherence.weeks[-1].planned
 
+    @property
+    def week_words(self) -> str:
+        return f"{self.done_week} of {self.planned_week}"
+
+    @property
+    def four_weeks_words(self) -> str:
+        return f"{self.adherence.to_date.done} of {self.adherence.to_date.planned}"
+
+
+class _Answer(NamedTuple):
+    pk: int
+    created_at: dt.datetime
+    triage_level: str
+    pain: int | None
+
 
 @dataclass
 class _Facts:
@@ -209,7 +228,7 @@ class _Facts:
     last_session: dt.date | None = None
     last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
     readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
-    checkins: list = field(default_factory=list)  # the newest three check-ins (answers), newest first
+    checkins: list[_Answer] = field(default_factory=list)  # the newest three check-ins, newest first
     reports: list = field(default_factory=list)  # warning-sign reports, newest first
 
 
@@ -254,12 +273,16 @@ def _gather(clients: list) -> dict[int, _Facts]:
             "user_id", "date", "id", "pain_before"):
         if date in ends[user_id]:
             facts[user_id].readings.append((date, 0, pk, pain))
+    # Check-ins: only what the flags need (the pain rating read by the database, not whole answers).
+    answers = CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
+        pain=Cast(KT("profile__pain_now"), IntegerField()))
     newest = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("id").desc()])
-    for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
-            n=newest).filter(n__lte=3).order_by("user_id", "n"):
-        facts[c.user_id].checkins.append(c)
-    for c in CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN, created_at__date__gte=since):
-        facts[c.user_id].readings.append((timezone.localtime(c.created_at).date(), 1, c.id, c.profile.get("pain_now")))
+    for user_id, *answer in answers.annotate(n=newest).filter(n__lte=3).order_by("user_id", "n").values_list(
+            "user_id", "id", "created_at", "triage_level", "pain"):
+        facts[user_id].checkins.append(_Answer(*answer))
+    for user_id, pk, at, pain in answers.filter(created_at__date__gte=since).values_list(
+            "user_id", "id", "created_at", "pain"):
+        facts[user_id].readings.append((timezone.localtime(at).date(), 1, pk, pain))
     for r in RedFlagReport.objects.filter(user_id__in=ids):
         facts[r.user_id].reports.append(r)
     return facts
@@ -303,7 +326,7 @@ def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
     if facts.last_out is not None and facts.last_out[0] >= facts.on - dt.timedelta(days=JOINT_OUT_DAYS):
         flags.append(Flag("joint_out", FLAG_WORDS["joint_out"], f"session:{facts.last_out[1]}"))
     checkins = facts.checkins
-    pains = [c.profile.get("pain_now") for c in reversed(checkins)]
+    pains = [c.pain for c in reversed(checkins)]
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
         flags.append(Flag("pain_worse", FLAG_WORDS["pain_worse"], f"checkin:{checkins[0].pk}"))
     last = facts.last_session
@@ -313,9 +336,9 @@ def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
 
 
 def _rows(coach, links: list[CoachLink]) -> list[ClientRow]:
+    """Each client's flags (with what was marked seen), trend and warning signs, without adherence."""
     clients = [link.client for link in links]
     facts = _gather(clients)
-    weeks = progress.adherence({pk: f.on for pk, f in facts.items()}, ADHERENCE_WEEKS)
     seen = {(s.client_id, s.flag): s for s in FlagSeen.objects.filter(coach=coach, client__in=clients)}
     rows = []
     for link in links:
@@ -327,23 +350,70 @@ def _rows(coach, links: list[CoachLink]) -> list[ClientRow]:
         flags = [x for x in flags if x.seen_at is None] + [x for x in flags if x.seen_at is not None]
         trend, trend_text = _trend(f)
         score = sum(FLAG_WEIGHT[x.code] for x in flags if x.seen_at is None) + (5 if trend == "worse" else 0)
-        rows.append(ClientRow(link, link.client.email, f.last_session, weeks[link.client_id], trend, trend_text,
-                              triage, flags, score))
+        rows.append(ClientRow(link, link.client.email, f.last_session, None, trend, trend_text, triage, flags,
+                              score, f.on))
     return rows
 
 
-def client_list(coach) -> list[ClientRow]:
-    """The coach's clients, the one who needs attention most first: new flags by their weight, then
-    flags marked seen (kept, lower). Each client's access log notes it."""
-    links = list(CoachLink.objects.select_related("client", "client__preferences").filter(coach=coach, ended_at=None))
-    rows = _rows(coach, links)
-    _log_reads(coach, [link.client for link in links], "client list: sessions, pain trend and warning signs")
+def _with_adherence(rows: list[ClientRow]) -> list[ClientRow]:
+    weeks = progress.adherence({r.link.client_id: r.on for r in rows}, ADHERENCE_WEEKS)
+    return [replace(r, adherence=weeks[r.link.client_id]) for r in rows]
+
+
+def _by_need(coach) -> list[ClientRow]:
+    """Every client of the coach, the one who needs attention most first: new flags by their weight,
+    then flags marked seen (kept, lower), then the longest without a session."""
+    # Of each client, only what the list shows and their time zone (for their today).
+    links = list(CoachLink.objects.select_related("client__preferences").filter(coach=coach, ended_at=None).only(
+        "id", "coach_id", "client_id", "started_at", "client__id", "client__email", "client__preferences__id",
+        "client__preferences__user_id", "client__preferences__time_zone"))
     far = dt.date.min
 
     def seen_weight(r: ClientRow) -> int:
         return sum(FLAG_WEIGHT[f.code] for f in r.flag_states if f.seen_at is not None)
 
-    return sorted(rows, key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+    return sorted(_rows(coach, links), key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+
+
+LIST_READ = "client list: sessions, pain trend and warning signs"
+
+
+def client_list(coach) -> list[ClientRow]:
+    """Every client, most in need first, with four weeks of adherence (the API). Each client's access
+    log notes it."""
+    rows = _with_adherence(_by_need(coach))
+    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    return rows
+
+
+@dataclass(frozen=True)
+class ClientListPage:
+    rows: list[ClientRow]
+    page: int
+    pages: int
+    total: int
+    first: int  # the number of the first client shown, from 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.pages + 1)
+
+
+def client_list_page(coach, page: int = 1) -> ClientListPage:
+    """One page of the client list (LIST_PAGE clients), most in need first over all the coach's
+    clients. The flags and trend are read for all of them (to sort); adherence and the access log
+    only for the clients shown."""
+    ranked = _by_need(coach)
+    pages = max(1, -(-len(ranked) // LIST_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * LIST_PAGE
+    rows = _with_adherence(ranked[start:start + LIST_PAGE])
+    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    return ClientListPage(rows, page, pages, len(ranked), start + 1)
 
 
 @transaction.atomic
@@ -390,7 +460,7 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
     current = services.current_plan(client, on, checkin=checkin) if checkin else None
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
-    row = _rows(coach, [link])[0]
+    row = _with_adherence(_rows(coach, [link]))[0]
     _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")  # shown below, too
     page = ClientPage(
         link=link, on=on, checkins=list(client.checkins.all()[:20]), current=current,

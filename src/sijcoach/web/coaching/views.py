@@ -37,7 +37,12 @@ def coach_only(view):
 
 @coach_only
 def clients(request):
-    return render(request, "coaching/clients.html", {"rows": services.client_list(request.user)})
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    listed = services.client_list_page(request.user, page)
+    return render(request, "coaching/clients.html", {"rows": listed.rows, "listed": listed})
 
 
 @coach_only
@@ -135,8 +140,10 @@ def change(request, client_id: int):
 @require_POST
 def flag_seen(request, client_id: int):
     """The coach marks a flag seen, as it stood on the page they read (`basis`); back to that page."""
+    page = request.POST.get("page", "")
     back = (section_url(client_id, "summary") if request.POST.get("back") == "client"
-            else reverse("coach_clients") + f"#client-{client_id}")
+            else reverse("coach_clients") + (f"?page={int(page)}" if page.isdigit() and page != "1" else "")
+            + f"#client-{client_id}")
     try:
         flag = services.mark_seen(request.user, client_id, request.POST.get("flag", ""),
                                   request.POST.get("basis", "")[:60])
