@@ -84,6 +84,7 @@ h2 { font-size: 12.5pt; margin: 6mm 0 2mm; border-bottom: 1pt solid #1f6f8b; col
 table { border-collapse: collapse; width: 100%; margin: 0 0 3mm; }
 th, td { border: 0.6pt solid #b9c3ca; padding: 1mm 2mm; text-align: left; vertical-align: top; }
 .small { font-size: 8pt; color: #444; }
+.keep { break-inside: avoid; }
 """
 
 
@@ -99,21 +100,21 @@ def review_html(r: Review) -> str:
     parts.append(f'<h2>Open warning signs</h2><div class="box{" alert" if signs else ""}">'
                  f'{_list(signs, "None open.")}</div>')
 
-    parts.append("<h2>Pain over time</h2>")
+    parts.append('<section class="keep"><h2>Pain over time</h2>')
     if p.pain:
         parts.append(f"<p>{escape(p.pain.explanation)}</p>")
     parts.append(f'<p class="small">Pain before each session, after it and the next morning (0 none, 10 worst). '
                  f'The dashed line is a meaningful improvement on the first rating: {escape(PAIN_RULE)} lower.</p>')
-    parts.append(_img(charts.pain_chart(p.pain_points, "review-pain", title="Pain around sessions")))
+    parts.append(_img(charts.pain_chart(p.pain_points, "review-pain", title="Pain around sessions")) + "</section>")
 
-    parts.append("<h2>Activities (functional scale)</h2>")
+    parts.append('<section class="keep"><h2>Activities (functional scale)</h2>')
     if p.psfs_activities:
         parts.append("<p>Activities rated (0 unable, 10 as before the problem): "
                      + escape(", ".join(a.name for a in p.psfs_activities)) + ".</p>")
     if p.psfs:
         parts.append(f"<p>{escape(p.psfs.explanation)}</p>")
     parts.append(f'<p class="small">A rise of {PSFS_POINTS:g} points in the mean is a meaningful improvement.</p>')
-    parts.append(_img(charts.psfs_chart(p.psfs_points, "review-psfs", title="Activity ratings")))
+    parts.append(_img(charts.psfs_chart(p.psfs_points, "review-psfs", title="Activity ratings")) + "</section>")
 
     parts.append("<h2>Adherence</h2>")
     rows = "".join(

@@ -239,40 +239,27 @@ def _gather(clients: list) -> dict[int, _Facts]:
         return facts
     ids = list(facts)
     earliest = min(f.on for f in facts.values())
-    # The last session: looked for in the last days first (a year of sessions is not scanned for the
-    # clients who train), then over all time for those with none there.
-    recent = earliest - dt.timedelta(days=NO_SESSION_DAYS + 1)
-    for query in (Session.objects.filter(user_id__in=ids, date__gte=recent), None):
-        if query is None:
-            missing = [pk for pk, f in facts.items() if f.last_session is None]
-            if not missing:
-                break
-            query = Session.objects.filter(user_id__in=missing)
-        for user_id, last in query.values("user_id").annotate(last=Max("date")).values_list("user_id", "last"):
-            facts[user_id].last_session = last
-    for user_id, date, pk in Session.objects.filter(
-            user_id__in=ids, joint_went_out=True, date__gte=earliest - dt.timedelta(days=JOINT_OUT_DAYS)
-    ).order_by("date", "id").values_list("user_id", "date", "id"):
-        facts[user_id].last_out = (date, pk)
     since = earliest - dt.timedelta(days=TREND_DAYS)
-    # Of the ratings before sessions only each client's first and last day of their four weeks count:
-    # aggregates find those days (people whose today is the same day together), then only the
-    # sessions of those days are read.
-    by_day: dict[dt.date, list[int]] = defaultdict(list)
-    for pk, f in facts.items():
-        by_day[f.on].append(pk)
-    ends: dict[int, set[dt.date]] = defaultdict(set)
-    for on, group in by_day.items():
-        for user_id, first, last in Session.objects.filter(
-                user_id__in=group, date__gte=on - dt.timedelta(days=TREND_DAYS), pain_before__isnull=False,
-        ).values("user_id").annotate(first=Min("date"), last=Max("date")).values_list("user_id", "first", "last"):
-            ends[user_id] = {first, last}
-    days = set().union(*ends.values()) if ends else set()
-    for user_id, date, pk, pain in Session.objects.filter(
-            user_id__in=list(ends), date__in=days, pain_before__isnull=False).values_list(
-            "user_id", "date", "id", "pain_before"):
-        if date in ends[user_id]:
-            facts[user_id].readings.append((date, 0, pk, pain))
+    # One read of the last four weeks' sessions gives the last session, the joint going out and the
+    # first and last pain ratings before a session (older sessions are not read).
+    ends: dict[int, list] = {}
+    for user_id, date, pk, pain, went_out in Session.objects.filter(user_id__in=ids, date__gte=since).values_list(
+            "user_id", "date", "id", "pain_before", "joint_went_out"):
+        f = facts[user_id]
+        if f.last_session is None or date > f.last_session:
+            f.last_session = date
+        if went_out and date >= f.on - dt.timedelta(days=JOINT_OUT_DAYS) and (f.last_out is None or (date, pk) > f.last_out):
+            f.last_out = (date, pk)
+        if pain is not None and date >= f.on - dt.timedelta(days=TREND_DAYS):
+            pair = ends.setdefault(user_id, [(date, 0, pk, pain), (date, 0, pk, pain)])
+            pair[0], pair[1] = min(pair[0], (date, 0, pk, pain)), max(pair[1], (date, 0, pk, pain))
+    for user_id, pair in ends.items():
+        facts[user_id].readings += dict.fromkeys(pair)  # one reading when the first is the last
+    missing = [pk for pk, f in facts.items() if f.last_session is None]
+    if missing:  # no session in four weeks: their last one, from all time
+        for user_id, last in Session.objects.filter(user_id__in=missing).values("user_id").annotate(
+                last=Max("date")).values_list("user_id", "last"):
+            facts[user_id].last_session = last
     # Check-ins: only what the flags need (the pain rating read by the database, not whole answers).
     answers = CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
         pain=Cast(KT("profile__pain_now"), IntegerField()))
