@@ -54,9 +54,8 @@ def invite(request):
     })
 
 
-# The client page's sections, in order: each has an anchor (#summary ...) and each form returns to its own.
-SECTIONS = {"summary": "Summary", "plan": "Plan", "changes": "Your changes", "progress": "Progress",
-            "sessions": "Sessions", "checkins": "Check-ins", "access": "Access log"}
+# The client page is in sections with anchors (#summary, #plan, #changes, #progress, #sessions,
+# #checkins, #access); each form returns to its own section, saved or refused.
 FORM_SECTION = {"pin": "changes", "dose": "changes", "findings": "changes", "note": "changes"}
 
 
@@ -73,12 +72,17 @@ def _error_sentences(form) -> list[str]:
     return said
 
 
-def _client_page(request, client_id: int, bound=None, status: int = 200):
+def _weeks(request) -> int:
+    """The Progress window asked for (?weeks=), or the default."""
     try:
         weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
     except ValueError:
-        weeks = progress.DEFAULT_WEEKS
-    page = services.client_page(request.user, client_id, weeks)
+        return progress.DEFAULT_WEEKS
+    return weeks if weeks in progress.WINDOWS else progress.DEFAULT_WEEKS
+
+
+def _client_page(request, client_id: int, bound=None, status: int = 200):
+    page = services.client_page(request.user, client_id, _weeks(request))
     found = page.findings
     forms = {
         "pin": coach_form("pin"), "dose": coach_form("dose"), "note": coach_form("note"),
@@ -95,7 +99,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         "state": services.describe(page.adjustments, page.findings),
         "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
-        **progress_charts(page.progress), "windows": progress.WINDOWS, "sections": SECTIONS,
+        **progress_charts(page.progress), "windows": progress.WINDOWS,
         "refused": FORM_SECTION.get(bound[0], bound[0]) if bound is not None else "",
         "refused_errors": _error_sentences(bound[1]) if bound is not None else [],
     }, status=status)
@@ -160,11 +164,7 @@ def flag_seen(request, client_id: int):
 def review_pdf(request, client_id: int):
     """The client's review summary as a PDF (the read is in their access log); 429 while too many are made."""
     try:
-        weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
-    except ValueError:
-        weeks = progress.DEFAULT_WEEKS
-    try:
-        body = review.review_pdf(request.user, client_id, weeks if weeks in progress.WINDOWS else progress.DEFAULT_WEEKS)
+        body = review.review_pdf(request.user, client_id, _weeks(request))
     except handouts.Busy as busy:
         messages.error(request, busy.message, extra_tags="section-summary")
         response = _client_page(request, client_id, status=429)
