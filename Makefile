@@ -49,6 +49,7 @@ bench: $(STAMP)
 	$(PY) bench/illustrate.py
 	$(PY) bench/exports.py
 	$(PY) bench/web.py
+	$(PY) bench/coach.py
 
 # A contact sheet of every exercise's picture (start and end), for looking at them all at once.
 illustrations: $(STAMP)

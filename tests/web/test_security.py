@@ -20,7 +20,7 @@ SAMPLE_ARGS = {"token_id": None, "step": "warning-signs", "index": 0, "slug": "b
                "code": "NOSUCHCODE", "kind": "end", "side": "plain", "digest": "0",
                "lesson": "the-si-joint", "name": "si-joint", "template_id": 0}  # coach mode: Alice is nobody's coach (test_coaching renders them as one)
 POST_ONLY = {"signout", "revoke_token", "morning", "psfs_rate", "coach_change", "coach_message", "my_messages",
-             "learn_read", "coach_client_templates", "coach_template"}
+             "learn_read", "coach_client_templates", "coach_template", "coach_flag_seen"}
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 STYLE_ATTR = re.compile(r"""<[^>]*\sstyle\s*=""", re.I)

@@ -165,3 +165,18 @@ class MessageNotice(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="message_notice")
     sent_at = models.DateTimeField(null=True, blank=True)
+
+
+class FlagSeen(models.Model):
+    """The coach marked one of a client's flags as seen: by whom, when, and the newest data the flag
+    stood on then (`basis`: a warning-sign report, a check-in or a session). Newer data gives the
+    flag another basis, so it shows as new again; the row is kept until then."""
+
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="flags_seen")
+    flag = models.CharField(max_length=20)
+    basis = models.CharField(max_length=60)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["coach", "client", "flag"], name="flag_seen_unique")]

@@ -8,11 +8,15 @@ keeps the client's planned days anew (services.remember_planned_days), as the cl
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, IntegerField, Max, Min, Window
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
 
 from sijcoach.engine.adjust import (
@@ -23,7 +27,7 @@ from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.web import access
-from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, Invite
+from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
 from sijcoach.web.plans import progress, services
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 
@@ -31,6 +35,9 @@ INVITE_DAYS = 7
 NO_SESSION_DAYS = 7
 JOINT_OUT_DAYS = 14
 TREND_DAYS = 28
+ADHERENCE_WEEKS = 4  # beside each client on the list
+READS_SHOWN = 20  # of the access log, on the client page
+LIST_PAGE = 50  # clients a page of the list, most in need first
 # How much each flag weighs when sorting clients: warning signs before everything.
 FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
 # What the client reads for each change, with the exercise's name.
@@ -158,80 +165,261 @@ def _log_reads(coach, clients, what: str) -> None:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """One thing that needs the coach, with the newest data it stands on (`basis`) and when the coach
+    marked it seen (None: new, or new data since)."""
+
+    code: str
+    words: str
+    basis: str
+    seen_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
 class ClientRow:
     link: CoachLink
     email: str
     last_session: dt.date | None
-    done_week: int
-    planned_week: int
+    adherence: progress.Adherence | None  # four weeks, as the client's Today and Progress count them
     trend: str | None  # better, same or worse by the meaningful-change rule; None: too few ratings
     trend_text: str
     open_triage: list[str]
-    flags: list[tuple[str, str]]  # (code, words)
+    flag_states: list[Flag]  # new ones first, then those marked seen
     score: int
+    on: dt.date  # the client's today
+
+    @property
+    def flags(self) -> list[tuple[str, str]]:
+        return [(f.code, f.words) for f in self.flag_states]
+
+    @property
+    def new_flags(self) -> list[Flag]:
+        return [f for f in self.flag_states if f.seen_at is None]
+
+    @property
+    def done_week(self) -> int:
+        return self.adherence.weeks[-1].done
+
+    @property
+    def planned_week(self) -> int:
+        return self.adherence.weeks[-1].planned
+
+    @property
+    def week_words(self) -> str:
+        return f"{self.done_week} of {self.planned_week}"
+
+    @property
+    def four_weeks_words(self) -> str:
+        return f"{self.adherence.to_date.done} of {self.adherence.to_date.planned}"
 
 
-def _pain_readings(client, since: dt.date) -> list[int]:
-    """Pain ratings from check-ins and before sessions, oldest first."""
-    readings = [(c.created_at.date(), c.id, c.profile.get("pain_now")) for c in CheckIn.objects.filter(
-        user=client, source=CheckIn.Source.CHECK_IN, created_at__date__gte=since)]
-    readings += [(d, 0, p) for d, p in Session.objects.filter(
-        user=client, date__gte=since, pain_before__isnull=False).values_list("date", "pain_before")]
-    return [p for _, _, p in sorted(readings, key=lambda r: (r[0], r[1])) if p is not None]
+class _Answer(NamedTuple):
+    pk: int
+    created_at: dt.datetime
+    triage_level: str
+    pain: int | None
 
 
-def _triage(client) -> tuple[list[str], list[str]]:
+@dataclass
+class _Facts:
+    """What the flags and the trend of one client are computed from, read for many clients at once."""
+
+    on: dt.date
+    last_session: dt.date | None = None
+    last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
+    readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
+    checkins: list[_Answer] = field(default_factory=list)  # the newest three check-ins, newest first
+    reports: list = field(default_factory=list)  # warning-sign reports, newest first
+
+
+def _gather(clients: list) -> dict[int, _Facts]:
+    """The facts of every client in a fixed number of queries, whatever their number or history."""
+    facts = {c.pk: _Facts(services.today_for(c)) for c in clients}
+    if not facts:
+        return facts
+    ids = list(facts)
+    earliest = min(f.on for f in facts.values())
+    since = earliest - dt.timedelta(days=TREND_DAYS)
+    # One read of the last four weeks' sessions gives the last session, the joint going out and the
+    # first and last pain ratings before a session (older sessions are not read).
+    ends: dict[int, list] = {}
+    for user_id, date, pk, pain, went_out in Session.objects.filter(user_id__in=ids, date__gte=since).values_list(
+            "user_id", "date", "id", "pain_before", "joint_went_out"):
+        f = facts[user_id]
+        if f.last_session is None or date > f.last_session:
+            f.last_session = date
+        if went_out and date >= f.on - dt.timedelta(days=JOINT_OUT_DAYS) and (f.last_out is None or (date, pk) > f.last_out):
+            f.last_out = (date, pk)
+        if pain is not None and date >= f.on - dt.timedelta(days=TREND_DAYS):
+            pair = ends.setdefault(user_id, [(date, 0, pk, pain), (date, 0, pk, pain)])
+            pair[0], pair[1] = min(pair[0], (date, 0, pk, pain)), max(pair[1], (date, 0, pk, pain))
+    for user_id, pair in ends.items():
+        facts[user_id].readings += dict.fromkeys(pair)  # one reading when the first is the last
+    missing = [pk for pk, f in facts.items() if f.last_session is None]
+    if missing:  # no session in four weeks: their last one, from all time
+        for user_id, last in Session.objects.filter(user_id__in=missing).values("user_id").annotate(
+                last=Max("date")).values_list("user_id", "last"):
+            facts[user_id].last_session = last
+    # Check-ins: only what the flags need (the pain rating read by the database, not whole answers).
+    answers = CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
+        pain=Cast(KT("profile__pain_now"), IntegerField()))
+    newest = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("id").desc()])
+    for user_id, *answer in answers.annotate(n=newest).filter(n__lte=3).order_by("user_id", "n").values_list(
+            "user_id", "id", "created_at", "triage_level", "pain"):
+        facts[user_id].checkins.append(_Answer(*answer))
+    for user_id, pk, at, pain in answers.filter(created_at__date__gte=since).values_list(
+            "user_id", "id", "created_at", "pain"):
+        facts[user_id].readings.append((timezone.localtime(at).date(), 1, pk, pain))
+    for r in RedFlagReport.objects.filter(user_id__in=ids):
+        facts[r.user_id].reports.append(r)
+    return facts
+
+
+def _trend(facts: _Facts) -> tuple[str | None, str]:
+    """First against last pain rating (check-ins and before sessions) of the last four weeks."""
+    since = facts.on - dt.timedelta(days=TREND_DAYS)
+    # Oldest first; on one day, sessions before check-ins, each in the order they were saved.
+    readings = [p for d, _, _, p in sorted(facts.readings) if d >= since and p is not None]
+    if len(readings) < 2:
+        return None, "Too few pain ratings in the last four weeks."
+    # The meaningful-change rule, as on Progress.
+    return pain_direction(readings[0], readings[-1]), pain_change(readings[0], readings[-1]).explanation
+
+
+def _triage_of(facts: _Facts) -> tuple[list[Flag], list[str]]:
     """The warning signs the client has open, as flags and messages: red-flag answers since their last
     check-in (the plan is stopped) and the last check-in's own triage (see a doctor soon)."""
-    answered = CheckIn.objects.filter(user=client, source=CheckIn.Source.CHECK_IN).order_by("-created_at", "-id").first()
-    reports = RedFlagReport.objects.filter(user=client)
-    if answered is not None:
-        reports = reports.filter(created_at__gt=answered.created_at)
-    flags, messages = [], []
+    answered = facts.checkins[0] if facts.checkins else None
+    reports = [r for r in facts.reports if answered is None or r.created_at > answered.created_at]
+    flags, messages = {}, []
     for r in reports:
-        flags.append("red_flag")
+        flags.setdefault("red_flag", f"report:{max(x.pk for x in reports)}")
         messages.append(f"Warning signs reported {r.created_at:%d %b}: "
                         f"{', '.join(f.replace('_', ' ') for f in r.flags)} ({r.level.replace('_', ' ')})")
     if answered is not None and answered.triage_level != "none":
-        flags.append("red_flag" if answered.triage_level in ("urgent", "emergency") else "see_doctor")
+        code = "red_flag" if answered.triage_level in ("urgent", "emergency") else "see_doctor"
+        flags.setdefault(code, f"checkin:{answered.pk}")
         messages.append(f"Last check-in ({answered.created_at:%d %b}): {answered.triage_level.replace('_', ' ')}")
-    return list(dict.fromkeys(flags)), messages
+    return [Flag(code, FLAG_WORDS[code], basis) for code, basis in flags.items()], messages
 
 
-def _row(link: CoachLink) -> ClientRow:
-    client = link.client
-    on = services.today_for(client)
-    last = Session.objects.filter(user=client).aggregate(last=Max("date"))["last"]
-    # The week's numbers as the client's Today and Progress count them, from the same plan.
-    current = services.current_plan(client, on)
-    week = progress.week_completion(client, on, current.plan.days if current else ())
-    readings = _pain_readings(client, on - dt.timedelta(days=TREND_DAYS))
-    trend, trend_text = None, "Too few pain ratings in the last four weeks."
-    if len(readings) >= 2:
-        trend = pain_direction(readings[0], readings[-1])  # the meaningful-change rule, as on Progress
-        trend_text = pain_change(readings[0], readings[-1]).explanation
-    checkins = list(CheckIn.objects.filter(user=client, source=CheckIn.Source.CHECK_IN)
-                    .order_by("-created_at", "-id").values_list("profile", flat=True)[:3])
-    pains = [c.get("pain_now") for c in reversed(checkins)]
-    flags, triage = _triage(client)
-    if Session.objects.filter(user=client, joint_went_out=True, date__gte=on - dt.timedelta(days=JOINT_OUT_DAYS)).exists():
-        flags.append("joint_out")
+def open_warning_signs(client) -> list[str]:
+    """The client's open warning signs in words (as on the list), for their page and the review summary."""
+    return _triage_of(_gather([client])[client.pk])[1]
+
+
+def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
+    flags, triage = _triage_of(facts)
+    if facts.last_out is not None and facts.last_out[0] >= facts.on - dt.timedelta(days=JOINT_OUT_DAYS):
+        flags.append(Flag("joint_out", FLAG_WORDS["joint_out"], f"session:{facts.last_out[1]}"))
+    checkins = facts.checkins
+    pains = [c.pain for c in reversed(checkins)]
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
-        flags.append("pain_worse")
-    if last is None or (on - last).days >= NO_SESSION_DAYS:
-        flags.append("no_session")
-    score = sum(FLAG_WEIGHT[f] for f in flags) + (5 if trend == "worse" else 0)
-    return ClientRow(link, client.email, last, week.done, week.planned, trend, trend_text, triage,
-                     [(f, FLAG_WORDS[f]) for f in flags], score)
+        flags.append(Flag("pain_worse", FLAG_WORDS["pain_worse"], f"checkin:{checkins[0].pk}"))
+    last = facts.last_session
+    if last is None or (facts.on - last).days >= NO_SESSION_DAYS:
+        flags.append(Flag("no_session", FLAG_WORDS["no_session"], f"last:{last.isoformat() if last else 'none'}"))
+    return flags, triage
+
+
+def _rows(coach, links: list[CoachLink]) -> list[ClientRow]:
+    """Each client's flags (with what was marked seen), trend and warning signs, without adherence."""
+    clients = [link.client for link in links]
+    facts = _gather(clients)
+    seen = {(s.client_id, s.flag): s for s in FlagSeen.objects.filter(coach=coach, client__in=clients)}
+    rows = []
+    for link in links:
+        f = facts[link.client_id]
+        flags, triage = _flags(f)
+        marked = [seen.get((link.client_id, flag.code)) for flag in flags]
+        flags = [replace(flag, seen_at=m.seen_at) if m is not None and m.basis == flag.basis else flag
+                 for flag, m in zip(flags, marked)]
+        flags = [x for x in flags if x.seen_at is None] + [x for x in flags if x.seen_at is not None]
+        trend, trend_text = _trend(f)
+        score = sum(FLAG_WEIGHT[x.code] for x in flags if x.seen_at is None) + (5 if trend == "worse" else 0)
+        rows.append(ClientRow(link, link.client.email, f.last_session, None, trend, trend_text, triage, flags,
+                              score, f.on))
+    return rows
+
+
+def _with_adherence(rows: list[ClientRow]) -> list[ClientRow]:
+    weeks = progress.adherence({r.link.client_id: r.on for r in rows}, ADHERENCE_WEEKS)
+    return [replace(r, adherence=weeks[r.link.client_id]) for r in rows]
+
+
+def _by_need(coach) -> list[ClientRow]:
+    """Every client of the coach, the one who needs attention most first: new flags by their weight,
+    then flags marked seen (kept, lower), then the longest without a session."""
+    # Of each client, only what the list shows and their time zone (for their today).
+    links = list(CoachLink.objects.select_related("client__preferences").filter(coach=coach, ended_at=None).only(
+        "id", "coach_id", "client_id", "started_at", "client__id", "client__email", "client__preferences__id",
+        "client__preferences__user_id", "client__preferences__time_zone"))
+    far = dt.date.min
+
+    def seen_weight(r: ClientRow) -> int:
+        return sum(FLAG_WEIGHT[f.code] for f in r.flag_states if f.seen_at is not None)
+
+    return sorted(_rows(coach, links), key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+
+
+LIST_READ = "client list: sessions, pain trend and warning signs"
 
 
 def client_list(coach) -> list[ClientRow]:
-    """The coach's clients, the one who needs attention most first. Each client's access log notes it."""
-    links = list(CoachLink.objects.select_related("client").filter(coach=coach, ended_at=None))
-    rows = [_row(link) for link in links]
-    _log_reads(coach, [link.client for link in links], "client list: sessions, pain trend and warning signs")
-    far = dt.date.min
-    return sorted(rows, key=lambda r: (-r.score, r.last_session or far, r.email))
+    """Every client, most in need first, with four weeks of adherence (the API). Each client's access
+    log notes it."""
+    rows = _with_adherence(_by_need(coach))
+    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    return rows
+
+
+@dataclass(frozen=True)
+class ClientListPage:
+    rows: list[ClientRow]
+    page: int
+    pages: int
+    total: int
+    first: int  # the number of the first client shown, from 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def page_numbers(self) -> range:
+        return range(1, self.pages + 1)
+
+
+def client_list_page(coach, page: int = 1) -> ClientListPage:
+    """One page of the client list (LIST_PAGE clients), most in need first over all the coach's
+    clients. The flags and trend are read for all of them (to sort); adherence and the access log
+    only for the clients shown."""
+    ranked = _by_need(coach)
+    pages = max(1, -(-len(ranked) // LIST_PAGE))
+    page = min(max(1, page), pages)
+    start = (page - 1) * LIST_PAGE
+    rows = _with_adherence(ranked[start:start + LIST_PAGE])
+    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    return ClientListPage(rows, page, pages, len(ranked), start + 1)
+
+
+@transaction.atomic
+def mark_seen(coach, client_id: int, flag: str, basis: str) -> Flag:
+    """The coach has seen `flag` as it stood on `basis` (what their page showed). When newer data came
+    since, the flag stays new (CoachError says so), so nothing the coach has not read is hidden."""
+    link = access.client_link(coach, client_id)
+    if flag not in FLAG_WEIGHT:
+        raise CoachError("No such flag: choose one of the flags shown beside your client.")
+    (row,) = _rows(coach, [link])
+    current = next((f for f in row.flag_states if f.code == flag), None)
+    _log_reads(coach, [link.client], f"marked seen: {FLAG_WORDS[flag]}"[:120])
+    if current is None:
+        raise CoachError("This flag is no longer raised: nothing to mark.")
+    if current.basis != basis:
+        raise CoachError("New data came in since your page was shown: read it, then mark the flag seen.")
+    FlagSeen.objects.update_or_create(coach=coach, client=link.client, flag=flag,
+                                      defaults={"basis": basis, "seen_at": timezone.now()})
+    return replace(current, seen_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -247,6 +435,8 @@ class ClientPage:
     findings: Findings
     versions: list
     triage: list[str]
+    row: ClientRow  # as on the list: flags (with what was marked seen), four weeks' adherence, the trend
+    reads: list  # this coach's latest reads of the client's data (the access log, as the client sees it)
 
 
 def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> ClientPage:
@@ -257,6 +447,8 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
     current = services.current_plan(client, on, checkin=checkin) if checkin else None
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
+    row = _with_adherence(_rows(coach, [link]))[0]
+    _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")  # shown below, too
     page = ClientPage(
         link=link, on=on, checkins=list(client.checkins.all()[:20]), current=current,
         stop=services.open_red_flag(client, checkin),
@@ -265,9 +457,9 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
                                 current.plan.days if current else ()),
         adjustments=adjustments, findings=findings,
         versions=list(link.versions.exclude(kind=CoachVersion.Kind.NOTE).select_related("made_by")[:50]),
-        triage=_triage(client)[1],
+        triage=row.open_triage,
+        row=row, reads=list(AccessLog.objects.filter(client=client, coach=coach)[:READS_SHOWN]),
     )
-    _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")
     return page
 
 

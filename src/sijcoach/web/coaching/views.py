@@ -10,15 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sijcoach.engine.inputs import InputError
-from sijcoach.web.coaching import services
+from sijcoach.web.coaching import review, services
 from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coach_form
 from sijcoach.web.coaching.messages import unread_by_client
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
+from sijcoach.web.sharing import handouts
+from sijcoach.web.sharing.views import file_response
 
 
 def coach_only(view):
@@ -35,7 +37,12 @@ def coach_only(view):
 
 @coach_only
 def clients(request):
-    return render(request, "coaching/clients.html", {"rows": services.client_list(request.user),
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    listed = services.client_list_page(request.user, page)
+    return render(request, "coaching/clients.html", {"rows": listed.rows, "listed": listed,
                                                      "unread": unread_by_client(request.user)})
 
 
@@ -48,12 +55,32 @@ def invite(request):
     })
 
 
-def _client_page(request, client_id: int, bound=None, status: int = 200):
+# The client page is in sections with anchors (#summary, #plan, #changes, #progress, #sessions,
+# #checkins, #access, and #messages, #templates); each form returns to its own section, saved or refused.
+FORM_SECTION = {"pin": "changes", "dose": "changes", "findings": "changes"}
+
+
+def section_url(client_id: int, section: str) -> str:
+    return reverse("coach_client", args=[client_id]) + f"#{section}"
+
+
+def _error_sentences(form) -> list[str]:
+    """A refused form's problems for the summary at the top of its section: the coach's forms
+    (SummaryForm) list each one there already, named by its field's label."""
+    return list(form.non_field_errors())
+
+
+def _weeks(request) -> int:
+    """The Progress window asked for (?weeks=), or the default."""
     try:
         weeks = int(request.GET.get("weeks", progress.DEFAULT_WEEKS))
     except ValueError:
-        weeks = progress.DEFAULT_WEEKS
-    page = services.client_page(request.user, client_id, weeks)
+        return progress.DEFAULT_WEEKS
+    return weeks if weeks in progress.WINDOWS else progress.DEFAULT_WEEKS
+
+
+def _client_page(request, client_id: int, bound=None, status: int = 200):
+    page = services.client_page(request.user, client_id, _weeks(request))
     found = page.findings
     forms = {
         "pin": coach_form("pin"), "dose": coach_form("dose"),
@@ -75,6 +102,8 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
         **progress_charts(page.progress), "windows": progress.WINDOWS,
+        "refused": FORM_SECTION.get(bound[0], bound[0]) if bound is not None else "",
+        "refused_errors": _error_sentences(bound[1]) if bound is not None else [],
     }, status=status)
 
 
@@ -104,9 +133,43 @@ def change(request, client_id: int):
         except InputError as exc:
             form.add_problems(exc.problems)
         else:
-            messages.success(request, "Saved: your client sees it on their Today page now.")
-            return redirect("coach_client", client_id=client_id)
+            messages.success(request, "Saved: your client sees it on their Today page now.",
+                             extra_tags=f"section-{FORM_SECTION[action]}")
+            return redirect(section_url(client_id, FORM_SECTION[action]))
     return _client_page(request, client_id, (action, form), status=400)
+
+
+@coach_only
+@require_POST
+def flag_seen(request, client_id: int):
+    """The coach marks a flag seen, as it stood on the page they read (`basis`); back to that page."""
+    page = request.POST.get("page", "")
+    back = (section_url(client_id, "summary") if request.POST.get("back") == "client"
+            else reverse("coach_clients") + (f"?page={int(page)}" if page.isdigit() and page != "1" else "")
+            + f"#client-{client_id}")
+    try:
+        flag = services.mark_seen(request.user, client_id, request.POST.get("flag", ""),
+                                  request.POST.get("basis", "")[:60])
+    except services.CoachError as exc:
+        messages.error(request, f"Not marked seen: {exc}", extra_tags="section-summary")
+    else:
+        messages.success(request, f"Marked seen: {flag.words}. It comes back when new data arrives.",
+                         extra_tags="section-summary")
+    return redirect(back)
+
+
+@coach_only
+@require_GET
+def review_pdf(request, client_id: int):
+    """The client's review summary as a PDF (the read is in their access log); 429 while too many are made."""
+    try:
+        body = review.review_pdf(request.user, client_id, _weeks(request))
+    except handouts.Busy as busy:
+        messages.error(request, busy.message, extra_tags="section-summary")
+        response = _client_page(request, client_id, status=429)
+        response["Retry-After"] = str(busy.retry_after_s)
+        return response
+    return file_response(body, "application/pdf", f"review-summary-{client_id}.pdf")
 
 
 @login_required

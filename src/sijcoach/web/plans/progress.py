@@ -2,18 +2,21 @@
 the functional scale and the engine's changes. Only the chosen window is read, so a long history
 costs no more than a short one.
 
-What counts as done is decided here once (`done_by_day`, `week_completion`), for Today, Progress and
-the coach's pages alike: a routine is done on a day when a session of it has at least one exercise
+What counts as done is decided here once (`done_by_day`, `tally`), for Today, Progress and the
+coach's pages alike: a routine is done on a day when a session of it has at least one exercise
 done, not skipped; a session where everything was skipped is not done."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Min
+from django.db.models import Exists, Min, OuterRef, TextField
+from django.db.models.functions import Cast
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
@@ -63,34 +66,52 @@ class Completion:
     planned: int
 
 
+def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, set[str]]]:
+    """done_by_day for many people at once (the coach's list): one query for them all."""
+    rows = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)),
+                                   user_id__in=list(user_ids), date__gte=start, date__lte=end)
+            .values_list("user_id", "date", "routine_kind").distinct())
+    done: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for user_id, date, kind in rows:
+        done[user_id][date].add(kind)
+    return done
+
+
 def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """The routines done each day from `start` to `end`: a session with at least one exercise not
     skipped. One query. (Only planned routines count, so a logged walk shows on the calendar but is
     never one of "3 of 5".)"""
-    rows = (Session.objects.filter(user=user, date__gte=start, date__lte=end, items__skipped=False)
-            .values_list("date", "routine_kind").distinct())
-    done: dict[dt.date, set[str]] = defaultdict(set)
-    for date, kind in rows:
-        done[date].add(kind)
-    return done
+    return done_by_day_for([user.pk], start, end).get(user.pk, {})
 
 
-def _planned_by_day(user, start: dt.date, end: dt.date, today: dt.date, upcoming=()) -> dict[dt.date, list[str]]:
-    """The counted routines planned each day: as kept (PlannedDay), and from today on as the current
-    plan has them (`upcoming`, its days), since a page may be opened before the plan was kept."""
-    planned = {p.date: [r["kind"] for r in p.routines if r["kind"] in COUNTED_KINDS]
-               for p in PlannedDay.objects.filter(user=user, date__gte=start, date__lte=end)}
-    for day in upcoming:
-        if today <= day.date <= end:
-            planned[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
+@lru_cache(maxsize=4096)
+def _counted_kinds(routines: str) -> tuple[str, ...]:
+    """The counted routine kinds of a kept day's routines (its JSON text). Days repeat (the same plan
+    day week after week, person after person), so each text is parsed once."""
+    return tuple(r["kind"] for r in json.loads(routines) if r["kind"] in COUNTED_KINDS)
+
+
+def planned_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, list[str]]]:
+    """The counted routines planned each day as kept (PlannedDay, written with every change to the
+    plan), for many people at once: one query. The routines are read as text (Cast) and parsed once
+    per distinct day, since the coach's list reads a month of days for hundreds of people."""
+    planned: dict[int, dict[dt.date, list[str]]] = defaultdict(dict)
+    for user_id, date, routines in PlannedDay.objects.filter(
+            user_id__in=list(user_ids), date__gte=start, date__lte=end).values_list(
+            "user_id", "date", Cast("routines", TextField())):
+        planned[user_id][date] = list(_counted_kinds(routines))
     return planned
 
 
-def _count(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], until: dt.date) -> Completion:
-    """Planned routines on each day, and of them those done up to `until`."""
-    kinds = {day: set(k) for day, k in planned.items()}
-    return Completion(done=sum(len(k & done.get(day, set())) for day, k in kinds.items() if day <= until),
-                      planned=sum(len(k) for k in kinds.values()))
+def _planned_by_day(user, start: dt.date, end: dt.date, today: dt.date, upcoming=()) -> dict[dt.date, list[str]]:
+    """The counted routines planned each day, as kept (PlannedDay). A day from today on that was not
+    kept yet (nothing was written for a week) is taken from the current plan (`upcoming`, its days).
+    Kept days come first so that the coach's list, which reads only what was kept, counts as this does."""
+    planned = planned_by_day_for([user.pk], start, end).get(user.pk, {})
+    for day in upcoming:
+        if today <= day.date <= end and day.date not in planned:
+            planned[day.date] = [r.kind.value for r in day.routines if r.kind.value in COUNTED_KINDS]
+    return planned
 
 
 def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -99,13 +120,62 @@ def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=6)
 
 
+@dataclass(frozen=True)
+class Adherence:
+    """Routines done of those planned, week by week (oldest first; the last is this week, as Today
+    counts it: its whole plan, done so far), and over the weeks up to today (as Progress counts its
+    window: what was planned up to today, and of it what was done)."""
+
+    weeks: list[Completion]
+    to_date: Completion
+
+    @property
+    def by_week(self) -> str:
+        return " · ".join(f"{w.done}/{w.planned}" for w in self.weeks)
+
+
+def tally(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], today: dt.date,
+          first_monday: dt.date, weeks: int) -> Adherence:
+    """The one count behind every "done of planned" (Today, Progress, the coach's list and review):
+    over `weeks` weeks from `first_monday`, a routine planned on a day counts as done when a session of
+    it was done that day, up to today. One pass over the days."""
+    week_done, week_planned, to_date = [0] * weeks, [0] * weeks, 0
+    for day, kinds in planned.items():
+        n = (day - first_monday).days // 7
+        if not 0 <= n < weeks:
+            continue
+        kinds = set(kinds)
+        week_planned[n] += len(kinds)
+        if day <= today:
+            to_date += len(kinds)
+            week_done[n] += len(kinds & done.get(day, set()))
+    return Adherence([Completion(d, p) for d, p in zip(week_done, week_planned)], Completion(sum(week_done), to_date))
+
+
 def week_completion(user, today: dt.date, upcoming=(), done: dict[dt.date, set[str]] | None = None) -> Completion:
     """This week's planned routines (Monday to Sunday) and how many of them are done so far. `done`:
     done_by_day from Monday to today, when the caller has it already."""
     monday, sunday = this_week(today)
     if done is None:
         done = done_by_day(user, monday, today)
-    return _count(_planned_by_day(user, monday, sunday, today, upcoming), done, today)
+    return tally(_planned_by_day(user, monday, sunday, today, upcoming), done, today, monday, 1).weeks[0]
+
+
+def adherence(todays: dict[int, dt.date], weeks: int = 4) -> dict[int, Adherence]:
+    """Each person's adherence over the last `weeks` weeks (this one included), for many people at
+    once: two queries (what was planned, as kept, and what was done), whatever their history. The
+    same count as their own Today and Progress pages (`tally`); `todays`: person id -> their
+    today (each in their own time zone)."""
+    if not todays:
+        return {}
+    first = min(todays.values())
+    start = first - dt.timedelta(days=first.weekday(), weeks=weeks - 1)
+    end = this_week(max(todays.values()))[1]
+    planned_all = planned_by_day_for(todays, start, end)
+    done_all = done_by_day_for(todays, start, max(todays.values()))
+    return {user_id: tally(planned_all.get(user_id, {}), done_all.get(user_id, {}), today,
+                           this_week(today)[0] - dt.timedelta(weeks=weeks - 1), weeks)
+            for user_id, today in todays.items()}
 
 
 def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) -> str:
@@ -158,11 +228,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
-    # What done_by_day reads, from the rows already here: a session with an exercise not skipped.
-    done_rows: dict[dt.date, set[str]] = defaultdict(set)
-    for s in sessions:
-        if any(not skipped for _, skipped in items[s.id]):
-            done_rows[s.date].add(s.routine_kind)
+    done_rows = done_by_day(user, start, today)
     calendar = []
     day = start
     while day <= end:
@@ -170,8 +236,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         calendar.append(charts.CalendarDay(day, status))
         day += dt.timedelta(days=1)
     # The window counts what was planned up to today; the week, as everywhere, its whole plan.
-    to_date = _count({d: k for d, k in planned_rows.items() if d <= today}, done_rows, today)
-
+    counted = tally(planned_rows, done_rows, today, start, ((end - start).days + 1) // 7)
     cat = catalog()
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
     for s in sessions:
@@ -195,5 +260,4 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     pain = pain_change(befores[0].before, befores[-1].before) if len(befores) >= 2 else None
     psfs = psfs_change(psfs_points[0].score, psfs_points[-1].score) if len(psfs_points) >= 2 else None
     return Progress(weeks, start, end, pain_points, calendar, pillars, psfs_points, activities, pain, psfs,
-                    to_date.done, to_date.planned, changes,
-                    _count({d: k for d, k in planned_rows.items() if d >= monday}, done_rows, today))
+                    counted.to_date.done, counted.to_date.planned, changes, counted.weeks[-1])

@@ -98,7 +98,13 @@ def clear_old() -> int:
 
 def handout_pdf(person_id: int, handout: Handout) -> bytes:
     """The handout's PDF: the kept file, or made now and kept. Raises Busy instead of waiting."""
-    html = handout.html()
+    return kept_pdf(person_id, handout.html(), "Your handout", "handouts")
+
+
+def kept_pdf(person_id: int, html: str, what: str, plural: str) -> bytes:
+    """The PDF of `html` about this person (a handout, or their coach's review summary): the kept file,
+    or made now and kept, under the same locks. Raises Busy (naming `what`, or `plural` when every
+    slot is taken) instead of waiting."""
     folder = _folder(person_id)
     path = folder / f"{hashlib.sha256(html.encode()).hexdigest()}.pdf"
     body = _read(path)
@@ -108,13 +114,13 @@ def handout_pdf(person_id: int, handout: Handout) -> bytes:
     folder.mkdir(mode=0o700, exist_ok=True)
     with _lock(folder / "making.lock") as mine:
         if not mine:
-            raise Busy("Your handout is being made: it will be ready in a few seconds.")
+            raise Busy(f"{what} is being made: it will be ready in a few seconds.")
         body = _read(path)  # made by the request that held the lock a moment ago
         if body is not None:
             return body
         with _slot() as slot:
             if slot is None:
-                raise Busy("Many handouts are being made just now: try again in a few seconds.")
+                raise Busy(f"Many {plural} are being made just now: try again in a few seconds.")
             body = pdf_from_html(html)
         _keep(path, body)
     return body
