@@ -232,7 +232,8 @@ def test_a_refused_change_returns_to_its_section_with_the_error_at_its_top(cora,
 
 
 def test_a_saved_change_returns_to_its_section_saying_so(cora, alice, cora_client):
-    r = cora_client.post(reverse("coach_change", args=[alice.pk]), {"form": "note", "note": "Well done this week."})
+    r = cora_client.post(reverse("coach_change", args=[alice.pk]), {"form": "pin", "action": "pin", "exercise": "clamshell",
+                                                                     "note": "Knees together."})
     assert r.status_code == 302 and r["Location"] == reverse("coach_client", args=[alice.pk]) + "#changes"
     page = cora_client.get(r["Location"]).content.decode()
     assert "Saved: your client sees it" in section(page, "changes")
@@ -245,14 +246,14 @@ def test_the_review_summary_holds_pain_function_adherence_changes_and_warning_si
     on = services.today_for(alice)
     services.save_session(alice, services.parse_session(session_payload(pain_before=6)), on - dt.timedelta(days=3))
     services.save_session(alice, services.parse_session(session_payload(pain_before=3)), on)
-    coaching.change(cora, alice.pk, "note", note="Keep the bridge slow.")
+    coaching.change(cora, alice.pk, "pin", exercise="clamshell", note="Keep the knees together.")
     services.report_red_flags(alice, ["fever"], "urgent")
     html = review.review_html(review.review_for(cora, alice.pk))
     assert "Review summary: alice@example.org" in html and "It is not a diagnosis" in html
     assert "meaningful improvement on the first rating: 2 points or 30% lower" in html
     assert "Activities rated" in html and "putting on socks" in html
     assert "Week of" in html and "routines planned up to today done" in html
-    assert "What the app changed" in html and "Keep the bridge slow." in html
+    assert "What the app changed" in html and "Keep the knees together." in html
     assert "Warning signs reported" in html and "fever" in html
     assert "<script" not in html
 
