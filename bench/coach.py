@@ -92,28 +92,7 @@ def child_process(db: str, env: dict) -> int:
 
 
 def postgres(base: dict) -> int:
-    pg = subprocess.run([str(ROOT / "tools" / "postgres.sh"), "url"], capture_output=True, text=True)
-    if pg.returncode == 3:
-        print(f"\nPostgreSQL: skipped, PostgreSQL 15 is not installed ({pg.stderr.strip()}).")
-        (RESULTS / "coach-postgres.json").unlink(missing_ok=True)
-        return 0
-    if pg.returncode != 0:
-        print(f"\nPostgreSQL: skipped, tools/postgres.sh failed: {pg.stderr.strip()}")
-        return 1
-    url = pg.stdout.strip().splitlines()[-1]
-    for name in PG_NAMES:
-        web._pg("dropdb", "--if-exists", "--force", name, url=url)
-    made = web._pg("createdb", PG_NAMES[0], url=url)
-    if made.returncode != 0:
-        print(f"\nPostgreSQL: skipped, createdb failed: {made.stderr.strip()}")
-        return 1
-    try:
-        with tempfile.TemporaryDirectory(prefix="sijcoach-coachbench-pg-") as data:
-            return child_process("postgres", {**base, "SIJCOACH_DATA_DIR": data,
-                                              "DATABASE_URL": web._pg_url(url, PG_NAMES[0])})
-    finally:
-        for name in PG_NAMES:
-            web._pg("dropdb", "--if-exists", "--force", name, url=url)
+    return web.postgres(base, PG_NAMES, "coach-postgres.json", child_process)
 
 
 def fresh_copy(db: str, seed_url: str) -> str:

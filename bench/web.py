@@ -140,17 +140,20 @@ def run_child(db: str, env: dict) -> int:
     return subprocess.run([sys.executable, __file__, "--child", db], env=env, cwd=ROOT).returncode
 
 
-def postgres(base: dict) -> int:
+def postgres(base: dict, names: tuple[str, str] = ("sijcoach_bench_seed", "sijcoach_bench"),
+             results: str = "web-postgres.json", child=None) -> int:
+    """Run `child` (this benchmark's run_child by default) on a private PostgreSQL server, in a seed
+    database `names[0]` (copied to `names[1]` for each run); the databases are dropped afterwards."""
+    child = child or run_child
     pg = subprocess.run([str(ROOT / "tools" / "postgres.sh"), "url"], capture_output=True, text=True)
     if pg.returncode == 3:
         print(f"\nPostgreSQL: skipped, PostgreSQL 15 is not installed ({pg.stderr.strip()}).")
-        (RESULTS / "web-postgres.json").unlink(missing_ok=True)
+        (RESULTS / results).unlink(missing_ok=True)
         return 0
     if pg.returncode != 0:
         print(f"\nPostgreSQL: skipped, tools/postgres.sh failed: {pg.stderr.strip()}")
         return 1
     url = pg.stdout.strip().splitlines()[-1]
-    names = ("sijcoach_bench_seed", "sijcoach_bench")
     for name in names:
         _pg("dropdb", "--if-exists", "--force", name, url=url)
     made = _pg("createdb", names[0], url=url)
@@ -159,7 +162,7 @@ def postgres(base: dict) -> int:
         return 1
     try:
         with tempfile.TemporaryDirectory(prefix="sijcoach-bench-pg-") as data:
-            return run_child("postgres", {**base, "SIJCOACH_DATA_DIR": data, "DATABASE_URL": _pg_url(url, names[0])})
+            return child("postgres", {**base, "SIJCOACH_DATA_DIR": data, "DATABASE_URL": _pg_url(url, names[0])})
     finally:
         for name in names:
             _pg("dropdb", "--if-exists", "--force", name, url=url)

@@ -20,7 +20,7 @@ from sijcoach.web.coaching import review
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import AccessLog, FlagSeen
 from sijcoach.web.plans import progress, services
-from sijcoach.web.plans.models import PlannedDay, Session
+from sijcoach.web.plans.models import PlannedDay
 
 
 @pytest.fixture

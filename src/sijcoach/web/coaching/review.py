@@ -17,7 +17,7 @@ from html import escape
 
 from sijcoach.engine.plan_types import Change
 from sijcoach.engine.questionnaires import PAIN_RULE, PSFS_POINTS
-from sijcoach.web import access, charts
+from sijcoach.web import charts
 from sijcoach.web.coaching import services
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import progress
@@ -44,18 +44,15 @@ class Review:
 
 def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Review:
     """The client's review data; 404 for anyone who is not their coach. The read goes in the access log."""
-    link = access.client_link(coach, client_id)
+    link, on, checkin, current = services.client_now(coach, client_id)
     client = link.client
-    on = plans.today_for(client)
-    checkin = plans.latest_checkin(client)
-    current = plans.current_plan(client, on, checkin=checkin) if checkin else None
     changes = current.plan.changes if current else ()
     data = progress.build(client, on, weeks, changes, current.plan.days if current else ())
     review = Review(
         client_email=client.email, coach_email=coach.email, on=on, progress=data,
         adherence=progress.adherence({client.pk: on}, services.ADHERENCE_WEEKS)[client.pk],
         engine_changes=changes,
-        coach_changes=list(link.versions.select_related("made_by")[:COACH_CHANGES]),
+        coach_changes=services.coach_changes(link, COACH_CHANGES),
         warning_signs=services.open_warning_signs(client), stopped=plans.open_red_flag(client, checkin) is not None,
     )
     services._log_reads(coach, [client], "review summary (PDF): pain, activities, adherence, changes, warning signs")

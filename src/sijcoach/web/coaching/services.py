@@ -8,13 +8,12 @@ keeps the client's planned days anew (services.remember_planned_days), as the cl
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, Max, Min, Window
+from django.db.models import F, IntegerField, Max, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
@@ -439,12 +438,24 @@ class ClientPage:
     reads: list  # this coach's latest reads of the client's data (the access log, as the client sees it)
 
 
-def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> ClientPage:
+def client_now(coach, client_id: int):
+    """The coach's own client's link (404 for anyone else), the client's day, newest check-in and
+    current plan (None before a check-in): what the client page and the review summary start from."""
     link = access.client_link(coach, client_id)
+    on = services.today_for(link.client)
+    checkin = services.latest_checkin(link.client)
+    current = services.current_plan(link.client, on, checkin=checkin) if checkin else None
+    return link, on, checkin, current
+
+
+def coach_changes(link: CoachLink, limit: int) -> list[CoachVersion]:
+    """The coach's changes on `link`, newest first (notes are messages now, so not among them)."""
+    return list(link.versions.exclude(kind=CoachVersion.Kind.NOTE).select_related("made_by")[:limit])
+
+
+def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> ClientPage:
+    link, on, checkin, current = client_now(coach, client_id)
     client = link.client
-    on = services.today_for(client)
-    checkin = services.latest_checkin(client)
-    current = services.current_plan(client, on, checkin=checkin) if checkin else None
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
     row = _with_adherence(_rows(coach, [link]))[0]
@@ -456,7 +467,7 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
         progress=progress.build(client, on, weeks, current.plan.changes if current else (),
                                 current.plan.days if current else ()),
         adjustments=adjustments, findings=findings,
-        versions=list(link.versions.exclude(kind=CoachVersion.Kind.NOTE).select_related("made_by")[:50]),
+        versions=coach_changes(link, 50),
         triage=row.open_triage,
         row=row, reads=list(AccessLog.objects.filter(client=client, coach=coach)[:READS_SHOWN]),
     )
