@@ -1,4 +1,4 @@
-"""Invariants that must hold for every profile and every set of logs (hypothesis; 2,500 cases each in CI).
+"""Invariants that must hold for every profile and every set of logs (hypothesis; 1,000 cases each in CI).
 
 The situations an exercise must never appear in are worked out here from the profile on their own,
 not through the engine's suitability code, so a bug there cannot hide itself.

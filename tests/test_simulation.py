@@ -1,7 +1,7 @@
 """Rolling simulation (hypothesis): generated people follow their programme day by day for weeks,
 and the invariants hold on what they really did (tests/simulation.py says which and why).
 
-Sizes are set here, not by the CI profile (2,500 cases of 8 weeks would take too long): in CI,
+Sizes are set here, not by the CI profile (1,000 cases of 8 weeks would take too long): in CI,
 300 people x 8 weeks and 60 people x 4-12 weeks; a developer's run does a tenth of that.
 """
 
