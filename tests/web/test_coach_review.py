@@ -4,10 +4,7 @@ as the client's own pages count them, the client page's sections, and the review
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
-import os
 import re
-from contextlib import contextmanager
 
 import pytest
 from conftest import check_in, make_coach, make_user, session_payload
@@ -21,6 +18,7 @@ from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import AccessLog, FlagSeen
 from sijcoach.web.plans import progress, services
 from sijcoach.web.plans.models import PlannedDay
+from test_security_review import held  # the handouts' lock file, held as another worker would
 
 
 @pytest.fixture
@@ -267,17 +265,6 @@ def test_the_review_summary_is_a_pdf_for_the_coach_only_and_its_read_is_logged(c
         web = Client()
         web.force_login(person)
         assert web.get(reverse("coach_review_pdf", args=[alice.pk])).status_code == 404
-
-
-@contextmanager
-def held(path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    try:
-        yield
-    finally:
-        os.close(fd)
 
 
 def test_while_the_summary_is_being_made_the_coach_is_told_to_come_back(cora, alice, cora_client, data_dir):
