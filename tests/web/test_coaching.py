@@ -321,6 +321,35 @@ def test_the_pain_trend_is_same_when_the_change_is_not_meaningful(cora, bob, cor
     assert row.trend == "same"
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_the_lists_session_facts_are_what_the_whole_history_says(cora, alice, bob, seed):
+    """The list reads each client's last session, the joint going out and the first and last pain
+    ratings through the database's index; they must be what a plain reading of every session gives,
+    with several sessions a day, missing ratings and sessions saved out of date order."""
+    import random
+
+    rnd = random.Random(seed)
+    coaching.accept_invite(bob, coaching.create_invite(cora).code)
+    people = (alice, bob)
+    for person in people:
+        on = services.today_for(person)
+        Session.objects.bulk_create([
+            Session(user=person, date=on - dt.timedelta(days=rnd.randrange(0, 40)), routine_kind="relief",
+                    routine_title="Relief", pain_before=rnd.choice([None, *range(11)]),
+                    joint_went_out=rnd.random() < 0.1)
+            for _ in range(rnd.randrange(0, 80))])
+    facts = coaching._gather(list(people))
+    for person in people:
+        on, f = services.today_for(person), facts[person.pk]
+        mine = sorted((s.date, s.pk, s) for s in Session.objects.filter(user=person))
+        assert f.last_session == max((d for d, _, _ in mine), default=None)
+        out = [(d, pk) for d, pk, s in mine if s.joint_went_out and d >= on - dt.timedelta(days=coaching.JOINT_OUT_DAYS)]
+        assert f.last_out == max(out, default=None)
+        rated = [(d, 0, pk, s.pain_before) for d, pk, s in mine
+                 if s.pain_before is not None and d >= on - dt.timedelta(days=coaching.TREND_DAYS)]
+        assert [r for r in f.readings if r[1] == 0] == list(dict.fromkeys(rated[:1] + rated[-1:]))
+
+
 def test_sessions_done_are_counted_against_the_week_planned(cora, alice, cora_client, as_user):
     as_user(alice).get(reverse("today"))  # writes the planned days
     services.save_session(alice, services.parse_session(session_payload()), services.today_for(alice))

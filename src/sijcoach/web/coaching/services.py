@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, Max, Window
+from django.db.models import F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, RowNumber
 from django.utils import timezone
@@ -237,28 +237,13 @@ def _gather(clients: list) -> dict[int, _Facts]:
     if not facts:
         return facts
     ids = list(facts)
-    earliest = min(f.on for f in facts.values())
+    by_day: dict[dt.date, list[int]] = {}  # clients by their today (a few time zones: a few groups)
+    for pk, f in facts.items():
+        by_day.setdefault(f.on, []).append(pk)
+    for on, group in by_day.items():
+        _session_facts(facts, group, on)
+    earliest = min(by_day)
     since = earliest - dt.timedelta(days=TREND_DAYS)
-    # One read of the last four weeks' sessions gives the last session, the joint going out and the
-    # first and last pain ratings before a session (older sessions are not read).
-    ends: dict[int, list] = {}
-    for user_id, date, pk, pain, went_out in Session.objects.filter(user_id__in=ids, date__gte=since).values_list(
-            "user_id", "date", "id", "pain_before", "joint_went_out"):
-        f = facts[user_id]
-        if f.last_session is None or date > f.last_session:
-            f.last_session = date
-        if went_out and date >= f.on - dt.timedelta(days=JOINT_OUT_DAYS) and (f.last_out is None or (date, pk) > f.last_out):
-            f.last_out = (date, pk)
-        if pain is not None and date >= f.on - dt.timedelta(days=TREND_DAYS):
-            pair = ends.setdefault(user_id, [(date, 0, pk, pain), (date, 0, pk, pain)])
-            pair[0], pair[1] = min(pair[0], (date, 0, pk, pain)), max(pair[1], (date, 0, pk, pain))
-    for user_id, pair in ends.items():
-        facts[user_id].readings += dict.fromkeys(pair)  # one reading when the first is the last
-    missing = [pk for pk, f in facts.items() if f.last_session is None]
-    if missing:  # no session in four weeks: their last one, from all time
-        for user_id, last in Session.objects.filter(user_id__in=missing).values("user_id").annotate(
-                last=Max("date")).values_list("user_id", "last"):
-            facts[user_id].last_session = last
     # Check-ins: only what the flags need (the pain rating read by the database, not whole answers).
     answers = CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
         pain=Cast(KT("profile__pain_now"), IntegerField()))
@@ -272,6 +257,30 @@ def _gather(clients: list) -> dict[int, _Facts]:
     for r in RedFlagReport.objects.filter(user_id__in=ids):
         facts[r.user_id].reports.append(r)
     return facts
+
+
+def _session_facts(facts: dict[int, _Facts], ids: list[int], on: dt.date) -> None:
+    """The sessions the flags and the trend stand on, of clients whose today is `on`: each client's
+    last session, the newest one where the joint went out (last two weeks) and the first and last
+    with a pain rating before it (last four weeks). Each is found by the database on the (user, date)
+    index, a few rows a client however long their history; then those sessions are read."""
+    newest = ("-date", "-id")
+    theirs = Session.objects.filter(user_id=OuterRef("pk"))
+    rated = theirs.filter(date__gte=on - dt.timedelta(days=TREND_DAYS), pain_before__isnull=False)
+    out = theirs.filter(date__gte=on - dt.timedelta(days=JOINT_OUT_DAYS), joint_went_out=True)
+    picked = get_user_model().objects.filter(pk__in=ids).values_list(
+        "pk", *(Subquery(q.values("id")[:1]) for q in (
+            theirs.order_by(*newest), out.order_by(*newest), rated.order_by("date", "id"), rated.order_by(*newest))))
+    chosen = {user_id: sessions for user_id, *sessions in picked}
+    read = {pk: (date, pain) for pk, date, pain in Session.objects.filter(
+        pk__in=[pk for row in chosen.values() for pk in row if pk is not None]).order_by().values_list(
+            "id", "date", "pain_before")}
+    for user_id, (last, went_out, first_rated, last_rated) in chosen.items():
+        f = facts[user_id]
+        f.last_session = read[last][0] if last else None
+        f.last_out = (read[went_out][0], went_out) if went_out else None
+        # one reading when the first is the last
+        f.readings += [(read[pk][0], 0, pk, read[pk][1]) for pk in dict.fromkeys((first_rated, last_rated)) if pk]
 
 
 def _trend(facts: _Facts) -> tuple[str | None, str]:
