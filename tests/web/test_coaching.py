@@ -338,7 +338,7 @@ def test_the_lists_session_facts_are_what_the_whole_history_says(cora, alice, bo
                     routine_title="Relief", pain_before=rnd.choice([None, *range(11)]),
                     joint_went_out=rnd.random() < 0.1)
             for _ in range(rnd.randrange(0, 80))])
-    facts = coaching._gather(list(people))
+    facts = coaching._gather({p.pk: services.today_for(p) for p in people})
     for person in people:
         on, f = services.today_for(person), facts[person.pk]
         mine = sorted((s.date, s.pk, s) for s in Session.objects.filter(user=person))

@@ -162,6 +162,20 @@ def test_the_handout_slots_leave_one_gunicorn_worker_for_the_pages():
     assert django_settings.HANDOUT_RENDERS == max(1, gunicorn_conf.workers - 1)
 
 
+def test_each_gunicorn_worker_loads_every_view_and_freezes_it_for_the_garbage_collector():
+    import gc
+    import sys
+
+    from sijcoach.web import gunicorn_conf
+
+    try:
+        gunicorn_conf.post_worker_init(None)
+        assert django_settings.ROOT_URLCONF in sys.modules and "sijcoach.web.coaching.views" in sys.modules
+        assert gc.get_freeze_count() > 10_000  # the loaded app: out of every full collection's way
+    finally:
+        gc.unfreeze()
+
+
 def test_deleting_the_account_deletes_the_kept_handouts(alice_client, alice, data_dir,
                                                         django_capture_on_commit_callbacks):
     alice_client.get(reverse("handout"))

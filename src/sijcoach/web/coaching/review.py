@@ -55,7 +55,7 @@ def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Re
         coach_changes=services.coach_changes(link, COACH_CHANGES),
         warning_signs=services.open_warning_signs(client), stopped=plans.open_red_flag(client, checkin) is not None,
     )
-    services._log_reads(coach, [client], "review summary (PDF): pain, activities, adherence, changes, warning signs")
+    services._log_reads(coach, [client.pk], "review summary (PDF): pain, activities, adherence, changes, warning signs")
     return review
 
 

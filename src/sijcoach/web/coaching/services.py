@@ -13,9 +13,9 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, OuterRef, Subquery, Window
+from django.db.models import F, IntegerField, OuterRef, Subquery, Value, Window
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, RowNumber
+from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
 from sijcoach.engine.adjust import (
@@ -158,9 +158,9 @@ FLAG_WORDS = {
 }
 
 
-def _log_reads(coach, clients, what: str) -> None:
-    AccessLog.objects.bulk_create([AccessLog(client=c, coach=coach, coach_email=coach.email, what=what)
-                                   for c in clients])
+def _log_reads(coach, client_ids, what: str) -> None:
+    AccessLog.objects.bulk_create([AccessLog(client_id=c, coach=coach, coach_email=coach.email, what=what)
+                                   for c in client_ids])
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ class Flag:
 
 @dataclass(frozen=True)
 class ClientRow:
-    link: CoachLink
+    client_id: int
     email: str
     last_session: dt.date | None
     adherence: progress.Adherence | None  # four weeks, as the client's Today and Progress count them
@@ -231,9 +231,10 @@ class _Facts:
     reports: list = field(default_factory=list)  # warning-sign reports, newest first
 
 
-def _gather(clients: list) -> dict[int, _Facts]:
-    """The facts of every client in a fixed number of queries, whatever their number or history."""
-    facts = {c.pk: _Facts(services.today_for(c)) for c in clients}
+def _gather(todays: dict[int, dt.date]) -> dict[int, _Facts]:
+    """The facts of every client (id -> their today) in a fixed number of queries, whatever their
+    number or history."""
+    facts = {pk: _Facts(on) for pk, on in todays.items()}
     if not facts:
         return facts
     ids = list(facts)
@@ -313,7 +314,7 @@ def _triage_of(facts: _Facts) -> tuple[list[Flag], list[str]]:
 
 def open_warning_signs(client) -> list[str]:
     """The client's open warning signs in words (as on the list), for their page and the review summary."""
-    return _triage_of(_gather([client])[client.pk])[1]
+    return _triage_of(_gather({client.pk: services.today_for(client)})[client.pk])[1]
 
 
 def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
@@ -330,44 +331,57 @@ def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
     return flags, triage
 
 
-def _rows(coach, links: list[CoachLink]) -> list[ClientRow]:
+class Listed(NamedTuple):
+    """A client as the list reads them: no model instances, since the list reads hundreds."""
+
+    client_id: int
+    email: str
+    time_zone: str
+
+
+def _listed(link: CoachLink) -> Listed:
+    prefs = services.preferences_of(link.client)
+    return Listed(link.client_id, link.client.email, prefs.time_zone if prefs is not None else "")
+
+
+def _rows(coach, listed: list[Listed]) -> list[ClientRow]:
     """Each client's flags (with what was marked seen), trend and warning signs, without adherence."""
-    clients = [link.client for link in links]
-    facts = _gather(clients)
-    seen = {(s.client_id, s.flag): s for s in FlagSeen.objects.filter(coach=coach, client__in=clients)}
+    zones = {zone: services.now_in(zone).date() for zone in {c.time_zone for c in listed}}
+    facts = _gather({c.client_id: zones[c.time_zone] for c in listed})
+    seen = {(client_id, flag): (basis, at) for client_id, flag, basis, at in FlagSeen.objects.filter(
+        coach=coach, client_id__in=list(facts)).values_list("client_id", "flag", "basis", "seen_at")}
     rows = []
-    for link in links:
-        f = facts[link.client_id]
+    for client in listed:
+        f = facts[client.client_id]
         flags, triage = _flags(f)
-        marked = [seen.get((link.client_id, flag.code)) for flag in flags]
-        flags = [replace(flag, seen_at=m.seen_at) if m is not None and m.basis == flag.basis else flag
+        marked = [seen.get((client.client_id, flag.code)) for flag in flags]
+        flags = [replace(flag, seen_at=m[1]) if m is not None and m[0] == flag.basis else flag
                  for flag, m in zip(flags, marked)]
         flags = [x for x in flags if x.seen_at is None] + [x for x in flags if x.seen_at is not None]
         trend, trend_text = _trend(f)
         score = sum(FLAG_WEIGHT[x.code] for x in flags if x.seen_at is None) + (5 if trend == "worse" else 0)
-        rows.append(ClientRow(link, link.client.email, f.last_session, None, trend, trend_text, triage, flags,
-                              score, f.on))
+        rows.append(ClientRow(client.client_id, client.email, f.last_session, None, trend, trend_text, triage,
+                              flags, score, f.on))
     return rows
 
 
 def _with_adherence(rows: list[ClientRow]) -> list[ClientRow]:
-    weeks = progress.adherence({r.link.client_id: r.on for r in rows}, ADHERENCE_WEEKS)
-    return [replace(r, adherence=weeks[r.link.client_id]) for r in rows]
+    weeks = progress.adherence({r.client_id: r.on for r in rows}, ADHERENCE_WEEKS)
+    return [replace(r, adherence=weeks[r.client_id]) for r in rows]
 
 
 def _by_need(coach) -> list[ClientRow]:
     """Every client of the coach, the one who needs attention most first: new flags by their weight,
     then flags marked seen (kept, lower), then the longest without a session."""
     # Of each client, only what the list shows and their time zone (for their today).
-    links = list(CoachLink.objects.select_related("client__preferences").filter(coach=coach, ended_at=None).only(
-        "id", "coach_id", "client_id", "started_at", "client__id", "client__email", "client__preferences__id",
-        "client__preferences__user_id", "client__preferences__time_zone"))
+    listed = [Listed(*row) for row in CoachLink.objects.filter(coach=coach, ended_at=None).values_list(
+        "client_id", "client__email", Coalesce("client__preferences__time_zone", Value("")))]
     far = dt.date.min
 
     def seen_weight(r: ClientRow) -> int:
         return sum(FLAG_WEIGHT[f.code] for f in r.flag_states if f.seen_at is not None)
 
-    return sorted(_rows(coach, links), key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+    return sorted(_rows(coach, listed), key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
 
 
 LIST_READ = "client list: sessions, pain trend and warning signs"
@@ -377,7 +391,7 @@ def client_list(coach) -> list[ClientRow]:
     """Every client, most in need first, with four weeks of adherence (the API). Each client's access
     log notes it."""
     rows = _with_adherence(_by_need(coach))
-    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    _log_reads(coach, [r.client_id for r in rows], LIST_READ)
     return rows
 
 
@@ -407,7 +421,7 @@ def client_list_page(coach, page: int = 1) -> ClientListPage:
     page = min(max(1, page), pages)
     start = (page - 1) * LIST_PAGE
     rows = _with_adherence(ranked[start:start + LIST_PAGE])
-    _log_reads(coach, [r.link.client for r in rows], LIST_READ)
+    _log_reads(coach, [r.client_id for r in rows], LIST_READ)
     return ClientListPage(rows, page, pages, len(ranked), start + 1)
 
 
@@ -418,9 +432,9 @@ def mark_seen(coach, client_id: int, flag: str, basis: str) -> Flag:
     link = access.client_link(coach, client_id)
     if flag not in FLAG_WEIGHT:
         raise CoachError("No such flag: choose one of the flags shown beside your client.")
-    (row,) = _rows(coach, [link])
+    (row,) = _rows(coach, [_listed(link)])
     current = next((f for f in row.flag_states if f.code == flag), None)
-    _log_reads(coach, [link.client], f"marked seen: {FLAG_WORDS[flag]}"[:120])
+    _log_reads(coach, [client_id], f"marked seen: {FLAG_WORDS[flag]}"[:120])
     if current is None:
         raise CoachError("This flag is no longer raised: nothing to mark.")
     if current.basis != basis:
@@ -467,8 +481,8 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
     client = link.client
     version = services.latest_version(client)
     adjustments, findings = version.to_engine() if version else (Adjustments(), Findings())
-    row = _with_adherence(_rows(coach, [link]))[0]
-    _log_reads(coach, [client], "client page: check-ins, plan, sessions and progress")  # shown below, too
+    row = _with_adherence(_rows(coach, [_listed(link)]))[0]
+    _log_reads(coach, [client.pk], "client page: check-ins, plan, sessions and progress")  # shown below, too
     page = ClientPage(
         link=link, on=on, checkins=list(client.checkins.all()[:20]), current=current,
         stop=services.open_red_flag(client, checkin),

@@ -70,7 +70,7 @@ def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt
     """done_by_day for many people at once (the coach's list): one query for them all."""
     rows = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)),
                                    user_id__in=list(user_ids), date__gte=start, date__lte=end)
-            .values_list("user_id", "date", "routine_kind").distinct())
+            .order_by().values_list("user_id", "date", "routine_kind").distinct())  # no ordering: it would join the distinct
     done: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
     for user_id, date, kind in rows:
         done[user_id][date].add(kind)

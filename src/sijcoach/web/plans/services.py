@@ -52,11 +52,17 @@ def preferences_of(user) -> Preferences | None:
 
 def local_now(user) -> dt.datetime:
     """The time now where the person is: in their time zone (Preferences.time_zone), else the server's."""
-    zone = None
     prefs = preferences_of(user)
-    if prefs is not None and prefs.time_zone:
+    return now_in(prefs.time_zone if prefs is not None else "")
+
+
+def now_in(time_zone: str) -> dt.datetime:
+    """The time now in the time zone named (a person's Preferences.time_zone); the server's when it is
+    empty or unknown."""
+    zone = None
+    if time_zone:
         try:
-            zone = ZoneInfo(prefs.time_zone)
+            zone = ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             zone = None
     return timezone.localtime(timezone=zone)

@@ -5,5 +5,5 @@ register = template.Library()
 
 @register.filter
 def count_of(counts: dict, key) -> int:
-    """{{ unread|count_of:r.link.client_id }}: a count from a mapping by key, 0 when absent."""
+    """{{ unread|count_of:r.client_id }}: a count from a mapping by key, 0 when absent."""
     return counts.get(key, 0) if counts else 0
