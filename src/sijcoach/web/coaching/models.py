@@ -125,7 +125,7 @@ class CoachTemplate(models.Model):
 class AccessLog(models.Model):
     """One read of a client's data by their coach. Kept when the coach's account goes (by email)."""
 
-    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_reads")
+    client = models.ForeignKey(User, on_delete=models.CASCADE, related_name="coach_reads", db_index=False)  # the (client, at) index below serves it
     coach = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     coach_email = models.EmailField()
     at = models.DateTimeField(default=timezone.now)
