@@ -10,7 +10,7 @@ import re
 
 import pytest
 from conftest import check_in
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.vocab import Side
@@ -161,6 +161,20 @@ def test_every_kind_and_side_of_a_picture_is_served(client, db, kind, side):
     url = present.picture_file("bird-dog", kind, drawing).url
     assert url.startswith(f"/pictures/bird-dog/{kind}-{side}.")
     assert fetch(client, url) == DRAWINGS[kind]("bird-dog", drawing)
+
+
+def test_a_pictures_address_follows_the_script_prefix_it_is_served_under():
+    """The addresses are kept once made (pages name dozens of drawings): under a prefix they carry it,
+    and without it they do not."""
+    drawing = present.picture_file("bird-dog", "start", "left")
+    plain = drawing.url
+    set_script_prefix("/coach-app/")
+    try:
+        assert drawing.url == "/coach-app" + plain
+    finally:
+        set_script_prefix("/")
+    assert drawing.url == plain == reverse("picture", kwargs={
+        "slug": "bird-dog", "kind": "start", "side": "left", "digest": drawing.digest})
 
 
 @pytest.mark.parametrize("url", ["/pictures/no-such-exercise/end-plain.0123456789.svg",

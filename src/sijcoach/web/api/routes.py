@@ -243,7 +243,7 @@ def my_progress(request, weeks: Weeks = Query(Weeks(progress.DEFAULT_WEEKS))):
     on = services.today_for(user)
     current = services.current_plan(user, on)
     data = progress.build(user, on, int(weeks), current.plan.changes if current else (),
-                          current.plan.days if current else ())
+                          current.plan.days if current else (), current.checkin if current else None)
     return progress_out(data)
 
 

@@ -488,7 +488,7 @@ def client_page(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> C
         stop=services.open_red_flag(client, checkin),
         sessions=list(Session.objects.filter(user=client).prefetch_related("items")[:20]),
         progress=progress.build(client, on, weeks, current.plan.changes if current else (),
-                                current.plan.days if current else ()),
+                                current.plan.days if current else (), checkin),
         adjustments=adjustments, findings=findings,
         versions=coach_changes(link, 50),
         triage=row.open_triage,

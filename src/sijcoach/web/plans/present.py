@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from sijcoach import illustrate
@@ -105,8 +105,15 @@ class PictureFile:
 
     @property
     def url(self) -> str:
-        return reverse("picture", kwargs={"slug": self.slug, "kind": self.kind, "side": self.side,
-                                          "digest": self.digest})
+        return _picture_url(get_script_prefix(), self.slug, self.kind, self.side, self.digest)
+
+
+@lru_cache(maxsize=4096)
+def _picture_url(prefix: str, slug: str, kind: str, side: str, digest: str) -> str:
+    """A drawing's address, reversed once per deployment prefix: a day's pages name about sixty drawings
+    (Today's cards, the player's start, end and loop per side), and each reverse() tries the URL
+    patterns anew. `prefix` (the script prefix reverse() reads) keeps an address right under another one."""
+    return reverse("picture", kwargs={"slug": slug, "kind": kind, "side": side, "digest": digest})
 
 
 def picture_file(slug: str, kind: str = "animated", side: Side | str | None = None) -> PictureFile | None:

@@ -23,7 +23,7 @@ from sijcoach.engine.plan_types import Change
 from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
 from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
-from sijcoach.web.plans.models import PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
+from sijcoach.web.plans.models import CheckIn, PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
 from sijcoach.web.plans.services import programme_start
 
 
@@ -66,11 +66,16 @@ class Completion:
     planned: int
 
 
+# A routine is done when its session has an exercise not skipped. Built once and narrowed per call,
+# as plans.services does with the check-ins: Today, the player and Progress each ask, and resolving
+# the subquery costs as much as running the statement. No ordering: it would join the distinct.
+_DONE_ROUTINES = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)))
+                  .order_by().values_list("user_id", "date", "routine_kind").distinct())
+
+
 def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt.date, set[str]]]:
     """done_by_day for many people at once (the coach's list): one query for them all."""
-    rows = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)),
-                                   user_id__in=list(user_ids), date__gte=start, date__lte=end)
-            .order_by().values_list("user_id", "date", "routine_kind").distinct())  # no ordering: it would join the distinct
+    rows = _DONE_ROUTINES.filter(user_id__in=list(user_ids), date__gte=start, date__lte=end)
     done: dict[int, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
     for user_id, date, kind in rows:
         done[user_id][date].add(kind)
@@ -191,18 +196,21 @@ def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) ->
     return "missed" if day < today else "planned"
 
 
-def first_day(user) -> dt.date | None:
-    """The person's first day here: their first check-in, or an earlier logged session."""
+def first_day(user, checkin: CheckIn | None = None) -> dt.date | None:
+    """The person's first day here: their first check-in, or an earlier logged session. `checkin`: the
+    newest, when already read with latest_checkin (it knows the first check-in's day)."""
     first_session = Session.objects.filter(user=user).aggregate(first=Min("date"))["first"]
-    return min((d for d in (programme_start(user), first_session) if d is not None), default=None)
+    return min((d for d in (programme_start(user, checkin), first_session) if d is not None), default=None)
 
 
-def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), upcoming=()) -> Progress:
-    """`upcoming`: the current plan's days, shown ahead on the calendar."""
+def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), upcoming=(),
+          checkin: CheckIn | None = None) -> Progress:
+    """`upcoming`: the current plan's days, shown ahead on the calendar; `checkin`: the newest check-in
+    when already read (the plan's)."""
     weeks = weeks if weeks in WINDOWS else DEFAULT_WEEKS
     monday = today - dt.timedelta(days=today.weekday())
     start = monday - dt.timedelta(weeks=weeks - 1)
-    first = first_day(user)
+    first = first_day(user, checkin)
     if first is not None:  # the person's first week, not empty weeks before it
         start = max(start, min(first - dt.timedelta(days=first.weekday()), monday))
     end = monday + dt.timedelta(days=6)

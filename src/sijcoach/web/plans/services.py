@@ -72,18 +72,26 @@ def today_for(user) -> dt.date:
     return local_now(user).date()
 
 
+# Check-ins with what every plan needs beside the newest one. Built once and narrowed to one person
+# per call (each filter() returns a new queryset; this one is never evaluated, as with a generic
+# view's `queryset`): resolving the window and the two subqueries costs about as much as compiling
+# and running the statement, and every request that shows or saves anything makes a plan.
+_CHECKINS_WITH_PLAN_INPUTS = CheckIn.objects.annotate(
+    first_day=Window(Min("answered_on")),
+    newest_flag_at=Subquery(
+        RedFlagReport.objects.filter(user=OuterRef("user")).order_by("-created_at").values("created_at")[:1]),
+    coach_version_id=Subquery(
+        CoachVersion.objects.filter(link__client=OuterRef("user"), link__ended_at=None)
+        .order_by("-id").values("id")[:1]),
+).order_by("-created_at", "-id")
+
+
 def latest_checkin(user) -> CheckIn | None:
     """The newest check-in, read in one statement with what every plan needs beside it: the programme's
-    first day (`first_day`), the time of the newest warning-sign report (`newest_flag_at`) and the id
-    of the coach's newest version (`coach_version_id`), each None when there is none."""
-    return CheckIn.objects.filter(user=user).annotate(
-        first_day=Window(Min("answered_on")),
-        newest_flag_at=Subquery(
-            RedFlagReport.objects.filter(user=OuterRef("user")).order_by("-created_at").values("created_at")[:1]),
-        coach_version_id=Subquery(
-            CoachVersion.objects.filter(link__client=OuterRef("user"), link__ended_at=None)
-            .order_by("-id").values("id")[:1]),
-    ).order_by("-created_at", "-id").first()
+    first day (`first_day`, over the person's check-ins only, as the filter comes before the window),
+    the time of the newest warning-sign report (`newest_flag_at`) and the id of the coach's newest
+    version (`coach_version_id`), each None when there is none."""
+    return _CHECKINS_WITH_PLAN_INPUTS.filter(user=user).first()
 
 
 def _read_with(checkin: CheckIn | None, name: str) -> bool:
@@ -232,8 +240,13 @@ def rate_psfs(user, scores: dict[int, int], on: dt.date) -> None:
 
 
 def psfs_due(user, on: dt.date) -> bool:
-    last = PsfsRating.objects.filter(activity__user=user).aggregate(last=Max("date"))["last"]
-    return last is not None and (on - last).days >= PSFS_EVERY_DAYS
+    """Whether the person should rate their activities again (the functional scale, every two weeks)."""
+    return psfs_due_after(PsfsRating.objects.filter(activity__user=user).aggregate(last=Max("date"))["last"], on)
+
+
+def psfs_due_after(last_rated: dt.date | None, on: dt.date) -> bool:
+    """psfs_due, when the day of the newest rating is already known (None: never rated, nothing due)."""
+    return last_rated is not None and (on - last_rated).days >= PSFS_EVERY_DAYS
 
 
 def parse_session(raw) -> SessionDone:
@@ -254,11 +267,9 @@ def save_session(user, done: SessionDone, on: dt.date) -> Session:
 
 def save_session_once(user, done: SessionDone, on: dt.date, key: str | None) -> tuple[Session, bool]:
     """As save_session; but with an idempotency `key` already saved, that session instead: (session,
-    whether it was saved now). Two requests with one key at once both get the one session: the
-    database's unique constraint decides, and the loser reads the winner's row."""
-    known = saved_with_key(user, key)
-    if known is not None:
-        return known, False
+    whether it was saved now). The database's unique constraint decides, without a read first: a key
+    is new nearly every time (a resent session is rare), and two requests with one key at once both
+    get the one session, the loser reading the winner's row."""
     session = Session(idempotency_key=key or None,
         user=user, date=done.date or on, routine_kind=done.routine_kind,
         routine_title=done.routine_title or done.routine_kind.capitalize(),
