@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -28,6 +29,21 @@ def check_in(user, on: dt.date | None = None, **changes):
     on = on or services.today_for(user)
     return services.save_checkin(user, {**BASE_PROFILE, **changes}, on,
                                  psfs=[("putting on socks", 4), ("sitting an hour", 5), ("walking 30 min", 6)])
+
+
+# A Monday morning everywhere from UTC-11 to UTC+11. A programme that starts on a Monday has strength
+# work on its first day and the rest of its week ahead; one that starts on a Sunday, for one, has
+# neither (its strength work starts the next day, in the next week: clinical-notes 6).
+A_MONDAY = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def on_a_monday():
+    """For a test that needs today's plan to hold strength work, or tomorrow to be in this week: the
+    clock starts on a Monday (and runs on), whatever day the suite runs. Ask for it before the
+    personas, so that their check-ins are made that day."""
+    with time_machine.travel(A_MONDAY, tick=True):
+        yield A_MONDAY.date()
 
 
 @pytest.fixture

@@ -467,7 +467,7 @@ def test_a_session_id_that_is_not_a_number_or_too_big_answers_422(client, alice,
 
 # Progress, "this hurts" and the export --------------------------------------------------------------
 
-def test_progress_summarises_my_logged_sessions(client, alice, alice_auth):
+def test_progress_summarises_my_logged_sessions(on_a_monday, client, alice, alice_auth):
     send(client, "post", "/api/v1/me/sessions", session_payload(), alice_auth)
     r = client.get("/api/v1/me/progress", {"weeks": 4}, headers=alice_auth)
     assert r.status_code == 200, r.content

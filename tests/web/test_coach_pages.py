@@ -50,7 +50,7 @@ def test_the_sessions_table_names_each_exercise(cora, alice, cora_client):
     assert "<li>Bird-dog:" in table and "<li>bird dog:" not in table
 
 
-def test_the_coach_reads_the_week_as_the_client_does(cora, alice, cora_client):
+def test_the_coach_reads_the_week_as_the_client_does(on_a_monday, cora, alice, cora_client):
     on = services.today_for(alice)
     services.save_session(alice, services.parse_session(
         {**session_payload(), "date": on.isoformat(), "routine_kind": "relief"}), on)

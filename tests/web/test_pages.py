@@ -133,7 +133,7 @@ def test_today_says_it_is_not_a_diagnosis(alice_client, alice):
     assert "It is not a diagnosis" in alice_client.get(reverse("today")).content.decode()
 
 
-def test_a_strength_day_covers_the_three_pillars(alice_client, alice):
+def test_a_strength_day_covers_the_three_pillars(on_a_monday, alice_client, alice):
     plan = plan_of(alice)
     strength = plan.days[0].routines[routine_index(plan, "strength")]
     cat = catalog()
@@ -242,7 +242,7 @@ def session_data(client, index: int | None = 0) -> dict:
     return json.loads(found.group(1))
 
 
-def test_the_session_page_embeds_the_routine_with_the_cards_dose_wording_and_picture_addresses(alice_client, alice):
+def test_the_session_page_embeds_the_routine_with_the_cards_dose_wording_and_picture_addresses(on_a_monday, alice_client, alice):
     plan = plan_of(alice)
     index = routine_index(plan, "strength")
     routine = plan.days[0].routines[index]
@@ -288,7 +288,7 @@ def test_the_session_page_lists_the_routine_and_holds_the_end_of_session_form_wi
     assert "<script>" not in page and 'type="module"' in page  # no inline script: the CSP allows none
 
 
-def test_the_day_session_runs_every_routine_of_today_realignment_relief_strength_then_the_walk(alice_client, alice):
+def test_the_day_session_runs_every_routine_of_today_realignment_relief_strength_then_the_walk(on_a_monday, alice_client, alice):
     check_in(alice, minutes_per_day=60, distortion="inflare", distortion_side="left")
     routines = plan_of(alice).days[0].routines
     assert [r.kind.value for r in routines] == ["relief", "alignment", "strength", "walk"]  # the plan's order
@@ -319,7 +319,7 @@ def test_the_post_only_endpoints_refuse_get(alice_client, name):
 
 # "This hurts": POST /api/v1/me/pain, as the player asks it
 
-def test_pain_of_7_swaps_for_an_allowed_exercise_training_the_same_muscles(alice_client, alice):
+def test_pain_of_7_swaps_for_an_allowed_exercise_training_the_same_muscles(on_a_monday, alice_client, alice):
     plan = plan_of(alice)
     strength = plan.days[0].routines[routine_index(plan, "strength")]
     excluded = [i.exercise for i in strength.items]
@@ -432,7 +432,21 @@ def test_progress_shows_the_chosen_window_or_twelve_weeks(alice_client, alice, a
     assert p.start.weekday() == 0 and (p.end - p.start).days == 7 * shown - 1
 
 
-def test_the_calendar_shows_done_partial_and_missed_days(alice, db):
+def test_the_newest_check_in_carries_only_its_own_persons_first_day_flags_and_coach(alice, bob, db):
+    """latest_checkin narrows one queryset built for everyone: the window and the warning-sign subquery
+    must see only the person asked for, whoever else checked in earlier or reported a warning sign."""
+    on = today(alice)
+    check_in(bob, on - 40 * DAY)
+    check_in(alice, on - 10 * DAY)
+    check_in(alice, on)
+    services.report_red_flags(bob, ["fever"], "urgent")
+    mine, theirs = services.latest_checkin(alice), services.latest_checkin(bob)
+    assert mine.answered_on == on and mine.first_day == on - 10 * DAY and mine.newest_flag_at is None
+    assert theirs.first_day == on - 40 * DAY and theirs.newest_flag_at is not None
+    assert progress.first_day(alice, mine) == progress.first_day(alice) == on - 10 * DAY
+
+
+def test_the_calendar_shows_done_partial_and_missed_days(on_a_monday, alice, db):
     on = today(alice)
     checkin = services.latest_checkin(alice)
     both = [{"kind": "relief", "title": "Relief", "minutes": 10}, {"kind": "strength", "title": "S", "minutes": 9},

@@ -57,7 +57,7 @@ def week_words(page: str) -> tuple[int, int]:
 
 # ---- the page ------------------------------------------------------------------------------------
 
-def test_the_primary_action_runs_the_routines_not_done_with_the_minutes_left(alice_client, alice):
+def test_the_primary_action_runs_the_routines_not_done_with_the_minutes_left(on_a_monday, alice_client, alice):
     routines = routines_today(alice)
     page = alice_client.get(reverse("today")).content.decode()
     assert int(START.search(page).group(1)) == round(sum(r.minutes for r in routines))
