@@ -31,7 +31,8 @@ def groups_text(item: PlanItem) -> str:
 def item_card(item: PlanItem) -> dict:
     """A compact card: name, dose and why in sight; the steps behind "More"."""
     ex = catalog()[item.exercise]
-    return {"item": item, "dose": dose_and_side(item), "groups": groups_text(item), "steps": list(ex.steps)}
+    return {"item": item, "dose": dose_and_side(item), "groups": groups_text(item), "steps": list(ex.steps),
+            "url": kept_reverse("exercise", slug=item.exercise)}
 
 
 @dataclass(frozen=True)
@@ -105,15 +106,21 @@ class PictureFile:
 
     @property
     def url(self) -> str:
-        return _picture_url(get_script_prefix(), self.slug, self.kind, self.side, self.digest)
+        return kept_reverse("picture", slug=self.slug, kind=self.kind, side=self.side, digest=self.digest)
+
+
+def kept_reverse(name: str, **kwargs: str) -> str:
+    """reverse(name, kwargs=kwargs), made once: a day's pages name about sixty drawings and a dozen
+    exercises (Today's cards, the player's start, end and loop per side), always the same addresses,
+    and each reverse() tries the URL patterns anew."""
+    return _reversed(get_script_prefix(), name, tuple(sorted(kwargs.items())))
 
 
 @lru_cache(maxsize=4096)
-def _picture_url(prefix: str, slug: str, kind: str, side: str, digest: str) -> str:
-    """A drawing's address, reversed once per deployment prefix: a day's pages name about sixty drawings
-    (Today's cards, the player's start, end and loop per side), and each reverse() tries the URL
-    patterns anew. `prefix` (the script prefix reverse() reads) keeps an address right under another one."""
-    return reverse("picture", kwargs={"slug": slug, "kind": kind, "side": side, "digest": digest})
+def _reversed(prefix: str, name: str, kwargs: tuple[tuple[str, str], ...]) -> str:
+    # `prefix`, the script prefix reverse() reads, is part of the key: an address kept under one
+    # prefix is never given under another.
+    return reverse(name, kwargs=dict(kwargs))
 
 
 def picture_file(slug: str, kind: str = "animated", side: Side | str | None = None) -> PictureFile | None:
