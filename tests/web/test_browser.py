@@ -256,7 +256,7 @@ def test_the_check_in_today_and_the_player_work_with_the_keyboard_alone(page: Pa
 
 
 @pytest.mark.browser
-def test_no_main_page_logs_a_console_error_or_a_csp_violation(page: Page, live_server, problems):
+def test_no_main_page_logs_a_console_error_or_a_csp_violation(on_a_monday, page: Page, live_server, problems):
     for path in ("/", "/signin/", "/exercises/", "/exercises/glute-bridge/"):
         page.goto(url(live_server, path))
     sign_up(page, live_server, "gus@example.org")

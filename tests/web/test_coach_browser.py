@@ -29,7 +29,7 @@ def todays_items(person) -> dict[int, list[str]]:
 
 @pytest.mark.browser
 def test_invite_accept_a_coachs_3x10_bridge_with_a_cue_in_the_player_a_message_read_and_a_flag_seen(
-        page: Page, browser, browser_context_args, live_server, problems):  # noqa: F811
+        on_a_monday, page: Page, browser, browser_context_args, live_server, problems):  # noqa: F811
     coach_page = page
     sign_up(coach_page, live_server, "cora@example.org")
     coaching.grant_coach(user("cora@example.org"), "administrator")  # as `make_coach` does on the server

@@ -84,7 +84,8 @@ def test_a_reload_in_the_middle_carries_on_at_the_same_exercise_and_every_item_i
 
 
 @pytest.mark.browser
-def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(page: Page, live_server, problems):
+def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(on_a_monday, page: Page, live_server,
+                                                                                 problems):
     sign_up(page, live_server, "kit@example.org")
     person = user("kit@example.org")
     # A day with all four: relief, realignment (an inflare), strength and a walk.
