@@ -61,13 +61,13 @@ def database_from_url(url: str, data_dir: Path) -> dict:
             # with it. SIJCOACH_DB_POOL=0 turns it off (for example behind PgBouncer).
             "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
-            # A request waits at most `timeout` seconds for a connection; during a database outage it
-            # then answers 503 rather than hanging (security.server_error).
             # The pool's connections live as long as the worker, so PostgreSQL can keep a statement
             # it has parsed and planned: with server-side parameters a statement run five times on a
             # connection is prepared (psycopg's prepare_threshold; Django turns it off by default for
             # poolers that cannot keep prepared statements, hence not without our own pool). Measured
             # with bench/web.py at 16 clients: PostgreSQL's CPU for a person's day 16.6 -> 9.7 ms.
+            # A request waits at most `timeout` seconds for a connection; during a database outage it
+            # then answers 503 rather than hanging (security.server_error).
             "OPTIONS": {"pool": {"min_size": 1, "max_size": int(env_float("SIJCOACH_DB_POOL_SIZE", 4)),
                                  "timeout": 5},
                         "server_side_binding": True, "prepare_threshold": 5}

@@ -242,8 +242,7 @@ def my_progress(request, weeks: Weeks = Query(Weeks(progress.DEFAULT_WEEKS))):
     user = request.auth
     on = services.today_for(user)
     current = services.current_plan(user, on)
-    data = progress.build(user, on, int(weeks), current.plan.changes if current else (),
-                          current.plan.days if current else (), current.checkin if current else None)
+    data = progress.build_for(user, on, int(weeks), current)
     return progress_out(data)
 
 

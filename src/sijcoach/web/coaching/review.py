@@ -47,7 +47,7 @@ def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Re
     link, on, checkin, current = services.client_now(coach, client_id)
     client = link.client
     changes = current.plan.changes if current else ()
-    data = progress.build(client, on, weeks, changes, current.plan.days if current else (), checkin)
+    data = progress.build_for(client, on, weeks, current)
     review = Review(
         client_email=client.email, coach_email=coach.email, on=on, progress=data,
         adherence=progress.adherence({client.pk: on}, services.ADHERENCE_WEEKS)[client.pk],

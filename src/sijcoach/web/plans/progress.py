@@ -24,7 +24,7 @@ from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_chang
 from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
 from sijcoach.web.plans.models import CheckIn, PlannedDay, PsfsActivity, PsfsRating, Session, SessionItem
-from sijcoach.web.plans.services import programme_start
+from sijcoach.web.plans.services import CurrentPlan, programme_start
 
 
 class _Row(NamedTuple):
@@ -201,6 +201,14 @@ def first_day(user, checkin: CheckIn | None = None) -> dt.date | None:
     newest, when already read with latest_checkin (it knows the first check-in's day)."""
     first_session = Session.objects.filter(user=user).aggregate(first=Min("date"))["first"]
     return min((d for d in (programme_start(user, checkin), first_session) if d is not None), default=None)
+
+
+def build_for(user, today: dt.date, weeks: int, current: CurrentPlan | None) -> Progress:
+    """build() from the person's current plan (None before a check-in): the engine's changes, the days
+    ahead and the check-in it was made from, which knows the programme's first day."""
+    if current is None:
+        return build(user, today, weeks)
+    return build(user, today, weeks, current.plan.changes, current.plan.days, current.checkin)
 
 
 def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), upcoming=(),

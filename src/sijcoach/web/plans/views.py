@@ -184,8 +184,7 @@ def progress_page(request):
     except ValueError:
         weeks = progress.DEFAULT_WEEKS
     current = services.current_plan(request.user, on)
-    data = progress.build(request.user, on, weeks, current.plan.changes if current else (),
-                          current.plan.days if current else (), current.checkin if current else None)
+    data = progress.build_for(request.user, on, weeks, current)
     last_rated = data.psfs_points[-1].date if data.psfs_points else None  # every rating is on the page
     return render(request, "plans/progress.html", {
         **progress_charts(data), "windows": progress.WINDOWS, "psfs_due": services.psfs_due_after(last_rated, on),
