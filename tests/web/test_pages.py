@@ -221,6 +221,33 @@ def test_today_keeps_the_planned_days(alice_client, alice):
     assert old.routines == [{"kind": "relief", "title": "Old relief", "minutes": 5}]
 
 
+def test_a_write_rewrites_only_the_planned_days_that_changed(alice):
+    """The days kept are what the plan holds; a write that leaves them as they are writes none, and one
+    kept day that differs is the only one written again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    on = today(alice)
+    services.remember_planned_days(alice)
+    kept = {p.date: p.routines for p in PlannedDay.objects.filter(user=alice, date__gte=on)}
+    assert sorted(kept) == [d.date for d in plan_of(alice).days]
+
+    def writes() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            services.remember_planned_days(alice)
+        return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+    assert writes() == []
+    changed = on + 2 * DAY
+    PlannedDay.objects.filter(user=alice, date=changed).update(routines=[{"kind": "relief", "title": "Stale", "minutes": 1}])
+    PlannedDay.objects.filter(user=alice, date=on + 3 * DAY).delete()
+    sql = writes()
+    assert len(sql) == 1
+    assert [d for d in sorted(kept) if d.isoformat() in sql[0]] == [changed, on + 3 * DAY]  # those two only
+    assert {p.date: p.routines for p in PlannedDay.objects.filter(user=alice, date__gte=on)} == kept
+    assert writes() == []
+
+
 def test_charlie_without_a_check_in_is_asked_to_check_in(client, charlie):
     client.force_login(charlie)
     r = client.get(reverse("today"))

@@ -10,5 +10,13 @@ from django.contrib.auth.backends import ModelBackend
 
 class Backend(ModelBackend):
     def get_user(self, user_id):
-        user = get_user_model().objects.select_related("preferences", "coach_role").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        # As ModelBackend.get_user (get(): first() would add an ordering to a one-row lookup), from a
+        # queryset made once, as every request asks.
+        try:
+            user = _PEOPLE.get(pk=user_id)
+        except _PEOPLE.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+_PEOPLE = get_user_model()._default_manager.select_related("preferences", "coach_role")

@@ -120,11 +120,17 @@ _SESSION_FIELDS = ("id", "date", "routine_kind", "pain_before", "pain_after", "p
 _ITEM_FIELDS = ("exercise", "side", "sets_done", "reps_done", "hold_s_done", "pain", "effort", "skipped")
 
 
-def session_logs(sessions) -> Logs:
-    """The engine's logs of `sessions` (a Session queryset), in date order: one statement, sessions and
-    their items joined (a session with no items is kept), read as plain rows."""
-    rows = sessions.order_by("date", "id", "items__position").values_list(
-        *_SESSION_FIELDS, *(f"items__{name}" for name in _ITEM_FIELDS))
+# Sessions and their items joined (a session with no items is kept), as plain rows in date order; made
+# once and narrowed per call, as the check-ins above (every plan reads them).
+_LOG_ROWS = Session.objects.order_by("date", "id", "items__position").values_list(
+    *_SESSION_FIELDS, *(f"items__{name}" for name in _ITEM_FIELDS))
+
+
+def session_logs(user, since: dt.date | None = None, until: dt.date | None = None) -> Logs:
+    """The engine's logs of the person's sessions (from `since` to `until`, each included when given),
+    in date order: one statement."""
+    bounds = {"date__gte": since, "date__lte": until}
+    rows = _LOG_ROWS.filter(user=user, **{lookup: day for lookup, day in bounds.items() if day is not None})
     logs, width = [], len(_SESSION_FIELDS)
     for _, group in groupby(rows, key=itemgetter(0)):
         group = list(group)
@@ -139,7 +145,7 @@ def session_logs(sessions) -> Logs:
 
 def recent_logs(user, on: dt.date) -> Logs:
     since = on - dt.timedelta(days=LOG_WINDOW_DAYS)
-    return session_logs(Session.objects.filter(user=user, date__gte=since, date__lte=on))
+    return session_logs(user, since, on)
 
 
 def programme_start(user, checkin: CheckIn | None = None) -> dt.date | None:
@@ -198,11 +204,16 @@ def remember_planned_days(user) -> None:
     current = current_plan(user, on, checkin=checkin)
     if current is None:
         return
-    rows = [
-        PlannedDay(user=user, date=day.date, checkin=current.checkin,
-                   routines=[{"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in day.routines])
-        for day in current.plan.days
-    ]
+    planned = {day.date: [{"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in day.routines]
+               for day in current.plan.days}
+    if not planned:
+        return
+    # Most writes leave the coming days as they were kept (a session done today rarely changes what
+    # is planned), so only the days that differ are written: usually none, and no write at all.
+    kept = {date: (checkin_id, routines) for date, checkin_id, routines in PlannedDay.objects.filter(
+        user=user, date__gte=min(planned), date__lte=max(planned)).values_list("date", "checkin_id", "routines")}
+    rows = [PlannedDay(user=user, date=date, checkin=current.checkin, routines=routines)
+            for date, routines in planned.items() if kept.get(date) != (current.checkin.pk, routines)]
     if rows:
         PlannedDay.objects.bulk_create(
             rows, update_conflicts=True, unique_fields=["user", "date"], update_fields=["routines", "checkin"])

@@ -58,6 +58,7 @@ def today(request):
     routines = day.routines if day else ()
     done_week = progress.done_by_day(request.user, progress.this_week(on)[0], on)
     done_kinds = done_week.get(on, set())
+    coach = coaching.for_client(request.user, versions=3)
     return render(request, "plans/today.html", {
         "plan": plan, "on": on, "checkin": current.checkin, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
         "routines": [
@@ -70,8 +71,8 @@ def today(request):
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
         "morning": services.morning_question_due(request.user, on, bool(done_kinds)),
-        "coach": coaching.for_client(request.user, versions=3),
-        "unread_messages": coaching_messages.unread_from_coach(request.user),
+        "coach": coach,  # unread messages show in the coach's card: only asked for when there is one
+        "unread_messages": coaching_messages.unread_from_coach(request.user) if coach.link else 0,
         "lesson_today": lesson_for_today(request.user, on, checkin=current.checkin),
     })
 

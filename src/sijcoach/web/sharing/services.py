@@ -17,7 +17,7 @@ from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, RedFlag, Sex
 from sijcoach.engine.questionnaires import PsfsActivity as EnginePsfsActivity
 from sijcoach.web.plans import services
-from sijcoach.web.plans.models import CheckIn, PsfsRating, Session
+from sijcoach.web.plans.models import CheckIn, PsfsRating
 
 HANDOUT_DAYS = 14
 CALENDAR_DAYS = 28
@@ -101,7 +101,7 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     if shown is None:
         return None
     plan, profile = shown
-    logs = list(services.session_logs(Session.objects.filter(user=user)))
+    logs = list(services.session_logs(user))
     name = (user.get_full_name() or user.email) if share_name else None
     sex = profile.sex if share_sex and profile.sex != Sex.UNSPECIFIED else None
     birth_year = on.year - profile.age if share_birth_year else None
