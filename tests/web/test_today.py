@@ -231,3 +231,10 @@ def test_progress_starts_at_the_person_s_first_week(db):
         p = signed_in(person).get(reverse("progress"), {"weeks": 12}).context["p"]
         assert p.start == dt.date(2027, 3, 1)
         assert progress.first_day(person) == dt.date(2027, 3, 3)
+        # A session logged before the first check-in (an earlier history) opens an earlier first week
+        # in a window that reaches it, and leaves a shorter window as it was.
+        payload = {**session_payload(), "date": "2027-02-10", "routine_kind": "relief"}
+        services.save_session(person, services.parse_session(payload), dt.date(2027, 4, 14))
+        assert progress.first_day(person) == dt.date(2027, 2, 10)
+        assert signed_in(person).get(reverse("progress"), {"weeks": 12}).context["p"].start == dt.date(2027, 2, 8)
+        assert signed_in(person).get(reverse("progress"), {"weeks": 4}).context["p"].start == dt.date(2027, 3, 22)

@@ -196,6 +196,10 @@ def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) ->
     return "missed" if day < today else "planned"
 
 
+_PROGRESS_ROWS = Session.objects.order_by("date", "id").values_list(
+    *_Row._fields, "items__exercise", "items__skipped")
+
+
 def first_day(user, checkin: CheckIn | None = None) -> dt.date | None:
     """The person's first day here: their first check-in, or an earlier logged session. `checkin`: the
     newest, when already read with latest_checkin (it knows the first check-in's day)."""
@@ -218,20 +222,21 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     weeks = weeks if weeks in WINDOWS else DEFAULT_WEEKS
     monday = today - dt.timedelta(days=today.weekday())
     start = monday - dt.timedelta(weeks=weeks - 1)
-    first = first_day(user, checkin)
+    begun = programme_start(user, checkin)
+    # A programme begun before the window leaves its start as it is, whatever was logged earlier.
+    first = begun if begun is not None and begun <= start else first_day(user, checkin)
     if first is not None:  # the person's first week, not empty weeks before it
         start = max(start, min(first - dt.timedelta(days=first.weekday()), monday))
     end = monday + dt.timedelta(days=6)
-    # Only the columns the page needs: a long history reads as little as a short one.
-    sessions = [
-        _Row(*row) for row in Session.objects.filter(user=user, date__gte=start, date__lte=today)
-        .order_by("date", "id").values_list("id", "date", "routine_kind", "pain_before", "pain_after", "pain_next_day")
-    ]
+    # Only the columns the page needs, sessions and their items in one statement: a long history reads
+    # as little as a short one.
+    sessions: list[_Row] = []
     items: dict[int, list[tuple[str, bool]]] = defaultdict(list)
-    for session_id, exercise, skipped in SessionItem.objects.filter(
-            session__user=user, session__date__gte=start, session__date__lte=today).values_list(
-            "session_id", "exercise", "skipped"):
-        items[session_id].append((exercise, skipped))
+    for row in _PROGRESS_ROWS.filter(user=user, date__gte=start, date__lte=today):
+        if not sessions or sessions[-1].id != row[0]:
+            sessions.append(_Row(*row[:6]))
+        if row[6] is not None:  # a session with no items has one row, without an exercise
+            items[row[0]].append(row[6:])
     by_day: dict[dt.date, list[_Row]] = defaultdict(list)
     for s in sessions:
         by_day[s.date].append(s)
