@@ -46,12 +46,11 @@ def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Re
     """The client's review data; 404 for anyone who is not their coach. The read goes in the access log."""
     link, on, checkin, current = services.client_now(coach, client_id)
     client = link.client
-    changes = current.plan.changes if current else ()
     data = progress.build_for(client, on, weeks, current)
     review = Review(
         client_email=client.email, coach_email=coach.email, on=on, progress=data,
         adherence=progress.adherence({client.pk: on}, services.ADHERENCE_WEEKS)[client.pk],
-        engine_changes=changes,
+        engine_changes=data.changes,
         coach_changes=services.coach_changes(link, COACH_CHANGES),
         warning_signs=services.open_warning_signs(client), stopped=plans.open_red_flag(client, checkin) is not None,
     )

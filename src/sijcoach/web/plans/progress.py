@@ -203,8 +203,13 @@ _PROGRESS_ROWS = Session.objects.order_by("date", "id").values_list(
 def first_day(user, checkin: CheckIn | None = None) -> dt.date | None:
     """The person's first day here: their first check-in, or an earlier logged session. `checkin`: the
     newest, when already read with latest_checkin (it knows the first check-in's day)."""
+    return _or_first_session(user, programme_start(user, checkin))
+
+
+def _or_first_session(user, begun: dt.date | None) -> dt.date | None:
+    """`begun` (the programme's first day), or the first logged session when that is earlier."""
     first_session = Session.objects.filter(user=user).aggregate(first=Min("date"))["first"]
-    return min((d for d in (programme_start(user, checkin), first_session) if d is not None), default=None)
+    return min((d for d in (begun, first_session) if d is not None), default=None)
 
 
 def build_for(user, today: dt.date, weeks: int, current: CurrentPlan | None) -> Progress:
@@ -224,7 +229,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     start = monday - dt.timedelta(weeks=weeks - 1)
     begun = programme_start(user, checkin)
     # A programme begun before the window leaves its start as it is, whatever was logged earlier.
-    first = begun if begun is not None and begun <= start else first_day(user, checkin)
+    first = begun if begun is not None and begun <= start else _or_first_session(user, begun)
     if first is not None:  # the person's first week, not empty weeks before it
         start = max(start, min(first - dt.timedelta(days=first.weekday()), monday))
     end = monday + dt.timedelta(days=6)
