@@ -172,6 +172,26 @@ def test_the_morning_question_comes_in_the_person_s_morning_or_before_the_next_s
         assert ('type="number"' in page and "pain_next_day" in page) is False
 
 
+def test_today_s_question_follows_the_sessions_the_answer_updates(alice):
+    """Today asks from the plan's logs; the answer updates sessions_awaiting_morning. Both name the
+    same sessions: yesterday's without a next-morning pain, before and after the answer."""
+    on = services.today_for(alice)
+
+    def both() -> tuple[bool, bool]:
+        logs = services.current_plan(alice, on).logs
+        return services.awaiting_morning_in(logs, on), services.sessions_awaiting_morning(alice, on).exists()
+
+    assert both() == (False, False)  # nothing logged
+    log_routine(alice, on - 2 * DAY, routines_today(alice)[0])
+    log_routine(alice, on, routines_today(alice)[0])
+    assert both() == (False, False)  # the day before yesterday's and today's sessions are not asked about
+    log_routine(alice, on - DAY, routines_today(alice)[0])
+    log_routine(alice, on - DAY, routines_today(alice)[0])
+    assert both() == (True, True)
+    assert services.answer_morning(alice, {"pain_next_day": 2}, on) == 2
+    assert both() == (False, False)  # answered for both of yesterday's sessions
+
+
 # ---- the same numbers everywhere, through a week -------------------------------------------------
 
 def test_a_simulated_week_reads_the_same_on_today_progress_and_the_coach_pages(db):

@@ -2,7 +2,7 @@
 the functional scale and the engine's changes. Only the chosen window is read, so a long history
 costs no more than a short one.
 
-What counts as done is decided here once (`done_by_day`, `tally`), for Today, Progress and the
+What counts as done is decided here once (`routine_done`, `tally`), for Today, Progress and the
 coach's pages alike: a routine is done on a day when a session of it has at least one exercise
 done, not skipped; a session where everything was skipped is not done."""
 
@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Exists, Min, OuterRef, TextField
@@ -20,6 +21,7 @@ from django.db.models.functions import Cast
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Change
+from sijcoach.engine.profile import SessionLog
 from sijcoach.engine.questionnaires import ChangeResult, pain_change, psfs_change
 from sijcoach.engine.vocab import PILLARS, STRENGTH_KINDS
 from sijcoach.web import charts
@@ -66,9 +68,26 @@ class Completion:
     planned: int
 
 
-# A routine is done when its session has an exercise not skipped. Built once and narrowed per call,
-# as plans.services does with the check-ins: Today, the player and Progress each ask, and resolving
-# the subquery costs as much as running the statement. No ordering: it would join the distinct.
+def routine_done(skipped: Iterable[bool]) -> bool:
+    """The rule: a routine is done when its session has an exercise not skipped (`skipped`: each
+    exercise's flag). A session with no exercises, or with every one skipped, is not done."""
+    return not all(skipped)
+
+
+def done_in_logs(logs: Iterable[SessionLog], start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
+    """done_by_day from sessions already read (the current plan's logs, when they cover `start` to
+    `end`): Today and the player ask this, and the plan has just read the week's sessions."""
+    done: dict[dt.date, set[str]] = defaultdict(set)
+    for log in logs:
+        if start <= log.date <= end and log.routine is not None and routine_done(i.skipped for i in log.items):
+            done[log.date].add(log.routine.value)
+    return done
+
+
+# routine_done in SQL, for the coach's list (many people and weeks at once, where reading every
+# exercise would cost more). tests/web/test_progress_done.py checks that the two agree. Built once and
+# narrowed per call, as plans.services does with the check-ins: resolving the subquery costs as much
+# as running the statement. No ordering: it would join the distinct.
 _DONE_ROUTINES = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)))
                   .order_by().values_list("user_id", "date", "routine_kind").distinct())
 
@@ -254,7 +273,11 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
-    done_rows = done_by_day(user, start, today)
+    # What was done, from the rows just read (the same window): no statement of its own.
+    done_rows: dict[dt.date, set[str]] = defaultdict(set)
+    for s in sessions:
+        if routine_done(skipped for _, skipped in items[s.id]):
+            done_rows[s.date].add(s.routine_kind)
     calendar = []
     day = start
     while day <= end:

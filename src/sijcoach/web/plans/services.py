@@ -170,6 +170,7 @@ class CurrentPlan:
     checkin: CheckIn
     profile: Profile
     plan: Plan
+    logs: Logs  # the sessions the plan was made from: the last LOG_WINDOW_DAYS days, up to its first day
 
 
 def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | None = None) -> CurrentPlan | None:
@@ -179,9 +180,9 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     if checkin is None:
         return None
     profile, adjustments = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
-    plan = make_plan(profile, recent_logs(user, on), on, days, adjustments,
-                     programme_start=programme_start(user, checkin))
-    return CurrentPlan(checkin, profile, plan)
+    logs = recent_logs(user, on)
+    plan = make_plan(profile, logs, on, days, adjustments, programme_start=programme_start(user, checkin))
+    return CurrentPlan(checkin, profile, plan, logs)
 
 
 def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile, Adjustments | None]:
@@ -313,17 +314,25 @@ def save_session_once(user, done: SessionDone, on: dt.date, key: str | None) -> 
 
 
 def sessions_awaiting_morning(user, on: dt.date):
-    """Yesterday's sessions whose next-morning pain is not yet known."""
+    """Yesterday's sessions whose next-morning pain is not yet known (the ones the answer updates)."""
     return Session.objects.filter(user=user, date=on - dt.timedelta(days=1), pain_next_day__isnull=True)
 
 
-def morning_question_due(user, on: dt.date, done_today: bool) -> bool:
+def awaiting_morning_in(logs: Logs, on: dt.date) -> bool:
+    """Whether sessions_awaiting_morning has any, from logs already read that hold yesterday (the current
+    plan's): Today asks it on every visit, and the plan has just read those sessions."""
+    yesterday = on - dt.timedelta(days=1)
+    return any(log.date == yesterday and log.pain_next_day is None for log in logs)
+
+
+def morning_question_due(user, on: dt.date, done_today: bool, logs: Logs) -> bool:
     """Whether Today asks how the back feels after yesterday's sessions: in the person's morning (their
     time zone), or later in the day only while today's first session is still to come, so the answer
-    describes the morning after and comes before the next session, never in the afternoon after it."""
+    describes the morning after and comes before the next session, never in the afternoon after it.
+    `logs`: the current plan's."""
     if done_today and local_now(user).time() >= MORNING_ENDS:
         return False
-    return sessions_awaiting_morning(user, on).exists()
+    return awaiting_morning_in(logs, on)
 
 
 def _record_morning(sessions, answer: MorningAnswer) -> int:

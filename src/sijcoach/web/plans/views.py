@@ -56,7 +56,7 @@ def today(request):
     plan = current.plan
     day = plan.days[0] if plan.days else None
     routines = day.routines if day else ()
-    done_week = progress.done_by_day(request.user, progress.this_week(on)[0], on)
+    done_week = progress.done_in_logs(current.logs, progress.this_week(on)[0], on)
     done_kinds = done_week.get(on, set())
     coach = coaching.for_client(request.user, versions=3)
     return render(request, "plans/today.html", {
@@ -70,7 +70,7 @@ def today(request):
         "tip": present.tip_of_the_day(plan.advice, on),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "psfs_due": services.psfs_due(request.user, on),
-        "morning": services.morning_question_due(request.user, on, bool(done_kinds)),
+        "morning": services.morning_question_due(request.user, on, bool(done_kinds), current.logs),
         "coach": coach,  # unread messages show in the coach's card: only asked for when there is one
         "unread_messages": coaching_messages.unread_from_coach(request.user) if coach.link else 0,
         "lesson_today": lesson_for_today(request.user, on, checkin=current.checkin),
@@ -151,7 +151,7 @@ def session_day(request):
     own), each saved as its own log."""
     on, current = _todays_plan_or_404(request)
     routines = current.plan.days[0].routines
-    done = progress.done_by_day(request.user, on, on).get(on, set())
+    done = progress.done_in_logs(current.logs, on, on).get(on, set())
     # The routines still to do (Today's button says so); once all are done, the whole day again.
     left = [i for i, r in enumerate(routines) if r.kind.value not in done] or list(range(len(routines)))
     chosen = sorted(left, key=lambda i: DAY_ORDER.index(routines[i].kind))
