@@ -12,6 +12,7 @@ import re
 
 import pypdfium2
 import pytest
+import time_machine
 
 from export_helpers import START, person, plan_for
 from sijcoach.engine.planner import make_plan
@@ -124,7 +125,11 @@ def test_a_very_long_name_stays_inside_the_margins(plan):
 
 
 def test_the_same_plan_gives_the_same_pdf(plan):
-    assert render(plan, picture=None) == render(plan, picture=None)
+    # The clock stands still: the font subsets WeasyPrint embeds carry the time they were made
+    # (fontTools stamps each font's head table), and on a slow machine two renders fall in different
+    # seconds. Everything else in the file depends on the plan alone.
+    with time_machine.travel(dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC), tick=False):
+        assert render(plan, picture=None) == render(plan, picture=None)
 
 
 def test_a_picture_function_is_asked_once_per_exercise_and_its_svg_is_placed(plan):

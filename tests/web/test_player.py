@@ -217,6 +217,10 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
         # log is tried, refused for want of a sign-in, and waits on the phone.
         page.context.clear_cookies()
         page.context.set_offline(False)
+        # A phone's browser says the connection is back with an "online" event. Chromium 150 under
+        # Playwright's offline emulation blocks the requests but keeps navigator.onLine true, so it
+        # sends none: the page gets the event here, as it would from the phone.
+        page.evaluate("window.dispatchEvent(new Event('online'))")
         expect(page.locator("#outbox-notice")).to_contain_text("sign in again to save it")
         assert page.evaluate("JSON.parse(localStorage.getItem('sijcoach.outbox')).length") == 1
         page.goto(f"{base}/signin/")
