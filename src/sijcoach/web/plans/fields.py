@@ -8,7 +8,10 @@ from django import forms
 from sijcoach.engine.durations import MAX_DAYS, Unit, from_days, to_days
 
 PAIN_HINT = "0 means no pain, 10 the worst pain you can imagine."
-PAIN_CHOICES = [(n, str(n)) for n in range(11)]
+# The levels as text: a page writes them as they are, where a number would go through Django's number
+# formatting, eleven times per scale and four times per button (PainField turns the answer into an int).
+PAIN_LEVELS = tuple(str(n) for n in range(11))
+PAIN_CHOICES = [(level, level) for level in PAIN_LEVELS]
 
 
 class PainScale(forms.RadioSelect):

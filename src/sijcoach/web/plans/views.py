@@ -25,7 +25,7 @@ from sijcoach.web.coaching import services as coaching
 from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
-from sijcoach.web.plans.fields import PainField
+from sijcoach.web.plans.fields import PAIN_LEVELS, PainField
 from sijcoach.web.plans.models import PsfsActivity
 from sijcoach.web.reminders import services as reminders
 from sijcoach.web.timezones import TimeZoneField
@@ -124,7 +124,7 @@ def _player(request, on: dt.date, current: services.CurrentPlan, chosen: list[in
     shown = [{"routine": routines[i], "cards": [present.item_card(it) for it in routines[i].items]} for i in chosen]
     return render(request, "plans/session.html", {
         "title": title, "routines": shown, "data": data, "minutes": sum(routines[i].minutes for i in chosen),
-        "scale": range(11), "switches": SWITCHES,
+        "scale": PAIN_LEVELS, "switches": SWITCHES,
     })
 
 
