@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.db.models import Exists, Min, OuterRef, TextField
@@ -74,14 +74,21 @@ def routine_done(skipped: Iterable[bool]) -> bool:
     return not all(skipped)
 
 
+def _done_days(sessions: Iterable[tuple[dt.date, str, Iterable[bool]]]) -> dict[dt.date, set[str]]:
+    """Each day's routines done, from sessions already read: (day, routine kind, each exercise's
+    skipped flag) per session."""
+    done: dict[dt.date, set[str]] = defaultdict(set)
+    for day, kind, skipped in sessions:
+        if routine_done(skipped):
+            done[day].add(kind)
+    return done
+
+
 def done_in_logs(logs: Iterable[SessionLog], start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """done_by_day from sessions already read (the current plan's logs, when they cover `start` to
     `end`): Today and the player ask this, and the plan has just read the week's sessions."""
-    done: dict[dt.date, set[str]] = defaultdict(set)
-    for log in logs:
-        if start <= log.date <= end and log.routine is not None and routine_done(i.skipped for i in log.items):
-            done[log.date].add(log.routine.value)
-    return done
+    return _done_days((log.date, log.routine.value, (i.skipped for i in log.items)) for log in logs
+                      if start <= log.date <= end and log.routine is not None)
 
 
 # routine_done in SQL, for the coach's list (many people and weeks at once, where reading every
@@ -274,10 +281,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
     # What was done, from the rows just read (the same window): no statement of its own.
-    done_rows: dict[dt.date, set[str]] = defaultdict(set)
-    for s in sessions:
-        if routine_done(skipped for _, skipped in items[s.id]):
-            done_rows[s.date].add(s.routine_kind)
+    done_rows = _done_days((s.date, s.routine_kind, (skipped for _, skipped in items[s.id])) for s in sessions)
     calendar = []
     day = start
     while day <= end:
