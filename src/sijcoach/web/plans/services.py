@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max, Min, OuterRef, Subquery, Window
 from django.utils import timezone
+from pydantic import TypeAdapter
 
 from sijcoach.engine import make_plan
 from sijcoach.engine.adaptation import SWAP_PAIN
@@ -131,16 +132,20 @@ def session_logs(user, since: dt.date | None = None, until: dt.date | None = Non
     in date order: one statement."""
     bounds = {"date__gte": since, "date__lte": until}
     rows = _LOG_ROWS.filter(user=user, **{lookup: day for lookup, day in bounds.items() if day is not None})
-    logs, width = [], len(_SESSION_FIELDS)
+    sessions, width = [], len(_SESSION_FIELDS)
     for _, group in groupby(rows, key=itemgetter(0)):
         group = list(group)
         _, date, routine, before, after, next_day, went_out = group[0][:width]
-        items = tuple(dict(zip(_ITEM_FIELDS, row[width:])) for row in group if row[width] is not None)
-        # strict=False: stored rows hold plain strings for the engine's enumerations.
-        logs.append(SessionLog.model_validate({
-            "date": date, "routine": routine, "pain_before": before, "pain_after": after,
-            "pain_next_day": next_day, "joint_went_out": went_out, "items": items}, strict=False))
-    return Logs(logs)
+        sessions.append({
+            "date": date, "routine": routine, "pain_before": before, "pain_after": after, "pain_next_day": next_day,
+            "joint_went_out": went_out,
+            "items": [dict(zip(_ITEM_FIELDS, row[width:])) for row in group if row[width] is not None]})
+    # All of them in one call into pydantic (about half the time of one call per session); strict=False:
+    # stored rows hold plain strings for the engine's enumerations.
+    return Logs(_SESSION_LOGS.validate_python(sessions, strict=False))
+
+
+_SESSION_LOGS = TypeAdapter(list[SessionLog])
 
 
 def recent_logs(user, on: dt.date) -> Logs:
