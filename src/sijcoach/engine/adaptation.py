@@ -1,8 +1,8 @@
 """Adapting the plan from session logs (clinical-notes 4 and 6), each change with its reason.
 
-Reads the last twelve weeks (engine/history.py). Progression keeps each routine's purpose: a relief
-exercise grows in hold or moves to a harder exercise of its own kind, never into strength work;
-strength work moves on within strength work.
+Reads the last eight weeks (engine/history.py, `DETAIL_DAYS`). Progression keeps each routine's
+purpose: a relief exercise grows in hold or moves to a harder exercise of its own kind, never into
+strength work; strength work moves on within strength work.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """What the person actually did: the session logs read once, for every rule that looks back.
 
-Only the last twelve weeks of logs are read (`DETAIL_DAYS`). Every rule that looks back needs no
-more: progression needs three easy sessions in a row and a harder exercise done lately keeps its
-place; a painful exercise is offered again after twelve quiet weeks; no-progress looks back four
-weeks, rising pain three, the joint going out four, phases two, spacing one; and the walk reaches its
-longest within twelve weeks. The programme's first day comes separately (`programme_start`), so a
-year of logs plans as fast as a month.
+Only the last eight weeks of logs are read (`DETAIL_DAYS`). Every rule that looks back needs no
+more: progression needs three easy sessions in a row, and a harder exercise done lately keeps its
+place when the sessions that earned it are no longer read; a painful exercise is offered again after
+eight quiet weeks; no-progress looks back four weeks, rising pain three, the joint going out four,
+phases two, spacing one; and the walk, built up again week by week after a flare, is within a
+minute of its longest (30 minutes) by the time that flare leaves the window. The programme's first
+day comes separately (`programme_start`), so a year of logs plans as fast as a month.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def flare_pain(log: SessionLog) -> int:
 
 @dataclass(frozen=True)
 class History:
-    """The logs of the last twelve weeks up to the plan's first day, summarised once per plan."""
+    """The logs of the last eight weeks up to the plan's first day, summarised once per plan."""
 
     sessions: tuple[SessionLog, ...]  # oldest first, dated on or before the plan's first day
     session_days: frozenset[dt.date]
