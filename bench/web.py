@@ -17,7 +17,8 @@ Each run measures, on a fresh copy of the seeded database:
 - days of use at 16 and 64 clients (closed loop): per page p50, p99 and requests per second; and at
   one client, each page's own time with nothing queued before it;
 - people a day: days start at a set rate (open loop, Poisson arrivals), stepped up until a page's
-  p99 reaches 200 ms or a day fails; the highest rate that held, times 86,400.
+  p99 reaches 200 ms or a day fails; the highest rate that held, times 86,400. Beside it, from the
+  same steps, the highest rate at which every page's p99 stayed under 150 ms (not a target).
 Sign-in is reported on its own line, with the password hasher's parameters and the cost of one check.
 Targets: every page's p99 under 150 ms at 16 clients; at least 1,000,000 people a day. The median
 over the runs is compared with them; the spread (lowest and highest run) is printed beside it.
@@ -290,9 +291,16 @@ def day_row(phase: web_load.Phase) -> dict:
             "failed_days": phase.failed, "first_errors": phase.errors[:3], "drain_s": phase.drain_s, "pages": pages}
 
 
-def passes(row: dict) -> bool:
+def passes(row: dict, p99_ms: float = DAY_P99_MS) -> bool:
     return (not row["failed_days"]
-            and all(p["p99_ms"] < DAY_P99_MS for name, p in row["pages"].items() if name != "sign in"))
+            and all(p["p99_ms"] < p99_ms for name, p in row["pages"].items() if name != "sign in"))
+
+
+def people_a_day(steps: list[dict], p99_ms: float = DAY_P99_MS) -> int:
+    """The highest rate of the open-loop steps at which every page's p99 stayed under `p99_ms`, times
+    86,400. For a limit below 200 ms the steps are those of the search for 200 ms, which does not aim at
+    it: the figure is then a lower bound (0 when even the lowest rate tried went over)."""
+    return round(max((s["rate"] for s in steps if passes(s, p99_ms)), default=0.0) * 86_400)
 
 
 def one_run(db: str, run: int, seeded: dict, mode: Mode, env: dict, cookies: tuple[str, str]) -> dict:
@@ -320,8 +328,8 @@ def one_run(db: str, run: int, seeded: dict, mode: Mode, env: dict, cookies: tup
                 f"{row['days_per_s']:.1f} days/s; " + ", ".join(
                       f"{name} p99 {p['p99_ms']:.0f}" for name, p in row["pages"].items()), flush=True)
         out["steps"] = search(port, days, out["closed"], mode, run)
-        held = [s["rate"] for s in out["steps"] if s["pass"]]
-        out["people_a_day"] = round(max(held, default=0.0) * 86_400)
+        out["people_a_day"] = people_a_day(out["steps"])
+        out["people_a_day_150"] = people_a_day(out["steps"], TARGET_P99_16_MS)
         out["ran_out"] = any("ran out of people" in e for s in out["steps"] for e in s["first_errors"])
     finally:
         stop_server(server)
@@ -433,6 +441,9 @@ def summarise(db: str, runs: list[dict], mode: Mode, hashing: dict, seeded: dict
                               "errors": sum(x["errors"] for x in rows)})
         table.append({"page": "days", "clients": c, "rps": _spread([r["closed"][c]["days_per_s"] for r in runs])})
     people = _spread([r["people_a_day"] for r in runs])
+    # Beside the checks: the same open-loop steps with the p99 limit of the 16-client target, people
+    # arriving at random rather than sixteen clients without a pause.
+    people_150 = _spread([r["people_a_day_150"] for r in runs])
     checks = []
     for row in table:
         if row["clients"] == 16 and row["page"] in PAGES:
@@ -445,7 +456,7 @@ def summarise(db: str, runs: list[dict], mode: Mode, hashing: dict, seeded: dict
     return {
         "db": db, "machine": machine(), "mode": asdict(mode), "seeded": seeded, "hasher": hashing,
         "sign_in_16": {k: _spread([x[k] for x in sign_in]) for k in ("p50_ms", "p99_ms")} if sign_in else None,
-        "table": table, "checks": checks, "runs": runs,
+        "table": table, "checks": checks, "people_a_day_150": people_150, "runs": runs,
     }
 
 
@@ -479,8 +490,11 @@ def print_report(report: dict) -> None:
                                                  if "django_default" in h else ""))
     for r in report["runs"]:
         note = " (ran out of people: a lower bound)" if r["ran_out"] else ""
-        print(f"  run {r['run']}: people a day {r['people_a_day']:,}{note}; rates tried "
+        print(f"  run {r['run']}: people a day {r['people_a_day']:,}{note} "
+              f"({r['people_a_day_150']:,} with every page's p99 < {TARGET_P99_16_MS:g} ms); rates tried "
               + ", ".join(f"{st['rate']:g}{'' if st['pass'] else ' x'}" for st in r["steps"]))
+    print(f"  people a day with every page's p99 < {TARGET_P99_16_MS:g} ms (same steps, a lower bound): "
+          f"{_s(report['people_a_day_150'], ',.0f')}")
     print(f"  {'check':<44} {'value':>24}  {'target':<12} result")
     for c in report["checks"]:
         fmt = ",.0f" if c["value"] > 1000 else ".0f"
