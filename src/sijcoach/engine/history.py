@@ -4,9 +4,9 @@ Only the last eight weeks of logs are read (`DETAIL_DAYS`). Every rule that look
 more: progression needs three easy sessions in a row, and a harder exercise done lately keeps its
 place when the sessions that earned it are no longer read; a painful exercise is offered again after
 eight quiet weeks; no-progress looks back four weeks, rising pain three, the joint going out four,
-phases two, spacing one; and the walk, built up again week by week after a flare, is within a
-minute of its longest (30 minutes) by the time that flare leaves the window. The programme's first
-day comes separately (`programme_start`), so a year of logs plans as fast as a month.
+phases two, spacing one; and the walk, built up again week by week after a flare, is within one
+weekly step of its longest by the time that flare leaves the window. The programme's first day
+comes separately (`programme_start`), so a year of logs plans as fast as a month.
 """
 
 from __future__ import annotations
