@@ -357,9 +357,9 @@ def test_an_unknown_schema_is_refused_with_the_choices():
 
 # ---- check-in --------------------------------------------------------------------------------------
 
-EMERGENCY_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.EMERGENCY and not f.derived]
-URGENT_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.URGENT and not f.derived]
-SOON_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.SEE_DOCTOR_SOON and not f.derived]
+EMERGENCY_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.EMERGENCY and not f.derived and not f.retired]
+URGENT_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.URGENT and not f.derived and not f.retired]
+SOON_QUESTIONS = [f for f in library().flags.values() if f.level == TriageLevel.SEE_DOCTOR_SOON and not f.derived and not f.retired]
 
 
 def answers(*lines: str) -> str:
@@ -468,6 +468,21 @@ def test_an_urgent_answer_stops_with_the_same_day_action_and_no_plan_invitation(
     assert flat(library().actions[TriageLevel.URGENT]) in text
     assert "sijcoach plan" not in text
     assert "Your age" not in text and not out.exists()
+
+
+def test_a_maternity_sign_names_the_maternity_unit_not_a_doctor(tmp_path):
+    out = tmp_path / "me.json"
+    result = run("check-in", "--out", str(out),
+                 input=answers(*warning_answers(yes="pregnancy_maternity_sign"), "40", "5", "10"))
+    text = flat(result.output)
+    assert flat(library().flags["pregnancy_maternity_sign"].action) in text
+    assert flat(library().actions[TriageLevel.URGENT]) not in text and not out.exists()
+
+
+def test_retired_warning_signs_are_not_asked(tmp_path):
+    result = run("check-in", "--out", str(tmp_path / "me.json"), input=answers(*warning_answers(), "40", "5", "10"))
+    retired = [f for f in library().flags.values() if f.retired]
+    assert retired and not [f for f in retired if flat(f.question)[:60] in flat(result.output)]
 
 
 def test_running_out_of_answers_stops_without_a_traceback_or_a_file(tmp_path):

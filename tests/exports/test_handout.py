@@ -182,3 +182,25 @@ def test_years_of_logs_list_only_the_latest_changes_and_keep_the_handout_short(p
 def test_an_unknown_paper_size_is_refused_naming_the_choices(plan):
     with pytest.raises(ExportError, match="paper: 'a5' is not allowed; use one of a4, letter"):
         render(plan, paper="a5")
+
+
+def test_each_warning_sign_is_printed_under_its_own_action_and_retired_ones_are_not(plan):
+    # A pregnancy sign sends the person to the maternity unit, not to a doctor; a question no longer
+    # asked (kept only so that old answers still count) is not printed.
+    html = Handout(plan, made_on=MADE_ON, picture=None).html()
+    flags_part = html[html.index('<section id="flags">'):]
+    blocks = re.findall(r'<div class="flags"><h3>(.*?)</h3><p class="where">(.*?)</p><ul>(.*?)</ul></div>', flags_part)
+    lib = library()
+    maternity = lib.flags["pregnancy_maternity_sign"]
+    (heading, where, items), = [b for b in blocks if "maternity unit" in b[1]]
+    assert heading.startswith("Get checked today") and where == maternity.action.replace("'", "&#x27;")
+    assert maternity.question in items.replace("&#x27;", "'")
+    for h, w, found in blocks:
+        if "maternity unit" not in w:
+            assert maternity.question not in found.replace("&#x27;", "'")
+    printed_questions = " ".join(found for _, _, found in blocks).replace("&#x27;", "'")
+    assert [f for f in lib.flags.values() if f.retired]
+    assert not [f for f in lib.flags.values() if f.retired and f.question in printed_questions]
+    # Every question the check-in asks is printed once.
+    asked = [f for f in lib.flags.values() if not f.derived and not f.retired]
+    assert all(printed_questions.count(f.question) == 1 for f in asked)

@@ -384,6 +384,8 @@ def test_a_maternity_sign_stops_the_check_in_and_names_the_maternity_unit(charli
     assert r["Location"] == reverse("checkin_stop")
     page = charlie_client.get(reverse("checkin_stop")).content.decode()
     assert "maternity unit or midwife" in page and "taken as given" in page
+    # Not sent to a doctor: the heading and the way back say what the action says.
+    assert "<h1>Get checked today</h1>" in page and "See a doctor today" not in page and "doctor has checked" not in page
     assert not CheckIn.objects.filter(user=charlie).exists()
 
 

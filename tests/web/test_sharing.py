@@ -132,6 +132,23 @@ def test_the_fhir_record_shares_only_what_alice_chose(alice_client, alice):
     assert sorted(p["valueInteger"] for p in pains) == [2, 3]
 
 
+def test_the_fhir_record_says_yes_to_a_warning_sign_reported_since_the_check_in(alice_client, alice):
+    # The check-in's answers said no; the sign reported since stops the plan and must not be exported as no.
+    services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
+    record = json.loads(alice_client.get(reverse("fhir")).content)
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in record["entry"]}
+    answers = {item["linkId"]: item["answer"][0]["valueBoolean"] for item in resources["QuestionnaireResponse"]["item"]}
+    assert answers["pregnancy_maternity_sign"] is True and answers["saddle_numbness"] is False
+    assert "pregnancy_warning_sign" not in answers  # retired: no longer asked, and not in these answers
+    care_plan = resources["CarePlan"]
+    assert care_plan["status"] == "on-hold" and "activity" not in care_plan
+    assert any("maternity unit" in note["text"] for note in care_plan["note"])
+    services.save_checkin(alice, {**services.latest_checkin(alice).profile, "red_flags": []}, services.today_for(alice))
+    record = json.loads(alice_client.get(reverse("fhir")).content)
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in record["entry"]}
+    assert resources["CarePlan"]["status"] == "active" and resources["CarePlan"]["activity"]
+
+
 def test_the_api_gives_the_same_files_with_a_token(alice):
     _, key = ApiToken.issue(alice, "script")
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")

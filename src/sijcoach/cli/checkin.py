@@ -18,7 +18,7 @@ from sijcoach.engine.inputs import parse_profile
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
-from sijcoach.engine.screening import screen
+from sijcoach.engine.screening import flags_action, screen
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT, Equipment, Group
 
 YES = {"y", "yes"}
@@ -133,10 +133,11 @@ def run_check_in(console: Console, out: Path) -> dict:
     def flags(level: TriageLevel) -> bool:
         """Ask one level's questions; on an emergency or urgent yes, say what to do at once and stop."""
         for flag in lib.flags.values():
-            if flag.level == level and not flag.derived and ask.yes(flag.question):
+            if flag.level == level and not flag.derived and not flag.retired and ask.yes(flag.question):
                 profile["red_flags"].append(flag.id)
                 if level in (TriageLevel.EMERGENCY, TriageLevel.URGENT):
-                    _stop(console, lib.actions[level], [flag.reason])
+                    # The flag's own action where it has one (a pregnancy sign: the maternity unit).
+                    _stop(console, flags_action([flag.id]), [flag.reason])
                     return True
         return False
 

@@ -27,6 +27,7 @@ from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, SessionLog, Sex
 from sijcoach.engine.questionnaires import PsfsActivity, psfs_score
+from sijcoach.engine.screening import blocks_plan
 from sijcoach.exports import ExportError
 from sijcoach.exports.fhir_codes import (
     LOINC, OBSERVATION_CATEGORY, PAIN_LOINC, PAIN_LOINC_DISPLAY, UCUM, checked,
@@ -147,6 +148,8 @@ def _care_plan(ctx: _Context, rid: str, plan: Plan, status: str, now: dt.datetim
         "created": _instant(now),
         "note": [{"text": f"{a.text} (source: {a.source})"} for a in plan.advice],
     }
+    if blocks_plan(plan.triage):  # a plan stopped by warning signs says first what to do instead
+        res["note"].insert(0, {"text": f"Stopped: {plan.triage.action}"})
     if plan.days:
         res["period"] = {"start": plan.days[0].date.isoformat(), "end": plan.days[-1].date.isoformat()}
     activities = _activities(ctx, plan)
@@ -207,7 +210,8 @@ def _psfs(ctx: _Context, rid: str, result: PsfsResult) -> dict:
 
 def _screening(ctx: _Context, rid: str, profile: Profile, authored: dt.datetime) -> dict:
     answered = {flag.value for flag in profile.red_flags}
-    asked = [f for f in library().flags.values() if not f.derived]  # derived ones are worked out, not asked
+    # Derived flags are worked out, not asked; a retired question only when the answers hold it.
+    asked = [f for f in library().flags.values() if not f.derived and (not f.retired or f.id in answered)]
     return {
         "resourceType": "QuestionnaireResponse", "id": rid,
         "questionnaire": f"{ctx.base}/Questionnaire/red-flags",
@@ -299,7 +303,7 @@ def bundle(
     share: Sharing = Sharing(),
     base_url: str = DEFAULT_BASE_URL,
     observation_status: str = "final",
-    plan_status: str = "active",
+    plan_status: str | None = None,
     bundle_type: str = "collection",
 ) -> FhirExport:
     """Patient, CarePlan, pain and PSFS Observations and the red-flag screening, as a FHIR R4 Bundle.
@@ -307,13 +311,17 @@ def bundle(
     person: a stable key for the person, hashed into every id and never written out itself;
     now: an aware datetime, the Bundle's timestamp and the time the screening is dated;
     share: what the Patient resource may say (nothing but an id by default);
-    base_url: the canonical home of our code systems and the red-flag questionnaire.
+    base_url: the canonical home of our code systems and the red-flag questionnaire;
+    plan_status: the CarePlan's status; by default "on-hold" while a warning sign stops the plan (its
+    note says what to do), else "active".
     The same inputs give the same bytes.
     """
     if now.tzinfo is None:
         raise ExportError("now: give a time-zone-aware datetime (e.g. in UTC)")
     if not person:
         raise ExportError("person: give a stable key for the person (any non-empty text)")
+    if plan_status is None:
+        plan_status = "on-hold" if blocks_plan(plan.triage) else "active"
     ctx = _Context(person, base_url.rstrip("/"), _ids(person, "Patient")[1], observation_status)
     entries = _entries(ctx, plan, profile, tuple(logs), tuple(psfs), share, now, plan_status)
     validate = _Validator()

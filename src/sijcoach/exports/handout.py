@@ -27,10 +27,11 @@ RECENT_CHANGES = 6  # changes to the exercises listed on the title page
 NAME_IN_FOOTER = 48  # characters; a longer name is shortened there (it is whole on the title page)
 _SECTIONS = {"schedule": "Your schedule", "exercises": "Your exercises", "safety": "Staying safe",
              "flags": "Warning signs: when to get help", "log": "Your log sheet"}
-_LEVELS = (  # red-flag levels, most serious first, with a heading for each
-    (TriageLevel.EMERGENCY, "Get help now"),
-    (TriageLevel.URGENT, "See a doctor today"),
-    (TriageLevel.SEE_DOCTOR_SOON, "Book a doctor or physiotherapist soon"),
+_LEVELS = (  # red-flag levels, most serious first, with a heading for each: for the level's own action,
+    # and for a sign whose action is its own (a pregnancy sign: the maternity unit, not a doctor)
+    (TriageLevel.EMERGENCY, "Get help now", "Get help now"),
+    (TriageLevel.URGENT, "See a doctor today", "Get checked today"),
+    (TriageLevel.SEE_DOCTOR_SOON, "Book a doctor or physiotherapist soon", "See a doctor soon"),
 )
 
 
@@ -200,11 +201,14 @@ def _safety(plan: Plan) -> str:
 def _red_flags() -> str:
     lib = library()
     blocks = []
-    for level, heading in _LEVELS:
-        asked = [f for f in lib.flags.values() if f.level == level and not f.derived]
-        items = "".join(f"<li>{escape(f.question)}</li>" for f in asked)
-        blocks.append(f'<div class="flags"><h3>{heading} if the answer to any of these is yes</h3>'
-                      f'<p class="where">{escape(_on_paper(lib.actions[level]))}</p><ul>{items}</ul></div>')
+    for level, heading, own_heading in _LEVELS:
+        # The questions the check-in asks (not the derived or retired ones), under the action that fits them.
+        asked = [f for f in lib.flags.values() if f.level == level and not f.derived and not f.retired]
+        for action in dict.fromkeys(f.action for f in asked):
+            items = "".join(f"<li>{escape(f.question)}</li>" for f in asked if f.action == action)
+            blocks.append(f'<div class="flags"><h3>{heading if action is None else own_heading} if the answer to '
+                          f'any of these is yes</h3><p class="where">{escape(_on_paper(action or lib.actions[level]))}'
+                          f'</p><ul>{items}</ul></div>')
     return f'<section id="flags"><h2>{_SECTIONS["flags"]}</h2>{"".join(blocks)}</section>'
 
 

@@ -111,7 +111,11 @@ def stop(request):
         return redirect("today")
     flags = [library().flags[f] for f in report.flags if f in library().flags]
     level = TriageLevel(report.level)
+    # A doctor is not always who to call: a pregnancy sign's own action names the maternity unit.
+    leading = [f for f in flags if f.level == level]
+    heading = ("Get help now" if level == TriageLevel.EMERGENCY
+               else "Get checked today" if leading and all(f.action for f in leading) else "See a doctor today")
     return render(request, "plans/checkin_stop.html", {
-        "report": report, "action": flags_action(report.flags), "flags": flags, "emergency": level == TriageLevel.EMERGENCY,
+        "report": report, "action": flags_action(report.flags), "flags": flags, "heading": heading,
         "pregnancy_sign": bool(PREGNANCY_FLAGS & set(report.flags)),
     })

@@ -24,25 +24,30 @@ CALENDAR_DAYS = 28
 _NO_ANSWERS = {"age": 30, "pain_now": 0, "onset_days_ago": 365}
 
 
-def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: int) -> Plan:
-    """The engine's plan for the person's answers plus warning signs reported since: its triage stops it.
-
-    Without any check-in, neutral answers stand in: a stopped plan shows only its triage.
-    """
+def reported_profile(checkin: CheckIn | None, flags: list[str], on: dt.date) -> Profile:
+    """The person's answers plus the warning signs reported since them. Without any check-in, neutral
+    answers stand in."""
     profile = checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
     known = {f.value for f in RedFlag}
     added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
-    return make_plan(profile.model_copy(update={"red_flags": added}), (), on, days)
+    return profile.model_copy(update={"red_flags": added})
+
+
+def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: int) -> Plan:
+    """The engine's plan for the person's answers plus warning signs reported since: its triage stops it
+    (a stopped plan shows only its triage)."""
+    return make_plan(reported_profile(checkin, flags, on), (), on, days)
 
 
 def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
-    """The plan the person sees (stopped by a warning sign reported since their check-in), or None
+    """The plan the person sees (stopped by a warning sign reported since their check-in) and the answers
+    it was made from (with that warning sign: a health record must not say it was answered no), or None
     before any check-in."""
     checkin = services.latest_checkin(user)
     report = services.open_red_flag(user, checkin)
     if report is not None:
-        plan = stopped_plan(checkin, report.flags, on, days)
-        return plan, checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
+        profile = reported_profile(checkin, report.flags, on)
+        return make_plan(profile, (), on, days), profile
     if checkin is None:
         return None
     current = services.current_plan(user, on, days, checkin=checkin)
