@@ -19,7 +19,7 @@ from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachVersion, Invite
 from sijcoach.web.plans import services
-from sijcoach.web.plans.models import Session
+from sijcoach.web.plans.models import CheckIn, Session
 
 
 @pytest.fixture
@@ -155,6 +155,20 @@ def test_a_coachs_pin_appears_on_the_clients_today_at_once(cora_client, alice, a
     assert "Pinned by your coach: to ease the low back." in text
     first = today.context["plan"].days[0].routines[0].items[0]
     assert first.exercise == "childs-pose"
+
+
+def test_while_warning_signs_stop_the_plan_the_coach_is_told_it_is_not_in_force(cora_client, alice):
+    services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
+    page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    assert "Stopped: they see no plan until they check in again" in page
+    r = change(cora_client, alice, form="pin", action="pin", exercise="childs-pose")
+    said = cora_client.get(r["Location"]).content.decode()
+    assert "Their plan is stopped by the warning signs they reported" in said
+    assert "your client sees it on their Today page now" not in said
+    check_in(alice)  # checked in again without the sign: the plan is theirs again
+    r = change(cora_client, alice, form="pin", action="pin", exercise="cat-cow")
+    said = cora_client.get(r["Location"]).content.decode()
+    assert "your client sees it on their Today page now" in said and "Stopped: they see no plan" not in said
 
 
 def test_a_pin_the_clients_situation_rules_out_is_refused_with_the_reason(cora_client, alice):
@@ -303,6 +317,17 @@ def test_no_session_for_seven_days_and_pain_worse_twice_are_flagged(cora, alice,
     assert row.trend == "worse"  # 3 -> 7 is a meaningful rise
 
 
+def test_no_session_counts_from_the_programmes_first_day_when_there_is_none_yet(cora, alice, cora_client):
+    # Alice checked in today and has no session: not late. A week after her first check-in she is.
+    on = services.today_for(alice)
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert "no_session" not in [c for c, _ in row.flags]
+    CheckIn.objects.filter(user=alice).update(answered_on=on - dt.timedelta(days=coaching.NO_SESSION_DAYS))
+    check_in(alice)  # a newer check-in does not start the programme again
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert "no_session" in [c for c, _ in row.flags]
+
+
 def test_the_pain_trend_follows_the_meaningful_change_rule(cora, alice, cora_client):
     check_in(alice, pain_now=4)  # 3 -> 4: one point, but a third of 3: meaningful
     (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
@@ -363,7 +388,7 @@ def test_the_api_lists_a_coachs_clients_and_only_to_a_coach(cora, alice, bob):
     r = Client().get("/api/v1/coach/clients", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 200
     (row,) = r.json()
-    assert (row["client_id"], row["email"]) == (alice.pk, "alice@example.org") and "no_session" in row["flags"]
+    assert (row["client_id"], row["email"]) == (alice.pk, "alice@example.org") and row["flags"] == []
     assert AccessLog.objects.filter(client=alice).count() == 1
     _, bobs = ApiToken.issue(bob, "script")
     assert Client().get("/api/v1/coach/clients", HTTP_AUTHORIZATION=f"Bearer {bobs}").status_code == 404

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, OuterRef, Subquery, Value, Window
+from django.db.models import F, IntegerField, Min, OuterRef, Subquery, Value, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
@@ -228,6 +228,7 @@ class _Facts:
     last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
     readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
     checkins: list[_Answer] = field(default_factory=list)  # the newest three check-ins, newest first
+    first_checkin: dt.date | None = None  # the programme's first day
     reports: list = field(default_factory=list)  # warning-sign reports, newest first
 
 
@@ -249,9 +250,11 @@ def _gather(todays: dict[int, dt.date]) -> dict[int, _Facts]:
     answers = CheckIn.objects.filter(user_id__in=ids, source=CheckIn.Source.CHECK_IN).annotate(
         pain=Cast(KT("profile__pain_now"), IntegerField()))
     newest = Window(RowNumber(), partition_by=[F("user_id")], order_by=[F("created_at").desc(), F("id").desc()])
-    for user_id, *answer in answers.annotate(n=newest).filter(n__lte=3).order_by("user_id", "n").values_list(
-            "user_id", "id", "created_at", "triage_level", "pain"):
+    first = Window(Min("answered_on"), partition_by=[F("user_id")])  # over all their check-ins, before the filter
+    for user_id, first_day, *answer in answers.annotate(n=newest, first=first).filter(n__lte=3).order_by(
+            "user_id", "n").values_list("user_id", "first", "id", "created_at", "triage_level", "pain"):
         facts[user_id].checkins.append(_Answer(*answer))
+        facts[user_id].first_checkin = first_day
     for user_id, pk, at, pain in answers.filter(created_at__date__gte=since).values_list(
             "user_id", "id", "created_at", "pain"):
         facts[user_id].readings.append((timezone.localtime(at).date(), 1, pk, pain))
@@ -326,7 +329,10 @@ def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
         flags.append(Flag("pain_worse", FLAG_WORDS["pain_worse"], f"checkin:{checkins[0].pk}"))
     last = facts.last_session
-    if last is None or (facts.on - last).days >= NO_SESSION_DAYS:
+    # Counted from the last session, or from the programme's first day when there is none yet: a
+    # client who checked in today is not late.
+    since = last or facts.first_checkin
+    if since is not None and (facts.on - since).days >= NO_SESSION_DAYS:
         flags.append(Flag("no_session", FLAG_WORDS["no_session"], f"last:{last.isoformat() if last else 'none'}"))
     return flags, triage
 
@@ -469,6 +475,11 @@ def client_now(coach, client_id: int):
     checkin = services.latest_checkin(link.client)
     current = services.current_plan(link.client, on, checkin=checkin) if checkin else None
     return link, on, checkin, current
+
+
+def plan_stopped(client) -> bool:
+    """Whether warning signs the client reported since their last check-in stop their plan."""
+    return services.open_red_flag(client, services.latest_checkin(client)) is not None
 
 
 def coach_changes(link: CoachLink, limit: int) -> list[CoachVersion]:
