@@ -1,4 +1,4 @@
-"""One rule for a routine done (its session has an exercise not skipped), read three ways: in SQL for the
+"""One rule for a routine done (its session has an exercise done: not skipped, and some of it done), read three ways: in SQL for the
 coach's list (`done_by_day`), from the current plan's logs for Today and the player (`done_in_logs`),
 and from the rows Progress reads. The three must agree on a history with every case the rule has."""
 
@@ -14,6 +14,9 @@ from sijcoach.web.plans.models import PlannedDay
 DAY = dt.timedelta(days=1)
 DONE = {"exercise": "bird-dog", "side": "each", "planned": {"sets": 2, "reps": 8}, "sets_done": 2, "reps_done": 8}
 SKIPPED = {**DONE, "sets_done": 0, "reps_done": 0, "skipped": True}
+# Stopped for pain before a set: the player logs the pain (so the plan swaps the exercise), nothing done.
+HURT = {**DONE, "sets_done": 0, "reps_done": 0, "pain": 7}
+HELD = {**DONE, "sets_done": 0, "reps_done": 0, "hold_s_done": 20}  # a hold counted in seconds only
 
 
 def log(user, on: dt.date, kind: str, items: list[dict]) -> None:
@@ -30,8 +33,11 @@ def test_sql_the_plans_logs_and_progress_count_the_same_routines_done(alice):
     log(alice, on - 3 * DAY, "strength", [SKIPPED])  # skipped, then done again the same day: done
     log(alice, on - 3 * DAY, "strength", [DONE])
     log(alice, on - 4 * DAY, "alignment", [SKIPPED])
+    log(alice, on - 4 * DAY, "relief", [HURT, SKIPPED])  # one stopped for pain, the other skipped: not done
+    log(alice, on - 5 * DAY, "relief", [HURT, HELD])  # a hold done: done
     log(alice, on, "alignment", [DONE])
-    expected = {on - 1 * DAY: {"strength"}, on - 2 * DAY: {"relief"}, on - 3 * DAY: {"strength"}, on: {"alignment"}}
+    expected = {on - 1 * DAY: {"strength"}, on - 2 * DAY: {"relief"}, on - 3 * DAY: {"strength"},
+                on - 5 * DAY: {"relief"}, on: {"alignment"}}
     start = on - 6 * DAY
 
     assert progress.done_by_day(alice, start, on) == expected
@@ -53,5 +59,5 @@ def test_sql_the_plans_logs_and_progress_count_the_same_routines_done(alice):
     statuses = {c.date: c.status for c in data.calendar if c.date <= on}
     assert statuses == {day: progress._status(planned.get(day, []), by_sql.get(day, set()), day, on)
                         for day in statuses}
-    assert {statuses[on - n * DAY] for n in (1, 2, 3)} == {"partial"} and statuses[on - 4 * DAY] == "missed"
+    assert {statuses[on - n * DAY] for n in (1, 2, 3, 5)} == {"partial"} and statuses[on - 4 * DAY] == "missed"
     assert data.week == progress.week_completion(alice, on, current.plan.days)

@@ -4,7 +4,8 @@ costs no more than a short one.
 
 What counts as done is decided here once (`routine_done`, `tally`), for Today, Progress and the
 coach's pages alike: a routine is done on a day when a session of it has at least one exercise
-done, not skipped; a session where everything was skipped is not done."""
+done (`exercise_done`: not skipped, and a set, a rep or a second of a hold of it done); a session
+where everything was skipped, or stopped for pain before anything was done, is not done."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Exists, Min, OuterRef, TextField
+from django.db.models import Exists, Min, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 
 from sijcoach.engine.catalog import catalog
@@ -68,18 +69,24 @@ class Completion:
     planned: int
 
 
-def routine_done(skipped: Iterable[bool]) -> bool:
-    """The rule: a routine is done when its session has an exercise not skipped (`skipped`: each
-    exercise's flag). A session with no exercises, or with every one skipped, is not done."""
-    return not all(skipped)
+def exercise_done(skipped: bool, sets: int, reps: int, hold_s: int) -> bool:
+    """An exercise of a session is done when it was not skipped and some of it was done. One the
+    person stopped for pain before a set (the player logs its pain, with nothing done) is not."""
+    return not skipped and (sets > 0 or reps > 0 or hold_s > 0)
+
+
+def routine_done(done: Iterable[bool]) -> bool:
+    """The rule: a routine is done when its session has an exercise done (`done`: exercise_done of
+    each). A session with no exercises, or with none done, is not done."""
+    return any(done)
 
 
 def _done_days(sessions: Iterable[tuple[dt.date, str, Iterable[bool]]]) -> dict[dt.date, set[str]]:
-    """Each day's routines done, from sessions already read: (day, routine kind, each exercise's
-    skipped flag) per session."""
+    """Each day's routines done, from sessions already read: (day, routine kind, exercise_done of each
+    exercise) per session."""
     done: dict[dt.date, set[str]] = defaultdict(set)
-    for day, kind, skipped in sessions:
-        if routine_done(skipped):
+    for day, kind, exercises in sessions:
+        if routine_done(exercises):
             done[day].add(kind)
     return done
 
@@ -87,15 +94,17 @@ def _done_days(sessions: Iterable[tuple[dt.date, str, Iterable[bool]]]) -> dict[
 def done_in_logs(logs: Iterable[SessionLog], start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """done_by_day from sessions already read (the current plan's logs, when they cover `start` to
     `end`): Today and the player ask this, and the plan has just read the week's sessions."""
-    return _done_days((log.date, log.routine.value, (i.skipped for i in log.items)) for log in logs
-                      if start <= log.date <= end and log.routine is not None)
+    return _done_days((log.date, log.routine.value,
+                       (exercise_done(i.skipped, i.sets_done, i.reps_done, i.hold_s_done) for i in log.items))
+                      for log in logs if start <= log.date <= end and log.routine is not None)
 
 
 # routine_done in SQL, for the coach's list (many people and weeks at once, where reading every
 # exercise would cost more). tests/web/test_progress_done.py checks that the two agree. Built once and
 # narrowed per call, as plans.services does with the check-ins: resolving the subquery costs as much
 # as running the statement. No ordering: it would join the distinct.
-_DONE_ROUTINES = (Session.objects.filter(Exists(SessionItem.objects.filter(session=OuterRef("pk"), skipped=False)))
+_DONE_ROUTINES = (Session.objects.filter(Exists(SessionItem.objects.filter(
+    Q(sets_done__gt=0) | Q(reps_done__gt=0) | Q(hold_s_done__gt=0), session=OuterRef("pk"), skipped=False)))
                   .order_by().values_list("user_id", "date", "routine_kind").distinct())
 
 
@@ -109,8 +118,8 @@ def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt
 
 
 def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
-    """The routines done each day from `start` to `end`: a session with at least one exercise not
-    skipped. One query. (Only planned routines count, so a logged walk shows on the calendar but is
+    """The routines done each day from `start` to `end`: a session with at least one exercise done.
+    One query. (Only planned routines count, so a logged walk shows on the calendar but is
     never one of "3 of 5".)"""
     return done_by_day_for([user.pk], start, end).get(user.pk, {})
 
@@ -223,7 +232,7 @@ def _status(planned: list[str], done: set[str], day: dt.date, today: dt.date) ->
 
 
 _PROGRESS_ROWS = Session.objects.order_by("date", "id").values_list(
-    *_Row._fields, "items__exercise", "items__skipped")
+    *_Row._fields, "items__exercise", "items__skipped", "items__sets_done", "items__reps_done", "items__hold_s_done")
 
 
 def first_day(user, checkin: CheckIn | None = None) -> dt.date | None:
@@ -267,7 +276,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
         if not sessions or sessions[-1].id != row[0]:
             sessions.append(_Row(*row[:6]))
         if row[6] is not None:  # a session with no items has one row, without an exercise
-            items[row[0]].append(row[6:])
+            items[row[0]].append((row[6], exercise_done(*row[7:])))
     by_day: dict[dt.date, list[_Row]] = defaultdict(list)
     for s in sessions:
         by_day[s.date].append(s)
@@ -281,7 +290,7 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
 
     planned_rows = _planned_by_day(user, start, end, today, upcoming)
     # What was done, from the rows just read (the same window): no statement of its own.
-    done_rows = _done_days((s.date, s.routine_kind, (skipped for _, skipped in items[s.id])) for s in sessions)
+    done_rows = _done_days((s.date, s.routine_kind, (done for _, done in items[s.id])) for s in sessions)
     calendar = []
     day = start
     while day <= end:
@@ -294,9 +303,9 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
     for s in sessions:
         trained = set()
-        for exercise, skipped in items[s.id]:
+        for exercise, done in items[s.id]:
             # Strengthening only: a stretch or a massage of the glutes does not train the back of hip.
-            if not skipped and exercise in cat and cat[exercise].kind in STRENGTH_KINDS:
+            if done and exercise in cat and cat[exercise].kind in STRENGTH_KINDS:
                 trained |= {g.value for g in cat[exercise].groups if g in PILLARS}
         week = s.date - dt.timedelta(days=s.date.weekday())
         for group in trained:
