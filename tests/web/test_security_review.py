@@ -239,7 +239,7 @@ def test_a_plan_body_over_the_limit_is_refused_naming_the_limit(client, db):
     assert r.status_code == 413
     assert r.json()["detail"] == [{"field": "(document)", "value": f"{MAX_PLAN_BODY + 1} bytes",
                                    "allowed": f"at most {MAX_PLAN_BODY} bytes",
-                                   "message": f"the request is too large: send at most {MAX_PLAN_LOGS} logs"}]
+                                   "message": f"the request is too large: a plan request holds at most {MAX_PLAN_LOGS} logs"}]
     assert post_plan(client, body).status_code == 200
 
 
@@ -247,6 +247,15 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(cli
     r = client.generic("POST", "/api/v1/plan", b"{}", content_type="application/json",
                        CONTENT_LENGTH=str(50 * MAX_PLAN_BODY))
     assert r.status_code == 413 and r.json()["detail"][0]["value"] == f"{50 * MAX_PLAN_BODY} bytes"
+
+
+@pytest.mark.parametrize("body", ["[" * 5000 + "]" * 5000, '{"profile": ' + '{"a": ' * 5000 + "1" + "}" * 5001])
+def test_json_nested_too_deep_is_refused_with_a_problem_not_a_server_error(client, db, body):
+    # Found by a new user: 1,000 levels of nesting passed the size limit and broke the logs count.
+    assert len(body) < MAX_PLAN_BODY
+    r = post_plan(client, body)
+    assert r.status_code == 422 and r["Content-Type"].startswith("application/json")
+    assert r.json()["detail"][0]["field"]
 
 
 def test_too_many_logs_are_refused_naming_the_field_and_the_limit(client, db):

@@ -86,7 +86,7 @@ def _too_large(request):
     if size <= MAX_PLAN_BODY:
         return None
     problem = {"field": "(document)", "value": f"{size} bytes", "allowed": f"at most {MAX_PLAN_BODY} bytes",
-               "message": f"the request is too large: send at most {MAX_PLAN_LOGS} logs"}
+               "message": f"the request is too large: a plan request holds at most {MAX_PLAN_LOGS} logs"}
     return JsonResponse({"detail": [problem]}, status=413)
 
 
@@ -94,7 +94,7 @@ def _count_logs(body: bytes) -> None:
     """Refuses too many logs before each of them is validated (the parser reports anything else)."""
     try:
         logs = json.loads(body).get("logs")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):  # not JSON, not an object, or nested too deep
         return
     if isinstance(logs, list) and len(logs) > MAX_PLAN_LOGS:
         raise refuse("logs", f"{len(logs)} sessions", f"at most {MAX_PLAN_LOGS} sessions",
