@@ -465,6 +465,15 @@ def test_a_session_id_that_is_not_a_number_or_too_big_answers_422(client, alice,
     assert "session_id" in problems(client.get(f"/api/v1/me/sessions/{2**70}", headers=alice_auth))
 
 
+def test_an_empty_session_is_refused_and_a_walk_with_only_its_pain_is_kept(client, alice, alice_auth):
+    # An empty log would count as a session, and the next morning's answer would be kept on it as well.
+    r = send(client, "post", "/api/v1/me/sessions", {}, headers=alice_auth)
+    assert r.status_code == 422 and "at least one exercise" in problems(r)["items"]["message"]
+    assert not Session.objects.filter(user=alice).exists()
+    r = send(client, "post", "/api/v1/me/sessions", {"routine_kind": "walk", "pain_after": 2}, headers=alice_auth)
+    assert r.status_code == 201 and Session.objects.filter(user=alice).count() == 1
+
+
 # Progress, "this hurts" and the export --------------------------------------------------------------
 
 def test_progress_summarises_my_logged_sessions(on_a_monday, client, alice, alice_auth):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from sijcoach.engine.profile import LoggedItem, Pain, Slug, Text, _Input
 
@@ -33,7 +34,16 @@ class SessionDone(_Input):
     pain_before: Pain | None = None
     pain_after: Pain | None = None
     joint_went_out: bool = False
-    items: tuple[ItemDone, ...] = Field(default=(), max_length=60)
+    items: tuple[ItemDone, ...] = Field(default=(), max_length=60, validate_default=True)
+
+    @field_validator("items")
+    @classmethod
+    def _something_logged(cls, items, info):
+        # An empty log would count as a session (the next morning's answer would be kept on it too).
+        if not items and info.data.get("pain_before") is None and info.data.get("pain_after") is None:
+            raise PydanticCustomError("empty_session", "a session holds at least one exercise, or a pain rating "
+                                      "before or after it")
+        return items
 
 
 class PainQuestion(_Input):
