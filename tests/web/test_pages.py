@@ -785,3 +785,21 @@ def test_history_for_charlie_is_empty(client, charlie):
 def test_ping_answers_ok(client, db):
     r = client.get(reverse("ping"))
     assert r.status_code == 200 and r.content == b"ok"
+
+
+def test_someone_stopped_by_a_warning_sign_is_shown_what_to_do_everywhere(client, charlie, alice, as_user):
+    # Stopped at the first check-in (no answers kept): Share says the plan is stopped, not "check in
+    # first"; Progress shows this week only, not twelve empty ones.
+    services.report_red_flags(charlie, ["bladder_bowel_change"], "emergency")
+    web = as_user(charlie)
+    share = web.get(reverse("share")).content.decode()
+    assert "Your plan is stopped by the warning signs you reported" in share and "first: these are made" not in share
+    data = web.get(reverse("progress")).context["p"]
+    monday = services.today_for(charlie) - dt.timedelta(days=services.today_for(charlie).weekday())
+    assert data.start == monday and len(data.calendar) == 7
+    # Stopped after a check-in: the player sends to the stop page rather than "no page here".
+    services.report_red_flags(alice, ["fever_or_unwell"], "urgent")
+    alice_web = as_user(alice)
+    for url in (reverse("session_day"), reverse("session", args=[0])):
+        r = alice_web.get(url)
+        assert r.status_code == 302 and r["Location"] == reverse("checkin_stop")

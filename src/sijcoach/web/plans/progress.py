@@ -265,8 +265,8 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     begun = programme_start(user, checkin)
     # A programme begun before the window leaves its start as it is, whatever was logged earlier.
     first = begun if begun is not None and begun <= start else _or_first_session(user, begun)
-    if first is not None:  # the person's first week, not empty weeks before it
-        start = max(start, min(first - dt.timedelta(days=first.weekday()), monday))
+    # The person's first week, not empty weeks before it (this week alone before any check-in or session).
+    start = max(start, min(first - dt.timedelta(days=first.weekday()), monday)) if first is not None else monday
     end = monday + dt.timedelta(days=6)
     # Only the columns the page needs, sessions and their items in one statement: a long history reads
     # as little as a short one.

@@ -92,10 +92,13 @@ def more(request):
     return render(request, "plans/more.html")
 
 
-def _todays_plan_or_404(request) -> tuple[dt.date, services.CurrentPlan]:
-    on = services.today_for(request.user)
-    current = services.current_plan(request.user, on)
-    if current is None or not current.plan.days or services.open_red_flag(request.user, current.checkin):
+def _todays_plan_or_404(request) -> tuple[dt.date, services.CurrentPlan | None]:
+    """(today, today's plan) for the player; the plan is None while warning signs stop it (the stop
+    page says what to do), and there is no page without a plan for today."""
+    on, stopped, current = _plan_for_today(request.user)
+    if stopped:
+        return on, None
+    if current is None or not current.plan.days:
         raise Http404("No plan for today")
     return on, current
 
@@ -135,6 +138,8 @@ SWITCHES = [("sound", "Sound (beeps)", "Not available in this browser."),
 @login_required
 def session(request, index: int):
     on, current = _todays_plan_or_404(request)
+    if current is None:
+        return redirect("checkin_stop")
     routines = current.plan.days[0].routines
     if not 0 <= index < len(routines):
         raise Http404("No such routine today")
@@ -150,6 +155,8 @@ def session_day(request):
     """Today's routines one after the other (realignment, relief, strength; a walk as a step of its
     own), each saved as its own log."""
     on, current = _todays_plan_or_404(request)
+    if current is None:
+        return redirect("checkin_stop")
     routines = current.plan.days[0].routines
     done = progress.done_in_logs(current.logs, on, on).get(on, set())
     # The routines still to do (Today's button says so); once all are done, the whole day again.

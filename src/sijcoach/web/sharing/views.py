@@ -36,9 +36,11 @@ def _deliver(request, body: bytes | None, content_type: str, filename: str):
 
 def _page(request, status: int = 200, **context):
     feeds = CalendarFeed.objects.filter(user=request.user)[:10]
+    checkin = plans.latest_checkin(request.user)
     return render(request, "sharing/share.html", {
         "handout_form": context.pop("handout_form", HandoutForm()), "fhir_form": context.pop("fhir_form", FhirForm()),
-        "feeds": feeds, "checked_in": plans.latest_checkin(request.user) is not None, **context,
+        "feeds": feeds, "checked_in": checkin is not None,
+        "stopped": plans.open_red_flag(request.user, checkin) is not None, **context,
     }, status=status)
 
 
