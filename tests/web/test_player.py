@@ -84,6 +84,29 @@ def test_a_reload_in_the_middle_carries_on_at_the_same_exercise_and_every_item_i
 
 
 @pytest.mark.browser
+def test_finished_but_not_saved_then_reloaded_the_way_back_shows_the_exercise_it_was_on(page: Page, live_server,
+                                                                                       problems):
+    # A new user's find: Finish now, reload, Carry on, Back to the exercises gave a blank exercise.
+    sign_up(page, live_server, "lee@example.org")
+    check_in(page)
+    leave_without_asking_twice(page)
+    page.goto(url(live_server, "/session/0/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    before = wait_state(page, "s.screen === 'player' && s.index >= 1 && s.phase === 'hold'")
+    page.get_by_role("button", name="Finish now").click()
+    wait_state(page, "s.screen === 'summary'")
+    page.reload()
+    page.get_by_role("region", name="A session in progress").get_by_role("button", name="Carry on").click()
+    wait_state(page, "s.screen === 'summary'")
+    page.get_by_role("button", name="Back to the exercises").click()
+    after = wait_state(page, "s.screen === 'player'")
+    assert after["exercise"] == before["exercise"]
+    expect(page.locator("#pl-name")).to_have_text(re.compile(r"\w"))
+    expect(page.locator("#pl-name")).to_be_visible()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
 def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(on_a_monday, page: Page, live_server,
                                                                                  problems):
     sign_up(page, live_server, "kit@example.org")

@@ -83,8 +83,9 @@ function carryOn(saved) {
   S.painBefore = saved.painBefore;
   Sound.ensure();
   if (saved.screen === 'summary') {
+    // The exercise it was left on, set up quietly under the summary, so "Back to the exercises" shows it.
     toScreen('player');
-    S.index = Math.min(saved.index, entries.length - 1);
+    enterItem(Math.min(saved.index, entries.length - 1), performance.now(), true, '', saved.phaseIdx);
     endSession(false);
     return;
   }
