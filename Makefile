@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+comma := ,
 
 .PHONY: run test test-postgres bench illustrations check clean
 
@@ -20,7 +21,7 @@ run: $(STAMP)
 	$(PY) -m sijcoach.web collectstatic --noinput -v 0
 	@echo ""
 	@echo "  SI Joint Coach is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	@echo "  Reminder emails go out every minute$(if $(EMAIL_HOST), through $(EMAIL_HOST), printed here (no EMAIL_HOST set))."
+	@echo "  Reminder emails go out every minute$(if $(EMAIL_HOST), through $(EMAIL_HOST),$(comma) printed here (no EMAIL_HOST set))."
 	@echo ""
 	@# Workers, threads and logs: src/sijcoach/web/gunicorn_conf.py (WEB_CONCURRENCY, WEB_THREADS size them).
 	@# Beside the server, the reminder emails every minute (send_reminders --every 60); when the server

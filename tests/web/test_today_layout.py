@@ -17,6 +17,8 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from browser_helpers import PASSWORD, check_in, sign_up, url  # noqa: E402
 from conftest import make_coach  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from sijcoach.web.accounts.models import ApiToken  # noqa: E402
 from sijcoach.web.coaching import services as coaching  # noqa: E402
 from test_browser import browser_type_launch_args, problems  # noqa: E402, F401  (the shared set-up)
 
@@ -90,6 +92,21 @@ def test_the_menu_is_one_row_on_every_main_page_and_marks_the_current_one(page: 
     page.goto(url(live_server, "/more/"))
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(re.compile("/$"))
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_account_pages_tables_fit_a_phone(page: Page, live_server, problems):
+    # A new user's find: with a token, the account page was 595 px wide and its Revoke button off-screen.
+    sign_up(page, live_server, "uma@example.org")
+    check_in(page)
+    ApiToken.issue(get_user_model().objects.get(email="uma@example.org"), "the script on my laptop at home")
+    for path in ("/account/", "/history/"):
+        page.goto(url(live_server, path))
+        assert page_width(page) <= PHONE_390["width"], path
+    revoke = page.goto(url(live_server, "/account/")) and page.get_by_role("button", name=re.compile("^Revoke"))
+    revoke.scroll_into_view_if_needed()
+    expect(revoke).to_be_in_viewport()
     assert problems == [], "\n".join(problems)
 
 

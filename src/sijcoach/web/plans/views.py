@@ -178,7 +178,7 @@ def morning(request):
     form = MorningForm(request.POST)
     if form.is_valid():
         services.answer_morning(request.user, form.cleaned_data, services.today_for(request.user))
-        messages.success(request, "Thank you: tomorrow's plan takes it into account.")
+        messages.success(request, "Thank you: your plan takes it into account from today.")
     else:
         messages.error(request, "Morning pain must be a whole number from 0 to 10; nothing was changed.")
     return redirect("today")
