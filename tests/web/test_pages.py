@@ -175,7 +175,7 @@ def test_the_morning_question_appears_the_day_after_a_session(alice_client, alic
     yesterday.refresh_from_db()
     assert (yesterday.pain_next_day, yesterday.joint_went_out) == (4, True)
     page = alice_client.get(reverse("today")).content.decode()
-    assert question not in page and "tomorrow&#x27;s plan takes it into account" in page
+    assert question not in page and "your plan takes it into account from today" in page
 
 
 def test_a_morning_answer_out_of_range_changes_nothing(alice_client, alice):
