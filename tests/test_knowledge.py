@@ -139,3 +139,17 @@ def test_the_engine_never_imports_django_or_reads_the_clock():
                 assert (node.module or "").split(".")[0] not in ("django", "rich", "typer"), path
             if isinstance(node, ast.Attribute) and node.attr in ("today", "now", "utcnow"):
                 pytest.fail(f"{path.name} reads the clock ({node.attr})")
+
+
+def test_each_exercise_left_out_after_the_first_trimester_is_given_the_reason_of_its_own_position():
+    # A physiotherapist's find: planks were refused "because it is done lying flat on the back".
+    from sijcoach.engine.suitability import situation_why
+    from sijcoach.engine.vocab import Position, Situation
+
+    words = {Position.SUPINE: "lying flat on the back", Position.PRONE: "face down",
+             Position.SIDE_LYING: "side plank", Position.STANDING: "standing", Position.SEATED: "standing"}
+    later = Situation.PREGNANCY_AFTER_FIRST_TRIMESTER
+    out = [e for e in catalog().exercises.values() if later in e.unsuitable_for]
+    assert {e.position for e in out} >= {Position.SUPINE, Position.PRONE, Position.SIDE_LYING}
+    for e in out:
+        assert words[e.position] in situation_why(later, e), (e.slug, situation_why(later, e))

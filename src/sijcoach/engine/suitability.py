@@ -53,7 +53,11 @@ SITUATION_WORDS = {
 }
 
 # Later pregnancy rules out more than lying on the back; the reason names what this exercise does.
-_LATER_PREGNANCY_WHY = {
+_LATER_PREGNANCY_WHY = {  # by the exercise's position; lying on the back (SITUATION_WHY) otherwise
+    Position.PRONE: "it is done face down or in a plank over the bump, which is best avoided after the first "
+    "three months of pregnancy",
+    Position.SIDE_LYING: "it holds your weight up on one forearm with the tummy braced (a side plank), which is "
+    "best avoided after the first three months of pregnancy",
     Position.STANDING: "it is done standing on one leg or in a low squat, which is best avoided after the "
     "first three months of pregnancy (keep your weight even on both legs)",
     Position.SEATED: "it is done standing on one leg or in a low squat, which is best avoided after the "
