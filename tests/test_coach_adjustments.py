@@ -91,6 +91,19 @@ def test_a_pin_ruled_out_later_is_left_out_with_a_note_on_each_day():
     assert all(any("pinned by your coach, is left out" in n for n in d.notes) for d in plan.days)
 
 
+def test_a_pin_ruled_out_later_gets_its_gentler_version_without_the_coachs_cue():
+    # A physiotherapist's find: the cue written for the pinned exercise ("8 kg bell") went to the one
+    # standing in for it.
+    adj = parse_adjustments({"pinned": [{"exercise": "pelvic-list", "note": "hold the kitchen counter, 8 each side"}]})
+    able = {**ANSWERS, "level": "advanced"}
+    assert "pelvic-list" in slugs(make_plan(parse_profile(able), (), START, adjustments=adj))
+    pregnant = parse_profile({**able, "pregnancy": "pregnant", "pregnancy_weeks": 10})
+    stand_ins = [i for i in items(make_plan(pregnant, (), START, adjustments=adj)) if i.exercise == "pelvic-list-supported"]
+    assert stand_ins and "pelvic-list" not in slugs(make_plan(pregnant, (), START, adjustments=adj))
+    for item in stand_ins:
+        assert "stands in for Pelvic list" in item.why and item.cue is None
+
+
 def test_a_dose_within_the_range_replaces_the_ladders():
     adj = parse_adjustments({"doses": [{"exercise": "glute-bridge", "reps": 5, "hold_s": 10, "note": "hold longer"}]})
     plan = make_plan(PROFILE, (), START, adjustments=adj)

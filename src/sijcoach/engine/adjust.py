@@ -192,7 +192,8 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
             notes.append(f"{wanted.name}, pinned by {adj.source}, is left out: {why}.")
             continue
         why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note else "") + "." + stand_in
-        cue = item.note or None
+        # The coach's note is a cue for the exercise pinned, not for one standing in for it ("8 kg bell").
+        cue = (item.note or None) if ex.slug == item.exercise else None
         found = False
         for picks in (relief, strength):
             for i, p in enumerate(picks):
