@@ -111,12 +111,23 @@ def test_a_dose_the_clients_situation_rules_out_is_refused_with_the_reason(pair)
 
 def test_a_day_the_coachs_doses_make_too_long_says_so_to_the_client_and_the_coach(pair):
     cora_web, alice, alice_web = pair
-    assert set_dose(cora_web, alice, exercise="glute-bridge", sets="6", reps="30", rest_s="180").status_code == 302
+    assert set_dose(cora_web, alice, exercise="glute-bridge", sets="5", reps="15", rest_s="90").status_code == 302
     kinds = [r.kind.value for r in services.current_plan(alice, services.today_for(alice)).plan.days[0].routines]
     assert kinds == ["strength"]  # relief and the walk gave way to the coach's strength work
     warning = "2027-03-01: the day runs long: the doses your coach set take about"
     assert warning in alice_web.get(reverse("today")).content.decode()
     assert warning in cora_web.get(reverse("coach_client", args=[alice.pk])).content.decode()
+
+
+def test_a_dose_each_of_whose_values_is_allowed_but_which_takes_hours_is_refused_at_the_top(pair):
+    # A physiotherapist's find: 5 x 30 with a minute's hold and two minutes' rest was saved, and the
+    # client's 20-minute day ran 130 minutes.
+    cora_web, alice, _ = pair
+    r = set_dose(cora_web, alice, exercise="ta-drawing-in", sets="5", reps="30", hold_s="60", rest_s="120")
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "Deep belly draw-in at this dose takes about 168 minutes" in page and "at most 12 minutes" in page
+    assert not CoachVersion.objects.filter(link__client=alice).exists()
 
 
 def test_after_a_flare_the_coach_reads_that_their_dose_is_lower_and_why(pair, clock):

@@ -20,7 +20,7 @@ from pydantic import AfterValidator, Field
 from sijcoach.engine.adaptation import adapt
 from sijcoach.engine.assessment import assess
 from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
-from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
+from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits, dose_minutes
 from sijcoach.engine.dosing import LOWERED_SHARE, Dosed, lowered
 from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import InputError, Problem, parse_model
@@ -144,6 +144,14 @@ def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Probl
     if all(getattr(dose, name) is None for name in DOSE_FIELDS):
         problems.append(Problem(prefix + "sets", None, "at least one of " + ", ".join(DOSE_WORDS.values()),
                                 "no dose was given"))
+    elif not problems:  # each value within its limit: now the dose as a whole
+        minutes = dose_minutes(ex, {name: getattr(dose, name) for name in DOSE_FIELDS})
+        if minutes > limit.minutes:
+            problems.append(Problem(
+                prefix + "dose", dose_words(dose), f"a dose of {ex.name} that takes at most {limit.minutes} minutes",
+                f"{ex.name} at this dose takes about {round(minutes)} minutes, all sets, sides and rests "
+                f"together, longer than one of the {KIND_WORDS[ex.kind]} may take in a session: lower the "
+                "sets, repetitions, hold or rest"))
     return problems
 
 

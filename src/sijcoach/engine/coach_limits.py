@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sijcoach.engine.catalog import Catalog, KnowledgeError, Range, catalog
-from sijcoach.engine.vocab import Kind
+from sijcoach.engine.catalog import Catalog, Exercise, KnowledgeError, Range, catalog
+from sijcoach.engine.dosing import Dosed
+from sijcoach.engine.vocab import Kind, Laterality
 from sijcoach.knowledge import DIR
 
 FIELDS = ("sets", "reps", "hold_s", "rest_s")
@@ -33,8 +34,18 @@ class Limit(BaseModel):
     reps: Range
     hold_s: Range
     rest_s: Range
+    minutes: int  # the longest one exercise may take at a coach's dose (sets, sides and rests together)
     reason: str
     source: str
+
+
+def dose_minutes(ex: Exercise, given: dict[str, int | None], own_end: str = "low") -> float:
+    """The minutes `ex` takes at a dose with the values `given` (sets, reps, hold_s, rest_s) and, for
+    any value not given, the low (or high) end of the catalog's own range for it."""
+    own = {name: getattr(getattr(ex.dose, name), own_end) for name in FIELDS}
+    values = {name: given.get(name) if given.get(name) is not None else own[name] for name in FIELDS}
+    sides = 1 if ex.laterality == Laterality.BILATERAL else 2
+    return Dosed(**values, rep_s=ex.dose.rep_s, sides=sides).seconds / 60
 
 
 def _check(limits: list[Limit], cat: Catalog) -> list[str]:
@@ -53,6 +64,9 @@ def _check(limits: list[Limit], cat: Catalog) -> list[str]:
         for ex in cat:
             if ex.kind != lim.kind:
                 continue
+            if (widest := dose_minutes(ex, {}, "high")) > lim.minutes:
+                problems.append(f"{lim.kind.value}: minutes {lim.minutes} does not hold {ex.slug}'s widest dose "
+                                f"({widest:.1f} minutes)")
             for name in FIELDS:
                 own, wide = getattr(ex.dose, name), getattr(lim, name)
                 if own.low < wide.low or own.high > wide.high:
