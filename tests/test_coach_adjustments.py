@@ -294,6 +294,22 @@ def test_progression_never_raises_the_coachs_dose_over_a_month():
                for c in follow(None, START, 35)[START + dt.timedelta(days=34)].changes)
 
 
+def test_a_relief_exercise_the_coach_dosed_is_kept_before_the_apps_own_relief_items():
+    # A physiotherapist's find: the coach's isometric squat was the relief item left out for time, while
+    # the app's own relief items stayed.
+    pregnant = parse_profile({**ANSWERS, "pregnancy": "pregnant", "pregnancy_weeks": 24, "minutes_per_day": 20})
+    adj = parse_adjustments({"doses": [{"exercise": "isometric-squat", "sets": 3, "reps": 8, "hold_s": 10, "rest_s": 30}]})
+    plain, plan = make_plan(pregnant, (), START), make_plan(pregnant, (), START, adjustments=adj)
+    for day, before in zip(plan.days, plain.days):
+        relief = next(r for r in day.routines if r.kind.value == "relief")
+        assert "isometric-squat" in [i.exercise for i in relief.items], day.date
+        assert not any("does not fit" in n for n in day.notes)
+        # What gave way is the app's own relief, and what stays keeps the routine's order.
+        own = [i.exercise for i in next(r for r in before.routines if r.kind.value == "relief").items]
+        kept = [i.exercise for i in relief.items if i.exercise != "isometric-squat"]
+        assert kept == [e for e in own if e in kept]
+
+
 def test_a_day_the_coachs_doses_make_too_long_drops_relief_first_and_says_it_runs_long():
     short = parse_profile({**ANSWERS, "minutes_per_day": 15})
     # Each dose within the limits for one exercise (knowledge/coach_limits.toml), together far over 15 minutes.

@@ -107,6 +107,9 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
 
     used = fixed_part()
     kept_relief: list[Pick] = []
+    # A coach's set dose is kept before the app's own relief items, which give way first; the routine
+    # keeps its order (relief_all below).
+    relief = [p for p in relief if p.fixed] + [p for p in relief if not p.fixed]
     for p in relief[:CORE_RELIEF_ITEMS]:
         if used + p.seconds <= budget:
             kept_relief.append(p)
@@ -121,7 +124,7 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
             kept_relief.append(p)
             used += p.seconds
     kept = {id(p) for p in kept_relief}
-    relief_all = relief_required + [p for p in relief if id(p) in kept]
+    relief_all = relief_required + [p for p in plan.relief if not p.required and id(p) in kept]
     for p in relief:
         if p.fixed and id(p) not in kept:
             notes.append(f"{p.item.name} ({p.item.dose_by or 'a set dose'}) does not fit in your {minutes} minutes "
