@@ -21,7 +21,7 @@ from sijcoach.engine.questionnaires import (
     psfs_score,
     score_hypermobility,
 )
-from sijcoach.engine.vocab import PILLARS, Difficulty, Group, Position, Side
+from sijcoach.engine.vocab import PILLARS, Difficulty, Group, Kind, Position, Side
 
 START = dt.date(2026, 11, 23)
 ALL_EQUIPMENT = [
@@ -629,6 +629,28 @@ def test_a_relief_exercise_that_hurt_is_swapped_too():
     assert "cat-cow" not in slugs(plan)
     if swap.replacement:
         assert set(catalog()[swap.replacement].groups) & set(catalog()["cat-cow"].groups)
+
+
+def test_a_relief_exercise_swapped_for_strength_work_says_why_relief_does_not_have_the_stand_in():
+    # A physiotherapist's find: "Isometric squat hurt: swapped for Sit to stand", and Sit to stand never
+    # appeared (strength work is not part of the daily relief).
+    flare = {"age": 45, "sex": "male", "sore_side": "left", "pain_now": 7, "onset_days_ago": 3,
+             "history": ["joint_goes_out"]}
+    assert "isometric-squat" in slugs(plan_for(**flare), RoutineKind.RELIEF)
+    logs = [session(START, pain_before=6, pain_after=7, joint_went_out=True,
+                    items=[{"exercise": "isometric-squat", "pain": 7, "sets_done": 1, "reps_done": 3}])]
+    plan = plan_for(logs=logs, **flare)
+    swap = next(c for c in plan.changes if c.kind == ChangeKind.SWAP)
+    stand_in = catalog()[swap.replacement]
+    assert swap.exercise == "isometric-squat" and stand_in.kind == Kind.STRENGTH
+    for day in plan.days:
+        if stand_in.slug not in slugs_of(day):
+            assert any(f"{stand_in.name}, which replaces it, is strength work, not part of the daily relief" in n
+                       for n in day.notes), day.date
+
+
+def slugs_of(day) -> set[str]:
+    return {item.exercise for routine in day.routines for item in routine.items}
 
 
 @pytest.mark.parametrize("pain", [0, 1, 2, 3])

@@ -235,6 +235,11 @@ class Builder:
                 if ex is None or ex.slug in used:
                     if ex is None:
                         reason = self.ctx.why_not(self.cat[slug]) or self.adapt.swapped_why.get(slug)
+                        stand_in = self.cat[self.adapt.swaps[slug]] if self.adapt.swaps.get(slug) else None
+                        if reason and stand_in is not None and stand_in.kind in (Kind.STRENGTH, Kind.CARDIO):
+                            # The plan's changes name the stand-in: say why relief does not have it.
+                            reason += (f"; {stand_in.name}, which replaces it, is {stand_in.kind.value} work, "
+                                       "not part of the daily relief")
                         if reason:
                             left_out.append(f"{self.cat[slug].name} is left out because {reason}.")
                     continue
