@@ -235,6 +235,24 @@ def test_findings_change_the_clients_plan_and_stay_over_a_new_check_in(cora_clie
     assert services.latest_checkin(alice).profile["distortion"] == "none"
 
 
+def test_findings_stay_with_the_client_when_the_link_ends_and_the_coachs_pins_do_not(cora_client, alice, as_user):
+    # A physiotherapist's find: after the client left, a Beighton score of 8 was forgotten and the
+    # figure-4 stretch was planned again.
+    change(cora_client, alice, form="findings", distortion="inflare", beighton_score="8")
+    change(cora_client, alice, form="pin", action="pin", exercise="clamshell", note="slow")
+    assert "figure-4-stretch" not in {i.exercise for i in plan_items(alice)}
+    said = as_user(alice).post(reverse("my_coach"), {"action": "leave"}, follow=True).content.decode()
+    assert "found when they examined you stays in your answers" in said
+    kept = services.latest_checkin(alice)
+    assert kept.source == CheckIn.Source.COACH_FINDINGS and kept.profile["beighton_score"] == 8
+    assert kept.profile["distortion"] == "inflare"
+    current = services.current_plan(alice, services.today_for(alice))
+    assert current.plan.assessment.hypermobile and "figure-4-stretch" not in {i.exercise for i in plan_items(alice)}
+    assert all("Pinned by your coach" not in i.why for i in plan_items(alice))
+    # The client's history says where these answers came from (the next check-in starts from them).
+    assert "findings kept when a coach left" in as_user(alice).get(reverse("history")).content.decode()
+
+
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
     r = change(cora_client, alice, form="findings", beighton_score="12")
     assert r.status_code == 400 and "Beighton score" in r.content.decode()

@@ -77,10 +77,29 @@ def revoke_coach(user) -> int:
 
 def end_links(links) -> int:
     clients = list(links.values_list("client_id", flat=True))
+    # What a professional found (a Beighton score, a distortion, tight muscles) stays true of the person
+    # after the coach goes: it is kept in their answers; the coach's pins and doses end with the link.
+    newest = CoachVersion.objects.filter(link=OuterRef("pk")).order_by("-id").values("findings")[:1]
+    found = {client_id: Findings.model_validate(findings, strict=False)
+             for client_id, findings in links.annotate(found=Subquery(newest)).values_list("client_id", "found")
+             if findings}
     links.update(ended_at=timezone.now())
     for client in get_user_model().objects.select_related("preferences").filter(pk__in=clients):
-        services.remember_planned_days(client)  # the plan returns to the client's own
+        if client.pk in found and found[client.pk] != Findings():
+            keep_findings(client, found[client.pk])  # keeps the planned days too
+        else:
+            services.remember_planned_days(client)  # the plan returns to the client's own
     return len(clients)
+
+
+def keep_findings(client, findings: Findings) -> None:
+    """A copy of the client's newest answers with a professional's findings in them (as settings are
+    kept): the plan goes on using them once the coach's link has ended."""
+    checkin = services.latest_checkin(client)
+    if checkin is None:
+        return
+    answers = findings.apply(checkin.to_engine()).model_dump(mode="json")
+    services.save_checkin(client, answers, checkin.answered_on, source=CheckIn.Source.COACH_FINDINGS)
 
 
 @transaction.atomic

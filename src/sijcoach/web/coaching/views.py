@@ -185,7 +185,9 @@ def my_coach(request):
         if request.POST.get("action") == "leave":
             if services.leave_coach(request.user):
                 messages.success(request, "You left your coach: they can no longer see your data, and your plan is "
-                                          "your own again.")
+                                          "your own again. Anything they found when they examined you stays in "
+                                          "your answers (see your check-in history); you can change it when you "
+                                          "next check in.")
             return redirect("my_coach")
         form = JoinForm(request.POST)
         if form.is_valid():
