@@ -253,6 +253,19 @@ def test_findings_stay_with_the_client_when_the_link_ends_and_the_coachs_pins_do
     assert "findings kept when a coach left" in as_user(alice).get(reverse("history")).content.decode()
 
 
+def test_the_coach_records_the_side_of_an_inflare_the_client_could_not_say(cora_client, alice):
+    # A physiotherapist's find: with the sore side "not sure", an inflare's correction was dropped and
+    # the client was asked to add the side; the coach's form had no place for it.
+    check_in(alice, sore_side="unsure")
+    change(cora_client, alice, form="findings", distortion="inflare")
+    assert not any(i.exercise == "inflare-correction" for i in plan_items(alice))
+    r = change(cora_client, alice, form="findings", distortion="inflare", distortion_side="left")
+    assert r.status_code == 302
+    corrections = [i for i in plan_items(alice) if i.exercise == "inflare-correction"]
+    assert corrections and {i.side.value for i in corrections} == {"left"}
+    assert "distortion inflare, left side" in CoachVersion.objects.filter(link__client=alice).latest("id").what
+
+
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
     r = change(cora_client, alice, form="findings", beighton_score="12")
     assert r.status_code == 400 and "Beighton score" in r.content.decode()

@@ -25,7 +25,7 @@ from sijcoach.engine.dosing import LOWERED_SHARE, Dosed, lowered
 from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.plan_types import Change, ChangeKind
-from sijcoach.engine.profile import Distortion, Profile, SessionLog, Slug, Text, _Input, _unique
+from sijcoach.engine.profile import Distortion, DistortionSide, Profile, SessionLog, Slug, Text, _Input, _unique
 from sijcoach.engine.routines import Builder, Pick, default_side, make_item
 from sijcoach.engine.screening import screen
 from sijcoach.engine.suitability import base_context
@@ -77,6 +77,7 @@ class Findings(_Input):
     """What a professional found; a field left empty keeps the person's own answer."""
 
     distortion: Distortion | None = None
+    distortion_side: DistortionSide | None = None  # of an inflare or outflare, when not simply the sore side
     tight_muscles: Annotated[tuple[Group, ...], AfterValidator(_unique)] | None = None
     beighton_score: int | None = Field(default=None, ge=0, le=9, description="measured by a professional")
 

@@ -79,6 +79,8 @@ class FindingsForm(SummaryForm):
     distortion = forms.ChoiceField(label="Pelvic distortion found",
                                    choices={"": "Not examined (the client's own answer)", **labels.DISTORTION},
                                    required=False)
+    distortion_side = forms.ChoiceField(label="Side of the inflare or outflare",
+                                        choices={"": "The client's sore side", **labels.DISTORTION_SIDE}, required=False)
     tight_muscles = forms.MultipleChoiceField(label="Muscles found tight", choices=labels.GROUP_NAMES, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     tight_examined = forms.BooleanField(label="Tight muscles were examined (none ticked: none found)", required=False)
@@ -89,6 +91,7 @@ class FindingsForm(SummaryForm):
         d = self.cleaned_data
         return {
             "distortion": d["distortion"] or None,
+            "distortion_side": d["distortion_side"] or None,
             "tight_muscles": d["tight_muscles"] if (d["tight_muscles"] or d["tight_examined"]) else None,
             "beighton_score": d["beighton_score"],
         }

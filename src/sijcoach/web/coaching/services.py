@@ -635,7 +635,8 @@ def dose_ranges(plan) -> DoseLimits:
 def _findings_words(f: Findings) -> str:
     parts = []
     if f.distortion is not None:
-        parts.append(f"distortion {f.distortion.value.replace('_', ' ')}")
+        side = f", {f.distortion_side.value} side" if f.distortion_side is not None else ""
+        parts.append(f"distortion {f.distortion.value.replace('_', ' ')}{side}")
     if f.tight_muscles is not None:
         parts.append("tight muscles " + (", ".join(g.value.replace("_", " ") for g in f.tight_muscles) or "none"))
     if f.beighton_score is not None:

@@ -86,6 +86,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         "pin": coach_form("pin"), "dose": coach_form("dose"),
         "findings": coach_form("findings", initial={
             "distortion": found.distortion.value if found.distortion else "",
+            "distortion_side": found.distortion_side.value if found.distortion_side else "",
             "tight_muscles": [g.value for g in found.tight_muscles or ()],
             "tight_examined": found.tight_muscles is not None, "beighton_score": found.beighton_score}),
     }
