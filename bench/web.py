@@ -18,12 +18,17 @@ Each run measures, on a fresh copy of the seeded database:
   one client, each page's own time with nothing queued before it;
 - people a day: days start at a set rate (open loop, Poisson arrivals), stepped up until a page's
   p99 reaches 200 ms or a day fails; the highest rate that held, times 86,400. Beside it, from the
-  same steps, the highest rate at which every page's p99 stayed under 150 ms (not a target).
+  same steps, the highest rate at which every page's p99 stayed under 150 ms (not a target);
+- the target rate itself: days start at the rate of 1,000,000 people a day (11.6 a second, open loop,
+  Poisson arrivals) for 30 s, and each page's p99 is compared with 150 ms: what a person waits while
+  the server carries the target.
 Sign-in is reported on its own line, with the password hasher's parameters and the cost of one check.
-Targets: every page's p99 under 150 ms at 16 clients; at least 1,000,000 people a day. The median
-over the runs is compared with them; the spread (lowest and highest run) is printed beside it.
-Results go to bench/results/web-<db>.json. `--quick` is a smoke test: a third of the people (ten
-with five years), one run, short phases. Never used as asserts in tests.
+Targets: every page's p99 under 150 ms at 16 clients; at least 1,000,000 people a day; every page's
+p99 under 150 ms at that rate of people arriving at random (why this one beside the first:
+docs/benchmarks.md, "What the 16-client p99 measures"). The median over the runs is compared with
+them; the spread (lowest and highest run) is printed beside it. Results go to
+bench/results/web-<db>.json. `--quick` is a smoke test: a third of the people (ten with five years),
+one run, short phases. Never used as asserts in tests.
 """
 
 from __future__ import annotations
@@ -76,11 +81,12 @@ class Mode:
     phase_s: float  # each closed-loop phase and each trivial one
     step_s: float  # each rate tried for people a day
     step_factor: float  # from one rate to the next
+    target_s: float  # the open-loop phase at the target rate of people a day
 
 
 # Budget: about 2,000 days a run at 40 days a second (every person once).
-FULL = Mode(1.0, 100, 3, 4, 8, 8, 1.2)
-QUICK = Mode(0.35, 10, 1, 2, 3, 4, 1.5)
+FULL = Mode(1.0, 100, 3, 4, 8, 8, 1.2, 30)
+QUICK = Mode(0.35, 10, 1, 2, 3, 4, 1.5, 6)
 
 
 # --- the parent: one child process per database ------------------------------------------------------
@@ -327,6 +333,14 @@ def one_run(db: str, run: int, seeded: dict, mode: Mode, env: dict, cookies: tup
                 f"trivial {t['rps']:.0f} req/s p99 {t['p99_ms']:.0f} ms; " if t else "") +
                 f"{row['days_per_s']:.1f} days/s; " + ", ".join(
                       f"{name} p99 {p['p99_ms']:.0f}" for name, p in row["pages"].items()), flush=True)
+        # The target itself: 1,000,000 people a day arriving at random, every page's p99 beside 150 ms.
+        out["at_target"] = day_row(web_load.open_loop(HOST, port, days, TARGET_PEOPLE_A_DAY / 86_400, mode.target_s,
+                                                      seed=run * 1000 + 999))
+        row = out["at_target"]
+        print(f"  {db} run {run + 1}, {TARGET_PEOPLE_A_DAY:,} people a day arriving at random "
+              f"({TARGET_PEOPLE_A_DAY / 86_400:.1f} days/s for {mode.target_s:g} s): {row['days']} days, "
+              f"{row['failed_days']} failed; " + ", ".join(
+                  f"{name} p99 {p['p99_ms']:.0f}" for name, p in row["pages"].items()), flush=True)
         out["steps"] = search(port, days, out["closed"], mode, run)
         out["people_a_day"] = people_a_day(out["steps"])
         out["people_a_day_150"] = people_a_day(out["steps"], TARGET_P99_16_MS)
@@ -452,11 +466,19 @@ def summarise(db: str, runs: list[dict], mode: Mode, hashing: dict, seeded: dict
                            "target": f"< {TARGET_P99_16_MS:g}", "pass": p99 < TARGET_P99_16_MS})
     checks.append({"check": "people a day (every page's p99 < 200 ms)", "value": people["median"], "spread": people,
                    "target": f">= {TARGET_PEOPLE_A_DAY:,}", "pass": people["median"] >= TARGET_PEOPLE_A_DAY})
+    # What a person waits when the server carries the target: people arriving at random, not sixteen
+    # clients without a pause (whose p99 only follows the server's throughput: see docs/benchmarks.md).
+    at_target = {page: _spread([r["at_target"]["pages"][page]["p99_ms"] for r in runs if page in r["at_target"]["pages"]])
+                 for page in ("sign in", *PAGES) if any(page in r["at_target"]["pages"] for r in runs)}
+    worst = _spread([max(r["at_target"]["pages"][page]["p99_ms"] for page in PAGES) for r in runs])
+    checks.append({"check": f"worst page's p99 ms, {TARGET_PEOPLE_A_DAY:,} people a day at random", "value": worst["median"],
+                   "spread": worst, "target": f"< {TARGET_P99_16_MS:g}",
+                   "pass": worst["median"] < TARGET_P99_16_MS and not any(r["at_target"]["failed_days"] for r in runs)})
     sign_in = [r["closed"][16]["pages"]["sign in"] for r in runs if "sign in" in r["closed"][16]["pages"]]
     return {
         "db": db, "machine": machine(), "mode": asdict(mode), "seeded": seeded, "hasher": hashing,
         "sign_in_16": {k: _spread([x[k] for x in sign_in]) for k in ("p50_ms", "p99_ms")} if sign_in else None,
-        "table": table, "checks": checks, "people_a_day_150": people_150, "runs": runs,
+        "table": table, "checks": checks, "people_a_day_150": people_150, "at_target_p99_ms": at_target, "runs": runs,
     }
 
 
@@ -495,10 +517,13 @@ def print_report(report: dict) -> None:
               + ", ".join(f"{st['rate']:g}{'' if st['pass'] else ' x'}" for st in r["steps"]))
     print(f"  people a day with every page's p99 < {TARGET_P99_16_MS:g} ms (same steps, a lower bound): "
           f"{_s(report['people_a_day_150'], ',.0f')}")
-    print(f"  {'check':<44} {'value':>24}  {'target':<12} result")
+    print(f"  p99 ms with {TARGET_PEOPLE_A_DAY:,} people a day arriving at random ({TARGET_PEOPLE_A_DAY / 86_400:.1f} "
+          f"days/s, {report['mode']['target_s']:g} s a run): "
+          + ", ".join(f"{page} {_s(spread)}" for page, spread in report["at_target_p99_ms"].items()))
+    print(f"  {'check':<50} {'value':>24}  {'target':<12} result")
     for c in report["checks"]:
         fmt = ",.0f" if c["value"] > 1000 else ".0f"
-        print(f"  {c['check']:<44} {_s(c['spread'], fmt):>24}  {c['target']:<12} {'PASS' if c['pass'] else 'FAIL'}")
+        print(f"  {c['check']:<50} {_s(c['spread'], fmt):>24}  {c['target']:<12} {'PASS' if c['pass'] else 'FAIL'}")
 
 
 if __name__ == "__main__":
