@@ -204,3 +204,21 @@ def test_each_warning_sign_is_printed_under_its_own_action_and_retired_ones_are_
     # Every question the check-in asks is printed once.
     asked = [f for f in lib.flags.values() if not f.derived and not f.retired]
     assert all(printed_questions.count(f.question) == 1 for f in asked)
+
+
+def test_a_note_every_day_has_is_printed_once_and_the_pattern_reads_as_english():
+    # A physiotherapist's find: the same 'left out' notes in every day's row made a 23-page handout,
+    # and the title page read 'A unstable joint pattern'.
+    pregnant = plan_for(person(pregnancy="pregnant", pregnancy_weeks=24, sore_side="left"))
+    html = Handout(pregnant, made_on=MADE_ON, picture=None).html()
+    every = [n for n in pregnant.days[0].notes if all(n in d.notes for d in pregnant.days[1:])]
+    assert every
+    for note in every:
+        assert html.count(escape_note(note)) == 1, note
+    assert "A loose or unstable joint pattern (moving too much)" in html or "A stiff joint pattern" in html
+    assert "A unstable" not in html
+
+
+def escape_note(note: str) -> str:
+    from html import escape
+    return escape(note[:1].upper() + note[1:])

@@ -16,7 +16,7 @@ from html import escape
 
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
-from sijcoach.engine.plan_types import ChangeKind, Plan, PlanItem, TriageLevel
+from sijcoach.engine.plan_types import ChangeKind, Pattern, Plan, PlanItem, TriageLevel
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
 from sijcoach.exports.words import dose_text, side_text
@@ -33,6 +33,10 @@ _LEVELS = (  # red-flag levels, most serious first, with a heading for each: for
     (TriageLevel.URGENT, "See a doctor today", "Get checked today"),
     (TriageLevel.SEE_DOCTOR_SOON, "Book a doctor or physiotherapist soon", "See a doctor soon"),
 )
+
+
+_PATTERN_WORDS = {Pattern.STIFF: "A stiff joint pattern (moving too little)",
+                  Pattern.UNSTABLE: "A loose or unstable joint pattern (moving too much)"}
 
 
 def _default_picture() -> Picture | None:
@@ -143,7 +147,7 @@ def _title_page(plan: Plan, name: str | None, made_on: dt.date) -> str:
     if plan.assessment is not None:
         a = plan.assessment
         parts.append(f'<div class="box"><h3>What this plan is built for</h3>'
-                     f"<p>A {escape(a.plans_as.value)} joint pattern, inferred from your answers.</p>"
+                     f"<p>{_PATTERN_WORDS[a.plans_as]}, inferred from your answers.</p>"
                      f'<p class="small">{escape(a.caveat)}</p></div>')
     recent = _recent_changes(plan)
     notes = list(plan.warnings) + [c.reason for c in recent]
@@ -165,6 +169,8 @@ def _schedule(plan: Plan) -> str:
         for r in day.routines:
             columns.setdefault(r.kind.value, r.title)
     head = "".join(f"<th>{escape(t)}</th>" for t in columns.values())
+    # A note every day has (an exercise left out for pregnancy, say) is printed once, above the table.
+    every_day = [n for n in plan.days[0].notes if all(n in d.notes for d in plan.days[1:])] if plan.days else []
     rows = []
     for n, day in enumerate(plan.days):
         by_kind = {r.kind.value: r for r in day.routines}
@@ -177,15 +183,17 @@ def _schedule(plan: Plan) -> str:
             ticks = '<span class="tick"></span>' * r.times_per_day
             other = "" if r.title == columns[kind] else f' <span class="small">({escape(r.title)})</span>'
             cells.append(f'<td class="slot">{ticks}{round(r.minutes)} min{other}</td>')
-        notes = "<br>".join(escape(x[:1].upper() + x[1:]) for x in day.notes)
+        notes = "<br>".join(escape(x[:1].upper() + x[1:]) for x in day.notes if x not in every_day)
         week = ' class="week"' if n and n % 7 == 0 else ""
         rows.append(f'<tr{week}><td class="day">{day.date:%a %d %b}</td>{"".join(cells)}'
                     f'<td class="min">{round(day.minutes)} min</td><td class="note">{notes}</td></tr>')
     routine_notes = {r.title: r.note for d in plan.days for r in d.routines if r.note}
     legend = "".join(f"<p><strong>{escape(t)}:</strong> {escape(n)}</p>" for t, n in routine_notes.items())
+    every = ("" if not every_day else '<p class="small"><strong>Every day:</strong></p><ul class="small">'
+             + "".join(f"<li>{escape(n[:1].upper() + n[1:])}</li>" for n in every_day) + "</ul>")
     return (f'<section id="schedule"><h2>{_SECTIONS["schedule"]}</h2>'
             '<p class="small">Tick a box when you have done the routine. Minutes are approximate; '
-            "a day with two boxes has the routine twice.</p>"
+            f"a day with two boxes has the routine twice.</p>{every}"
             f'<table class="schedule"><thead><tr><th>Day</th>{head}<th>Total</th><th>Notes</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table><div class="legend">{legend}</div></section>')
 
