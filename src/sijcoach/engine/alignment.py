@@ -97,8 +97,8 @@ def _step(b: Builder, options: list[tuple[str, Side, str]], label: str, notes: l
 
 def _inflare_step(b: Builder, profile: Profile, s: Sides, notes: list[str]) -> Pick | None:
     if profile.distortion == Distortion.OUTFLARE:
-        notes.append("Step 2, the inflare correction, is left out: it turns an inward-turned hip bone back out, and "
-                     "yours was found turned outward.")
+        notes.append("Step 2, the inflare correction, is left out: it is meant for a hip bone found turned inward, "
+                     "and yours was found turned outward.")
         return None
     if s.both_sore:
         notes.append("Step 2, the inflare correction, is left out: it is done on a single sore side, and both sides "
@@ -112,8 +112,9 @@ def _inflare_step(b: Builder, profile: Profile, s: Sides, notes: list[str]) -> P
     sore = profile.sore_side.value
     where = f"{side.value} (sore) side only" if sore == side.value else (
         f"{side.value} side only, where the inflare was found" + (f" (your sore side is {sore})" if sore in ("left", "right") else ""))
-    why = (f"Step 2, {where}: pushing the knee out against the wall uses the hip rotators to pull an "
-           "inward-turned hip bone back out.")
+    # What it may do, not a bone put back: the joint moves only a few degrees (the plan's caveat).
+    why = (f"Step 2, {where}: pushing the knee out against the wall works the hip rotators against the "
+           "inward turn a professional found, which often eases the pain.")
     return _step(b, [("inflare-correction", side, why)], "Step 2, the inflare correction", notes, SKIP_IF_RELIEVED)
 
 
@@ -121,8 +122,8 @@ def protocol(b: Builder, profile: Profile) -> tuple[list[Pick], list[str]]:
     notes: list[str] = []
     s = Sides.of(profile)
     variants = _variants(s)
-    brace_why = ("Step 1: pressing the heel into the door frame uses the buttock and hamstrings to draw the hip "
-                 "bone back into line.")
+    brace_why = ("Step 1: pressing the heel into the door frame works the buttock and hamstrings against the "
+                 "pelvis, which often eases SI joint pain (the joint itself moves only a few degrees).")
     first = _step(b, [(KNEE_BRACE, Side.EACH, brace_why)], "The knee brace (steps 1 and 5)", [])
     if first is None:
         notes.append(f"The knee brace (steps 1 and 5) is left out because {b.why_left_out(KNEE_BRACE)}; the steps "
