@@ -53,10 +53,15 @@ def test_opening_a_button_s_address_as_a_link_answers_405_with_a_page(alice_clie
         assert r["Allow"] == "POST" and "Allowed here: POST." in page and in_layout(page), path
 
 
-def test_the_api_keeps_its_own_answers_for_a_wrong_method(alice_client):
-    r = alice_client.delete("/api/v1/me/profile")
-    assert r.status_code == 405
-    assert "<html" not in r.content.decode()
+def test_the_api_answers_a_wrong_method_with_a_problem_in_json(alice_client, client):
+    # A new user's find: the API answered a plain-text 'Method not allowed' served as HTML.
+    for web, method, path, allowed in ((alice_client, "delete", "/api/v1/me/profile", "GET, PUT"),
+                                       (client, "get", "/api/v1/plan", "POST")):
+        r = getattr(web, method)(path)
+        assert r.status_code == 405 and r["Content-Type"] == "application/json", path
+        assert r.json()["detail"] == [{"field": "(method)", "value": method.upper(), "allowed": allowed,
+                                       "message": f"{method.upper()} is not allowed here; use {allowed}"}]
+        assert r["Allow"].replace(" ", "") == allowed.replace(" ", "")
 
 
 def test_an_unexpected_error_answers_500_in_the_layout(db):

@@ -2,23 +2,33 @@
 templates 403.html, 404.html and 500.html (and 403_csrf.html for an expired form); a 405, which
 Django answers with an empty body (require_POST and the like), gets its page here."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 
 API = "/api/"
 
 
 class MethodNotAllowedPageMiddleware:
-    """A 405 with no body, outside the API (which answers in JSON), becomes the 405 page, keeping
-    the response's Allow header."""
+    """A 405 with no body becomes the 405 page, and any 405 of the API a problem in its JSON (ninja
+    answers a bare 'Method not allowed'); both keep the response's Allow header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.content or request.path.startswith(API):
+        if response.status_code != 405:
             return response
         allowed = response.get("Allow", "")
+        if request.path.startswith(API):
+            methods = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip())) or "none"
+            problem = JsonResponse({"detail": [{"field": "(method)", "value": request.method, "allowed": methods,
+                                                "message": f"{request.method} is not allowed here; use {methods}"}]},
+                                   status=405)
+            problem["Allow"] = allowed
+            return problem
+        if response.content:
+            return response
         page = render(request, "405.html", {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]},
                       status=405)
         page["Allow"] = allowed
