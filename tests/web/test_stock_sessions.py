@@ -60,6 +60,8 @@ def test_the_account_page_lists_the_sessions_and_signs_out_everywhere(client, al
     sign_in(laptop)
     page = laptop.get(reverse("account")).content.decode()
     assert page.count("This device") == 1 and page.count("Another device or browser") == 1
+    # What it does not stop is said beside it (a new user expected tokens to stop too).
+    assert "Signing out everywhere does not stop your" in page and 'id="tokens"' in page
     bob_browser = Client()
     bob_browser.force_login(django_user_model.objects.create_user("bob2", "bob2@example.org", PASSWORD))
     r = laptop.post(reverse("signout_everywhere"))
