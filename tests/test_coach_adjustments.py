@@ -143,6 +143,7 @@ def test_a_dose_outside_the_limits_for_its_kind_is_refused_in_plain_words(dose, 
     assert (problem.field, problem.allowed) == (field, allowed)
     assert words in problem.message
     assert "reps" not in problem.message and "hold_s" not in problem.message
+    assert "null" not in str(problem)  # a physiotherapist's find: 'Sets: null is not accepted (no dose was given)'
 
 
 def test_a_three_by_ten_glute_bridge_is_accepted_and_shown_as_the_coachs_with_the_cue():

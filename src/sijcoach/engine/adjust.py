@@ -23,7 +23,7 @@ from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits, dose_minutes
 from sijcoach.engine.dosing import LOWERED_SHARE, Dosed, lowered
 from sijcoach.engine.history import read_history
-from sijcoach.engine.inputs import InputError, Problem, parse_model
+from sijcoach.engine.inputs import MISSING, InputError, Problem, parse_model
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Distortion, DistortionSide, Profile, SessionLog, Slug, Text, _Input, _unique
 from sijcoach.engine.routines import Builder, Pick, default_side, make_item
@@ -143,7 +143,7 @@ def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Probl
                 + limit.reason[:1].lower() + limit.reason[1:].rstrip("."),
             ))
     if all(getattr(dose, name) is None for name in DOSE_FIELDS):
-        problems.append(Problem(prefix + "sets", None, "at least one of " + ", ".join(DOSE_WORDS.values()),
+        problems.append(Problem(prefix + "sets", MISSING, "at least one of " + ", ".join(DOSE_WORDS.values()),
                                 "no dose was given"))
     elif not problems:  # each value within its limit: now the dose as a whole
         minutes = dose_minutes(ex, {name: getattr(dose, name) for name in DOSE_FIELDS})

@@ -54,18 +54,18 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.value is _MISSING:
+        if self.value is MISSING:
             return f"{self.field}: {self.message}. Allowed: {self.allowed}."
         shown = json.dumps(self.value, default=str)
         return f"{self.field}: {shown} is not accepted ({self.message}). Allowed: {self.allowed}."
 
     def as_dict(self) -> dict:
         """The web's and the API's JSON shape; a missing value shows as null."""
-        value = None if self.value is _MISSING else self.value
+        value = None if self.value is MISSING else self.value
         return {"field": self.field, "value": value, "allowed": self.allowed, "message": self.message}
 
 
-_MISSING = object()
+MISSING = object()  # a Problem's value when none was given: its sentence then shows no value
 
 
 class InputError(ValueError):
@@ -191,15 +191,15 @@ def problems_from_errors(model: type[BaseModel], errors: list[dict], root: str =
     for err in errors:
         loc = tuple(err["loc"])
         if err["type"] == "json_invalid":
-            problems.append(Problem(root or "(document)", _MISSING, "valid JSON", err["msg"]))
+            problems.append(Problem(root or "(document)", MISSING, "valid JSON", err["msg"]))
             continue
         if err["type"] in _PAIR_ERRORS:
             name, allowed = _PAIR_ERRORS[err["type"]]
             given = err.get("input")
-            value = given.get(name, _MISSING) if isinstance(given, dict) else _MISSING
+            value = given.get(name, MISSING) if isinstance(given, dict) else MISSING
             problems.append(Problem(_field_name(root, (*loc[skip:], name)), value, allowed, err["msg"]))
             continue
-        value = _MISSING if err["type"] == "missing" else err.get("input", _MISSING)
+        value = MISSING if err["type"] == "missing" else err.get("input", MISSING)
         problems.append(Problem(_field_name(root, loc[skip:]), value, _allowed(model, err), err["msg"]))
     return problems
 
