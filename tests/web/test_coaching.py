@@ -266,6 +266,13 @@ def test_the_coach_records_the_side_of_an_inflare_the_client_could_not_say(cora_
     assert "distortion inflare, left side" in CoachVersion.objects.filter(link__client=alice).latest("id").what
 
 
+def test_giving_back_an_exercise_never_pinned_or_left_out_is_refused_and_nothing_is_recorded(cora_client, alice):
+    # A physiotherapist's find: it was saved as a change the client read ("Gave Wall sit back to the plan").
+    r = change(cora_client, alice, form="pin", action="release", exercise="wall-sit")
+    assert r.status_code == 400 and "neither pinned nor left out, so there is nothing to give back" in r.content.decode()
+    assert not CoachVersion.objects.filter(link__client=alice).exists()
+
+
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
     r = change(cora_client, alice, form="findings", beighton_score="12")
     assert r.status_code == 400 and "Beighton score" in r.content.decode()

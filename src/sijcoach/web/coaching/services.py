@@ -550,6 +550,11 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     Kind = CoachVersion.Kind
     if kind in (Kind.PIN, Kind.EXCLUDE, Kind.RELEASE):
         entry = {"exercise": exercise, "note": note}
+        mine = {i["exercise"] for i in adj["pinned"] + adj["excluded"]}
+        if kind == Kind.RELEASE and exercise not in mine:  # nothing to give back: no change for the client to read
+            raise InputError("exercise", [Problem("exercise", exercise, "an exercise you pinned or left out",
+                                                  f"{_names(exercise)} is neither pinned nor left out, so there is "
+                                                  "nothing to give back to the plan")])
         adj["pinned"], adj["excluded"] = _without(adj["pinned"], exercise), _without(adj["excluded"], exercise)
         if kind != Kind.RELEASE:
             adj["pinned" if kind == Kind.PIN else "excluded"].append(entry)
