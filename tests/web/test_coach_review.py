@@ -252,6 +252,13 @@ def test_the_review_summary_holds_pain_function_adherence_changes_and_warning_si
     assert "Activities rated" in html and "putting on socks" in html
     assert "Week of" in html and "routines planned up to today done" in html
     assert "What the app changed" in html and "Keep the knees together." in html
+    # A physiotherapist's find: the coach's pin was listed as the app's change too, and the adherence
+    # table began with empty weeks from before the client started (her first session, three days ago).
+    app_part = html[html.index("What the app changed"):html.index("What the coach changed")]
+    assert "clamshell" not in app_part.lower()
+    first, monday = progress.this_week(on - dt.timedelta(days=3))[0], progress.this_week(on)[0]
+    weeks = re.findall(r"Week of (\d\d \w\w\w)", html)
+    assert weeks == [f"{first:%d %b}", f"{monday:%d %b}"][-((monday - first).days // 7 + 1):]
     assert "Warning signs reported" in html and "fever" in html
     assert "<script" not in html
 

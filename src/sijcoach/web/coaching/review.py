@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
-from sijcoach.engine.plan_types import Change
+from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.questionnaires import PAIN_RULE, PSFS_POINTS
 from sijcoach.web import charts
 from sijcoach.web.coaching import services
@@ -50,7 +50,8 @@ def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Re
     review = Review(
         client_email=client.email, coach_email=coach.email, on=on, progress=data,
         adherence=progress.adherence({client.pk: on}, services.ADHERENCE_WEEKS)[client.pk],
-        engine_changes=data.changes,
+        # The coach's own changes are listed as theirs, below: not as the app's.
+        engine_changes=tuple(c for c in data.changes if c.kind != ChangeKind.COACH),
         coach_changes=services.coach_changes(link, COACH_CHANGES),
         warning_signs=services.open_warning_signs(client), stopped=plans.open_red_flag(client, checkin) is not None,
     )
@@ -113,9 +114,10 @@ def review_html(r: Review) -> str:
     parts.append(_img(charts.psfs_chart(p.psfs_points, "review-psfs", title="Activity ratings")) + "</section>")
 
     parts.append("<h2>Adherence</h2>")
+    # From the client's first week (Progress's start), not empty weeks before it.
     rows = "".join(
         f"<tr><td>Week of {m:%d %b}</td><td>{w.done} of {w.planned}</td></tr>"
-        for m, w in zip(_mondays(r.on, len(r.adherence.weeks)), r.adherence.weeks))
+        for m, w in zip(_mondays(r.on, len(r.adherence.weeks)), r.adherence.weeks) if m >= p.start)
     parts.append(f"<table><thead><tr><th>Week</th><th>Planned routines done</th></tr></thead><tbody>{rows}</tbody>"
                  f"</table><p>Over the whole period: {p.done} of {p.planned} routines planned up to today done.</p>")
 
