@@ -273,6 +273,15 @@ def test_giving_back_an_exercise_never_pinned_or_left_out_is_refused_and_nothing
     assert not CoachVersion.objects.filter(link__client=alice).exists()
 
 
+def test_the_coachs_findings_form_offers_what_an_examiner_finds(cora_client, alice):
+    # A physiotherapist's find: it offered the client's "Something was found, I don't know what".
+    page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    form = page[page.index('id="findings-form"'):]
+    form = form[:form.index("</form>")]
+    assert "I don&#x27;t know what" not in form and "I don't know what" not in form
+    assert "None found" in form and "Inflare" in form and "Upslip" in form
+
+
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
     r = change(cora_client, alice, form="findings", beighton_score="12")
     assert r.status_code == 400 and "Beighton score" in r.content.decode()

@@ -42,11 +42,16 @@ def test_every_value_of_the_enum_has_words(name):
     (checkin_forms.FindingsForm, "distortion", Distortion), (checkin_forms.FindingsForm, "distortion_side", DistortionSide),
     (checkin_forms.FindingsForm, "tight_muscles", Group), (checkin_forms.SetupForm, "equipment", Equipment),
     (checkin_forms.SetupForm, "level", Difficulty), (CoachFindingsForm, "tight_muscles", Group),
-    (CoachFindingsForm, "distortion", Distortion),
+    (CoachFindingsForm, "distortion_side", DistortionSide),
 ])
 def test_the_forms_offer_exactly_the_engines_values(form, field, enum):
     offered = [str(value) for value, _ in form().fields[field].choices if value != ""]
     assert sorted(offered) == sorted(member.value for member in enum)
+
+
+def test_the_coachs_findings_offer_every_distortion_but_the_clients_unknown():
+    offered = [str(value) for value, _ in CoachFindingsForm().fields["distortion"].choices if value != ""]
+    assert sorted(offered) == sorted(d.value for d in Distortion if d != Distortion.UNKNOWN)
 
 
 def test_a_choice_renders_and_reads_back_as_the_plain_value():

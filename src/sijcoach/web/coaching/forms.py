@@ -9,6 +9,7 @@ from django import forms
 from sijcoach.engine.adjust import DOSE_FIELDS, MAX_VALUE
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import Problem
+from sijcoach.engine.profile import Distortion
 from sijcoach.web.coaching import templates_service
 from sijcoach.web.coaching.models import CoachTemplate, CoachVersion
 from sijcoach.web.plans import labels
@@ -76,8 +77,11 @@ class DoseForm(SummaryForm):
 
 
 class FindingsForm(SummaryForm):
+    # The examining professional says what they found: not the client's "something, I don't know what".
     distortion = forms.ChoiceField(label="Pelvic distortion found",
-                                   choices={"": "Not examined (the client's own answer)", **labels.DISTORTION},
+                                   choices={"": "Not examined (the client's own answer)", Distortion.NONE: "None found",
+                                            **{d: w for d, w in labels.DISTORTION.items()
+                                               if d not in (Distortion.NONE, Distortion.UNKNOWN)}},
                                    required=False)
     distortion_side = forms.ChoiceField(label="Side of the inflare or outflare",
                                         choices={"": "The client's sore side", **labels.DISTORTION_SIDE}, required=False)
