@@ -7,6 +7,7 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the live server's ORM is read from the test thread
 
+import datetime as dt  # noqa: E402
 import re  # noqa: E402
 
 import pytest  # noqa: E402
@@ -16,6 +17,7 @@ from browser_helpers import check_in, sign_up, url, wait_state  # noqa: E402
 from sijcoach.web.coaching import services as coaching  # noqa: E402
 from sijcoach.web.coaching.models import AccessLog, Message  # noqa: E402
 from sijcoach.web.plans import services  # noqa: E402
+from sijcoach.web.plans.models import CheckIn  # noqa: E402
 from test_browser import browser_context_args, browser_type_launch_args, problems, user  # noqa: E402,F401
 
 CUE = "Squeeze the buttocks before the hips leave the floor."
@@ -45,8 +47,10 @@ def test_invite_accept_a_coachs_3x10_bridge_with_a_cue_in_the_player_a_message_r
     client_page.get_by_role("button", name=re.compile("^Accept .* as my coach$")).click()
     expect(client_page.get_by_role("main")).to_contain_text("cora@example.org")
     client = user("cal@example.org")
+    # Cal checked in first a week ago and has logged no session since.
+    CheckIn.objects.filter(user=client).update(answered_on=services.today_for(client) - dt.timedelta(days=7))
 
-    # The coach finds the new client on the list, with the flag a new client has (no session yet).
+    # The coach finds the client on the list, with the flag of a week without a session.
     coach_page.goto(url(live_server, "/coach/"))
     row = coach_page.locator(f"#client-{client.pk}")
     expect(row.get_by_role("list", name="Needs your attention")).to_contain_text("No session")
