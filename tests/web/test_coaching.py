@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.coaching import services as coaching
@@ -280,6 +281,19 @@ def test_the_coachs_findings_form_offers_what_an_examiner_finds(cora_client, ali
     form = form[:form.index("</form>")]
     assert "I don&#x27;t know what" not in form and "I don't know what" not in form
     assert "None found" in form and "Inflare" in form and "Upslip" in form
+
+
+def test_the_coach_sees_what_the_clients_plan_is_built_on(cora_client, alice):
+    # A physiotherapist's find: weeks of pregnancy, history, hypermobility answers, the inferred pattern
+    # and its reasons, cause and inflammatory signs were nowhere on the coach's page.
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=24, history=["very_flexible", "joint_goes_out"],
+             hypermobility_answers=[True, True, True, None, False], cause="pregnancy",
+             inflammatory_signs=["morning_stiffness"])
+    page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    part = page[page.index("What their plan is built on"):page.index('id="access"')]
+    for words in ("Pregnant now, 24 weeks", "I am very flexible; My SI joint ‘goes out’ or slips", "3 of 5 yes, 1 not sure",
+                  "Pregnancy or birth", "My back is stiff for more than half an hour", "planned as unstable"):
+        assert escape(words) in part, words
 
 
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):

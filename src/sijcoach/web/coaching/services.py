@@ -25,9 +25,10 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
+from sijcoach.engine.profile import Distortion, Pregnancy, Profile
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
-from sijcoach.web.plans import progress, services
+from sijcoach.web.plans import labels, progress, services
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 
 INVITE_DAYS = 7
@@ -635,6 +636,38 @@ def dose_ranges(plan) -> DoseLimits:
     kinds = dict.fromkeys(cat[s].kind for s in slugs)
     reasons = [(KIND_WORDS[k].capitalize(), limits[k].reason, cat.source_title(limits[k].source)) for k in kinds]
     return DoseLimits(rows, reasons)
+
+
+def clinical_picture(profile: Profile, assessment) -> list[tuple[str, str]]:
+    """What the client's plan is built on, in words, for the coach: the pattern the app inferred and
+    why, hypermobility, pregnancy, history, cause, inflammatory signs and what was found on examination.
+    `assessment`: the plan's (None while warning signs stop it)."""
+    def listed(table: dict, values) -> str:
+        return "; ".join(table[v] for v in values) or "none given"
+
+    rows = []
+    if assessment is not None:
+        rows.append(("Pattern", f"{assessment.pattern.value}, planned as {assessment.plans_as.value}: "
+                     + " ".join(assessment.reasons)))
+        rows.append(("Hypermobile", ("yes: " if assessment.hypermobile else "no. ")
+                     + " ".join(assessment.hypermobility_reasons)))
+    answers = profile.hypermobility_answers
+    if answers is not None:
+        rows.append(("Hypermobility questionnaire", f"{sum(a is True for a in answers)} of {len(answers)} yes"
+                     + (f", {sum(a is None for a in answers)} not sure" if None in answers else "")))
+    if profile.beighton_score is not None:
+        rows.append(("Beighton score", str(profile.beighton_score)))
+    if profile.pregnancy != Pregnancy.NONE:
+        weeks = f", {profile.pregnancy_weeks} weeks" if profile.pregnancy_weeks is not None else ""
+        rows.append(("Pregnancy", labels.PREGNANCY[profile.pregnancy] + weeks))
+    rows += [("History", listed(labels.HISTORY, profile.history)), ("Cause", labels.CAUSE[profile.cause]),
+             ("Inflammatory signs", listed(labels.INFLAMMATORY_SIGNS, profile.inflammatory_signs))]
+    if profile.distortion not in (Distortion.NONE,):
+        side = f", {profile.distortion_side.value} side" if profile.distortion_side else ""
+        rows.append(("Pelvic distortion", labels.DISTORTION[profile.distortion] + side))
+    if profile.tight_muscles:
+        rows.append(("Tight muscles", listed(labels.GROUP_NAMES, profile.tight_muscles)))
+    return rows
 
 
 def _findings_words(f: Findings) -> str:

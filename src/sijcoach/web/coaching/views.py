@@ -102,6 +102,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
         "state": services.describe(page.adjustments, page.findings),
         "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
+        "picture": services.clinical_picture(page.current.profile, plan.assessment) if page.current else [],
         **progress_charts(page.progress), "windows": progress.WINDOWS,
         "refused": FORM_SECTION.get(bound[0], bound[0]) if bound is not None else "",
         "refused_errors": _error_sentences(bound[1]) if bound is not None else [],
