@@ -147,7 +147,8 @@ def test_each_exercise_left_out_after_the_first_trimester_is_given_the_reason_of
     from sijcoach.engine.vocab import Position, Situation
 
     words = {Position.SUPINE: "lying flat on the back", Position.PRONE: "face down",
-             Position.SIDE_LYING: "side plank", Position.STANDING: "standing", Position.SEATED: "standing"}
+             Position.SIDE_LYING: "side plank", Position.STANDING: "standing", Position.SEATED: "standing",
+             Position.KNEELING: "over the thighs"}
     later = Situation.PREGNANCY_AFTER_FIRST_TRIMESTER
     out = [e for e in catalog().exercises.values() if later in e.unsuitable_for]
     assert {e.position for e in out} >= {Position.SUPINE, Position.PRONE, Position.SIDE_LYING}

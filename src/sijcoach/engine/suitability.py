@@ -58,6 +58,8 @@ _LATER_PREGNANCY_WHY = {  # by the exercise's position; lying on the back (SITUA
     "three months of pregnancy",
     Position.SIDE_LYING: "it holds your weight up on one forearm with the tummy braced (a side plank), which is "
     "best avoided after the first three months of pregnancy",
+    Position.KNEELING: "it folds the body forward over the thighs, which a growing bump does not leave room for "
+    "after the first three months of pregnancy",
     Position.STANDING: "it is done standing on one leg or in a low squat, which is best avoided after the "
     "first three months of pregnancy (keep your weight even on both legs)",
     Position.SEATED: "it is done standing on one leg or in a low squat, which is best avoided after the "
