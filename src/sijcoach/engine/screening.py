@@ -90,12 +90,36 @@ def screen_flags(ids: list[str], notes: tuple[str, ...] = ()) -> Triage:
     return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=notes)
 
 
+# What to call a level's action: its own (a doctor, for urgent), and one that only the signs' own
+# actions give (a pregnancy sign's maternity unit): the stop page's and the handout's headings.
+ACTION_HEADINGS = {
+    TriageLevel.EMERGENCY: ("Get help now", "Get help now"),
+    TriageLevel.URGENT: ("See a doctor today", "Get checked today"),
+    TriageLevel.SEE_DOCTOR_SOON: ("Book a doctor or physiotherapist soon", "See a doctor soon"),
+}
+
+
+def _leading(ids: list[str], level: TriageLevel) -> list:
+    """The flags among `ids` that set the level, each once."""
+    flags = library().flags
+    return [flags[i] for i in dict.fromkeys(ids) if i in flags and flags[i].level == level]
+
+
+def flags_heading(ids: list[str]) -> str:
+    """The heading for these flags' action (they hold at least one flag): the level's, or the one for
+    signs with their own action when every leading sign has one."""
+    level = flags_level(ids)
+    general, own = ACTION_HEADINGS[level]
+    leading = _leading(ids, level)
+    return own if leading and all(h.action for h in leading) else general
+
+
 def flags_action(ids: list[str]) -> str:
     """What to do, for these flags: the level's action, and each leading flag's own (a pregnancy
     warning sign names the maternity unit; a suspected fracture, being seen within days)."""
     lib = library()
     level = flags_level(ids)
-    leading = [lib.flags[i] for i in dict.fromkeys(ids) if i in lib.flags and lib.flags[i].level == level]
+    leading = _leading(ids, level)
     general = lib.actions.get(level, "No warning signs in your answers. Start gently and stop anything that hurts.")
     actions = [general] if not leading or any(h.action is None for h in leading) else []
     actions += [h.action for h in leading if h.action]

@@ -17,6 +17,7 @@ from html import escape
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import ChangeKind, Pattern, Plan, PlanItem, TriageLevel
+from sijcoach.engine.screening import ACTION_HEADINGS
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
 from sijcoach.exports.words import dose_text, side_text
@@ -27,12 +28,7 @@ RECENT_CHANGES = 6  # changes to the exercises listed on the title page
 NAME_IN_FOOTER = 48  # characters; a longer name is shortened there (it is whole on the title page)
 _SECTIONS = {"schedule": "Your schedule", "exercises": "Your exercises", "safety": "Staying safe",
              "flags": "Warning signs: when to get help", "log": "Your log sheet"}
-_LEVELS = (  # red-flag levels, most serious first, with a heading for each: for the level's own action,
-    # and for a sign whose action is its own (a pregnancy sign: the maternity unit, not a doctor)
-    (TriageLevel.EMERGENCY, "Get help now", "Get help now"),
-    (TriageLevel.URGENT, "See a doctor today", "Get checked today"),
-    (TriageLevel.SEE_DOCTOR_SOON, "Book a doctor or physiotherapist soon", "See a doctor soon"),
-)
+_LEVELS = (TriageLevel.EMERGENCY, TriageLevel.URGENT, TriageLevel.SEE_DOCTOR_SOON)  # most serious first
 
 
 _PATTERN_WORDS = {Pattern.STIFF: "A stiff joint pattern (moving too little)",
@@ -209,7 +205,8 @@ def _safety(plan: Plan) -> str:
 def _red_flags() -> str:
     lib = library()
     blocks = []
-    for level, heading, own_heading in _LEVELS:
+    for level in _LEVELS:
+        heading, own_heading = ACTION_HEADINGS[level]
         # The questions the check-in asks (not the derived or retired ones), under the action that fits them.
         asked = [f for f in lib.flags.values() if f.level == level and not f.derived and not f.retired]
         for action in dict.fromkeys(f.action for f in asked):

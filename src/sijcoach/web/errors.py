@@ -20,16 +20,16 @@ class MethodNotAllowedPageMiddleware:
         if response.status_code != 405:
             return response
         allowed = response.get("Allow", "")
+        methods = [m.strip() for m in allowed.split(",") if m.strip()]
         if request.path.startswith(API):
-            methods = ", ".join(sorted(m.strip() for m in allowed.split(",") if m.strip())) or "none"
-            problem = JsonResponse({"detail": [{"field": "(method)", "value": request.method, "allowed": methods,
-                                                "message": f"{request.method} is not allowed here; use {methods}"}]},
+            listed = ", ".join(sorted(methods)) or "none"
+            problem = JsonResponse({"detail": [{"field": "(method)", "value": request.method, "allowed": listed,
+                                                "message": f"{request.method} is not allowed here; use {listed}"}]},
                                    status=405)
             problem["Allow"] = allowed
             return problem
         if response.content:
             return response
-        page = render(request, "405.html", {"allowed": [m.strip() for m in allowed.split(",") if m.strip()]},
-                      status=405)
+        page = render(request, "405.html", {"allowed": methods}, status=405)
         page["Allow"] = allowed
         return page

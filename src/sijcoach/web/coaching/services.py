@@ -81,12 +81,11 @@ def end_links(links) -> int:
     # What a professional found (a Beighton score, a distortion, tight muscles) stays true of the person
     # after the coach goes: it is kept in their answers; the coach's pins and doses end with the link.
     newest = CoachVersion.objects.filter(link=OuterRef("pk")).order_by("-id").values("findings")[:1]
-    found = {client_id: Findings.model_validate(findings, strict=False)
-             for client_id, findings in links.annotate(found=Subquery(newest)).values_list("client_id", "found")
-             if findings}
+    read = links.annotate(found=Subquery(newest)).values_list("client_id", "found")
+    found = {client_id: Findings.model_validate(findings or {}, strict=False) for client_id, findings in read}
     links.update(ended_at=timezone.now())
     for client in get_user_model().objects.select_related("preferences").filter(pk__in=clients):
-        if client.pk in found and found[client.pk] != Findings():
+        if found.get(client.pk, Findings()) != Findings():
             keep_findings(client, found[client.pk])  # keeps the planned days too
         else:
             services.remember_planned_days(client)  # the plan returns to the client's own
@@ -662,7 +661,7 @@ def clinical_picture(profile: Profile, assessment) -> list[tuple[str, str]]:
         rows.append(("Pregnancy", labels.PREGNANCY[profile.pregnancy] + weeks))
     rows += [("History", listed(labels.HISTORY, profile.history)), ("Cause", labels.CAUSE[profile.cause]),
              ("Inflammatory signs", listed(labels.INFLAMMATORY_SIGNS, profile.inflammatory_signs))]
-    if profile.distortion not in (Distortion.NONE,):
+    if profile.distortion != Distortion.NONE:
         side = f", {profile.distortion_side.value} side" if profile.distortion_side else ""
         rows.append(("Pelvic distortion", labels.DISTORTION[profile.distortion] + side))
     if profile.tight_muscles:

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.guidance import library
-from sijcoach.engine.plan_types import TriageLevel
-from sijcoach.engine.screening import PREGNANCY_FLAGS, flags_action
+from sijcoach.engine.screening import PREGNANCY_FLAGS, flags_action, flags_heading
 from sijcoach.web.plans import services
 from sijcoach.web.plans.checkin_forms import FIELD_STEP, STEPS
 from sijcoach.web.plans.checkin_service import Stopped, check_in, stop_for_warning_signs
@@ -110,12 +109,7 @@ def stop(request):
     if report is None:  # none, or answered since by a check-in without it
         return redirect("today")
     flags = [library().flags[f] for f in report.flags if f in library().flags]
-    level = TriageLevel(report.level)
-    # A doctor is not always who to call: a pregnancy sign's own action names the maternity unit.
-    leading = [f for f in flags if f.level == level]
-    heading = ("Get help now" if level == TriageLevel.EMERGENCY
-               else "Get checked today" if leading and all(f.action for f in leading) else "See a doctor today")
     return render(request, "plans/checkin_stop.html", {
-        "report": report, "action": flags_action(report.flags), "flags": flags, "heading": heading,
+        "report": report, "action": flags_action(report.flags), "flags": flags, "heading": flags_heading(report.flags),
         "pregnancy_sign": bool(PREGNANCY_FLAGS & set(report.flags)),
     })
