@@ -12,6 +12,7 @@ import pytest
 
 from sijcoach.engine import make_plan, parse_logs, parse_profile
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.live import Verdict, on_pain
 from sijcoach.engine.plan_types import ChangeKind, Pattern, RoutineKind, TriageLevel
 from sijcoach.engine.questionnaires import (
     PsfsActivity,
@@ -21,6 +22,7 @@ from sijcoach.engine.questionnaires import (
     psfs_score,
     score_hypermobility,
 )
+from sijcoach.engine.screening import flags_action
 from sijcoach.engine.vocab import PILLARS, Difficulty, Group, Kind, Position, Side
 
 START = dt.date(2026, 11, 23)
@@ -619,6 +621,16 @@ def test_an_exercise_that_hurt_6_or_more_is_swapped_for_one_that_trains_the_same
     assert set(replacement.groups) & set(catalog()["glute-bridge"].groups)
     assert "glute-bridge" not in slugs(plan)
     assert replacement.slug in slugs(plan, RoutineKind.STRENGTH)
+
+
+@pytest.mark.parametrize("flag", EMERGENCY_FLAGS + URGENT_FLAGS)
+@pytest.mark.parametrize("pain", [0, 4, 7])
+def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag, pain):
+    # "Carry on" or a stand-in would contradict the triage, which says not to exercise at all.
+    decision = on_pain(person(red_flags=[flag]), "glute-bridge", pain)
+    assert decision.verdict == Verdict.STOP and decision.replacement is None
+    assert decision.message.startswith("Stop the session. ")
+    assert decision.message.endswith(flags_action([flag]))
 
 
 def test_a_relief_exercise_that_hurt_is_swapped_too():

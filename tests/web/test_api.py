@@ -19,6 +19,7 @@ from sijcoach.engine import make_plan, parse_logs, parse_profile
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.contract import plan_to_dict
 from sijcoach.engine.live import on_pain
+from sijcoach.engine.screening import flags_action
 from sijcoach.engine.vocab import Group, Kind
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.api.schemas import SessionOut
@@ -505,6 +506,27 @@ def test_this_hurts_gives_the_engines_decision(client, alice, alice_auth):
     if expected.replacement:
         assert r.json()["replacement"]["exercise"] == expected.replacement.exercise != "bird-dog"
         assert r.json()["replacement"]["steps"]
+
+
+@pytest.mark.parametrize("flags, level", [(["saddle_numbness"], "emergency"), (["fever_or_unwell"], "urgent")])
+@pytest.mark.parametrize("pain", [0, 2, 4, 7, 10])
+def test_this_hurts_stops_the_session_whatever_the_pain_while_a_warning_sign_is_open(client, alice, alice_auth,
+                                                                                        flags, level, pain):
+    # A warning sign reported after the check-in stops the plan: "This hurts" must not say carry on,
+    # nor offer an exercise in its place (the player on a page opened before the report still asks).
+    services.report_red_flags(alice, flags, level)
+    r = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": pain}, alice_auth)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["verdict"] == "stop" and body["replacement"] is None
+    assert body["message"] == f"Stop the session. {flags_action(flags)}"
+    assert body["source"] and body["source"] != catalog().source_title("silbernagel-2007")
+
+
+def test_this_hurts_with_a_pregnancy_sign_names_the_maternity_unit(client, alice, alice_auth):
+    services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
+    body = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": 3}, alice_auth).json()
+    assert body["verdict"] == "stop" and "maternity" in body["message"]
 
 
 def test_this_hurts_at_2_says_carry_on(client, alice, alice_auth):

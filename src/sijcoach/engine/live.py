@@ -54,6 +54,9 @@ def on_pain(
         raise ValueError("pain must be from 0 to 10")
     ex = cat[slug]
     source = cat.source_title(_PAIN_SOURCE)
+    triage = screen(profile)
+    if blocks_plan(triage):  # a warning sign that needs help first: no exercise, whatever the pain
+        return LiveDecision(Verdict.STOP, f"Stop the session. {triage.action}", triage.reasons[0].source)
     if pain < SETTLE_PAIN:
         return LiveDecision(Verdict.CARRY_ON, f"{pain}/10 is acceptable: carry on, and stop if it climbs.", source)
     if pain < SWAP_PAIN:
@@ -63,9 +66,6 @@ def on_pain(
             "and stop if it climbs to 6 or more.",
             source,
         )
-    triage = screen(profile)
-    if blocks_plan(triage):
-        return LiveDecision(Verdict.STOP, f"Stop the session. {triage.action}", source)
     assessment = assess(profile)
     ctx = base_context(profile, assessment, gentle=triage.gentle)
     if profile.onset_days_ago + day_index <= ACUTE_DAYS:

@@ -24,7 +24,7 @@ from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain
 from sijcoach.engine.plan_types import Plan
-from sijcoach.engine.profile import Profile, SessionLog
+from sijcoach.engine.profile import Profile, RedFlag, SessionLog
 from sijcoach.engine.screening import screen
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
@@ -168,6 +168,18 @@ def latest_version(user, checkin: CheckIn | None = None) -> CoachVersion | None:
             return None
         return CoachVersion.objects.filter(pk=checkin.coach_version_id).first()
     return CoachVersion.objects.filter(link__client_id=user.pk, link__ended_at=None).order_by("-id").first()
+
+
+_NO_ANSWERS = {"age": 30, "pain_now": 0, "onset_days_ago": 365}
+
+
+def reported_profile(checkin: CheckIn | None, flags: list[str], on: dt.date) -> Profile:
+    """The person's answers plus the warning signs reported since them (an open report stops the plan:
+    open_red_flag). Without any check-in, neutral answers stand in."""
+    profile = checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
+    known = {f.value for f in RedFlag}
+    added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
+    return profile.model_copy(update={"red_flags": added})
 
 
 @dataclass(frozen=True)
@@ -365,6 +377,9 @@ def answer_session_morning(session: Session, answer: MorningAnswer) -> Session:
 def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
     question = parse_model(PainQuestion, raw, "pain")
     checkin = latest_checkin(user)
+    report = open_red_flag(user, checkin)
+    if report is not None:  # a warning sign reported since the check-in: stop, whatever the pain
+        return on_pain(reported_profile(checkin, report.flags, on), question.exercise, question.pain)
     if checkin is None:
         raise LookupError("no check-in yet")
     profile, _ = _with_coach(checkin.to_engine(on), latest_version(user, checkin))

@@ -12,31 +12,20 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sijcoach.engine import make_plan
-from sijcoach.engine.inputs import parse_profile
 from sijcoach.engine.plan_types import Plan
-from sijcoach.engine.profile import Profile, RedFlag, Sex
+from sijcoach.engine.profile import Profile, Sex
 from sijcoach.engine.questionnaires import PsfsActivity as EnginePsfsActivity
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import CheckIn, PsfsRating
 
 HANDOUT_DAYS = 14
 CALENDAR_DAYS = 28
-_NO_ANSWERS = {"age": 30, "pain_now": 0, "onset_days_ago": 365}
-
-
-def reported_profile(checkin: CheckIn | None, flags: list[str], on: dt.date) -> Profile:
-    """The person's answers plus the warning signs reported since them. Without any check-in, neutral
-    answers stand in."""
-    profile = checkin.to_engine(on) if checkin is not None else parse_profile(_NO_ANSWERS)
-    known = {f.value for f in RedFlag}
-    added = tuple(dict.fromkeys((*profile.red_flags, *(RedFlag(f) for f in flags if f in known))))
-    return profile.model_copy(update={"red_flags": added})
 
 
 def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: int) -> Plan:
     """The engine's plan for the person's answers plus warning signs reported since: its triage stops it
     (a stopped plan shows only its triage)."""
-    return make_plan(reported_profile(checkin, flags, on), (), on, days)
+    return make_plan(services.reported_profile(checkin, flags, on), (), on, days)
 
 
 def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
@@ -46,7 +35,7 @@ def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
     checkin = services.latest_checkin(user)
     report = services.open_red_flag(user, checkin)
     if report is not None:
-        profile = reported_profile(checkin, report.flags, on)
+        profile = services.reported_profile(checkin, report.flags, on)
         return make_plan(profile, (), on, days), profile
     if checkin is None:
         return None
