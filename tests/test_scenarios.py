@@ -633,6 +633,33 @@ def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag,
     assert decision.message.endswith(flags_action([flag]))
 
 
+@pytest.mark.parametrize("hurt", ["glute-bridge", "pelvic-tilt", "bird-dog"])
+def test_the_plan_keeps_the_stand_in_the_player_gave_and_the_person_did(hurt):
+    # A physiotherapist's find: the player said "Heel slides, it comes next" after Pelvic tilt hurt 8/10,
+    # and the plan, Progress and the coach's page then said "swapped for Deep belly draw-in". The player
+    # leaves out the session's other exercises; the plan kept no trace of what was done instead.
+    alone = plan_for(logs=[session(BEFORE, pain_before=3, pain_next_day=3, items=[{"exercise": hurt, "pain": 8}])],
+                     **STIFF)
+    own = next(c.replacement for c in alone.changes if c.kind == ChangeKind.SWAP and c.exercise == hurt)
+    assert own is not None
+    given = on_pain(person(**STIFF), hurt, 8, excluded=frozenset({hurt, own})).replacement
+    assert given is not None and given.exercise != own
+    logs = [session(BEFORE, pain_before=3, pain_next_day=3, items=[
+        {"exercise": hurt, "pain": 8}, {"exercise": given.exercise, "sets_done": 1, "swapped_from": hurt}])]
+    plan = plan_for(logs=logs, **STIFF)
+    swap = next(c for c in plan.changes if c.kind == ChangeKind.SWAP and c.exercise == hurt)
+    assert swap.replacement == given.exercise and catalog()[given.exercise].name in swap.reason
+    assert hurt not in slugs(plan)
+
+
+def test_a_logged_stand_in_that_could_not_stand_in_is_not_kept():
+    # Nothing trusted blindly from a log: an exercise of other muscles is not a stand-in.
+    logs = [session(BEFORE, pain_before=3, pain_next_day=3, items=[
+        {"exercise": "glute-bridge", "pain": 8}, {"exercise": "cat-cow", "sets_done": 1, "swapped_from": "glute-bridge"}])]
+    swap = next(c for c in plan_for(logs=logs, **STIFF).changes if c.kind == ChangeKind.SWAP)
+    assert swap.exercise == "glute-bridge" and swap.replacement not in (None, "cat-cow")
+
+
 def test_a_relief_exercise_that_hurt_is_swapped_too():
     logs = [session(BEFORE, pain_before=3, pain_next_day=3, items=[{"exercise": "cat-cow", "pain": 6}])]
     plan = plan_for(logs=logs, **STIFF)

@@ -199,7 +199,8 @@ class _Reader:
             return
         ex = self.cat[slug]
         if pain >= SWAP_PAIN:
-            self.swap(ex, pain, session.date)
+            done_instead = next((it.exercise for it in session.items if it.swapped_from == slug), None)
+            self.swap(ex, pain, session.date, done_instead)
             return
         if item.skipped:
             return
@@ -218,10 +219,18 @@ class _Reader:
                     _PAIN_SOURCE, session.date, slug)
         self.streak.pop(slug, None)
 
-    def swap(self, ex: Exercise, pain: int, date: dt.date) -> None:
+    def swap(self, ex: Exercise, pain: int, date: dt.date, done_instead: str | None = None) -> None:
+        """`done_instead`: the exercise the person did in its place that session (the player's answer
+        to "this hurts"): kept as the stand-in where it may stand in and still suits them, so the plan
+        names the exercise they were told to do and did."""
         out = self.out
         used = set(out.swaps) | {s for s in out.swaps.values() if s}
-        repl = find_swap(self.cat, ex, self.context_on(date), used)
+        ctx = self.context_on(date)
+        kept = self.cat[done_instead] if done_instead in self.cat else None
+        if kept is not None and kept.slug not in used and _may_stand_in(ex, kept) and ctx.allows(kept):
+            repl = kept
+        else:
+            repl = find_swap(self.cat, ex, ctx, used)
         out.swaps[ex.slug] = repl.slug if repl else None
         out.swapped_why[ex.slug] = f"it hurt ({pain}/10) on {date}"
         target = f"swapped for {repl.name}, which trains the same muscles" if repl else (

@@ -272,6 +272,9 @@ class LoggedItem(_Input):
     pain: Pain | None = None
     effort: Effort | None = None
     skipped: bool = False
+    swapped_from: Slug | None = Field(
+        default=None, description="the exercise this one stood in for in the session (after \"this hurts\"): "
+        "the plan keeps that stand-in, where it still suits the person")
 
 
 class SessionLog(_Input):

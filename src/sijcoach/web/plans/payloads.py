@@ -17,10 +17,9 @@ class Planned(_Input):
 
 
 class ItemDone(LoggedItem):
-    """The engine's logged item, with what was planned beside it and any swap the player made."""
+    """The engine's logged item (with any swap the player made), and what was planned beside it."""
 
     planned: Planned = Planned()
-    swapped_from: Slug | None = None
     swap_reason: Text | None = Field(default=None, max_length=1000)
 
 

@@ -118,7 +118,8 @@ def open_red_flag(user, checkin: CheckIn | None) -> RedFlagReport | None:
 
 
 _SESSION_FIELDS = ("id", "date", "routine_kind", "pain_before", "pain_after", "pain_next_day", "joint_went_out")
-_ITEM_FIELDS = ("exercise", "side", "sets_done", "reps_done", "hold_s_done", "pain", "effort", "skipped")
+_ITEM_FIELDS = ("exercise", "side", "sets_done", "reps_done", "hold_s_done", "pain", "effort", "skipped",
+                "swapped_from")
 
 
 # Sessions and their items joined (a session with no items is kept), as plain rows in date order; made
