@@ -444,8 +444,13 @@ def test_alices_token_never_answers_the_morning_question_for_bobs_session(client
     assert bob_session.pain_next_day is None
 
 
+def yesterday_of(user) -> str:
+    return (services.today_for(user) - dt.timedelta(days=1)).isoformat()
+
+
 def test_the_morning_answer_sets_the_next_day_pain_of_my_session(client, alice, alice_auth):
-    created = send(client, "post", "/api/v1/me/sessions", session_payload(joint_went_out=True), alice_auth).json()
+    created = send(client, "post", "/api/v1/me/sessions", session_payload(joint_went_out=True, date=yesterday_of(alice)),
+                   alice_auth).json()
     r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 4}, alice_auth)
     assert r.status_code == 200, r.content
     assert r.json()["pain_next_day"] == 4
@@ -453,8 +458,21 @@ def test_the_morning_answer_sets_the_next_day_pain_of_my_session(client, alice, 
     assert stored.pain_next_day == 4 and stored.joint_went_out is True  # an answer never takes it back
 
 
-def test_the_morning_answer_rejects_pain_above_10(client, alice, alice_auth):
+def test_the_morning_answer_is_refused_on_the_day_of_the_session(client, alice, alice_auth):
+    # A walk-through's find: the answer was kept seconds after the session, and the plan lowers or keeps
+    # doses by how the morning after felt.
     created = send(client, "post", "/api/v1/me/sessions", session_payload(), alice_auth).json()
+    r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 2}, alice_auth)
+    assert r.status_code == 422
+    found = problems(r)["session_id"]
+    today = services.today_for(alice)
+    assert found["allowed"] == f"a session from before today ({today})"
+    assert f"can be given from {today + dt.timedelta(days=1)}" in found["message"]
+    assert Session.objects.get(pk=created["id"]).pain_next_day is None
+
+
+def test_the_morning_answer_rejects_pain_above_10(client, alice, alice_auth):
+    created = send(client, "post", "/api/v1/me/sessions", session_payload(date=yesterday_of(alice)), alice_auth).json()
     found = problems(send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning",
                           {"pain_next_day": 11}, alice_auth))
     assert found["pain_next_day"]["allowed"] == "a whole number from 0 to 10"
@@ -527,6 +545,23 @@ def test_this_hurts_with_a_pregnancy_sign_names_the_maternity_unit(client, alice
     services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
     body = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": 3}, alice_auth).json()
     assert body["verdict"] == "stop" and "maternity" in body["message"]
+
+
+def test_the_stand_in_the_player_gave_is_the_one_the_plan_names_next(client, alice, alice_auth):
+    # The player answers "This hurts" leaving out the session's other exercises; the session it saves
+    # names the stand-in done (swapped_from), and the plan from then on keeps that one.
+    session_items = ["bird-dog", "dead-bug"]
+    answer = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": 8, "excluded": session_items},
+                  alice_auth).json()
+    assert answer["verdict"] == "swap"
+    given = answer["replacement"]["exercise"]
+    items = [{"exercise": "bird-dog", "side": "each", "sets_done": 0, "pain": 8},
+             {"exercise": given, "side": answer["replacement"]["side"], "sets_done": 1, "reps_done": 5,
+              "swapped_from": "bird-dog", "swap_reason": answer["message"]}]
+    assert send(client, "post", "/api/v1/me/sessions", session_payload(items=items), alice_auth).status_code == 201
+    plan = client.get("/api/v1/me/plan", headers=alice_auth).json()
+    swap = next(c for c in plan["changes"] if c["kind"] == "swap" and c["exercise"] == "bird-dog")
+    assert swap["replacement"] == given
 
 
 def test_this_hurts_at_2_says_carry_on(client, alice, alice_auth):

@@ -7,6 +7,7 @@ what is allowed and why. /v1/me/* is the signed-in person's own data (token or s
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from functools import partial
@@ -231,8 +232,15 @@ def my_session(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
              openapi_extra=body(MorningAnswer, "How the back felt on waking the next morning."),
              summary="Answer the next-morning question for a session")
 def answer_morning(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
-    """Sets the session's next-morning pain; `joint_went_out: true` is added, never taken back."""
+    """Sets the session's next-morning pain; `joint_went_out: true` is added, never taken back. From the
+    day after the session (in your time zone): an answer the same day would describe the evening, and
+    the plan lowers or keeps doses by how the morning after felt."""
     session = _own_session(request.auth, session_id)
+    today = services.today_for(request.auth)
+    if session.date >= today:
+        raise refuse("session_id", str(session_id), f"a session from before today ({today})",
+                     f"the next-morning answer for a session of {session.date} can be given from "
+                     f"{session.date + dt.timedelta(days=1)}", "morning")
     return session_out(services.answer_session_morning(session, _read(request, partial(parse_model, MorningAnswer, what="morning"))))
 
 
