@@ -107,6 +107,40 @@ def test_finished_but_not_saved_then_reloaded_the_way_back_shows_the_exercise_it
 
 
 @pytest.mark.browser
+def test_a_walk_marked_done_stays_done_after_a_reload_at_the_summary(on_a_monday, page: Page, live_server, problems):
+    # A walk-through's find: "I did it" on the walk, reload, Carry on: the summary then said "Not done:
+    # Gentle walk", and that is what was saved (carrying on at phase 0 reset the walk's record).
+    sign_up(page, live_server, "wren@example.org")
+    person = user("wren@example.org")
+    answer_now(person, minutes_per_day=60)
+    routines = services.current_plan(person, services.today_for(person)).plan.days[0].routines
+    assert routines[-1].kind.value == "walk"
+    leave_without_asking_twice(page)
+    page.goto(url(live_server, "/session/today/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    s = wait_state(page, "s.screen === 'player'")
+    while s["screen"] == "player":  # every exercise skipped, the walk done
+        if s["phase"] == "walk":
+            page.locator(".pl-cond-do").click()
+        elif s["phase"] == "condition":
+            page.locator(".pl-cond-skip").click()
+        else:
+            page.get_by_role("button", name="Skip", exact=True).click()
+        s = wait_state(page, f"s.screen === 'summary' || s.index > {s['index']}")
+    assert s["items"][-1]["done"] and not s["items"][-1]["skipped"]
+    page.reload()
+    page.get_by_role("region", name="A session in progress").get_by_role("button", name="Carry on").click()
+    s = wait_state(page, "s.screen === 'summary'")
+    assert s["items"][-1]["done"] and not s["items"][-1]["skipped"], s["items"][-1]
+    expect(page.locator(".pl-sum-lines")).not_to_contain_text("Gentle walk")
+    finish(page, "1")
+    expect(page).to_have_url(re.compile("/progress/$"))
+    walk = Session.objects.get(user=person, routine_kind="walk")
+    assert [(i.exercise, i.skipped) for i in walk.items.all()] == [(routines[-1].items[0].exercise, False)]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
 def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(on_a_monday, page: Page, live_server,
                                                                                  problems):
     sign_up(page, live_server, "kit@example.org")

@@ -131,17 +131,18 @@ function completePhase(ph) {
   if (ph.rep === Math.max(1, e.item.reps)) e.rec.sets += 1;
 }
 
-/* Enter entry i at time t0 (at phase `at` when carrying on); a step to choose (a walk, or an
-   exercise only when needed) waits for the person. quiet: the caller cues. */
+/* Enter entry i at time t0; when carrying on, at phase `at` with what was done kept (phase 0 too: a
+   walk marked done sits at 0). A step to choose (a walk, or an exercise only when needed and not yet
+   started) waits for the person. quiet: the caller cues. */
 function enterItem(i, t0, quiet, prefix, at) {
   if (i >= entries.length) return endSession(true);
   S.index = i;
   const e = entries[i];
-  if (!at) Object.assign(e.rec, { started: false, done: false, skipped: false, sets: 0, reps: 0, holds: 0 });
+  if (at === undefined) Object.assign(e.rec, { started: false, done: false, skipped: false, sets: 0, reps: 0, holds: 0 });
   S.phases = buildPhases(e.item, readyS);
   clock.paused = false;
   renderItem();
-  const step = e.kind === 'walk' ? 'walk' : (e.item.condition && !at ? 'condition' : null);
+  const step = e.kind === 'walk' ? 'walk' : (e.item.condition && !e.rec.started ? 'condition' : null);
   if (step) {
     S.phase = step;
     S.running = false;
