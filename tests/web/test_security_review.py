@@ -271,6 +271,31 @@ def test_too_many_logs_are_refused_naming_the_field_and_the_limit(client, db):
     assert r.status_code == 200
 
 
+@pytest.mark.parametrize("method, path", [("post", "/api/v1/me/sessions"), ("put", "/api/v1/me/profile"),
+                                          ("post", "/api/v1/me/messages")])
+def test_a_signed_in_body_over_django_s_limit_answers_413_json(client, alice, method, path, settings):
+    # A developer's find: about 2.7 MB gave Django's HTML 400 (RequestDataTooBig), not in the API document.
+    client.force_login(alice)
+    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    r = client.generic(method.upper(), path, b"x" * size, content_type="application/json")
+    assert r.status_code == 413 and r["Content-Type"].startswith("application/json")
+    assert r.json()["detail"] == [{"field": "(document)", "value": f"{size} bytes",
+                                   "allowed": f"at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes",
+                                   "message": "the request is too large"}]
+    doc = client.get("/api/openapi.json").json()
+    assert "413" in doc["paths"][path][method]["responses"]
+
+
+def test_a_long_refused_value_is_shown_back_shortened(client, alice):
+    # A 2,000,000-character title came back whole in the 422 (and an 800 kB kind on /api/v1/plan).
+    client.force_login(alice)
+    r = client.post("/api/v1/me/sessions", json.dumps({"routine_title": "t" * 2_000_000}),
+                    content_type="application/json")
+    assert r.status_code == 422 and len(r.content) < 2_000
+    found = next(p for p in r.json()["detail"] if p["field"] == "routine_title")
+    assert found["value"] == "t" * 200 + "... (2000000 characters)"
+
+
 def test_the_limits_are_in_the_api_document(client, db):
     doc = client.get("/api/openapi.json").json()
     plan = doc["paths"]["/api/v1/plan"]["post"]

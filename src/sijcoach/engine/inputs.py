@@ -56,13 +56,27 @@ class Problem:
     def __str__(self) -> str:
         if self.value is MISSING:
             return f"{self.field}: {self.message}. Allowed: {self.allowed}."
-        shown = json.dumps(self.value, default=str)
+        shown = json.dumps(_shortened(self.value), default=str)
         return f"{self.field}: {shown} is not accepted ({self.message}). Allowed: {self.allowed}."
 
     def as_dict(self) -> dict:
-        """The web's and the API's JSON shape; a missing value shows as null."""
-        value = None if self.value is MISSING else self.value
+        """The web's and the API's JSON shape; a missing value shows as null, a long one shortened."""
+        value = None if self.value is MISSING else _shortened(self.value)
         return {"field": self.field, "value": value, "allowed": self.allowed, "message": self.message}
+
+
+SHOWN_CHARACTERS = 200  # of a refused value, in the answer: enough to recognise it, never the whole of a huge one
+
+
+def _shortened(value: object) -> object:
+    """A refused value as it is shown back: a long text cut with its length, a large list or object as
+    what it is and its size."""
+    if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
+        return f"{value[:SHOWN_CHARACTERS]}... ({len(value)} characters)"
+    if isinstance(value, (list, tuple, dict)) and len(json.dumps(value, default=str)) > SHOWN_CHARACTERS:
+        kind = "an object with" if isinstance(value, dict) else "a list of"
+        return f"{kind} {len(value)} {'keys' if isinstance(value, dict) else 'items'}"
+    return value
 
 
 MISSING = object()  # a Problem's value when none was given: its sentence then shows no value

@@ -3,6 +3,8 @@ error answers, and the routers of the apps that serve it."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from ninja.errors import AuthenticationError, ValidationError
 
@@ -40,6 +42,15 @@ def _input_error(request, exc: InputError):
 def _parameter_error(request, exc: ValidationError):
     # CoachAPI has already rewritten ninja's errors into problems (field, value, allowed, message).
     return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc: RequestDataTooBig):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    sent = request.META.get("CONTENT_LENGTH") or "more than that"
+    return api.create_response(request, {"detail": [{
+        "field": "(document)", "value": f"{sent} bytes", "allowed": f"at most {limit} bytes",
+        "message": "the request is too large"}]}, status=413)
 
 
 @api.exception_handler(Http404)

@@ -7,7 +7,6 @@ what is allowed and why. /v1/me/* is the signed-in person's own data (token or s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from functools import partial
@@ -45,7 +44,7 @@ MAX_OFFSET = 1_000_000
 
 PROBLEMS = {422: ProblemsOut}
 PERSON_READ = {401: MessageOut}
-PERSON_WRITE = {401: MessageOut, 403: MessageOut, 422: ProblemsOut}
+PERSON_WRITE = {401: MessageOut, 403: MessageOut, 413: ProblemsOut, 422: ProblemsOut}  # 413: over DATA_UPLOAD_MAX_MEMORY_SIZE
 NOT_FOUND = {404: MessageOut}
 
 
@@ -232,15 +231,15 @@ def my_session(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
              openapi_extra=body(MorningAnswer, "How the back felt on waking the next morning."),
              summary="Answer the next-morning question for a session")
 def answer_morning(request, session_id: int = Path(..., ge=1, le=MAX_ID)):
-    """Sets the session's next-morning pain; `joint_went_out: true` is added, never taken back. From the
-    day after the session (in your time zone): an answer the same day would describe the evening, and
-    the plan lowers or keeps doses by how the morning after felt."""
+    """Sets the session's next-morning pain; `joint_went_out: true` is added, never taken back. From 4 am
+    the day after the session (in your time zone): an answer given sooner would not describe the morning
+    after, and the plan lowers or keeps doses by how that morning felt."""
     session = _own_session(request.auth, session_id)
-    today = services.today_for(request.auth)
-    if session.date >= today:
-        raise refuse("session_id", str(session_id), f"a session from before today ({today})",
+    opens = services.morning_opens(session.date)
+    if services.local_now(request.auth).replace(tzinfo=None) < opens:
+        raise refuse("session_id", str(session_id), f"a session whose next morning has come (from 4 am the day after it)",
                      f"the next-morning answer for a session of {session.date} can be given from "
-                     f"{session.date + dt.timedelta(days=1)}", "morning")
+                     f"{opens:%Y-%m-%d %H:%M}", "morning")
     return session_out(services.answer_session_morning(session, _read(request, partial(parse_model, MorningAnswer, what="morning"))))
 
 
