@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -448,7 +449,7 @@ def yesterday_of(user) -> str:
     return (services.today_for(user) - dt.timedelta(days=1)).isoformat()
 
 
-def test_the_morning_answer_sets_the_next_day_pain_of_my_session(client, alice, alice_auth):
+def test_the_morning_answer_sets_the_next_day_pain_of_my_session(on_a_monday, client, alice, alice_auth):
     created = send(client, "post", "/api/v1/me/sessions", session_payload(joint_went_out=True, date=yesterday_of(alice)),
                    alice_auth).json()
     r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 4}, alice_auth)
@@ -458,20 +459,27 @@ def test_the_morning_answer_sets_the_next_day_pain_of_my_session(client, alice, 
     assert stored.pain_next_day == 4 and stored.joint_went_out is True  # an answer never takes it back
 
 
-def test_the_morning_answer_is_refused_on_the_day_of_the_session(client, alice, alice_auth):
-    # A walk-through's find: the answer was kept seconds after the session, and the plan lowers or keeps
-    # doses by how the morning after felt.
+@pytest.mark.parametrize("day, hour, refused", [(0, 23, True), (1, 0, True), (1, 3, True), (1, 4, False)])
+def test_the_morning_answer_opens_at_4_am_the_day_after_the_session(client, alice, alice_auth, day, hour, refused):
+    # Walk-throughs' finds: an answer kept seconds after the session, or at midnight after a late one; the
+    # plan lowers or keeps doses by how the morning after felt.
+    session_day = services.today_for(alice)
     created = send(client, "post", "/api/v1/me/sessions", session_payload(), alice_auth).json()
-    r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 2}, alice_auth)
-    assert r.status_code == 422
-    found = problems(r)["session_id"]
-    today = services.today_for(alice)
-    assert found["allowed"] == f"a session from before today ({today})"
-    assert f"can be given from {today + dt.timedelta(days=1)}" in found["message"]
-    assert Session.objects.get(pk=created["id"]).pain_next_day is None
+    when = dt.datetime.combine(session_day + dt.timedelta(days=day), dt.time(hour, 30), tzinfo=services.local_now(alice).tzinfo)
+    with time_machine.travel(when, tick=False):
+        r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 2}, alice_auth)
+    stored = Session.objects.get(pk=created["id"]).pain_next_day
+    if refused:
+        assert r.status_code == 422, r.content
+        found = problems(r)["session_id"]
+        assert found["allowed"] == "a session whose next morning has come (from 4 am the day after it)"
+        assert f"can be given from {session_day + dt.timedelta(days=1)} 04:00" in found["message"]
+        assert stored is None
+    else:
+        assert r.status_code == 200 and stored == 2
 
 
-def test_the_morning_answer_rejects_pain_above_10(client, alice, alice_auth):
+def test_the_morning_answer_rejects_pain_above_10(on_a_monday, client, alice, alice_auth):
     created = send(client, "post", "/api/v1/me/sessions", session_payload(date=yesterday_of(alice)), alice_auth).json()
     found = problems(send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning",
                           {"pain_next_day": 11}, alice_auth))

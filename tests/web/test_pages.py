@@ -163,7 +163,7 @@ def test_pregnancy_after_the_first_trimester_never_shows_an_exercise_it_rules_ou
         assert ctx.allows(ex), slug
 
 
-def test_the_morning_question_appears_the_day_after_a_session(alice_client, alice):
+def test_the_morning_question_appears_the_day_after_a_session(on_a_monday, alice_client, alice):
     question = "How does your back feel this morning?"
     assert question not in alice_client.get(reverse("today")).content.decode()
     log(alice, today(alice) - 2 * DAY)
@@ -178,7 +178,7 @@ def test_the_morning_question_appears_the_day_after_a_session(alice_client, alic
     assert question not in page and "your plan takes it into account from today" in page
 
 
-def test_a_morning_answer_out_of_range_changes_nothing(alice_client, alice):
+def test_a_morning_answer_out_of_range_changes_nothing(on_a_monday, alice_client, alice):
     yesterday = log(alice, today(alice) - DAY)
     for bad in ("11", "-1", "", "four"):
         alice_client.post(reverse("morning"), {"pain_next_day": bad})
@@ -187,7 +187,7 @@ def test_a_morning_answer_out_of_range_changes_nothing(alice_client, alice):
     assert "nothing was changed" in alice_client.get(reverse("today")).content.decode()
 
 
-def test_alices_morning_answer_leaves_bobs_session_alone(alice_client, alice, bob):
+def test_alices_morning_answer_leaves_bobs_session_alone(on_a_monday, alice_client, alice, bob):
     bobs = log(bob, today(bob) - DAY)
     log(alice, today(alice) - DAY)
     alice_client.post(reverse("morning"), {"pain_next_day": "5"})
@@ -195,7 +195,7 @@ def test_alices_morning_answer_leaves_bobs_session_alone(alice_client, alice, bo
     assert bobs.pain_next_day is None
 
 
-def test_a_worse_morning_changes_the_plan_at_once(alice_client, alice):
+def test_a_worse_morning_changes_the_plan_at_once(on_a_monday, alice_client, alice):
     log(alice, today(alice) - DAY, pain_before=2, pain_after=2)
     before = plan_of(alice)
     alice_client.post(reverse("morning"), {"pain_next_day": "6"})
@@ -482,6 +482,7 @@ def test_the_calendar_shows_done_partial_and_missed_days(on_a_monday, alice, db)
         PlannedDay.objects.create(user=alice, date=on - days_ago * DAY, checkin=checkin, routines=both)
     log(alice, on - 4 * DAY, kind="relief")
     log(alice, on - 4 * DAY, kind="strength")
+    log(alice, on - 4 * DAY, kind="walk")  # the walk is one of the day's routines too
     log(alice, on - 3 * DAY, kind="relief")
     log(alice, on - 2 * DAY, kind="walk")
     log(alice, on - 5 * DAY, kind="relief")  # nothing was planned that day
@@ -494,8 +495,8 @@ def test_the_calendar_shows_done_partial_and_missed_days(on_a_monday, alice, db)
     assert status[on - 2 * DAY] == "partial"
     assert status[on - DAY] == "missed"
     assert status[on + DAY] == "planned"
-    planned_today = len({r.kind for r in upcoming[0].routines} - {"walk"})
-    assert (data.done, data.planned) == (3, 8 + planned_today)
+    planned_today = len({r.kind for r in upcoming[0].routines})
+    assert (data.done, data.planned) == (5, 12 + planned_today)
     assert status[on] == "planned"
     assert all(s == "none" for d, s in status.items() if d < on - 5 * DAY)
 

@@ -148,7 +148,8 @@ QUESTION = "How does your back feel this morning?"
 
 
 @pytest.mark.parametrize("hour, done_today, asked", [
-    (7, False, True), (7, True, True),  # the morning: asked, also after an early session
+    (1, False, False), (3, False, False),  # just after midnight (after a late session): not yet
+    (4, False, True), (7, False, True), (7, True, True),  # the morning: asked, also after an early session
     (14, False, True),  # the afternoon, before the day's first session: asked before it
     (14, True, False),  # the afternoon after today's session: not asked any more
 ])
@@ -213,16 +214,15 @@ def test_a_simulated_week_reads_the_same_on_today_progress_and_the_coach_pages(d
             assert on == monday.date() + n * DAY
             done[on] = set()
             for r in routines_today(person):
-                if r.kind == "walk" or act == "none" or (act == "relief" and r.kind != "relief"):
+                if act == "none" or (act == "relief" and r.kind != "relief"):
                     continue
                 skipped = act == "skipped" and r.kind == "strength"
                 log_routine(person, on, r, skipped=skipped)
                 if not skipped:
                     done[on].add(r.kind.value)
             plan = services.current_plan(person, on).plan
-            planned_past[on] = {r.kind.value for r in plan.days[0].routines if r.kind != "walk"}
-            ahead = sum(len({r.kind.value for r in d.routines if r.kind != "walk"})
-                        for d in plan.days[1:] if d.date <= sunday)
+            planned_past[on] = {r.kind.value for r in plan.days[0].routines}  # the walk counts too
+            ahead = sum(len({r.kind.value for r in d.routines}) for d in plan.days[1:] if d.date <= sunday)
             expected = (sum(len(planned_past[d] & done[d]) for d in done),
                         sum(len(k) for k in planned_past.values()) + ahead)
             today_page = mine.get(reverse("today")).content.decode()

@@ -40,7 +40,9 @@ class _Row(NamedTuple):
 
 WINDOWS = (4, 12, 26, 52)  # weeks the page can show
 DEFAULT_WEEKS = 12
-COUNTED_KINDS = {"relief", "alignment", "strength"}  # the walk is advice, not a logged session
+# Every routine of a day counts, the walk too: the day's session has it as a step ("I did it") and saves it
+# as a log of its own, and Today lists it among the day's routines.
+COUNTED_KINDS = {"relief", "alignment", "strength", "walk"}
 
 
 @dataclass(frozen=True)
@@ -119,8 +121,8 @@ def done_by_day_for(user_ids, start: dt.date, end: dt.date) -> dict[int, dict[dt
 
 def done_by_day(user, start: dt.date, end: dt.date) -> dict[dt.date, set[str]]:
     """The routines done each day from `start` to `end`: a session with at least one exercise done.
-    One query. (Only planned routines count, so a logged walk shows on the calendar but is
-    never one of "3 of 5".)"""
+    One query. (Only planned routines count: a walk done on a day without one planned shows on the
+    calendar but is not one of "3 of 5".)"""
     return done_by_day_for([user.pk], start, end).get(user.pk, {})
 
 

@@ -37,7 +37,9 @@ PLAN_DAYS = 7
 # the window today); older sessions are not read from the database at all.
 LOG_WINDOW_DAYS = DETAIL_DAYS + 1
 PSFS_EVERY_DAYS = 14
-MORNING_ENDS = dt.time(12)  # the next-morning question is asked before noon, or before the day's first session
+# The next-morning question is asked from 4 am (after a night, not minutes after a late session) and
+# before noon, or later only before the day's first session.
+MORNING_STARTS, MORNING_ENDS = dt.time(4), dt.time(12)
 
 
 def preferences_of(user) -> Preferences | None:
@@ -348,9 +350,15 @@ def morning_question_due(user, on: dt.date, done_today: bool, logs: Logs) -> boo
     time zone), or later in the day only while today's first session is still to come, so the answer
     describes the morning after and comes before the next session, never in the afternoon after it.
     `logs`: the current plan's."""
-    if done_today and local_now(user).time() >= MORNING_ENDS:
+    now = local_now(user).time()
+    if now < MORNING_STARTS or (done_today and now >= MORNING_ENDS):
         return False
     return awaiting_morning_in(logs, on)
+
+
+def morning_opens(session_date: dt.date) -> dt.datetime:
+    """When a session's next-morning answer may be given: 4 am the day after (the person's local time)."""
+    return dt.datetime.combine(session_date + dt.timedelta(days=1), MORNING_STARTS)
 
 
 def _record_morning(sessions, answer: MorningAnswer) -> int:
