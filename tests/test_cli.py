@@ -529,3 +529,10 @@ def test_check_in_into_a_missing_folder_is_refused_before_any_question(tmp_path)
 
 def test_check_in_into_a_folder_name_is_refused(tmp_path):
     assert_bad_input(run("check-in", "--out", str(tmp_path), input=normal_answers()), "--out", "folder")
+
+
+def test_a_programme_start_after_the_plan_s_start_is_refused(profile_file):
+    # A developer's find: --programme-start 2027-01-01 with --start 2026-12-06 was ignored without a word.
+    result = run("plan", str(profile_file), "--start", "2026-12-06", "--programme-start", "2027-01-01")
+    assert_bad_input(result, "--programme-start", "2027-01-01", "no later than --start")
+    assert plan_json(str(profile_file), "--programme-start", START)["programme"]["start"] == START

@@ -378,14 +378,35 @@ def test_it_logs_a_session_with_planned_beside_done(client, alice, alice_auth):
     assert client.get(f"/api/v1/me/sessions/{body['id']}", headers=alice_auth).json() == body
 
 
+def joined_days_ago(user, days: int) -> None:
+    """The account made `days` ago (a session is not logged before it)."""
+    user.date_joined -= dt.timedelta(days=days)
+    user.save(update_fields=["date_joined"])
+
+
 def test_it_rejects_a_session_dated_tomorrow(client, alice, alice_auth):
-    tomorrow = (services.today_for(alice) + dt.timedelta(days=1)).isoformat()
+    today = services.today_for(alice)
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
     found = problems(send(client, "post", "/api/v1/me/sessions", session_payload(date=tomorrow), alice_auth))
-    assert found["date"]["value"] == tomorrow and "no later than today" in found["date"]["allowed"]
+    assert found["date"]["value"] == tomorrow
+    assert found["date"]["allowed"] == f"a date written YYYY-MM-DD from {today} (when your account was made) to today ({today})"
+    assert found["date"]["message"] == "a session cannot be logged before it happened"
     assert not Session.objects.filter(user=alice).exists()
 
 
+@pytest.mark.parametrize("date", ["1900-01-01", "yesterday"])
+def test_it_rejects_a_session_dated_before_the_account_was_made(client, alice, alice_auth, date):
+    # A developer's find: a session of 1900-01-01 was kept, and Progress then began with twelve empty weeks.
+    today = services.today_for(alice)
+    date = (today - dt.timedelta(days=1)).isoformat() if date == "yesterday" else date
+    found = problems(send(client, "post", "/api/v1/me/sessions", session_payload(date=date), alice_auth))["date"]
+    assert found["value"] == date and found["message"] == "a session cannot be logged before your account was made"
+    assert not Session.objects.filter(user=alice).exists()
+    assert client.get("/api/v1/me/progress", headers=alice_auth).json()["start"] >= (today - dt.timedelta(days=6)).isoformat()
+
+
 def test_it_accepts_a_session_dated_yesterday(client, alice, alice_auth):
+    joined_days_ago(alice, 30)
     yesterday = services.today_for(alice) - dt.timedelta(days=1)
     r = send(client, "post", "/api/v1/me/sessions", session_payload(date=yesterday.isoformat()), alice_auth)
     assert r.status_code == 201 and Session.objects.get(user=alice).date == yesterday
@@ -408,6 +429,7 @@ def test_it_refuses_a_session_with_text_the_database_cannot_store(client, alice,
 
 
 def test_it_lists_only_my_sessions_newest_first_a_page_at_a_time(client, alice, alice_auth, bob_session):
+    joined_days_ago(alice, 30)
     today = services.today_for(alice)
     for back in (3, 1, 2):
         day = (today - dt.timedelta(days=back)).isoformat()
@@ -450,6 +472,7 @@ def yesterday_of(user) -> str:
 
 
 def test_the_morning_answer_sets_the_next_day_pain_of_my_session(on_a_monday, client, alice, alice_auth):
+    joined_days_ago(alice, 30)
     created = send(client, "post", "/api/v1/me/sessions", session_payload(joint_went_out=True, date=yesterday_of(alice)),
                    alice_auth).json()
     r = send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning", {"pain_next_day": 4}, alice_auth)
@@ -480,6 +503,7 @@ def test_the_morning_answer_opens_at_4_am_the_day_after_the_session(client, alic
 
 
 def test_the_morning_answer_rejects_pain_above_10(on_a_monday, client, alice, alice_auth):
+    joined_days_ago(alice, 30)
     created = send(client, "post", "/api/v1/me/sessions", session_payload(date=yesterday_of(alice)), alice_auth).json()
     found = problems(send(client, "post", f"/api/v1/me/sessions/{created['id']}/morning",
                           {"pain_next_day": 11}, alice_auth))

@@ -296,6 +296,16 @@ def test_a_long_refused_value_is_shown_back_shortened(client, alice):
     assert found["value"] == "t" * 200 + "... (2000000 characters)"
 
 
+def test_a_programme_start_after_the_start_is_refused_naming_it(client, db):
+    # A developer's find: it was ignored, and the plan said the programme began on its start.
+    body = {"profile": BASE_PROFILE, "start": "2026-12-06", "programme_start": "2027-01-01"}
+    r = post_plan(client, json.dumps(body))
+    assert r.status_code == 422
+    [found] = r.json()["detail"]
+    assert (found["field"], found["value"], found["allowed"]) == ("programme_start", "2027-01-01", "a date no later than start")
+    assert post_plan(client, json.dumps({**body, "programme_start": "2026-11-30"})).json()["programme"]["start"] == "2026-11-30"
+
+
 def test_the_limits_are_in_the_api_document(client, db):
     doc = client.get("/api/openapi.json").json()
     plan = doc["paths"]["/api/v1/plan"]["post"]

@@ -90,6 +90,9 @@ def _make_plan(profile: Path, logs: Path | None, start: str | None, days: int, p
 
     start_date = _date_option("--start", start) or dt.date.today()
     first_day = _date_option("--programme-start", programme_start)
+    if first_day is not None and first_day > start_date:
+        raise BadInput(f"--programme-start: {first_day} comes after the plan's start ({start_date}); "
+                       "use a date no later than --start")
     if not 1 <= days <= MAX_DAYS:
         raise BadInput(f"--days: {days} is not allowed; use a whole number from 1 to {MAX_DAYS}")
     person = parse_profile(_read(profile, "profile"))

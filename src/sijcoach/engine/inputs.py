@@ -43,6 +43,7 @@ _PAIR_ERRORS = {
     "weeks_without_pregnancy": ("pregnancy_weeks", "empty unless pregnancy is pregnant or postpartum"),
     "pregnancy_weeks_range": ("pregnancy_weeks", "a whole number from 0 to 43 while pregnant"),
     "onset_before_birth": ("onset_days_ago", "a number of days no longer than your age in years times 365"),
+    "programme_after_start": ("programme_start", "a date no later than start"),
 }
 
 

@@ -205,15 +205,17 @@ def _idempotency_key(request) -> str | None:
                             **_KEY_HEADER},
              summary="Log a session")
 def log_session(request):
-    """`date` defaults to today and cannot be in the future. 201: saved. 200: a session with this
+    """`date` defaults to today, cannot be in the future nor before your account was made. 201: saved. 200: a session with this
     `Idempotency-Key` was saved before (by you); it is answered as saved then, and nothing new is stored."""
     user = request.auth
     on = services.today_for(user)
     key = _idempotency_key(request)
     done = _read(request, services.parse_session)
-    if done.date is not None and done.date > on:
-        raise refuse("date", done.date.isoformat(), f"a date written YYYY-MM-DD, no later than today ({on})",
-                     "a session cannot be logged before it happened", "session")
+    joined = services.joined_on(user)
+    if done.date is not None and not joined <= done.date <= on:
+        raise refuse("date", done.date.isoformat(), f"a date written YYYY-MM-DD from {joined} (when your account "
+                     f"was made) to today ({on})", "a session cannot be logged before it happened"
+                     if done.date > on else "a session cannot be logged before your account was made", "session")
     session, saved_now = services.save_session_once(user, done, on, key)
     # session_out is already the documented SessionOut (tests check it), so it is sent as it is rather
     # than validated again: that was a sixth of a save's time in the server.

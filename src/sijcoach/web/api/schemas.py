@@ -10,7 +10,8 @@ import datetime as dt
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, WithJsonSchema
+from pydantic import Field, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 from ninja import Schema
 
 from sijcoach.engine.catalog import Exercise
@@ -36,7 +37,16 @@ class PlanRequest(_Input):
     start: dt.date = Field(description="the plan's first day, YYYY-MM-DD")
     days: int = Field(default=7, ge=1, le=MAX_PLAN_DAYS)
     programme_start: dt.date | None = Field(
-        default=None, description="the programme's first day (default: the first logged session, or start)")
+        default=None, description="the programme's first day, no later than start (default: the first logged "
+                                  "session, or start)")
+
+    @model_validator(mode="after")
+    def _programme_first(self):
+        if self.programme_start is not None and self.programme_start > self.start:
+            raise PydanticCustomError(
+                "programme_after_start", "the programme's first day ({first}) comes after the plan's start ({start})",
+                {"first": str(self.programme_start), "start": str(self.start)})
+        return self
 
 
 Weeks = IntEnum("Weeks", {f"W{w}": w for w in progress.WINDOWS})

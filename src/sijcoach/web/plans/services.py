@@ -71,6 +71,11 @@ def now_in(time_zone: str) -> dt.datetime:
     return timezone.localtime(timezone=zone)
 
 
+def joined_on(user) -> dt.date:
+    """The day the account was made, in the person's time zone: no session is logged before it."""
+    return timezone.localtime(user.date_joined, local_now(user).tzinfo).date()
+
+
 def today_for(user) -> dt.date:
     return local_now(user).date()
 
