@@ -33,9 +33,12 @@ run: $(STAMP)
 # Every test on SQLite, then the web tests again on a real PostgreSQL server; the browser tests run
 # once, on SQLite (what the browser does does not depend on the database; their server-side paths
 # are run on PostgreSQL by the other web tests).
+# TEST_WORKERS: pytest-xdist's -n (auto: one per core; 0 runs in this process, as a debugger wants).
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
 	$(PY) tools/check_knowledge.py
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 	$(MAKE) --no-print-directory test-postgres
 
 test-postgres: $(STAMP)
@@ -43,7 +46,7 @@ test-postgres: $(STAMP)
 	if [ $$status = 3 ] && [ "$(CI)" != "true" ]; then \
 		echo "PostgreSQL is not installed: the PostgreSQL run was skipped (CI installs it and runs it)."; \
 	elif [ $$status != 0 ]; then exit $$status; \
-	else tools/postgres.sh run $(PY) -m pytest tests/web -m "not browser"; fi
+	else tools/postgres.sh run $(PY) -m pytest -n $(TEST_WORKERS) tests/web -m "not browser"; fi
 
 bench: $(STAMP)
 	$(PY) bench/run.py
