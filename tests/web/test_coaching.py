@@ -368,6 +368,40 @@ def test_the_client_who_needs_attention_most_comes_first(cora, alice, bob, charl
     assert rows[2].flags == [] and rows[2].last_session == on
 
 
+@pytest.mark.parametrize("hurt", [{"pain_after": 7}, {"items": [{"exercise": "bird-dog", "side": "each", "pain": 8}]},
+                                  "next_morning"])
+def test_pain_of_6_or_more_in_or_after_a_session_is_flagged_until_seen_and_again_when_newer(
+        cora, alice, cora_client, hurt):
+    # A physiotherapist's find: Pelvic tilt hurt 8/10 and the pain after was 7, and the list showed no
+    # flag (the trend reads pain before sessions and at check-ins: 4 -> 4, "same").
+    on = services.today_for(alice)
+    if hurt == "next_morning":
+        session = services.save_session(alice, services.parse_session(session_payload(date=str(on - dt.timedelta(days=1)))), on)
+        Session.objects.filter(pk=session.pk).update(pain_next_day=6)
+    else:
+        session = services.save_session(alice, services.parse_session(session_payload(**hurt)), on)
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert [c for c, _ in row.flags] == ["hurt"] and row.new_flags
+    assert "6/10 or more" in dict(row.flags)["hurt"]
+    basis = next(f.basis for f in row.flag_states if f.code == "hurt")
+    cora_client.post(reverse("coach_flag_seen", args=[alice.pk]), {"flag": "hurt", "basis": basis})
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert not row.new_flags
+    newer = services.save_session(alice, services.parse_session(session_payload(pain_after=6)), on)
+    assert newer.pk > session.pk
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert [f.code for f in row.new_flags] == ["hurt"]
+
+
+def test_pain_under_6_or_older_than_two_weeks_is_not_flagged(cora, alice, cora_client):
+    on = services.today_for(alice)
+    services.save_session(alice, services.parse_session(session_payload(pain_after=5)), on)
+    old = on - dt.timedelta(days=coaching.JOINT_OUT_DAYS + 1)
+    services.save_session(alice, services.parse_session(session_payload(pain_after=9, date=str(old))), on)
+    (row,) = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert "hurt" not in [c for c, _ in row.flags]
+
+
 def test_no_session_for_seven_days_and_pain_worse_twice_are_flagged(cora, alice, cora_client):
     on = services.today_for(alice)
     services.save_session(alice, services.parse_session(session_payload(date=str(on - dt.timedelta(days=8)))), on)

@@ -13,7 +13,7 @@ from sijcoach.web.coaching import services
 
 router = Router()
 
-Flag = Literal["red_flag", "see_doctor", "joint_out", "pain_worse", "no_session"]
+Flag = Literal["red_flag", "see_doctor", "joint_out", "hurt", "pain_worse", "no_session"]
 
 
 class ClientOut(Schema):

@@ -13,11 +13,12 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, IntegerField, Min, OuterRef, Subquery, Value, Window
+from django.db.models import F, IntegerField, Min, OuterRef, Q, Subquery, Value, Window
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
+from sijcoach.engine.adaptation import SWAP_PAIN
 from sijcoach.engine.adjust import (
     Adjustments, CoachDose, Findings, dose_problems, dose_words, parse_adjustments, parse_findings, ruled_out,
 )
@@ -39,7 +40,7 @@ ADHERENCE_WEEKS = 4  # beside each client on the list
 READS_SHOWN = 20  # of the access log, on the client page
 LIST_PAGE = 50  # clients a page of the list, most in need first
 # How much each flag weighs when sorting clients: warning signs before everything.
-FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "pain_worse": 50, "no_session": 10}
+FLAG_WEIGHT = {"red_flag": 1000, "see_doctor": 200, "joint_out": 100, "hurt": 80, "pain_worse": 50, "no_session": 10}
 # What the client reads for each change, with the exercise's name.
 SAID = {"pin": "Pinned {}.", "exclude": "Left out {}.", "release": "Gave {} back to the plan.",
         "clear_dose": "Gave the dose of {} back to the plan."}
@@ -173,6 +174,7 @@ def active_link(client) -> CoachLink | None:
 FLAG_WORDS = {
     "red_flag": "Warning signs reported: plan stopped", "see_doctor": "Warning signs: see a doctor soon",
     "joint_out": f"The joint went out (last {JOINT_OUT_DAYS} days)",
+    "hurt": f"Pain of {SWAP_PAIN}/10 or more in or after a session (last {JOINT_OUT_DAYS} days)",
     "pain_worse": "Pain worse two check-ins in a row", "no_session": f"No session for {NO_SESSION_DAYS} days",
 }
 
@@ -245,6 +247,7 @@ class _Facts:
     on: dt.date
     last_session: dt.date | None = None
     last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
+    last_hurt: int | None = None  # the newest session (last two weeks) with pain of 6 or more: id
     readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
     checkins: list[_Answer] = field(default_factory=list)  # the newest three check-ins, newest first
     first_checkin: dt.date | None = None  # the programme's first day
@@ -290,18 +293,23 @@ def _session_facts(facts: dict[int, _Facts], ids: list[int], on: dt.date) -> Non
     newest = ("-date", "-id")
     theirs = Session.objects.filter(user_id=OuterRef("pk"))
     rated = theirs.filter(date__gte=on - dt.timedelta(days=TREND_DAYS), pain_before__isnull=False)
-    out = theirs.filter(date__gte=on - dt.timedelta(days=JOINT_OUT_DAYS), joint_went_out=True)
+    recent = theirs.filter(date__gte=on - dt.timedelta(days=JOINT_OUT_DAYS))
+    out = recent.filter(joint_went_out=True)
+    # An exercise that hurt 6 or more (the player's "This hurts"), or the pain after it or the next morning.
+    hurt = recent.filter(Q(pain_after__gte=SWAP_PAIN) | Q(pain_next_day__gte=SWAP_PAIN) | Q(items__pain__gte=SWAP_PAIN))
     picked = get_user_model().objects.filter(pk__in=ids).values_list(
         "pk", *(Subquery(q.values("id")[:1]) for q in (
-            theirs.order_by(*newest), out.order_by(*newest), rated.order_by("date", "id"), rated.order_by(*newest))))
+            theirs.order_by(*newest), out.order_by(*newest), rated.order_by("date", "id"), rated.order_by(*newest),
+            hurt.order_by(*newest))))
     chosen = {user_id: sessions for user_id, *sessions in picked}
     read = {pk: (date, pain) for pk, date, pain in Session.objects.filter(
         pk__in=[pk for row in chosen.values() for pk in row if pk is not None]).order_by().values_list(
             "id", "date", "pain_before")}
-    for user_id, (last, went_out, first_rated, last_rated) in chosen.items():
+    for user_id, (last, went_out, first_rated, last_rated, hurt_in) in chosen.items():
         f = facts[user_id]
         f.last_session = read[last][0] if last else None
         f.last_out = (read[went_out][0], went_out) if went_out else None
+        f.last_hurt = hurt_in
         # one reading when the first is the last
         f.readings += [(read[pk][0], 0, pk, read[pk][1]) for pk in dict.fromkeys((first_rated, last_rated)) if pk]
 
@@ -343,6 +351,8 @@ def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
     flags, triage = _triage_of(facts)
     if facts.last_out is not None and facts.last_out[0] >= facts.on - dt.timedelta(days=JOINT_OUT_DAYS):
         flags.append(Flag("joint_out", FLAG_WORDS["joint_out"], f"session:{facts.last_out[1]}"))
+    if facts.last_hurt is not None:  # a newer painful session raises it again after "seen"
+        flags.append(Flag("hurt", FLAG_WORDS["hurt"], f"session:{facts.last_hurt}"))
     checkins = facts.checkins
     pains = [c.pain for c in reversed(checkins)]
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
