@@ -154,3 +154,12 @@ def test_each_exercise_left_out_after_the_first_trimester_is_given_the_reason_of
     assert {e.position for e in out} >= {Position.SUPINE, Position.PRONE, Position.SIDE_LYING}
     for e in out:
         assert words[e.position] in situation_why(later, e), (e.slug, situation_why(later, e))
+
+
+def test_every_advice_topic_has_a_heading_of_its_own():
+    # A walk-through's find: the advice page's heading "Heat ice" (the topic's code with a space).
+    from sijcoach.engine.guidance import TOPIC_HEADINGS, topic_heading
+
+    topics = {a.topic for a in library().advice}
+    assert topics <= set(TOPIC_HEADINGS), topics - set(TOPIC_HEADINGS)
+    assert topic_heading("heat_ice") == "Heat and ice"

@@ -333,3 +333,9 @@ def test_weekly_bars_label_at_most_six_weeks_however_many_there_are():
 def test_negative_session_counts_are_refused():
     with pytest.raises(ValueError):
         weekly_bars([WeekPillars(MON, -1, 0, 0)], "neg")
+
+
+def test_one_session_is_described_in_the_singular():
+    # A walk-through's find: "at 1 sessions".
+    assert "at 1 session," in pain_chart([PainPoint(day(0), 4, 3, None)], "one")
+    assert "at 2 sessions," in pain_chart([PainPoint(day(0), 4, 3, None), PainPoint(day(1), 4, 3, None)], "two")

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sijcoach.engine.catalog import Exercise
+from sijcoach.engine.guidance import topic_heading
 from sijcoach.engine.plan_types import Plan, TriageLevel
 from sijcoach.exports.words import dose_text
 
@@ -46,7 +47,7 @@ def render_plan(console: Console, plan: Plan) -> None:
     if plan.programme is not None:
         console.print(Panel(Text(plan.programme.why), title=plan.programme.title))
     for adv in plan.advice:
-        console.print(Text.assemble((f"{adv.topic.replace('_', ' ')}: ", "bold"), adv.text))
+        console.print(Text.assemble((f"{topic_heading(adv.topic)}: ", "bold"), adv.text))
     for day in plan.days:
         console.rule(f"{day.date:%a %d %b %Y}: {day.minutes:g} min", align="left")
         for routine in day.routines:

@@ -37,6 +37,21 @@ class AdviceInfo(_Data):
     source: str
 
 
+# Each advice topic's heading, as pages, the handout and the command line print it (a test checks that
+# every topic in advice.toml has one).
+TOPIC_HEADINGS = {
+    "after_caesarean": "After a caesarean", "heat_ice": "Heat and ice", "hypermobility": "Bendy joints",
+    "muscle_balance": "Muscle balance", "not_a_diagnosis": "Not a diagnosis", "pain_monitoring": "Pain as a guide",
+    "postnatal_check": "Your postnatal check", "pregnancy": "In pregnancy", "realignment": "Realignment",
+    "recovery": "Recovery days", "safety": "Safety", "self_release": "Releasing tight muscles", "sleep": "Sleep",
+    "strength_timeline": "How soon strength comes", "walking": "Walking",
+}
+
+
+def topic_heading(topic: str) -> str:
+    return TOPIC_HEADINGS.get(topic) or topic.replace("_", " ").capitalize()
+
+
 class Slot(_Data):
     options: tuple[str, ...] = Field(min_length=1)
     why: str

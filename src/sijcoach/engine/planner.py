@@ -261,11 +261,11 @@ class _Planner:
             day += dt.timedelta(days=1)
         window = [self.start + dt.timedelta(days=i) for i in range(self.days)]
         if all(d in uncovered for d in window if d not in blocked) and uncovered:
-            names = ", ".join(g.value for g in uncovered[min(uncovered)])
+            names = ", ".join(g.value.replace("_", " ") for g in uncovered[min(uncovered)])  # "low back"
             warnings.append(
                 f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
                 "and every strength day must cover all three muscle groups. More equipment or a professional's "
-                "program can fill the gap."
+                "programme can fill the gap."
             )
             return 0
         for day, missing in uncovered.items():

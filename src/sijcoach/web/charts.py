@@ -218,7 +218,8 @@ def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pai
     _check_range((getattr(p, a) for p in pts for a, *_ in _PAIN), "pain")
     start = next((p.before for p in pts if p.before is not None), None)
     last, d0, d1 = pts[-1], pts[0].date, pts[-1].date
-    desc = f"Pain from 0 (none) to 10 (worst) at {len(pts)} sessions, {_short(d0, True)} to {_short(d1, True)}"
+    desc = (f"Pain from 0 (none) to 10 (worst) at {len(pts)} session{'' if len(pts) == 1 else 's'}, "
+            f"{_short(d0, True)} to {_short(d1, True)}")
     if len(pts) > _MAX_DAILY:
         pts = _weekly(pts)
         desc += ", shown as weekly averages"
@@ -362,5 +363,6 @@ def weekly_bars(weeks: Sequence[WeekPillars], id_prefix: str, *, title: str = "S
     sample = '<g class="{}" stroke="currentColor" stroke-width="1.5"><rect x="{}" y="{}" width="18" height="16"{}/></g>'
     body.append(_legend([(lambda x, y, c=c, f=f: sample.format(c, _n(x + 3), _n(y - 8), f), label) for _, c, label, f in groups], 14))
     said = "; ".join(f"week of {_short(w.week_start)}: core {w.core}, back of hip {w.back_of_hip}, low back {w.low_back}" for w in ws)
-    desc = f"Sessions that trained each muscle group, {len(ws)} weeks from {_short(ws[0].week_start, True)}. {said}."
+    desc = (f"Sessions that trained each muscle group, {len(ws)} week{'' if len(ws) == 1 else 's'} from "
+            f"{_short(ws[0].week_start, True)}. {said}.")
     return _svg(id_prefix, "bars", _B + 30, title, desc, body)

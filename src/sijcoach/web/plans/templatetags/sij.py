@@ -1,5 +1,6 @@
 from django import template
 
+from sijcoach.engine import guidance
 from sijcoach.engine.catalog import catalog
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans import present
@@ -12,6 +13,12 @@ register = template.Library()
 def words(value) -> str:
     """A coded value in plain words: see_doctor_soon -> see doctor soon."""
     return str(value).replace("_", " ").replace("-", " ")
+
+
+@register.filter
+def topic_heading(topic) -> str:
+    """An advice topic's heading: heat_ice -> Heat and ice."""
+    return guidance.topic_heading(str(topic))
 
 
 @register.filter
