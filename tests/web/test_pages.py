@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.test import Client
 from conftest import check_in, session_payload
 from django.conf import settings
 from django.urls import reverse
@@ -598,7 +599,7 @@ def test_alice_cannot_rate_bobs_activities(alice_client, alice, bob):
 def listed(client, **query) -> list[str]:
     r = client.get(reverse("library"), query)
     assert r.status_code == 200, r.content.decode()[:500]
-    slugs = [e.slug for e in r.context["exercises"]]
+    slugs = [e.slug for e, _ in r.context["rows"]]
     page = r.content.decode()
     assert f"{len(slugs)} exercise" in page
     assert re.findall(r'<h2><a href="/exercises/([a-z0-9-]+)/">', page) == slugs
@@ -607,6 +608,24 @@ def listed(client, **query) -> list[str]:
 
 def slugs_where(test) -> list[str]:
     return sorted(e.slug for e in catalog() if test(e))
+
+
+def test_the_library_marks_what_a_pregnant_person_s_situation_rules_out_now(alice_client, alice):
+    # A walk-through's find: signed in at 24 weeks, the glute bridge and dead bug (lying on the back)
+    # had no word of caution, and cat-cow's "Easier" led to the pelvic tilt, which her plan leaves out.
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=24, sex="female")
+    r = alice_client.get(reverse("library"))
+    marked = {ex.slug: why for ex, why in r.context["rows"]}
+    assert "lying flat on the back" in marked["glute-bridge"] and "lying flat on the back" in marked["dead-bug"]
+    plan = services.current_plan(alice, today(alice)).plan
+    planned = {it.exercise for day in plan.days for r in day.routines for it in r.items}
+    assert planned and not {slug for slug in planned if marked[slug]}  # nothing in her plan is marked
+    assert r.content.decode().count("Not for you now:") == sum(1 for why in marked.values() if why)
+    page = alice_client.get(reverse("exercise", args=["glute-bridge"])).content.decode()
+    assert "Not for you now:" in page and "ask a professional before you try it" in page
+    assert "(not for you now)" in alice_client.get(reverse("exercise", args=["cat-cow"])).content.decode()
+    # Signed out (or before a check-in) the library is the same reference for everyone.
+    assert "Not for you now" not in Client().get(reverse("exercise", args=["glute-bridge"])).content.decode()
 
 
 def test_the_library_lists_every_exercise_without_a_filter(client, db):

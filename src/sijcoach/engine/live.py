@@ -18,7 +18,7 @@ from sijcoach.engine.profile import Profile
 from sijcoach.engine.routines import default_side, make_item
 from sijcoach.engine.screening import blocks_plan, screen
 from sijcoach.engine.sources import SourceId
-from sijcoach.engine.suitability import base_context
+from sijcoach.engine.suitability import Context, base_context
 from sijcoach.engine.vocab import Side, Situation
 
 _PAIN_SOURCE = SourceId.PAIN_MONITORING
@@ -38,6 +38,16 @@ class LiveDecision:
     message: str
     source: str
     replacement: PlanItem | None = None
+
+
+def person_context(profile: Profile, day_index: int = 0) -> Context:
+    """What the person's situation allows `day_index` days after the check-in, by the rules every pick
+    follows (conditions, pregnancy, pattern, equipment, level, the first painful days); the exercise
+    library marks what it rules out."""
+    ctx = base_context(profile, assess(profile), gentle=screen(profile).gentle)
+    if profile.onset_days_ago + day_index <= ACUTE_DAYS:
+        ctx = ctx.with_situation(Situation.ACUTE)
+    return ctx
 
 
 def on_pain(
@@ -66,11 +76,7 @@ def on_pain(
             "and stop if it climbs to 6 or more.",
             source,
         )
-    assessment = assess(profile)
-    ctx = base_context(profile, assessment, gentle=triage.gentle)
-    if profile.onset_days_ago + day_index <= ACUTE_DAYS:
-        ctx = ctx.with_situation(Situation.ACUTE)
-    ctx = ctx.with_avoided({slug: f"it hurt ({pain}/10) today"})
+    ctx = person_context(profile, day_index).with_avoided({slug: f"it hurt ({pain}/10) today"})
     repl = find_swap(cat, ex, ctx, set(excluded) | {slug})
     if repl is None:
         return LiveDecision(

@@ -19,10 +19,11 @@ from pydantic import TypeAdapter
 
 from sijcoach.engine import make_plan
 from sijcoach.engine.adaptation import SWAP_PAIN
-from sijcoach.engine.adjust import Adjustments
+from sijcoach.engine.adjust import Adjustments, avoided
+from sijcoach.engine.suitability import Context
 from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
-from sijcoach.engine.live import LiveDecision, on_pain
+from sijcoach.engine.live import LiveDecision, on_pain, person_context
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, RedFlag, SessionLog
 from sijcoach.engine.screening import screen
@@ -386,6 +387,20 @@ def answer_session_morning(session: Session, answer: MorningAnswer) -> Session:
     session.refresh_from_db()
     remember_planned_days(session.user)
     return session
+
+
+def situation_of(user) -> Context | None:
+    """What the person's situation allows today, with a coach's findings and left-out exercises: the
+    exercise library marks what it rules out. None when not signed in or before a check-in."""
+    if not user.is_authenticated:
+        return None
+    checkin = latest_checkin(user)
+    if checkin is None:
+        return None
+    version = latest_version(user, checkin)
+    profile, adjustments = _with_coach(checkin.to_engine(today_for(user)), version)
+    ctx = person_context(profile)
+    return ctx.with_avoided(avoided(adjustments)) if adjustments is not None else ctx
 
 
 def pain_during_session(user, raw, on: dt.date) -> LiveDecision:

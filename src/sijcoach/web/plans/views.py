@@ -246,8 +246,10 @@ def library(request):
     form = LibraryFilter(request.GET or None)
     chosen = {k: v for k, v in form.cleaned_data.items() if v} if form.is_bound and form.is_valid() else {}
     exercises = filter_catalog(catalog(), **chosen)
-    return render(request, "plans/library.html", {"form": form, "exercises": exercises},
-                  status=400 if form.errors else 200)
+    situation = services.situation_of(request.user)
+    # Each exercise beside what the person's situation says of it now (None: allowed, or not signed in).
+    rows = [(ex, situation.why_not(ex) if situation else None) for ex in exercises]
+    return render(request, "plans/library.html", {"form": form, "rows": rows}, status=400 if form.errors else 200)
 
 
 def exercise(request, slug: str):
@@ -255,11 +257,17 @@ def exercise(request, slug: str):
     if slug not in cat:
         raise Http404("No such exercise")
     ex = cat[slug]
+    situation = services.situation_of(request.user)
+
+    def beside(other):  # a linked exercise, with why the person's situation rules it out now
+        return (other, situation.why_not(other) if situation else None) if other is not None else None
+
     return render(request, "plans/exercise.html", {
         "ex": ex, "source": cat.source_title(ex.source),
         "groups": ", ".join(labels.GROUP_WORDS[g] for g in ex.groups),
-        "regression": cat[ex.regression] if ex.regression in cat else None,
-        "progression": cat[ex.progression] if ex.progression in cat else None,
+        "not_for_you": situation.why_not(ex) if situation else None,
+        "regression": beside(cat[ex.regression] if ex.regression in cat else None),
+        "progression": beside(cat[ex.progression] if ex.progression in cat else None),
     })
 
 
