@@ -141,6 +141,29 @@ def test_a_walk_marked_done_stays_done_after_a_reload_at_the_summary(on_a_monday
 
 
 @pytest.mark.browser
+def test_the_joint_going_out_is_reported_when_the_session_ends(page: Page, live_server, problems):
+    # A physiotherapist's find: the finish screen had no place for it, so the flare plan (and the
+    # coach's flag) waited for the next morning's question.
+    sign_up(page, live_server, "ash@example.org")
+    check_in(page)
+    person = user("ash@example.org")
+    leave_without_asking_twice(page)
+    page.goto(url(live_server, "/session/0/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player' && s.index >= 1")
+    page.get_by_role("button", name="Finish now").click()
+    wait_state(page, "s.screen === 'summary'")
+    page.get_by_label("My SI joint went out (slipped or locked) during this session").check()
+    finish(page)
+    expect(page).to_have_url(re.compile("/progress/$"))
+    [session] = Session.objects.filter(user=person)
+    assert session.joint_went_out
+    plan = services.current_plan(person, services.today_for(person)).plan
+    assert any("went out" in c.reason for c in plan.changes), [c.reason for c in plan.changes]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
 def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(on_a_monday, page: Page, live_server,
                                                                                  problems):
     sign_up(page, live_server, "kit@example.org")

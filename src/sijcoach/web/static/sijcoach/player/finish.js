@@ -1,4 +1,5 @@
-/* The end of a session: the form in the page (pain now, pain before, how hard each exercise was),
+/* The end of a session: the form in the page (pain now, pain before, whether the joint went out, how
+   hard each exercise was),
    then one log per routine, kept in the outbox first and sent from there, so a log made offline or
    while signed out waits on the phone and is saved once when it can be. */
 
@@ -33,7 +34,8 @@ export function logsOf(entries, data, answers, key) {
       person: data.person, key: `${key}-r${routine.index}`, url: data.save_url, title: routine.title,
       body: {
         date: data.date, routine_kind: routine.kind, routine_title: routine.title,
-        pain_before: answers.painBefore, pain_after: answers.painAfter, items: mine.map(itemDone),
+        pain_before: answers.painBefore, pain_after: answers.painAfter, joint_went_out: answers.jointOut,
+        items: mine.map(itemDone),
       },
     });
   }
@@ -57,6 +59,7 @@ export class Summary {
     this.returnBtn = screen.querySelector('.pl-return');
     this.painNow = radioGroup(this.form.querySelector('fieldset.pl-pain-now'));
     this.painBefore = this.form.querySelector('select.pl-pain-before');
+    this.jointOut = this.form.querySelector('input.pl-joint-out');
     this.returnBtn.addEventListener('click', () => hooks.goBack());
     this.form.addEventListener('submit', (ev) => this.submit(ev));
     this.posting = false;
@@ -115,7 +118,8 @@ export class Summary {
       this.problems(['Pain now: choose a number from 0 to 10.']);
       return;
     }
-    const answers = { painBefore: this.painBefore.value === '' ? null : Number(this.painBefore.value), painAfter: Number(after) };
+    const answers = { painBefore: this.painBefore.value === '' ? null : Number(this.painBefore.value), painAfter: Number(after),
+      jointOut: this.jointOut.checked }; // the flare plan starts today, not after the next morning's question
     const logs = logsOf(this.hooks.entries(), this.data, answers, this.hooks.key());
     if (!logs.length) {
       this.hooks.saved();
