@@ -193,7 +193,7 @@ def test_each_warning_sign_is_printed_under_its_own_action_and_retired_ones_are_
     lib = library()
     maternity = lib.flags["pregnancy_maternity_sign"]
     (heading, where, items), = [b for b in blocks if "maternity unit" in b[1]]
-    assert heading.startswith("Get checked today") and where == maternity.action.replace("'", "&#x27;")
+    assert heading.startswith("Get advice now") and where == maternity.action.replace("'", "&#x27;")
     assert maternity.question in items.replace("&#x27;", "'")
     for h, w, found in blocks:
         if "maternity unit" not in w:

@@ -383,10 +383,22 @@ def test_a_maternity_sign_stops_the_check_in_and_names_the_maternity_unit(charli
     r = post(charlie_client, "warning-signs", flag_pregnancy_maternity_sign="on")
     assert r["Location"] == reverse("checkin_stop")
     page = charlie_client.get(reverse("checkin_stop")).content.decode()
-    assert "maternity unit or midwife" in page and "taken as given" in page
-    # Not sent to a doctor: the heading and the way back say what the action says.
-    assert "<h1>Get checked today</h1>" in page and "See a doctor today" not in page and "doctor has checked" not in page
+    assert "maternity unit or midwife" in page
+    # Not sent to a doctor: the heading and the way back say what the action says, which is "now, day or
+    # night" (a walk-through read "Get checked today" above it).
+    assert "<h1>Get advice now</h1>" in page and "See a doctor today" not in page and "doctor has checked" not in page
+    assert "now, day or night" in page
+    # What she said yes to, in her words; no "earlier answers" on a first check-in, which has none.
+    assert "You answered yes to" in page and "is your baby moving less" in page
+    assert "taken as given" not in page
     assert not CheckIn.objects.filter(user=charlie).exists()
+
+
+def test_a_pregnancy_sign_after_answers_that_did_not_say_pregnant_is_taken_as_given(alice_client, alice):
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs", flag_pregnancy_maternity_sign="on")
+    assert "taken as given, even though your earlier answers did not say you are pregnant" in \
+        alice_client.get(reverse("checkin_stop")).content.decode()
 
 
 # The wizard and the API check in through one service ----------------------------------------------

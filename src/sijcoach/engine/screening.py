@@ -94,7 +94,7 @@ def screen_flags(ids: list[str], notes: tuple[str, ...] = ()) -> Triage:
 # actions give (a pregnancy sign's maternity unit): the stop page's and the handout's headings.
 ACTION_HEADINGS = {
     TriageLevel.EMERGENCY: ("Get help now", "Get help now"),
-    TriageLevel.URGENT: ("See a doctor today", "Get checked today"),
+    TriageLevel.URGENT: ("See a doctor today", "Get advice now"),  # the signs' own: the maternity unit, day or night
     TriageLevel.SEE_DOCTOR_SOON: ("Book a doctor or physiotherapist soon", "See a doctor soon"),
 }
 

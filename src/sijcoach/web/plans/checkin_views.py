@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sijcoach.engine.inputs import InputError
+from sijcoach.engine.profile import Pregnancy
 from sijcoach.engine.guidance import library
 from sijcoach.engine.screening import PREGNANCY_FLAGS, flags_action, flags_heading
 from sijcoach.web.plans import services
@@ -105,11 +106,14 @@ def _finish(request, draft: dict, steps: list[str]):
 
 @login_required
 def stop(request):
-    report = services.open_red_flag(request.user, services.latest_checkin(request.user))
+    checkin = services.latest_checkin(request.user)
+    report = services.open_red_flag(request.user, checkin)
     if report is None:  # none, or answered since by a check-in without it
         return redirect("today")
     flags = [library().flags[f] for f in report.flags if f in library().flags]
+    # Said only to someone whose earlier answers exist and do not say pregnant (not on a first check-in).
+    not_said = checkin is not None and checkin.to_engine(services.today_for(request.user)).pregnancy != Pregnancy.PREGNANT
     return render(request, "plans/checkin_stop.html", {
         "report": report, "action": flags_action(report.flags), "flags": flags, "heading": flags_heading(report.flags),
-        "pregnancy_sign": bool(PREGNANCY_FLAGS & set(report.flags)),
+        "pregnancy_sign": not_said and bool(PREGNANCY_FLAGS & set(report.flags)),
     })
