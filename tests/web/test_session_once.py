@@ -28,6 +28,8 @@ def test_a_session_sent_again_with_its_key_is_saved_once_and_answered_as_saved(a
     assert first.status_code == 201
     again = post(alice_client, session_payload(pain_after=9), "a1b2c3d4-reload-1")  # a body changed meanwhile
     assert again.status_code == 200 and again.json() == first.json()
+    # A developer's find: nothing told a client that the changed body was not stored.
+    assert again["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first
     assert Session.objects.filter(user=alice).count() == 1
     assert SessionItem.objects.filter(session__user=alice).count() == len(session_payload()["items"])
     assert post(alice_client, session_payload(), "a1b2c3d4-reload-2").status_code == 201

@@ -187,7 +187,8 @@ _KEY_ALLOWED = "8 to 100 letters, digits, '-', '_', '.' or ':' (a UUID will do)"
 _KEY_HEADER = {"parameters": [{
     "in": "header", "name": "Idempotency-Key", "required": False, "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY.pattern},
     "description": "Made once per session by the client, and sent again with every retry of it: a session whose "
-                   "key is already saved is not saved again; the saved one is answered (200) instead.",
+                   "key is already saved is not saved again; the saved one is answered (200, with the header "
+                   "`Idempotent-Replayed: true`) instead, whatever the body sent this time.",
 }]}
 
 
@@ -219,7 +220,13 @@ def log_session(request):
     session, saved_now = services.save_session_once(user, done, on, key)
     # session_out is already the documented SessionOut (tests check it), so it is sent as it is rather
     # than validated again: that was a sixth of a save's time in the server.
-    return as_sent(session_out(session), status=201 if saved_now else 200)
+    response = as_sent(session_out(session), status=201 if saved_now else 200)
+    if not saved_now:
+        # As Stripe's API says it: this answer is the session saved before with this key, and the body
+        # sent now (changed or not) was not stored. The player may resend after a reload with a new
+        # pain answer, so a changed body is answered, not refused.
+        response["Idempotent-Replayed"] = "true"
+    return response
 
 
 @router.get("/me/sessions/{session_id}", tags=["me"],
