@@ -90,14 +90,20 @@ def test_a_refused_dose_names_the_field_in_plain_words_beside_it_and_at_the_top(
     assert not re.search(r"\breps\b|hold_s|rest_s", re.sub(r'(id|for|name)="[^"]*"', "", summary + field))
 
 
-def test_a_value_the_form_itself_refuses_is_also_listed_at_the_top_by_its_label(pair):
+def test_every_value_out_of_range_is_named_with_its_range_at_once(pair):
+    # A physiotherapist's find: sets 0 and repetitions -5 gave only Django's "Repetitions: Ensure this
+    # value is greater than or equal to 0"; sets 0 was not named, nor the range allowed.
     cora_web, alice, _ = pair
-    r = set_dose(cora_web, alice, exercise="glute-bridge", rest_s="-5")
+    r = set_dose(cora_web, alice, exercise="glute-bridge", sets="0", reps="-5", rest_s="-5")
     assert r.status_code == 400
+    assert not CoachVersion.objects.exists()
     page = r.content.decode()
     form = page[page.index('id="dose-form"'):]
-    assert "Rest between sets (seconds): Ensure this value is greater than or equal to 0." in form
-    assert form.index("Rest between sets (seconds): Ensure") < form.index('for="dose-exercise"')
+    summary = form[form.index('<div class="errors" role="alert">'):form.index('for="dose-exercise"')]
+    assert "Sets: 0 is not accepted" in summary and "Allowed: a whole number from 1 to 6." in summary
+    assert "Repetitions: -5 is not accepted" in summary and "Allowed: a whole number from 1 to 30." in summary
+    assert "Rest between sets (seconds): -5 is not accepted" in summary
+    assert "Ensure this value" not in page
 
 
 def test_a_dose_the_clients_situation_rules_out_is_refused_with_the_reason(pair):

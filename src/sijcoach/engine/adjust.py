@@ -50,11 +50,13 @@ class CoachDose(_Input):
     """A dose for one exercise; a field left out keeps the engine's own value."""
 
     exercise: Slug
-    # Bounds for sense only: the limits that matter depend on the kind of exercise (`dose_problems`).
-    sets: int | None = Field(default=None, ge=0, le=MAX_VALUE)
-    reps: int | None = Field(default=None, ge=0, le=MAX_VALUE)
-    hold_s: int | None = Field(default=None, ge=0, le=MAX_VALUE)
-    rest_s: int | None = Field(default=None, ge=0, le=MAX_VALUE)
+    # Bounds for storage only: the limits that matter depend on the kind of exercise (`dose_problems`,
+    # which every parse of a dose runs), so that every value out of them, a negative one too, is named
+    # with the kind's own range and why.
+    sets: int | None = Field(default=None, ge=-MAX_VALUE, le=MAX_VALUE)
+    reps: int | None = Field(default=None, ge=-MAX_VALUE, le=MAX_VALUE)
+    hold_s: int | None = Field(default=None, ge=-MAX_VALUE, le=MAX_VALUE)
+    rest_s: int | None = Field(default=None, ge=-MAX_VALUE, le=MAX_VALUE)
     note: Note = ""
 
 

@@ -61,13 +61,14 @@ class PinForm(SummaryForm):
 
 
 class DoseForm(SummaryForm):
-    # No upper bounds here: the engine's limits depend on the kind of exercise, and say why.
+    # No bounds here but the storable one: the engine's limits depend on the kind of exercise and are
+    # checked for every value at once, each named with its range and why (a bound here would stop at
+    # the first, in Django's words: "Ensure this value is greater than or equal to 0", sets 0 unsaid).
     exercise = forms.ChoiceField(label="Exercise", choices=exercise_choices)
-    sets = forms.IntegerField(label="Sets", min_value=0, max_value=MAX_VALUE, required=False)
-    reps = forms.IntegerField(label="Repetitions", min_value=0, max_value=MAX_VALUE, required=False)
-    hold_s = forms.IntegerField(label="Hold (seconds)", min_value=0, max_value=MAX_VALUE, required=False)
-    rest_s = forms.IntegerField(label="Rest between sets (seconds)", min_value=0, max_value=MAX_VALUE,
-                                required=False)
+    sets = forms.IntegerField(label="Sets", max_value=MAX_VALUE, required=False)
+    reps = forms.IntegerField(label="Repetitions", max_value=MAX_VALUE, required=False)
+    hold_s = forms.IntegerField(label="Hold (seconds)", max_value=MAX_VALUE, required=False)
+    rest_s = forms.IntegerField(label="Rest between sets (seconds)", max_value=MAX_VALUE, required=False)
     note = forms.CharField(label="Note for the client (optional)", max_length=300, required=False,
                            help_text="A cue they see beside the steps while they exercise, and on the handout.")
     clear = forms.BooleanField(label="Give the dose back to the plan instead", required=False)
