@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
+import pytest
 from django.urls import reverse
 from django.views import defaults
 
@@ -25,6 +26,14 @@ def test_an_unknown_address_answers_404_with_a_page_in_the_layout(alice_client, 
         page = r.content.decode()
         assert "There is no page here" in page and in_layout(page)
     assert f'href="{reverse("today")}"' in alice_client.get("/no/such/page/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/me/plan/", "/api/"])
+def test_an_api_address_that_names_nothing_answers_404_in_json(client, db, path):
+    # A developer's find: the API's unknown addresses (a trailing slash too) answered the HTML page.
+    r = client.get(path)
+    assert r.status_code == 404 and r["Content-Type"].startswith("application/json")
+    assert r.json()["detail"].startswith(f"No such address in the API: {path}")
 
 
 def test_a_refused_page_answers_403_in_the_layout(alice, db):

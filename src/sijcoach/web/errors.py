@@ -1,9 +1,11 @@
 """Pages for the errors a person can meet, in the site's layout. Django's own handlers render the
 templates 403.html, 404.html and 500.html (and 403_csrf.html for an expired form); a 405, which
-Django answers with an empty body (require_POST and the like), gets its page here."""
+Django answers with an empty body (require_POST and the like), gets its page here; an address under
+/api/ that names nothing answers JSON, as the rest of the API does."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 
 API = "/api/"
 
@@ -33,3 +35,12 @@ class MethodNotAllowedPageMiddleware:
         page = render(request, "405.html", {"allowed": methods}, status=405)
         page["Allow"] = allowed
         return page
+
+
+def not_found(request, exception):
+    """handler404: the page for people; under /api/, JSON naming the address (the API's own 404s are
+    JSON already; this is for an address no route matches, such as a trailing slash)."""
+    if request.path.startswith(API):
+        return JsonResponse({"detail": f"No such address in the API: {request.path}. The addresses are listed "
+                                       "in /api/openapi.json."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -45,4 +45,5 @@ urlpatterns = [
 urlpatterns += coaching.urlpatterns  # coach mode: names stay top-level for the persona tests
 urlpatterns += learn.urlpatterns  # the lessons (issue 14)
 
+handler404 = "sijcoach.web.errors.not_found"
 handler500 = "sijcoach.web.security.server_error"  # a database outage answers 503 (see security.py)
