@@ -257,6 +257,8 @@ def test_the_review_summary_holds_pain_function_adherence_changes_and_warning_si
     app_part = html[html.index("What the app changed"):html.index("What the coach changed")]
     assert "clamshell" not in app_part.lower()
     first, monday = progress.this_week(on - dt.timedelta(days=3))[0], progress.this_week(on)[0]
+    # Another: "Covers 30 Nov 2026 to 13 Dec 2026", printed 7 Dec; it ends today.
+    assert re.search(rf"Covers \d\d \w\w\w \d{{4}} to {on:%d %b %Y}\.", html)
     weeks = re.findall(r"Week of (\d\d \w\w\w)", html)
     assert weeks == [f"{first:%d %b}", f"{monday:%d %b}"][-((monday - first).days // 7 + 1):]
     assert "Warning signs reported" in html and "fever" in html

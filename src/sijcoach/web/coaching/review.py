@@ -88,8 +88,10 @@ th, td { border: 0.6pt solid #b9c3ca; padding: 1mm 2mm; text-align: left; vertic
 def review_html(r: Review) -> str:
     p = r.progress
     parts = [f"<h1>Review summary: {escape(r.client_email)}</h1>",
+             # Progress's window ends on the week's Sunday (its calendar shows the days planned ahead);
+             # what the summary reports ends today.
              f'<p>Printed {r.on:%d %b %Y} by their coach, {escape(r.coach_email)}. Covers '
-             f'{p.start:%d %b %Y} to {p.end:%d %b %Y}.</p>',
+             f'{p.start:%d %b %Y} to {min(p.end, r.on):%d %b %Y}.</p>',
              f'<div class="box"><p>{escape(NOT_A_DIAGNOSIS)}</p></div>']
     signs = [escape(s) for s in r.warning_signs]
     if r.stopped:
