@@ -42,7 +42,8 @@ def test_a_pinned_relief_exercise_is_first_every_day_with_the_coachs_note():
     for day in plan.days:
         first = day.routines[0].items[0]
         assert first.exercise == "childs-pose"
-        assert first.why.startswith("Pinned by your coach: to ease the low back.")
+        # The note is said once (a walk-through read it twice on Today and the handout): as the cue.
+        assert first.why.startswith("Pinned by your coach.") and first.cue == "to ease the low back"
     change = [c for c in plan.changes if c.kind == ChangeKind.COACH]
     assert [(c.exercise, c.source) for c in change] == [("childs-pose", "your coach")]
     assert "to ease the low back" in change[0].reason
@@ -109,7 +110,8 @@ def test_a_dose_within_the_range_replaces_the_ladders():
     plan = make_plan(PROFILE, (), START, adjustments=adj)
     bridges = [i for i in items(plan) if i.exercise == "glute-bridge"]
     assert bridges and all((i.sets, i.reps, i.hold_s) == (3, 5, 10) for i in bridges)
-    assert all("Dose set by your coach: hold longer." in i.why for i in bridges)
+    assert all("Dose set by your coach." in i.why and "hold longer" not in i.why and i.cue == "hold longer"
+               for i in bridges)
     plain = next(i for i in items(make_plan(PROFILE, (), START)) if i.exercise == "glute-bridge")
     assert bridges[0].minutes > plain.minutes
 

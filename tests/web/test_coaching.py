@@ -153,7 +153,9 @@ def test_a_coachs_pin_appears_on_the_clients_today_at_once(cora_client, alice, a
     today = alice_web.get(reverse("today"))
     text = today.content.decode()
     assert "From your coach" in text and "cora@example.org" in text and "Pinned Child" in text
-    assert "Pinned by your coach: to ease the low back." in text
+    # The note once on the card, as the coach's cue (it was also in the reason); the coach's card lists the change.
+    assert "Pinned by your coach." in text and "Pinned by your coach: to ease" not in text
+    assert "<strong>Your coach:</strong> to ease the low back" in text
     first = today.context["plan"].days[0].routines[0].items[0]
     assert first.exercise == "childs-pose"
 

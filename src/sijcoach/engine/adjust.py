@@ -202,9 +202,10 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
             why = b.ctx.why_not(wanted) or b.adapt.swapped_why.get(wanted.slug, "it does not suit you now")
             notes.append(f"{wanted.name}, pinned by {adj.source}, is left out: {why}.")
             continue
-        why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note else "") + "." + stand_in
-        # The coach's note is a cue for the exercise pinned, not for one standing in for it ("8 kg bell").
+        # The coach's note is a cue for the exercise pinned, not for one standing in for it ("8 kg bell"),
+        # and is said once: as the cue beside the steps, or in the reason when there is no cue.
         cue = (item.note or None) if ex.slug == item.exercise else None
+        why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note and cue is None else "") + "." + stand_in
         found = False
         for picks in (relief, strength):
             for i, p in enumerate(picks):
@@ -247,7 +248,7 @@ def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
             rest_s=set_dose.rest_s if set_dose.rest_s is not None else it.rest_s,
             rep_s=it.rep_s, sides=2 if it.side == Side.EACH else 1,
         )
-        why = f"{it.why} Dose set by {adj.source}" + (f": {set_dose.note}" if set_dose.note else "") + "."
+        why = f"{it.why} Dose set by {adj.source}."  # its note is the cue beside the steps, said once
         made = make_item(b.cat, ex, it.side, dosed, why, it.condition)
         item = replace(made.item, source=it.source, dose_by=f"set by {adj.source}", cue=set_dose.note or it.cue)
         made = replace(p, item=item, seconds=made.seconds, fixed=True, step=0)
