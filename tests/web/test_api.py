@@ -190,7 +190,7 @@ def test_a_token_reads_its_owners_profile(client, alice):
     body = r.json()
     assert body["profile"]["age"] == BASE_PROFILE["age"] and body["source"] == "check_in"
     assert body["profile"] == CheckIn.objects.get(user=alice).profile
-    assert set(body) == {"created_at", "answered_on", "source", "triage_level", "profile"}
+    assert set(body) == {"created_at", "answered_on", "source", "triage_level", "warning_signs_since", "profile"}
 
 
 def test_a_revoked_token_answers_401(client, alice):
@@ -310,6 +310,25 @@ def test_putting_a_profile_with_an_emergency_sign_saves_no_check_in_and_stops_th
     plan = client.get("/api/v1/me/plan", headers=alice_auth).json()
     assert plan["triage"]["level"] == "emergency"
     assert plan["days"] == [] and plan["advice"] == [] and plan["assessment"] is None
+    # A developer's find: the profile said "triage_level": "none" and nothing else while the plan was
+    # stopped. It keeps the answers' own level, and says what was reported since them.
+    profile = client.get("/api/v1/me/profile", headers=alice_auth).json()
+    assert profile["triage_level"] == "none"
+    since = profile["warning_signs_since"]
+    assert (since["level"], since["signs"]) == ("emergency", ["saddle_numbness"]) and "emergency" in since["action"]
+    assert send(client, "put", "/api/v1/me/profile", BASE_PROFILE, alice_auth).json()["warning_signs_since"] is None
+
+
+def test_the_profile_of_someone_whose_coach_left_with_findings_is_answered(client, cora, alice, alice_auth):
+    # Found reading the schema: a check-in kept from a coach's findings (source coach_findings) was not
+    # among the sources the response allowed.
+    from sijcoach.web.coaching import services as coaching
+
+    coaching.change(cora, alice.pk, "findings", findings={"beighton_score": 8})
+    assert coaching.leave_coach(alice)
+    r = client.get("/api/v1/me/profile", headers=alice_auth)
+    assert r.status_code == 200, r.content
+    assert r.json()["source"] == "coach_findings" and r.json()["warning_signs_since"] is None
 
 
 def test_an_urgent_sign_also_stops_and_a_later_check_in_without_it_lifts_the_stop(client, alice, alice_auth):

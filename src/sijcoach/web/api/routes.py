@@ -142,7 +142,7 @@ def my_profile(request):
     checkin = services.latest_checkin(request.auth)
     if checkin is None:
         raise Http404(NO_CHECKIN)
-    return checkin_out(checkin)
+    return checkin_out(checkin, services.open_red_flag(request.auth, checkin))
 
 
 @router.put("/me/profile", tags=["me"], response={200: StoppedOut, 201: SavedCheckInOut, **PERSON_WRITE},

@@ -21,6 +21,7 @@ from sijcoach.engine.questionnaires import ChangeResult
 from sijcoach.engine.vocab import Kind, Side
 from sijcoach.web.api.openapi import component_ref
 from sijcoach.web.plans import progress
+from sijcoach.web.plans.models import CheckIn
 
 MAX_PLAN_DAYS = 28
 # The anonymous plan's limits: nearly three years of daily sessions (the plan reads the recent ones),
@@ -71,11 +72,23 @@ class MessageOut(Schema):
 
 # Check-ins --------------------------------------------------------------------------------------
 
+class OpenWarningOut(Schema):
+    level: TriageLevel
+    signs: list[str] = Field(description="the warning signs reported, by their ids")
+    reported_at: dt.datetime
+    action: str = Field(description="what to do first")
+
+
 class CheckInOut(Schema):
     created_at: dt.datetime
     answered_on: dt.date = Field(description="the day the answers describe")
-    source: Literal["check_in", "settings"]
-    triage_level: TriageLevel
+    source: Literal[tuple(CheckIn.Source.values)] = Field(
+        description="check_in: answered by you; settings: a change of settings; coach_findings: your "
+                    "professional's findings, kept when your coach link ended")
+    triage_level: TriageLevel = Field(description="of these answers, when they were given")
+    warning_signs_since: OpenWarningOut | None = Field(
+        default=None, description="warning signs reported after these answers: your plan is stopped until you "
+                                  "check in again (GET /api/v1/me/plan says what to do)")
     # The request body's Profile component (exercise slugs listed), rather than a second one for responses.
     profile: Annotated[Profile, WithJsonSchema(component_ref("Profile"))]
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from sijcoach.engine.inputs import parse_profile
 from sijcoach.engine.live import LiveDecision
+from sijcoach.engine.screening import flags_action
 from sijcoach.web.accounts.export import session_dict
 from sijcoach.web.plans import present
-from sijcoach.web.plans.models import CheckIn, Session
+from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
 from sijcoach.web.plans.progress import Progress
 
 
-def checkin_out(checkin: CheckIn) -> dict:
+def checkin_out(checkin: CheckIn, report: RedFlagReport | None = None) -> dict:
+    """The check-in, and the warning signs reported since it (`report`: open_red_flag's), if any."""
+    since = None if report is None else {
+        "level": report.level, "signs": list(report.flags), "reported_at": report.created_at,
+        "action": flags_action(report.flags)}
     return {"created_at": checkin.created_at, "answered_on": checkin.answered_on, "source": checkin.source,
-            "triage_level": checkin.triage_level, "profile": parse_profile(checkin.profile)}
+            "triage_level": checkin.triage_level, "warning_signs_since": since, "profile": parse_profile(checkin.profile)}
 
 
 def session_out(session: Session) -> dict:
