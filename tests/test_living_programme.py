@@ -102,6 +102,19 @@ def test_a_strength_session_not_logged_moves_on_and_the_plan_says_so():
     assert any(c.kind == ChangeKind.RESCHEDULE and c.date == MONDAY for c in p.changes)
 
 
+def test_a_week_without_strength_names_the_sessions_planned_not_every_day_after_them():
+    # A developer's find, asked on a Sunday: "A strength session was due on Monday, Tuesday, ... Saturday"
+    # and "Tuesday: the planned session was not logged", though only Monday, Wednesday and Friday were.
+    sunday = MONDAY + 6 * DAY
+    p = plan([log(MONDAY - 3 * DAY, "relief", ["cat-cow"])], start=sunday, programme_start=MONDAY - 21 * DAY, **STIFF)
+    [moved] = [c for c in p.changes if c.kind == ChangeKind.RESCHEDULE]
+    planned = [str(MONDAY + n * DAY) for n in (0, 2, 4)]
+    assert f"due on {', '.join(planned)} and none" in moved.reason
+    short = next(w for w in p.warnings if f"The week from {MONDAY}" in w)
+    assert all(f"{MONDAY + n * DAY}: the planned session" not in short for n in (1, 3, 5))
+    assert all(f"{d}: the planned session was not logged" in short for d in planned)
+
+
 def test_four_a_week_may_fall_to_three_after_a_sunday_session_and_otherwise_stays_four():
     first = MONDAY - 21 * DAY
     sunday = [log(MONDAY - DAY, "strength", ["glute-bridge"])]

@@ -84,10 +84,13 @@ def plan_strength_days(
                 chosen.add(day)
                 placed += 1
                 last = day
-        missed += missed_here
+        # Said of the days a session was planned (each later day it could still have been done is not
+        # a session of its own: a developer read Monday to Saturday as six missed sessions).
+        planned_missed = [d for d in missed_here if d in targets] or missed_here[:1]
+        missed += planned_missed
         if week[-1] <= end and placed < quota and not (per_week == 4 and after_sunday and placed == 3):
             reasons = [f"{d}: {blocked[d]}" for d in in_programme if d in blocked]
-            reasons += [f"{d}: the planned session was not logged" for d in missed_here]
+            reasons += [f"{d}: the planned session was not logged" for d in planned_missed]
             if after_sunday:
                 reasons.append("the week began the day after a strength session")
             short.append(ShortWeek(week_start, placed, quota, tuple(reasons)))
