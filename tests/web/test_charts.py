@@ -291,7 +291,7 @@ def test_empty_inputs_say_so_in_words():
     texts = ["".join(parse(svg).itertext()) for svg in empty_charts("e")]
     assert "No sessions logged yet" in texts[0]
     assert "No ratings yet" in texts[2]
-    assert "No strength sessions yet" in texts[3]
+    assert "No strengthening exercises done yet" in texts[3]
     assert "empty" in parse(empty_charts("e")[1]).get("class")
 
 

@@ -323,9 +323,9 @@ def calendar(days: Sequence[CalendarDay], id_prefix: str, *, title: str = "Your 
     return _svg(id_prefix, "calendar", legend_y + 56, title, desc, body)
 
 
-def weekly_bars(weeks: Sequence[WeekPillars], id_prefix: str, *, title: str = "Strength sessions per week") -> str:
+def weekly_bars(weeks: Sequence[WeekPillars], id_prefix: str, *, title: str = "Muscle groups trained per week") -> str:
     if not weeks:
-        return _empty(id_prefix, "bars", title, "No strength sessions yet")
+        return _empty(id_prefix, "bars", title, "No strengthening exercises done yet")
     ws = sorted(weeks, key=lambda w: w.week_start)
     groups = [
         ("core", "bar-core", "Core", ' fill="currentColor"'),
