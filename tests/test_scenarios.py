@@ -660,6 +660,26 @@ def test_a_logged_stand_in_that_could_not_stand_in_is_not_kept():
     assert swap.exercise == "glute-bridge" and swap.replacement not in (None, "cat-cow")
 
 
+def test_a_stand_in_serves_the_same_purpose_as_the_exercise_it_replaces():
+    # A walk-through's find: "This hurts" on the self-massage offered a wall hip hinge, "which trains
+    # the same muscles". Easing work stands in for easing work, strengthening for strengthening.
+    from sijcoach.engine.vocab import STRENGTH_KINDS
+
+    easing = {Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.YOGA, Kind.ACTIVATION}
+    checked = 0
+    for ex in catalog():
+        if ex.kind == Kind.CARDIO:
+            continue
+        repl = on_pain(person(**STIFF, equipment=ALL_EQUIPMENT, level="advanced"), ex.slug, 8).replacement
+        if repl is None:
+            continue
+        kind = catalog()[repl.exercise].kind
+        assert kind in (STRENGTH_KINDS if ex.kind in STRENGTH_KINDS - easing else
+                        easing if ex.kind in easing - STRENGTH_KINDS else STRENGTH_KINDS | easing), (ex.slug, repl.exercise)
+        checked += 1
+    assert checked > 40
+
+
 def test_a_relief_exercise_that_hurt_is_swapped_too():
     logs = [session(BEFORE, pain_before=3, pain_next_day=3, items=[{"exercise": "cat-cow", "pain": 6}])]
     plan = plan_for(logs=logs, **STIFF)

@@ -102,12 +102,24 @@ def _progressed_from(cat: Catalog) -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 
+# What an exercise is for: easing (massage, stretches, gentle movement, finding a muscle) or
+# strengthening (finding a muscle, strength and stability work). A stand-in serves the same purpose: a
+# walk-through found a wall hip hinge offered in place of a self-massage ("trains the same muscles").
+_EASING = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.YOGA, Kind.ACTIVATION})
+
+
+def _same_purpose(ex: Exercise, c: Exercise) -> bool:
+    if ex.kind == Kind.CARDIO or c.kind == Kind.CARDIO:
+        return ex.kind == c.kind  # a walk only for a walk (the day's own routine, not an exercise of another)
+    return (ex.kind in STRENGTH_KINDS and c.kind in STRENGTH_KINDS) or (ex.kind in _EASING and c.kind in _EASING)
+
+
 def _may_stand_in(ex: Exercise, c: Exercise) -> bool:
-    """Could `c` stand in for `ex` at all: another exercise sharing a primary group, done on both sides
-    or each side in turn; a walk only for a walk (it is the day's own routine, not an exercise of another)."""
+    """Could `c` stand in for `ex` at all: another exercise for the same purpose sharing a primary
+    group, done on both sides or each side in turn."""
     return (
         c.slug != ex.slug
-        and (c.kind == Kind.CARDIO) == (ex.kind == Kind.CARDIO)
+        and _same_purpose(ex, c)
         and c.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
         and bool(set(c.groups) & set(ex.groups))
     )
