@@ -19,6 +19,10 @@ def item(plan):
 @pytest.mark.parametrize(("sets", "reps", "hold_s", "rest_s", "words"), [
     (3, 10, 5, 60, "3 sets × 10, hold 5 s, rest 60 s"),
     (1, 8, 2, 0, "8 times, hold 2 s"),
+    # The rest is between sets: a walk-through read "3 times, hold 10 s, rest 30 s" on one set, and the
+    # player (rightly) rested none.
+    (1, 3, 10, 30, "3 times, hold 10 s"),
+    (2, 3, 10, 30, "2 sets × 3, hold 10 s, rest 30 s"),
     (2, 1, 20, 0, "2 times, hold 20 s"),
     (1, 1, 45, 0, "hold 45 s"),
     (1, 1, 0, 0, "once"),

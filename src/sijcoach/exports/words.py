@@ -27,7 +27,7 @@ def _amount(item: PlanItem) -> str:
         parts.append(f"{item.sets * item.reps} times")
     if item.hold_s:
         parts.append(f"hold {item.hold_s} s")
-    if item.rest_s:
+    if item.rest_s and item.sets > 1:  # a rest between sets: one set has none (the player rests none)
         parts.append(f"rest {item.rest_s} s")
     return ", ".join(parts) or "once"
 
