@@ -41,3 +41,16 @@ def test_the_dose_in_words(item, sets, reps, hold_s, rest_s, words):
 def test_the_side_follows_the_dose_when_there_is_one(item, side, tail):
     one = replace(item, sets=1, reps=8, hold_s=2, rest_s=0, side=side)
     assert dose_and_side(one) == "8 times, hold 2 s" + tail
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [(9.4, 9), (9.5, 10), (14.5, 15), (0.2, 1), (10.0, 10)])
+def test_minutes_are_shown_to_the_nearest_whole_minute_a_half_up_everywhere(minutes, shown):
+    # A walk-through's find: Today said 9 min, the calendar 10 (it rounded up) and the handout's total
+    # could round a half down (Python's round takes 14.5 to 14; the pages' floatformat to 15).
+    from django.template.defaultfilters import floatformat
+
+    from sijcoach.exports.words import whole_minutes
+
+    assert whole_minutes(minutes) == shown
+    if minutes >= 1:
+        assert floatformat(minutes, 0) == str(shown)

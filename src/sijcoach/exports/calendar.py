@@ -15,7 +15,7 @@ from icalendar import Alarm, Calendar, Event
 
 from sijcoach.engine.plan_types import Day, Plan, Routine
 from sijcoach.exports import ExportError
-from sijcoach.exports.words import item_line, rounds_text, routine_minutes
+from sijcoach.exports.words import item_line, rounds_text, routine_minutes, whole_minutes
 
 PRODID = "-//SI Joint Coach//Exercise plan//EN"
 _UID_NAMESPACE = uuid.UUID("3f1d7a52-8f0e-4d47-9a43-2c1f63e0b6a4")  # fixed: UIDs must never change
@@ -38,7 +38,7 @@ def event_uid(owner: str, date: dt.date, kind: str, index: int, uid_domain: str)
 
 def _description(routine: Routine) -> str:
     lines = [f"{n}. {item_line(item)}" for n, item in enumerate(routine.items, 1)]
-    minutes = f"About {math.ceil(routine_minutes(routine))} minutes"
+    minutes = f"About {whole_minutes(routine_minutes(routine))} minutes"
     rounds = rounds_text(routine)
     head = [minutes + (f" ({rounds})" if rounds else "") + "."]
     if routine.note:
@@ -53,7 +53,7 @@ def _day_alarm(day: Day) -> Alarm:
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     titles = ", ".join(routine.title for routine in day.routines)
-    alarm.add("description", f"Today: {titles} (about {math.ceil(day.minutes)} minutes)")
+    alarm.add("description", f"Today: {titles} (about {whole_minutes(day.minutes)} minutes)")
     alarm.add("trigger", dt.timedelta(0))
     return alarm
 

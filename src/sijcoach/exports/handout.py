@@ -20,7 +20,7 @@ from sijcoach.engine.plan_types import ChangeKind, Pattern, Plan, PlanItem, Tria
 from sijcoach.engine.screening import ACTION_HEADINGS
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
-from sijcoach.exports.words import dose_text, side_text
+from sijcoach.exports.words import dose_text, side_text, whole_minutes
 
 Picture = Callable[[str, "str | None"], "str | None"]
 LOG_ROWS = 14
@@ -178,11 +178,11 @@ def _schedule(plan: Plan) -> str:
                 continue
             ticks = '<span class="tick"></span>' * r.times_per_day
             other = "" if r.title == columns[kind] else f' <span class="small">({escape(r.title)})</span>'
-            cells.append(f'<td class="slot">{ticks}{round(r.minutes)} min{other}</td>')
+            cells.append(f'<td class="slot">{ticks}{whole_minutes(r.minutes)} min{other}</td>')
         notes = "<br>".join(escape(x[:1].upper() + x[1:]) for x in day.notes if x not in every_day)
         week = ' class="week"' if n and n % 7 == 0 else ""
         rows.append(f'<tr{week}><td class="day">{day.date:%a %d %b}</td>{"".join(cells)}'
-                    f'<td class="min">{round(day.minutes)} min</td><td class="note">{notes}</td></tr>')
+                    f'<td class="min">{whole_minutes(day.minutes)} min</td><td class="note">{notes}</td></tr>')
     routine_notes = {r.title: r.note for d in plan.days for r in d.routines if r.note}
     legend = "".join(f"<p><strong>{escape(t)}:</strong> {escape(n)}</p>" for t, n in routine_notes.items())
     every = ("" if not every_day else '<p class="small"><strong>Every day:</strong></p><ul class="small">'

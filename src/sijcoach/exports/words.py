@@ -3,6 +3,8 @@ pages, the handout, the calendar and the FHIR record), so a dose reads the same 
 
 from __future__ import annotations
 
+import math
+
 from sijcoach.engine.plan_types import PlanItem, Routine
 
 SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right side only", "both": "both sides",
@@ -46,6 +48,12 @@ def item_line(item: PlanItem) -> str:
     """One line for a list: name, dose and side, and the condition of a protocol step."""
     line = f"{item.name}: {dose_and_side(item)}"
     return line + (f" ({item.condition})" if item.condition else "")
+
+
+def whole_minutes(minutes: float) -> int:
+    """Minutes as every page, the handout and the calendar show them: to the nearest minute, a half up
+    (as Django's floatformat, not Python's round, which takes 14.5 to 14), and at least 1."""
+    return max(1, math.floor(minutes + 0.5))
 
 
 def routine_minutes(routine: Routine) -> float:
