@@ -58,10 +58,30 @@ def test_a_coach_sees_nothing_after_the_client_leaves(cora_client, cora, alice, 
     alice_web = as_user(alice)
     assert alice_web.post(reverse("my_coach"), {"action": "leave"}).status_code == 302
     assert cora_client.get(reverse("coach_clients")).context["rows"] == []
-    assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 404
+    # To her coach, the page says the link ended (it was the site's plain 404), and shows nothing of hers.
+    gone = cora_client.get(reverse("coach_client", args=[alice.pk]))
+    assert gone.status_code == 410 and "The link has ended" in gone.content.decode()
+    assert "alice@example.org" not in gone.content.decode() and "Pain" not in gone.content.decode()
     assert write(cora_client, alice, "still there?").status_code == 404
     assert not CoachVersion.objects.exists()
     assert "cora@example.org" not in alice_web.get(reverse("today")).content.decode()
+
+
+def test_a_coach_ends_the_link_after_confirming_and_what_they_found_stays(cora_client, cora, alice, bob, as_user):
+    # A physiotherapist's find: only the client could end the link (a discharge had no button).
+    change(cora_client, alice, form="findings", beighton_score="8")
+    end = reverse("coach_end_link", args=[alice.pk])
+    assert cora_client.post(end, {}).status_code == 302  # not confirmed: nothing ends
+    assert coaching.active_link(alice) is not None
+    r = cora_client.post(end, {"confirm": "on"}, follow=True)
+    assert "The link with alice@example.org has ended" in r.content.decode()
+    assert coaching.active_link(alice) is None
+    assert services.latest_checkin(alice).profile["beighton_score"] == 8
+    assert AccessLog.objects.filter(client=alice, coach=cora, what="ended the link").exists()
+    assert cora_client.get(reverse("coach_client", args=[alice.pk])).status_code == 410
+    assert as_user(alice).get(reverse("my_coach")).context["view"].link is None
+    # Nobody ends a link that is not theirs.
+    assert as_user(bob).post(end, {"confirm": "on"}).status_code == 404
 
 
 def test_a_person_who_is_not_a_coach_sees_no_coach_pages(alice, bob, charlie, cora, as_user):

@@ -82,6 +82,7 @@ PAGES = {
     "coach_template": Page("/coach/templates/0/", people=404, cora=405),
     "coach_message": Page("/coach/clients/{alice}/messages/", people=404, cora=405),
     "coach_flag_seen": Page("/coach/clients/{alice}/seen/", people=404, cora=405),
+    "coach_end_link": Page("/coach/clients/{alice}/end/", people=404, cora=405),
     "coach_review_pdf": Page("/coach/clients/{alice}/review.pdf", people=404, cora=200),  # a PDF of Alice's data
     "my_coach": Page(reverse("my_coach")),
     "my_messages": Page(reverse("my_messages"), people=405),
@@ -177,7 +178,8 @@ def test_each_person_gets_a_sensible_answer_and_only_their_own_data(people, name
 @pytest.mark.parametrize("name", ["morning", "psfs_rate", "revoke_token",
                                   "account", "settings", "delete_account", "checkin_step", "coach_invite",
                                   "coach_change", "coach_client_templates", "coach_template", "coach_message",
-                                  "coach_flag_seen", "my_coach", "my_messages", "join_coach", "learn_read"])
+                                  "coach_flag_seen", "coach_end_link", "my_coach", "my_messages", "join_coach",
+                                  "learn_read"])
 def test_a_visitor_cannot_post_to_a_private_page(people, name):
     url = PAGES[name].url.format(token=people["alice"][2].pk, alice=people["alice"][0].pk, invite=people["invite"])
     before = stored()

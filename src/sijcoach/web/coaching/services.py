@@ -164,6 +164,17 @@ def leave_coach(client) -> bool:
     return bool(end_links(CoachLink.objects.filter(client=client, ended_at=None)))
 
 
+@transaction.atomic
+def end_client_link(coach, client_id: int) -> str:
+    """The coach ends the link (a discharge, or a client they no longer see): as when the client leaves,
+    their access ends now, what they found stays in the client's answers and the plan returns to the
+    client's own. Returns the client's email, for the coach's message; 404 for anyone not their coach."""
+    link = access.client_link(coach, client_id)
+    _log_reads(coach, [client_id], "ended the link")
+    end_links(CoachLink.objects.filter(pk=link.pk))
+    return link.client.email
+
+
 def active_link(client) -> CoachLink | None:
     return CoachLink.objects.select_related("coach").filter(client_id=client.pk, ended_at=None).first()
 

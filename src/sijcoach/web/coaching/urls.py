@@ -14,6 +14,7 @@ urlpatterns = [
     path("coach/templates/<int:template_id>/", template_views.template, name="coach_template"),
     path("coach/clients/<int:client_id>/messages/", message_views.coach_message, name="coach_message"),
     path("coach/clients/<int:client_id>/seen/", views.flag_seen, name="coach_flag_seen"),
+    path("coach/clients/<int:client_id>/end/", views.end_link, name="coach_end_link"),
     path("coach/clients/<int:client_id>/review.pdf", views.review_pdf, name="coach_review_pdf"),
     path("my-coach/", views.my_coach, name="my_coach"),
     path("my-coach/messages/", message_views.my_messages, name="my_messages"),

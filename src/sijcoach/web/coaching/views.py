@@ -16,7 +16,7 @@ from sijcoach.engine.inputs import InputError
 from sijcoach.web.coaching import review, services
 from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coach_form
 from sijcoach.web.coaching.messages import unread_by_client
-from sijcoach.web.coaching.models import CoachVersion
+from sijcoach.web.coaching.models import CoachLink, CoachVersion
 from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
 from sijcoach.web.sharing import handouts
@@ -111,7 +111,30 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
 
 @coach_only
 def client(request, client_id: int):
-    return _client_page(request, client_id)
+    try:
+        return _client_page(request, client_id)
+    except Http404:
+        # A physiotherapist's find: after the client left, their page was the site's plain 404. To their
+        # own coach (only), a link that ended says so; anyone else still learns nothing.
+        ended = CoachLink.objects.filter(coach=request.user, client_id=client_id).exclude(ended_at=None).order_by(
+            "-ended_at").first()
+        if ended is None:
+            raise
+        return render(request, "coaching/link_ended.html", {"ended": ended}, status=410)
+
+
+@coach_only
+@require_POST
+def end_link(request, client_id: int):
+    """The coach ends the link with a client; the box ticked is the confirmation."""
+    if request.POST.get("confirm") != "on":
+        messages.error(request, "Not ended: tick the box to confirm that the link with this client ends now.",
+                       extra_tags="section-summary")
+        return redirect(section_url(client_id, "summary"))
+    email = services.end_client_link(request.user, client_id)
+    messages.success(request, f"The link with {email} has ended: you no longer see their data, what you found "
+                              "stays in their answers, and their plan is their own again. They see it on their coach page.")
+    return redirect("coach_clients")
 
 
 @coach_only
