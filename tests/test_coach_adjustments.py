@@ -370,3 +370,11 @@ def test_a_broken_limits_file_is_rejected_at_load_naming_what_is_wrong(tmp_path,
     with pytest.raises(KnowledgeError, match="coach_limits.toml") as err:
         load_limits(target)
     assert words in str(err.value)
+
+
+def test_a_dose_of_one_says_one_set_and_one_repetition():
+    # A physiotherapist's find: "3 sets, 1 repetitions".
+    from sijcoach.engine.adjust import CoachDose, dose_words
+
+    assert dose_words(CoachDose(exercise="glute-bridge", sets=1, reps=1, hold_s=45)) == "1 set, 1 repetition, 45 s hold"
+    assert dose_words(CoachDose(exercise="glute-bridge", sets=3, reps=10)) == "3 sets, 10 repetitions"

@@ -99,7 +99,8 @@ def test_each_export_says_it_needs_the_exports_extra_when_it_is_missing(tmp_path
         text = re.sub(r"\s+", " ", runs[kind]["output"])
         assert runs[kind]["code"] == 3, text
         assert f"export {kind}: needs {library}" in text
-        assert "`exports` extra" in text and "pip install 'sijcoach[exports]'" in text
+        # The project's own folder, as README says (a developer's find: the name alone would go to PyPI).
+        assert "`exports` extra" in text and "pip install '.[exports]'" in text
         assert "Traceback" not in text
     assert not list(tmp_path.glob("out.*")), "nothing is written when the export cannot be made"
 

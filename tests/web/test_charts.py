@@ -339,3 +339,12 @@ def test_one_session_is_described_in_the_singular():
     # A walk-through's find: "at 1 sessions".
     assert "at 1 session," in pain_chart([PainPoint(day(0), 4, 3, None)], "one")
     assert "at 2 sessions," in pain_chart([PainPoint(day(0), 4, 3, None), PainPoint(day(1), 4, 3, None)], "two")
+
+
+@pytest.mark.parametrize(("days", "words"), [(0, "0 days"), (1, "1 day"), (10, "10 days"), (20, "2 weeks"),
+                                             (70, "2 months"), (400, "13 months"), (2190, "6 years")])
+def test_how_long_the_pain_has_lasted_is_said_as_a_person_says_it(days, words):
+    # A physiotherapist's find: "2190 days since onset" on the coach's page.
+    from sijcoach.web.plans.templatetags.sij import since_onset
+
+    assert since_onset(days) == words

@@ -296,7 +296,7 @@ def export(
 
     if not _installed(EXPORT_LIBRARY[kind]):
         raise MissingExtra(f"export {kind}: needs {EXPORT_LIBRARY[kind]}, part of the `exports` extra, which is "
-                           "not installed; install it with: pip install 'sijcoach[exports]'")
+                           "not installed; from the project's folder: pip install '.[exports]'")
     if birth_year is not None and not 1900 <= birth_year <= dt.date.today().year:
         raise BadInput(f"--birth-year: {birth_year} is not allowed; use a year from 1900 to {dt.date.today().year}")
     when, zone = _clock(reminder), _zone(tz)

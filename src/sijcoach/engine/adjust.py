@@ -60,9 +60,13 @@ class CoachDose(_Input):
     note: Note = ""
 
 
+_ONE_UNIT = {"sets": "set", "reps": "repetition"}  # "1 repetition", not "1 repetitions"
+
+
 def dose_words(d: CoachDose) -> str:
     """"3 sets, 10 repetitions, 5 s hold": the values the coach gave."""
-    return ", ".join(f"{getattr(d, n)} {DOSE_UNITS[n]}" for n in DOSE_FIELDS if getattr(d, n) is not None)
+    return ", ".join(f"{value} {_ONE_UNIT.get(n, DOSE_UNITS[n]) if value == 1 else DOSE_UNITS[n]}"
+                     for n in DOSE_FIELDS if (value := getattr(d, n)) is not None)
 
 
 class Adjustments(_Input):

@@ -16,6 +16,17 @@ def words(value) -> str:
 
 
 @register.filter
+def since_onset(days) -> str:
+    """How long the pain has lasted, as a person says it: 5 days, 3 weeks, 4 months, 6 years."""
+    days = int(days)
+    for size, unit in ((365, "year"), (30, "month"), (7, "week"), (1, "day")):
+        if days >= 2 * size or size == 1:
+            n = days // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return f"{days} days"
+
+
+@register.filter
 def topic_heading(topic) -> str:
     """An advice topic's heading: heat_ice -> Heat and ice."""
     return guidance.topic_heading(str(topic))
