@@ -797,6 +797,16 @@ def test_history_lists_alices_check_ins_newest_first(alice_client, alice, bob):
     assert "2/10" not in page  # Bob's
 
 
+def test_history_lists_the_warning_signs_reported_among_the_check_ins(alice_client, alice, bob):
+    # A walk-through's find: the two times warning signs stopped her check-in were not in the history.
+    services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
+    services.report_red_flags(bob, ["saddle_numbness"], "emergency")
+    rows = re.findall(r"<tr><td>.*?</tr>", alice_client.get(reverse("history")).content.decode())
+    assert len(rows) == 2
+    assert "warning signs reported: pregnancy maternity sign" in rows[0] and "<td>urgent</td>" in rows[0]
+    assert "saddle" not in "".join(rows)  # Bob's
+
+
 def test_history_for_charlie_is_empty(client, charlie):
     client.force_login(charlie)
     assert "No check-ins yet." in client.get(reverse("history")).content.decode()

@@ -19,7 +19,7 @@ from sijcoach.web.coaching import messages as talk
 from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import CoachLink, CoachVersion, Invite, Message
 from sijcoach.web.plans import services
-from sijcoach.web.plans.models import PsfsActivity, PsfsRating, Session
+from sijcoach.web.plans.models import PsfsActivity, PsfsRating, RedFlagReport, Session
 
 PEOPLE = ("alice", "bob", "charlie", "cora")
 NO_DATA = ("charlie", "cora")  # neither has a plan, sessions or activities
@@ -240,4 +240,5 @@ def test_history_shows_each_person_only_their_check_ins(people):
     for who in PEOPLE:
         user, client, _ = people[who]
         r = client.get(reverse("history"))
-        assert list(r.context["checkins"]) == list(user.checkins.all())
+        mine = [c.created_at for c in user.checkins.all()] + [x.created_at for x in RedFlagReport.objects.filter(user=user)]
+        assert sorted(when for when, *_ in r.context["rows"]) == sorted(mine)

@@ -26,7 +26,7 @@ from sijcoach.web.learn.services import lesson_for_today
 from sijcoach.web.plans import labels, present, progress, services
 from sijcoach.web.plans.checkin_forms import SetupForm
 from sijcoach.web.plans.fields import PAIN_LEVELS, PainField
-from sijcoach.web.plans.models import PsfsActivity
+from sijcoach.web.plans.models import PsfsActivity, RedFlagReport
 from sijcoach.web.reminders import services as reminders
 from sijcoach.web.timezones import TimeZoneField
 
@@ -317,5 +317,10 @@ def settings_page(request):
 
 @login_required
 def history(request):
-    checkins = request.user.checkins.all()[:50]
-    return render(request, "plans/history.html", {"checkins": checkins})
+    """The check-ins, newest first, with the warning signs reported among them (a check-in they stopped
+    saves no answers, but the report is kept: a walk-through found the stops missing here)."""
+    rows = [(c.created_at, c.get_source_display(), f"{c.profile.get('pain_now')}/10", c.triage_level.replace("_", " "))
+            for c in request.user.checkins.all()[:50]]
+    rows += [(r.created_at, "warning signs reported: " + ", ".join(f.replace("_", " ") for f in r.flags), "",
+              r.level.replace("_", " ")) for r in RedFlagReport.objects.filter(user=request.user)[:50]]
+    return render(request, "plans/history.html", {"rows": sorted(rows, key=lambda row: row[0], reverse=True)[:50]})
