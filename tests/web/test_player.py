@@ -150,6 +150,9 @@ def test_the_joint_going_out_is_reported_when_the_session_ends(page: Page, live_
     leave_without_asking_twice(page)
     page.goto(url(live_server, "/session/0/"))
     page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player'")
+    # Start scrolls to the exercise: its first line is on screen (a walk-through found it cut at the top).
+    assert page.locator(".pl-pos").bounding_box()["y"] >= 0
     wait_state(page, "s.screen === 'player' && s.index >= 1")
     page.get_by_role("button", name="Finish now").click()
     wait_state(page, "s.screen === 'summary'")
