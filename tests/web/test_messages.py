@@ -183,7 +183,8 @@ def test_a_client_who_leaves_keeps_the_history_and_the_coach_loses_it(cora, alic
     r = client_writes(alice_web, "Are you there?")
     assert r.status_code == 302 and not Message.objects.filter(text="Are you there?").exists()
     assert "You have no coach to write to" in alice_web.get(r["Location"]).content.decode()
-    assert cora_web.get(coach_page(alice)).status_code == 404
+    gone = cora_web.get(coach_page(alice))  # says the link ended, and shows none of it
+    assert gone.status_code == 410 and "Keep going" not in gone.content.decode() and "Thanks" not in gone.content.decode()
     assert coach_writes(cora_web, alice, "Come back").status_code == 404
     assert mark_read(cora_web, reverse("coach_message", args=[alice.pk]), 10**6).status_code == 404
     assert Message.objects.get(text="Thanks").read_at is None
