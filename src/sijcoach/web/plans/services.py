@@ -20,13 +20,13 @@ from pydantic import TypeAdapter
 from sijcoach.engine import make_plan
 from sijcoach.engine.adaptation import SWAP_PAIN
 from sijcoach.engine.adjust import Adjustments, avoided
-from sijcoach.engine.suitability import Context
 from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain, person_context
 from sijcoach.engine.plan_types import Plan
 from sijcoach.engine.profile import Profile, RedFlag, SessionLog
 from sijcoach.engine.screening import screen
+from sijcoach.engine.suitability import Context
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans.models import (
     CheckIn, PlannedDay, Preferences, PsfsActivity, PsfsRating, RedFlagReport, Session, SessionItem,
