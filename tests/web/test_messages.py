@@ -304,6 +304,9 @@ def test_the_api_refuses_a_bad_message_naming_each_field_as_sent(cora, alice, bo
     assert [(p["field"], p["allowed"]) for p in r.json()["detail"]] == [
         ("session_id", "one of the client's own sessions, or none")]
     assert phone.send("/api/v1/me/messages", {"message": "  "}).json()["detail"][0]["allowed"] == "1 to 1000 characters"
+    # A developer's find: "" and 1,001 characters answered pydantic's own words ("String should have...").
+    for text in ("", "x" * 1001):
+        assert phone.send("/api/v1/me/messages", {"message": text}).json()["detail"][0]["allowed"] == "1 to 1000 characters"
     assert not Message.objects.exists()
 
 

@@ -183,6 +183,16 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
         return _bounds(info) or err["msg"]
     if "hypermobility_answers" in loc and kind in ("too_long", "too_short", "bool_type", "bool_parsing"):
         return HYPERMOBILITY_ALLOWED
+    if kind in ("string_too_short", "string_too_long"):
+        # In words, with both ends where the field has them (pydantic says only the one broken).
+        low = next((m.min_length for m in getattr(info, "metadata", ()) if getattr(m, "min_length", None)), None)
+        high = next((m.max_length for m in getattr(info, "metadata", ()) if getattr(m, "max_length", None)), None)
+        if low and high:
+            return f"{low} to {high} characters"  # as the messages' own check says it
+        if high:
+            return f"at most {high} characters"
+        if low:
+            return f"at least {low} character{'' if low == 1 else 's'}"
     if kind in ("too_long", "too_short"):
         return err["msg"].replace("Tuple", "a list")
     if kind in _TYPE_WORDS:
