@@ -164,6 +164,8 @@ def test_the_api_refuses_a_bad_paper_naming_it(alice):
     _, key = ApiToken.issue(alice, "script")
     r = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/me/handout", {"paper": "a3"})
     assert r.status_code == 422 and "paper" in r.content.decode()
+    # What is allowed, in the API's words (a developer's find: "Input should be 'a4' or 'letter'").
+    assert r.json()["detail"][0]["allowed"] == "one of a4, letter"
 
 
 def test_the_api_exports_need_a_token(db):

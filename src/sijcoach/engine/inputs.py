@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -183,6 +184,9 @@ def _allowed(model: type[BaseModel], err: dict) -> str:
         return _bounds(info) or err["msg"]
     if "hypermobility_answers" in loc and kind in ("too_long", "too_short", "bool_type", "bool_parsing"):
         return HYPERMOBILITY_ALLOWED
+    if kind == "literal_error":  # "'a4' or 'letter'" -> "one of a4, letter"
+        expected = err.get("ctx", {}).get("expected", "")
+        return "one of " + ", ".join(x.strip().strip("'") for x in re.split(r",| or ", expected) if x.strip())
     if kind in ("string_too_short", "string_too_long"):
         # In words, with both ends where the field has them (pydantic says only the one broken).
         low = next((m.min_length for m in getattr(info, "metadata", ()) if getattr(m, "min_length", None)), None)
