@@ -179,3 +179,10 @@ def test_a_warning_sign_reported_after_the_check_in_stops_the_handout(alice_clie
     plan = services.current_plan(alice, services.today_for(alice)).plan
     first = plan.days[0].routines[0].items[0].name
     assert first not in text
+
+
+def test_the_api_document_says_what_each_fhir_share_option_puts_in_the_record(client, db):
+    # A developer's find: share_name had no description, and it puts the account's email in Patient.name.
+    params = {p["name"]: p for p in client.get("/api/openapi.json").json()["paths"]["/api/v1/me/fhir"]["get"]["parameters"]}
+    assert "email address" in params["share_name"]["description"]
+    assert all(params[name].get("description") for name in ("share_name", "share_birth_year", "share_sex"))

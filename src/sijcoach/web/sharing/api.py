@@ -49,7 +49,12 @@ def calendar(request):
 
 @router.get("/fhir", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
             openapi_extra=_openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
-def fhir(request, share_name: bool = False, share_birth_year: bool = False, share_sex: bool = False):
+def fhir(request,
+         share_name: bool = Query(False, description="put your name in Patient.name: the account's email "
+                                                     "address, as the share page says (the app asks no other name)"),
+         share_birth_year: bool = Query(False, description="put the year you were born, from your age, in "
+                                                           "Patient.birthDate"),
+         share_sex: bool = Query(False, description="put the sex in your answers in Patient.gender")):
     """The plan as a CarePlan, pain scores (LOINC 72514-3), functional ratings and the warning-sign
     answers. Only an opaque id names you unless you choose to share more."""
     body = services.fhir_json(request.auth, share_name=share_name, share_birth_year=share_birth_year,
