@@ -167,6 +167,37 @@ def test_the_joint_going_out_is_reported_when_the_session_ends(page: Page, live_
 
 
 @pytest.mark.browser
+def test_signing_out_asks_first_when_a_finished_session_is_not_saved(page: Page, live_server, problems):
+    # A walk-through's find: with a session finished but not saved (its summary open), Sign out deleted it
+    # from the phone without a word (the question was asked only for a log waiting to be sent).
+    sign_up(page, live_server, "rue@example.org")
+    check_in(page)
+    asked: list[str] = []
+
+    def answer(dialog):
+        if dialog.type == "beforeunload":  # leaving the player's page: yes
+            dialog.accept()
+            return
+        asked.append(dialog.message)
+        dialog.dismiss()  # the sign-out question: "Cancel", stay signed in
+
+    page.on("dialog", answer)
+    page.goto(url(live_server, "/session/0/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player' && s.index >= 1")
+    page.get_by_role("button", name="Finish now").click()
+    wait_state(page, "s.screen === 'summary'")
+    page.goto(url(live_server, "/more/"))
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_timeout(300)
+    assert asked and "You finished a session but have not saved it" in asked[-1], asked
+    expect(page).to_have_url(re.compile("/more/$"))  # still signed in, the session still on the phone
+    page.goto(url(live_server, "/session/0/"))
+    expect(page.get_by_role("region", name="A session in progress")).to_contain_text("did not save it yet")
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
 def test_the_whole_day_runs_every_routine_in_order_and_saves_one_log_per_routine(on_a_monday, page: Page, live_server,
                                                                                  problems):
     sign_up(page, live_server, "kit@example.org")

@@ -1,9 +1,9 @@
 /* On every page of a signed-in person: installs the service worker (the app shell and today's
    session offline), sends the finished sessions kept on the phone when the connection is back, and
-   asks before signing out would delete one that is not sent yet. */
+   asks before signing out would delete one not sent yet, or a session finished but not saved. */
 
 import { flush } from './outbox.js';
-import { outbox } from './storage.js';
+import { anyProgress, outbox } from './storage.js';
 
 const person = document.body.dataset.person;
 
@@ -41,10 +41,25 @@ async function send() {
 if (person) send();
 window.addEventListener('online', send);
 
-/* Signing out clears what the site keeps on this device (Clear-Site-Data), the outbox with it. */
+/* What signing out would delete from this phone, in words, or null: Clear-Site-Data clears what the
+   site keeps on the device, the outbox and a session in progress with it. */
+function wouldLose() {
+  if (!person) return null;
+  if (outbox().some((log) => String(log.person) === person)) {
+    return 'A finished session is not saved yet: it is sent when you are online and signed in.';
+  }
+  const kept = anyProgress();
+  if (kept && String(kept.scope).startsWith(`${person}:`)) {
+    // A walk-through's find: a session finished but not saved (its summary still open) went silently.
+    return kept.screen === 'summary'
+      ? 'You finished a session but have not saved it: open it again and press "Save and finish".'
+      : 'A session in progress is kept on this phone, so you can carry on where you were.';
+  }
+  return null;
+}
+
 document.querySelectorAll('form.signout').forEach((form) => form.addEventListener('submit', (ev) => {
-  if (!person || !outbox().some((log) => String(log.person) === person)) return;
-  const sure = window.confirm('A finished session is not saved yet: it is sent when you are online and signed in. '
-    + 'Signing out now deletes it from this phone. Sign out anyway?');
-  if (!sure) ev.preventDefault();
+  const lost = wouldLose();
+  if (lost === null) return;
+  if (!window.confirm(`${lost} Signing out now deletes it from this phone. Sign out anyway?`)) ev.preventDefault();
 }));

@@ -36,6 +36,11 @@ export function loadProgress(scope) {
   return saved && saved.scope === scope ? saved : null;
 }
 
+/* The session in progress kept on this phone, whoever's and whichever it is, or null. */
+export function anyProgress() {
+  return read(PROGRESS, null);
+}
+
 export function saveProgress(progress) {
   return write(PROGRESS, progress);
 }
