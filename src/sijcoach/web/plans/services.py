@@ -205,14 +205,17 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     checkin = checkin or latest_checkin(user)
     if checkin is None:
         return None
-    profile, adjustments = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
+    profile, adjustments = answers_with_coach(user, checkin, on)
     logs = recent_logs(user, on)
     plan = make_plan(profile, logs, on, days, adjustments, programme_start=programme_start(user, checkin))
     return CurrentPlan(checkin, profile, plan, logs)
 
 
-def _with_coach(profile: Profile, version: CoachVersion | None) -> tuple[Profile, Adjustments | None]:
-    """A coach's findings over the person's own answers, and the coach's adjustments (coach mode)."""
+def answers_with_coach(user, checkin: CheckIn, on: dt.date) -> tuple[Profile, Adjustments | None]:
+    """The person's answers on `on` with a coach's findings over them, and the coach's adjustments
+    (coach mode; None without a coach): what the plan, "This hurts" and the library go by."""
+    version = latest_version(user, checkin)
+    profile = checkin.to_engine(on)
     if version is None:
         return profile, None
     adjustments, findings = version.to_engine()
@@ -397,8 +400,7 @@ def situation_of(user) -> Context | None:
     checkin = latest_checkin(user)
     if checkin is None:
         return None
-    version = latest_version(user, checkin)
-    profile, adjustments = _with_coach(checkin.to_engine(today_for(user)), version)
+    profile, adjustments = answers_with_coach(user, checkin, today_for(user))
     ctx = person_context(profile)
     return ctx.with_avoided(avoided(adjustments)) if adjustments is not None else ctx
 
@@ -411,7 +413,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
         return on_pain(reported_profile(checkin, report.flags, on), question.exercise, question.pain)
     if checkin is None:
         raise LookupError("no check-in yet")
-    profile, _ = _with_coach(checkin.to_engine(on), latest_version(user, checkin))
+    profile, _ = answers_with_coach(user, checkin, on)
     return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
 
 
