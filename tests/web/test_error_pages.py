@@ -64,13 +64,29 @@ def test_opening_a_button_s_address_as_a_link_answers_405_with_a_page(alice_clie
 
 def test_the_api_answers_a_wrong_method_with_a_problem_in_json(alice_client, client):
     # A new user's find: the API answered a plain-text 'Method not allowed' served as HTML.
-    for web, method, path, allowed in ((alice_client, "delete", "/api/v1/me/profile", "GET, PUT"),
+    for web, method, path, allowed in ((alice_client, "delete", "/api/v1/me/profile", "GET, HEAD, PUT"),
                                        (client, "get", "/api/v1/plan", "POST")):
         r = getattr(web, method)(path)
         assert r.status_code == 405 and r["Content-Type"] == "application/json", path
         assert r.json()["detail"] == [{"field": "(method)", "value": method.upper(), "allowed": allowed,
                                        "message": f"{method.upper()} is not allowed here; use {allowed}"}]
         assert sorted(m.strip() for m in r["Allow"].split(",")) == allowed.split(", ")  # kept, in any order
+
+
+def test_the_api_answers_head_wherever_it_answers_get_with_the_same_headers_and_no_body(alice_client, db):
+    # A developer's find: HEAD on the API answered 405 (django-ninja), where every page answers it.
+    client = Client()  # signed out (alice_client is pytest-django's client, signed in)
+    for web, path in ((client, "/api/v1/exercises"), (client, "/api/v1/exercises/glute-bridge"),
+                      (alice_client, "/api/v1/me/profile"), (alice_client, "/api/v1/me/sessions")):
+        got, head = web.get(path), web.head(path)
+        assert got.status_code == head.status_code == 200, path
+        assert head.content == b"" and got.content, path
+        for name in ("Content-Type", "Cache-Control"):
+            assert head.get(name) == got.get(name), (path, name)
+    assert {"private", "no-store"} <= {part.strip() for part in alice_client.head("/api/v1/me/profile")["Cache-Control"].split(",")}
+    assert client.head("/api/v1/me/profile").status_code == 401  # HEAD is no way around signing in
+    r = client.head("/api/v1/plan")  # POST only: still refused, naming what is allowed
+    assert r.status_code == 405 and r["Allow"] == "POST"
 
 
 def test_an_unexpected_error_answers_500_in_the_layout(db):

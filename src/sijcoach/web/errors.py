@@ -1,7 +1,9 @@
 """Pages for the errors a person can meet, in the site's layout. Django's own handlers render the
 templates 403.html, 404.html and 500.html (and 403_csrf.html for an expired form); a 405, which
 Django answers with an empty body (require_POST and the like), gets its page here; an address under
-/api/ that names nothing answers JSON, as the rest of the API does."""
+/api/ that names nothing answers JSON, as the rest of the API does. HEAD is answered wherever GET is
+(RFC 9110 asks it of every server): Django's pages do it themselves, the API's routes (django-ninja)
+answer it 405, so the API's GET answers it here."""
 
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -12,7 +14,9 @@ API = "/api/"
 
 class MethodNotAllowedPageMiddleware:
     """A 405 with no body becomes the 405 page, and any 405 of the API a problem in its JSON (ninja
-    answers a bare 'Method not allowed'); both keep the response's Allow header."""
+    answers a bare 'Method not allowed'); both keep the response's Allow header. A HEAD that an API
+    route refuses although it answers GET is answered as that GET: the server sends the headers only
+    (gunicorn and Django's own servers leave out the body of an answer to HEAD)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -23,6 +27,15 @@ class MethodNotAllowedPageMiddleware:
             return response
         allowed = response.get("Allow", "")
         methods = [m.strip() for m in allowed.split(",") if m.strip()]
+        if request.path.startswith(API) and "GET" in methods:
+            if request.method == "HEAD":
+                request.method = "GET"
+                try:
+                    return self.get_response(request)
+                finally:
+                    request.method = "HEAD"
+            methods.append("HEAD")
+            allowed = ", ".join(methods)
         if request.path.startswith(API):
             listed = ", ".join(sorted(methods)) or "none"
             problem = JsonResponse({"detail": [{"field": "(method)", "value": request.method, "allowed": listed,
