@@ -88,6 +88,27 @@ def test_a_message_may_point_at_one_of_the_clients_sessions_or_at_an_exercise(co
     assert 'href="/exercises/glute-bridge/"' in text and "Glute bridge" in text
 
 
+def test_the_exercise_list_starts_with_the_exercises_of_the_clients_recent_sessions(cora, alice, as_user):
+    # A physiotherapist's find: "About an exercise" listed the whole library, A to Z, for every client.
+    def exercise_field(page: str) -> str:
+        field = page[page.index('id="message-exercise"'):]  # the coach's page has a pin form's too
+        return field[:field.index("</select>")]
+
+    def groups(page: str) -> list[str]:
+        return re.findall(r'<optgroup label="([^"]+)">', exercise_field(page))
+
+    assert groups(as_user(cora).get(coach_page(alice)).content.decode()) == []  # nothing done yet: A to Z
+    a_session(alice)
+    done = {item["exercise"] for item in session_payload()["items"]}
+    for web, url in ((as_user(cora), coach_page(alice)), (as_user(alice), reverse("my_coach"))):
+        page = web.get(url).content.decode()
+        field = exercise_field(page)
+        assert groups(page) == ["In recent sessions", "The rest of the library"]
+        first = field[:field.index("The rest of the library")]
+        assert set(re.findall(r'<option value="([a-z0-9-]+)"', first)) == done, url
+    assert coach_writes(as_user(cora), alice, "And this one?", exercise="bird-dog").status_code == 302  # any of them
+
+
 def test_a_session_of_someone_else_or_an_unknown_exercise_is_refused_naming_the_field(cora, alice, bob, as_user):
     bobs = a_session(bob)
     r = coach_writes(as_user(cora), alice, "Look at this", session=str(bobs.pk), exercise="moon-walk")

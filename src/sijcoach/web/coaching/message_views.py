@@ -38,9 +38,16 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args, client_id: int, **kwargs):
         super().__init__(*args, auto_id=AUTO_ID, **kwargs)
+        sessions = talk.recent_sessions(client_id)
         self.fields["session"].choices = [("", "None")] + [
-            (s.pk, f"{s.date:%a} {s.date.day} {s.date:%b}: {s.routine_title}") for s in talk.recent_sessions(client_id)]
-        self.fields["exercise"].choices = [("", "None"), *exercise_choices()]
+            (s.pk, f"{s.date:%a} {s.date.day} {s.date:%b}: {s.routine_title}") for s in sessions]
+        # The exercises of those sessions first, then the rest of the library (a message may be about
+        # one the client has not done yet).
+        done = talk.exercises_done(sessions)
+        mine = [(slug, name) for slug, name in exercise_choices() if slug in done]
+        rest = [(slug, name) for slug, name in exercise_choices() if slug not in done]
+        self.fields["exercise"].choices = [("", "None")] + (
+            [("In recent sessions", mine), ("The rest of the library", rest)] if mine else rest)
 
 
 def _seen(request) -> int:

@@ -83,6 +83,12 @@ def recent_sessions(client_id: int) -> list[Session]:
     return list(Session.objects.filter(user_id=client_id)[:SESSION_CHOICES])
 
 
+def exercises_done(sessions: list[Session]) -> set[str]:
+    """The exercises logged in `sessions` (the form's recent ones): what a message is most likely about."""
+    return set(Session.objects.filter(pk__in=[s.pk for s in sessions], items__exercise__isnull=False)
+               .values_list("items__exercise", flat=True))
+
+
 # Sending -----------------------------------------------------------------------------------------
 
 def _checked(link: CoachLink, text: str, session_id: int | None, exercise: str) -> tuple[str, int | None, str]:
