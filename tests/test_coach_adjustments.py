@@ -4,12 +4,13 @@ still ruling (suitability, pain) and every adjustment among the plan's changes."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
 
 from sijcoach.engine import InputError, make_plan, parse_logs, parse_profile
-from sijcoach.engine.adjust import Adjustments, parse_adjustments, parse_findings, ruled_out
+from sijcoach.engine.adjust import Adjustments, about_the_client, parse_adjustments, parse_findings, ruled_out
 from sijcoach.engine.catalog import KnowledgeError, catalog
 from sijcoach.engine.coach_limits import coach_limits, load_limits
 from sijcoach.engine.vocab import Kind
@@ -73,7 +74,24 @@ def test_a_pin_the_situation_rules_out_is_refused_with_the_reason():
     problems = ruled_out(knees, (), START, adj)
     assert [p.field for p in problems] == ["pinned[1].exercise"]
     assert problems[0].message == (
-        "Child's pose is ruled out: it needs kneeling or deep knee bending, and you have a knee problem")
+        "Child's pose is ruled out: it needs kneeling or deep knee bending, and the client has a knee problem")
+
+
+def test_every_reason_a_coach_may_read_speaks_of_the_client_not_to_them():
+    # A physiotherapist's find: a refused pin said "above your current level" to the coach.
+    from sijcoach.engine.assessment import assess
+    from sijcoach.engine.suitability import Context, base_context, situation_why
+    from sijcoach.engine.vocab import Difficulty, Situation
+
+    cat = catalog()
+    reasons = {situation_why(s, ex) for s in Situation for ex in cat}
+    nothing = Context(situations=frozenset(), equipment=frozenset(), max_difficulty=Difficulty.BEGINNER)
+    reasons |= {nothing.why_not(ex) for ex in cat} - {None}  # equipment and level
+    asked = parse_profile({**ANSWERS, "avoid": ["cat-cow"]})
+    reasons.add(base_context(asked, assess(asked), gentle=False).why_not(cat["cat-cow"]))
+    second_person = re.compile(r"\byou(r|rs|rself)?\b", re.I)
+    assert len(reasons) > 15
+    assert [r for r in map(about_the_client, reasons) if second_person.search(r)] == []
 
 
 def test_a_pin_that_hurt_recently_is_refused_with_the_pain():
@@ -167,7 +185,7 @@ def test_a_dose_for_an_exercise_the_situation_rules_out_is_refused_with_the_reas
     (problem,) = ruled_out(knees, (), START, adj)
     assert problem.field == "doses[1].exercise"
     assert problem.message == (
-        "Child's pose is ruled out: it needs kneeling or deep knee bending, and you have a knee problem")
+        "Child's pose is ruled out: it needs kneeling or deep knee bending, and the client has a knee problem")
 
 
 def test_pain_lowers_the_coachs_dose_by_about_a_third_not_to_the_catalogs_lowest_step():

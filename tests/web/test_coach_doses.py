@@ -111,7 +111,7 @@ def test_a_dose_the_clients_situation_rules_out_is_refused_with_the_reason(pair)
     check_in(alice, conditions=["knee_problem"])
     r = set_dose(cora_web, alice, exercise="childs-pose", reps="4", hold_s="60")
     assert r.status_code == 400
-    assert "ruled out: it needs kneeling or deep knee bending, and you have a knee problem" in r.content.decode()
+    assert "ruled out: it needs kneeling or deep knee bending, and the client has a knee problem" in r.content.decode()
     assert not CoachVersion.objects.exists()
 
 

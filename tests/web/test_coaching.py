@@ -198,7 +198,7 @@ def test_a_pin_the_clients_situation_rules_out_is_refused_with_the_reason(cora_c
     check_in(alice, conditions=["knee_problem"])
     r = change(cora_client, alice, form="pin", action="pin", exercise="childs-pose")
     assert r.status_code == 400
-    assert "ruled out: it needs kneeling or deep knee bending, and you have a knee problem" in r.content.decode()
+    assert "ruled out: it needs kneeling or deep knee bending, and the client has a knee problem" in r.content.decode()
     assert not CoachVersion.objects.exists()
     assert all(i.exercise != "childs-pose" for i in plan_items(alice))
 

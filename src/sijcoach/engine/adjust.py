@@ -162,9 +162,26 @@ def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Probl
     return problems
 
 
+# A reason is written to the person ("and you have a knee problem"); the coach reads it about the client.
+_ABOUT_THE_CLIENT = (
+    ("you do not have", "the client does not have"),
+    ("you have", "the client has"),
+    ("you asked", "the client asked"),
+    ("your current level", "the client's current level"),
+    ("your weight", "the weight"),
+)
+
+
+def about_the_client(why: str) -> str:
+    """A reason for leaving an exercise out, as the coach reads it: in the third person."""
+    for said, meant in _ABOUT_THE_CLIENT:
+        why = why.replace(said, meant)
+    return why
+
+
 def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, adj: Adjustments) -> list[Problem]:
     """The pins and doses that the person's situation rules out now, each with the reason (empty: all
-    allowed).
+    allowed), worded for the coach who made them.
 
     The same rules as any pick: conditions, pregnancy, pattern, equipment, level, and exercises that
     hurt recently (the pain swap)."""
@@ -179,8 +196,8 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
             ex = cat[item.exercise]
             why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug)
             if why:
-                problems.append(Problem(f"{group}[{n}].exercise", item.exercise,
-                                        "an exercise the person's situation allows", f"{ex.name} is ruled out: {why}"))
+                problems.append(Problem(f"{group}[{n}].exercise", item.exercise, "an exercise the client's situation "
+                                        "allows", f"{ex.name} is ruled out: {about_the_client(why)}"))
     return problems
 
 
