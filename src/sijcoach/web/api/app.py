@@ -12,6 +12,7 @@ from sijcoach.engine.inputs import InputError
 from sijcoach.web.api import routes
 from sijcoach.web.api.auth import PERSON, TokenRefused
 from sijcoach.web.api.openapi import CoachAPI
+from sijcoach.web.api.problems import too_large
 from sijcoach.web.coaching.api import router as coaching
 from sijcoach.web.coaching.message_api import router as coach_messages
 from sijcoach.web.problems import as_json
@@ -48,9 +49,7 @@ def _parameter_error(request, exc: ValidationError):
 def _too_big(request, exc: RequestDataTooBig):
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     sent = request.META.get("CONTENT_LENGTH") or "more than that"
-    return api.create_response(request, {"detail": [{
-        "field": "(document)", "value": f"{sent} bytes", "allowed": f"at most {limit} bytes",
-        "message": "the request is too large"}]}, status=413)
+    return too_large(f"{sent} bytes", limit, "the request is too large")
 
 
 @api.exception_handler(Http404)

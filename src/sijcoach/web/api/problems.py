@@ -3,13 +3,15 @@
 Validation problems are 422 `{"detail": [{"field", "value", "allowed", "message"}]}`, the same words the
 engine uses for the CLI, whether the fault is in the body, a query parameter or a path parameter
 (worded in one place for pages and API: sijcoach/web/problems.py).
-Other refusals (401, 403, 404) are `{"detail": "..."}` with a sentence saying what to do.
+A body too large answers 413 in the same shape (`too_large`). Other refusals (401, 403, 404) are
+`{"detail": "..."}` with a sentence saying what to do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.http import JsonResponse
 from pydantic import BaseModel
 
 from sijcoach.engine.inputs import InputError, Problem
@@ -18,6 +20,12 @@ from sijcoach.engine.inputs import InputError, Problem
 def refuse(field: str, value: object, allowed: str, message: str, what: str = "request") -> InputError:
     """One problem the engine's parsers cannot see (a rule of the web app, not of the data)."""
     return InputError(what, [Problem(field, value, allowed, message)])
+
+
+def too_large(size: str, limit: int, message: str) -> JsonResponse:
+    """413: the body's size against the limit, as the field "(document)" of a refused input."""
+    return JsonResponse({"detail": [{"field": "(document)", "value": size, "allowed": f"at most {limit} bytes",
+                                     "message": message}]}, status=413)
 
 
 FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)  # as the engine allows

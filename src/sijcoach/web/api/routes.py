@@ -25,7 +25,7 @@ from sijcoach.engine.vocab import Difficulty, Equipment, Group, Kind, Position
 from sijcoach.web.access import get_visible, visible
 from sijcoach.web.accounts.export import export_person
 from sijcoach.web.api.openapi import body
-from sijcoach.web.api.problems import beyond_the_edge, refuse
+from sijcoach.web.api.problems import beyond_the_edge, refuse, too_large
 from sijcoach.web.api.schemas import (
     MAX_PLAN_BODY, MAX_PLAN_DAYS, MAX_PLAN_LOGS, CheckInOut, ExportOut, MessageOut, PainAnswerOut, PlanRequest, ProblemsOut, ProgressOut,
     SavedCheckInOut, SessionOut, SessionPageOut, StoppedOut, Weeks,
@@ -85,9 +85,8 @@ def _too_large(request):
     size = int(declared) if declared.isdigit() and int(declared) > MAX_PLAN_BODY else len(request.body)
     if size <= MAX_PLAN_BODY:
         return None
-    problem = {"field": "(document)", "value": f"{size} bytes", "allowed": f"at most {MAX_PLAN_BODY} bytes",
-               "message": f"the request is too large: a plan request holds at most {MAX_PLAN_LOGS} logs"}
-    return JsonResponse({"detail": [problem]}, status=413)
+    return too_large(f"{size} bytes", MAX_PLAN_BODY,
+                     f"the request is too large: a plan request holds at most {MAX_PLAN_LOGS} logs")
 
 
 def _count_logs(body: bytes) -> None:
