@@ -421,6 +421,59 @@ def test_the_joint_going_out_three_times_in_four_weeks_advises_a_professional():
     assert any(a.topic == "see_a_professional" and "went out" in a.text for a in p.advice)
 
 
+# ---- 2e'. whom the warning signs send a pregnant person to (clinical-notes 2, 3, 5, 6; NHS pelvic girdle pain)
+
+RISING = [log(MONDAY - n * DAY, "relief", ["pelvic-tilt"], pain_before=2 if n > 14 else 5) for n in range(21, 0, -1)]
+FLAT = [log(MONDAY - n * DAY, "relief", ["pelvic-tilt"], pain_before=3) for n in range(30, 0, -1)]
+OUT = [log(MONDAY - n * DAY, "relief", ["pelvic-tilt"], joint_went_out=n in (25, 15, 5)) for n in range(27, 0, -1)]
+MATERNITY = "tell your midwife or maternity team"
+PGP_SOURCE = CAT.source_title("nhs-pgp")
+
+
+@pytest.mark.parametrize("logs, says", [(RISING, "rose over three weeks"), (FLAT, "counts as real change"),
+                                        (OUT, "went out 3 times")], ids=["rising", "no-progress", "joint-out"])
+def test_in_pregnancy_the_warning_signs_in_the_logs_name_the_midwife_or_maternity_team(logs, says):
+    # A physiotherapist's walk-through: pain rising at 30 weeks was sent to "a doctor or physiotherapist"
+    # only; in pregnancy pelvic girdle pain is the maternity team's to know about.
+    p = plan(logs, programme_start=MONDAY - 30 * DAY, pregnancy_weeks=30, **PREGNANT)
+    change = next(c for c in p.changes if says in c.reason)
+    assert MATERNITY in change.reason and "physiotherapist who treats pelvic girdle pain" in change.reason
+    advice = next(a for a in p.advice if a.topic == "see_a_professional" and says in a.text)
+    assert MATERNITY in advice.text
+    # The rule for whom to tell is the plan's advice, with its own source (each item cites one).
+    assert any(a.source == PGP_SOURCE and MATERNITY in a.text for a in p.advice)
+    general = plan(logs, programme_start=MONDAY - 30 * DAY, **STIFF)
+    assert "see a doctor or physiotherapist" in next(c.reason for c in general.changes if says in c.reason)
+
+
+def test_severe_pain_in_pregnancy_tells_the_midwife_as_well_as_a_doctor():
+    p = plan(pain_now=8, pregnancy_weeks=30, **PREGNANT)
+    assert p.triage.level == TriageLevel.SEE_DOCTOR_SOON
+    assert "doctor" in p.triage.action and MATERNITY in p.triage.action
+    assert p.advice[0].topic == "see_a_professional" and MATERNITY in p.advice[0].text
+    assert any(a.source == PGP_SOURCE and MATERNITY in a.text for a in p.advice[1:])
+    assert "midwife" not in plan(pain_now=8, **STIFF).triage.action
+
+
+def test_a_check_in_with_pain_of_seven_in_pregnancy_advises_telling_the_midwife():
+    # Pain 4 -> 7 at a check-in: a flare, relief only for two days; in pregnancy, the maternity team too.
+    p = plan(pain_now=7, pregnancy_weeks=30, **PREGNANT)
+    assert not {MONDAY, MONDAY + DAY} & set(strength_days(p))
+    advice = p.advice[0]
+    assert advice.topic == "see_a_professional" and "7/10" in advice.text and MATERNITY in advice.text
+    assert advice.source == PGP_SOURCE
+    assert not [a for a in plan(pain_now=7, **STIFF).advice if a.topic == "see_a_professional"]
+
+
+@pytest.mark.parametrize("weeks, named", [(3, True), (30, True), (None, True), (60, False)])
+def test_after_a_birth_the_advice_names_the_midwife_and_a_pelvic_girdle_physiotherapist_for_a_year(weeks, named):
+    p = plan(RISING, programme_start=MONDAY - 21 * DAY, pregnancy_weeks=weeks, **POSTPARTUM)
+    change = next(c for c in p.changes if "rose over three weeks" in c.reason)
+    assert ("midwife" in change.reason and "pelvic girdle pain after pregnancy" in change.reason) == named
+    assert ("see a doctor or physiotherapist" in change.reason) == (not named)
+    assert any(a.topic == "after_the_birth" and a.source == PGP_SOURCE for a in p.advice) == named
+
+
 # ---- 2f. pregnancy after the first trimester (clinical-notes 5; NHS pelvic girdle pain) ------------
 
 def test_after_the_first_trimester_no_one_leg_stance_wall_sit_or_deep_squat_and_the_hip_side_lies_down():

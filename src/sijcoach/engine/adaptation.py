@@ -19,6 +19,7 @@ from sijcoach.engine.history import DETAIL_DAYS, HURT_PAIN, History
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Effort
 from sijcoach.engine.questionnaires import pain_direction
+from sijcoach.engine.referral import GENERAL, Referral
 from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context
 from sijcoach.engine.vocab import STRENGTH_KINDS, Kind, Laterality
@@ -413,8 +414,9 @@ def rising_pain(rated: list[tuple[dt.date, int]], day: dt.date) -> tuple[float, 
     return _mean(early), _mean(late)
 
 
-def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> None:
-    """The warning signs in the logs over weeks (clinical-notes 6), each with its advice."""
+def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation, refer: Referral = GENERAL) -> None:
+    """The warning signs in the logs over weeks (clinical-notes 6), each with its advice; `refer` says
+    whom to see (the maternity team too in pregnancy and after a birth, engine/referral.py)."""
     def add(kind, reason, source, date):
         out.changes.append(Change(kind, reason, cat.source_title(source), None, None, date))
 
@@ -426,7 +428,7 @@ def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> N
         out.rising = out.see_professional = True
         add(ChangeKind.LOWER_SESSION,
             f"Your pain rose over three weeks, from about {rise[0]:.1f} to {rise[1]:.1f}/10, a meaningful rise: "
-            "strength work is one step lighter until it settles, and please see a doctor or physiotherapist.",
+            f"strength work is one step lighter until it settles, and please {refer.ask}.",
             _CHANGE_SOURCE, last)
     elif rising_pain(recent, start) is not None:
         add(ChangeKind.PROGRESS_DOSE,
@@ -438,12 +440,13 @@ def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation) -> N
         out.see_professional = True
         add(ChangeKind.SEE_PROFESSIONAL,
             f"The joint went out {len(outs)} times in four weeks ({', '.join(str(d) for d in outs)}) although you "
-            "do the stabilising work: something else may be going on, such as a difference in leg length. Please "
-            "see a doctor or physiotherapist.", _FLARE_SOURCE, outs[-1])
-    _check_progress(cat, rated, out)
+            f"do the stabilising work: something else may be going on, such as a difference in leg length. Please "
+            f"{refer.ask}.", _FLARE_SOURCE, outs[-1])
+    _check_progress(cat, rated, out, refer)
 
 
-def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptation) -> None:
+def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptation,
+                    refer: Referral = GENERAL) -> None:
     """Four weeks of sessions without a meaningful fall in pain (2 points or 30%) -> see a professional."""
     if not rated or (rated[-1][0] - rated[0][0]).days < NO_PROGRESS_DAYS:
         return
@@ -457,23 +460,23 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
     out.changes.append(Change(
         ChangeKind.SEE_PROFESSIONAL,
         f"Over {(last - first).days} days your pain went from about {baseline:.1f} to {recent:.1f}/10, less than the "
-        "2-point or 30% fall that counts as real change: please see a doctor or physiotherapist to check what "
-        "else may be going on.",
+        f"2-point or 30% fall that counts as real change: to check what else may be going on, please {refer.ask}.",
         cat.source_title(_CHANGE_SOURCE), None, None, last,
     ))
 
 
 def adapt(cat: Catalog, history: History, context_on: Callable[[dt.date], Context], start: dt.date,
-          trimmed: bool = False, held: frozenset[str] = frozenset()) -> Adaptation:
+          trimmed: bool = False, held: frozenset[str] = frozenset(), refer: Referral = GENERAL) -> Adaptation:
     """`context_on(date)`: what the person's situation allowed on a day; each swap and progression is
     decided with the situation of the day it happened, so a plan made on any later day agrees on it.
     `trimmed`: the programme goes back further than the logs read (engine/history.py), so a harder
     exercise done lately may have been earned by sessions no longer read. `held`: the exercises whose
-    dose a coach set (engine/adjust.py)."""
+    dose a coach set (engine/adjust.py). `refer`: whom the warning signs in the logs send the person to
+    (engine/referral.py)."""
     out = _Reader(cat, context_on, start, held).run(history, trimmed or history.trimmed)
     if history.ignored_future:
         out.warnings.append(
             f"{history.ignored_future} logged session(s) dated after the plan start {start} were not used."
         )
-    _watch(cat, history, start, out)
+    _watch(cat, history, start, out, refer)
     return out.done()

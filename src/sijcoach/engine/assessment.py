@@ -5,7 +5,7 @@ from __future__ import annotations
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Assessment, MusclePair, Pattern, Phase
-from sijcoach.engine.profile import Cause, History, Pregnancy, Profile
+from sijcoach.engine.profile import Cause, History, Pregnancy, Profile, recently_pregnant
 from sijcoach.engine.questionnaires import score_hypermobility
 from sijcoach.engine.screening import fall_with_weak_bones
 from sijcoach.engine.vocab import Group
@@ -31,7 +31,6 @@ ACUTE_DAYS = 2
 SUBACUTE_DAYS = 84  # 12 weeks
 FIRST_TRIMESTER_WEEKS = 13
 POSTPARTUM_EARLY_WEEKS = 6
-RECENTLY_PREGNANT_WEEKS = 52
 
 
 def phase_for(days_since_onset: int) -> Phase:
@@ -80,9 +79,7 @@ def _pattern(profile: Profile, hypermobile: bool) -> tuple[Pattern, list[str]]:
     unstable = [text for h, text in _UNSTABLE_HISTORY.items() if h in profile.history]
     if profile.pregnancy == Pregnancy.PREGNANT:
         unstable.append("pregnancy (hormones loosen the pelvic ligaments)")
-    elif profile.pregnancy == Pregnancy.POSTPARTUM and (
-        profile.pregnancy_weeks is None or profile.pregnancy_weeks <= RECENTLY_PREGNANT_WEEKS
-    ):
+    elif recently_pregnant(profile):
         unstable.append("a recent pregnancy")
     elif profile.cause == Cause.PREGNANCY:
         unstable.append("the pain began with a pregnancy")

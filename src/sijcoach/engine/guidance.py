@@ -40,7 +40,8 @@ class AdviceInfo(_Data):
 # Each advice topic's heading, as pages, the handout and the command line print it (a test checks that
 # every topic in advice.toml has one).
 TOPIC_HEADINGS = {
-    "after_caesarean": "After a caesarean", "heat_ice": "Heat and ice", "hypermobility": "Bendy joints",
+    "after_caesarean": "After a caesarean", "after_the_birth": "After the birth", "heat_ice": "Heat and ice",
+    "hypermobility": "Bendy joints",
     "muscle_balance": "Muscle balance", "not_a_diagnosis": "Not a diagnosis", "pain_monitoring": "Pain as a guide",
     "postnatal_check": "Your postnatal check", "pregnancy": "In pregnancy", "realignment": "Realignment",
     "recovery": "Recovery days", "safety": "Safety", "self_release": "Releasing tight muscles", "sleep": "Sleep",
@@ -76,7 +77,7 @@ class DistortionInfo(_Data):
 RED_FLAG_IDS = frozenset(f.value for f in RedFlag)
 ADVICE_WHEN = frozenset({
     "always", "acute", "not_acute", "pregnant", "not_pregnant", "pregnant_after_first_trimester",
-    "postpartum", "caesarean_recovery",
+    "postpartum", "recently_pregnant", "caesarean_recovery",
     "strength", "alignment", "tight_weak", "hip_flexors_tight", "hypermobile",
 })
 

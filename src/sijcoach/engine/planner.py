@@ -25,9 +25,12 @@ from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import (
     Advice, Assessment, Change, ChangeKind, Day, Pattern, Plan, Programme, RoutineKind, TriageLevel,
 )
-from sijcoach.engine.profile import Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on
+from sijcoach.engine.profile import (
+    Distortion, Intensity, Pregnancy, Profile, SessionLog, Sex, profile_on, recently_pregnant,
+)
 from sijcoach.engine.programme import PHASE_WORDS, POOL_START_MIN, ProgrammePhase, Timeline, monday
 from sijcoach.engine.questionnaires import score_hypermobility
+from sijcoach.engine.referral import referral_for
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
@@ -109,7 +112,8 @@ class _Planner:
         self.history = history = read_history(cat, self.logs, start)
         first_day = min(self.programme_start or history.earliest or start, start)
         trimmed = first_day < start - dt.timedelta(days=DETAIL_DAYS)
-        self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed, adjust.held(self.adjustments))
+        self.adaptation = adaptation = adapt(cat, history, self.base_on, start, trimmed, adjust.held(self.adjustments),
+                                             referral_for(profile))
         warnings += adaptation.warnings
         self.ctx = base.with_avoided(adaptation.swapped_why)
         setbacks = dict(history.flares)
@@ -488,6 +492,7 @@ def _advice(profile, assessment, triage, adaptation: Adaptation, days, ctx) -> t
         "not_pregnant": stage not in ("first_trimester", "after_first_trimester"),
         "pregnant_after_first_trimester": stage == "after_first_trimester",
         "postpartum": stage in ("postpartum_early", "postpartum"),
+        "recently_pregnant": recently_pregnant(profile),
         "caesarean_recovery": Situation.CAESAREAN_RECOVERY in ctx.situations,
         "strength": RoutineKind.STRENGTH in kinds,
         "alignment": RoutineKind.ALIGNMENT in kinds,
@@ -496,9 +501,18 @@ def _advice(profile, assessment, triage, adaptation: Adaptation, days, ctx) -> t
         "hypermobile": assessment.hypermobile,
     }
     first: list[Advice] = []
+    refer = referral_for(profile)
     if triage.level == TriageLevel.SEE_DOCTOR_SOON:
         reasons = " ".join(r.text for r in triage.reasons)
         first.append(Advice("see_a_professional", f"{triage.action} {reasons}", triage.reasons[0].source))
+    elif refer.why and profile.pain_now >= PAIN_NOW_FLARE:
+        # Pain of 7 or more is a flare (the days after it are relief only); outside a pregnancy it waits to
+        # see whether it settles (a doctor at 8 or more, or when pain rises over weeks). In pregnancy and
+        # after a birth the notes are silent on a single high score: the safer plan tells the maternity
+        # team now, as a sharp rise in pelvic girdle pain is theirs to know about (NHS pelvic girdle pain).
+        first.append(Advice("see_a_professional",
+                            f"Pain of {profile.pain_now}/10 at your check-in is high. As {refer.why}, please "
+                            f"{refer.ask}.", cat.source_title(refer.source)))
     for change in adaptation.changes:
         if change.kind.value == "see_professional" or (change.kind == ChangeKind.LOWER_SESSION and adaptation.rising
                                                        and "rose over three weeks" in change.reason):

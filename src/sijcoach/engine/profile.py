@@ -194,6 +194,7 @@ class PlannedActivity(_Input):
 
 POSTPARTUM_WEEKS_MAX = 104  # two years after the birth
 PREGNANT_WEEKS_MAX = 43
+RECENTLY_PREGNANT_WEEKS = 52  # the year after a birth, while the pelvis may still be loosened by the pregnancy
 DAYS_PER_YEAR = 365.25
 
 
@@ -289,6 +290,12 @@ class SessionLog(_Input):
     pain_next_day: Pain | None = Field(default=None, description="pain on waking the next morning")
     joint_went_out: bool = False
     items: tuple[LoggedItem, ...] = ()
+
+
+def recently_pregnant(profile: Profile) -> bool:
+    """A birth in the last year; weeks since the birth not given count as within it (the safer reading)."""
+    return profile.pregnancy == Pregnancy.POSTPARTUM and (
+        profile.pregnancy_weeks is None or profile.pregnancy_weeks <= RECENTLY_PREGNANT_WEEKS)
 
 
 def profile_on(profile: Profile, day: dt.date) -> Profile:

@@ -6,10 +6,13 @@ where it is atypical, a suspected fracture after a fall or a car accident, and i
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import Reason, Triage, TriageLevel
 from sijcoach.engine.profile import Cause, Condition, Pregnancy, Profile, RedFlag
+from sijcoach.engine.referral import referral_for
 
 _ORDER = (TriageLevel.NONE, TriageLevel.SEE_DOCTOR_SOON, TriageLevel.URGENT, TriageLevel.EMERGENCY)
 NEW_PAIN_DAYS = 90
@@ -74,7 +77,13 @@ def _notes(profile: Profile) -> tuple[str, ...]:
 
 
 def screen(profile: Profile) -> Triage:
-    return screen_flags([flag.value for flag in profile.red_flags] + derived_flags(profile), _notes(profile))
+    triage = screen_flags([flag.value for flag in profile.red_flags] + derived_flags(profile), _notes(profile))
+    also = referral_for(profile).also()
+    if triage.level == TriageLevel.SEE_DOCTOR_SOON and also:
+        # Severe pain, lost mobility or no progress in pregnancy or after a birth is most often pelvic
+        # girdle pain: the maternity team is told as well as the doctor (engine/referral.py).
+        triage = replace(triage, action=f"{triage.action} {also}")
+    return triage
 
 
 def screen_flags(ids: list[str], notes: tuple[str, ...] = ()) -> Triage:

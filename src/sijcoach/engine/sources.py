@@ -18,3 +18,4 @@ class SourceId(StrEnum):
     HYPERMOBILITY = "hakim-grahame-2003"  # the five-part questionnaire
     PROGRAMME = "programme-practice"  # phases and missed days
     WALKING = "nice-ng194"  # the daily walk
+    PELVIC_GIRDLE_PAIN = "nhs-pgp"  # in pregnancy and after a birth: the maternity team, not only a GP
