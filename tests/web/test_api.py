@@ -691,6 +691,7 @@ OPERATIONS = {
     ("post", "/api/v1/me/pain"): ("this_hurts", "me"),
     ("get", "/api/v1/me/export"): ("export", "me"),
     ("get", "/api/v1/coach/clients"): ("clients", "coach"),
+    ("get", "/api/v1/coach/clients/{client_id}/fhir"): ("client_fhir", "coach"),
     ("get", "/api/v1/me/handout"): ("handout", "exports"),
     ("get", "/api/v1/me/calendar"): ("calendar", "exports"),
     ("get", "/api/v1/me/fhir"): ("fhir", "exports"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -342,6 +343,62 @@ def test_leaving_returns_the_plan_to_the_clients_own_at_once(cora_client, alice,
     today = alice_web.get(reverse("today"))
     assert "From your coach" not in today.content.decode()
     assert all(i.exercise != "childs-pose" for i in plan_items(alice))
+
+
+# ---- the health record ---------------------------------------------------------------------------
+
+def _resources(body: bytes, kind: str) -> list[dict]:
+    return [e["resource"] for e in json.loads(body)["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_a_coach_downloads_a_clients_health_record_for_their_clinic_and_it_is_in_the_access_log(
+        cora_client, cora, alice, bob, as_user):
+    # A physiotherapist's find: coach mode had no way to put a client's record in the clinic's system.
+    services.save_session(alice, services.parse_session(session_payload()), services.today_for(alice))
+    page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    assert f'action="{reverse("coach_client_record", args=[alice.pk])}"' in page
+    assert "Include their email address as their name" in page
+    r = cora_client.get(reverse("coach_client_record", args=[alice.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/fhir+json"
+    assert r["Content-Disposition"] == f'attachment; filename="client-{alice.pk}-health-record.json"'
+    assert "no-store" in r["Cache-Control"]
+    own = as_user(alice).get(reverse("fhir")).content  # the file Alice's own export makes
+    for kind in ("Patient", "CarePlan", "Observation"):
+        assert _resources(r.content, kind) == _resources(own, kind), kind
+    assert "alice" not in r.content.decode()  # an opaque id only, unless the coach ticks more
+    named = cora_client.get(reverse("coach_client_record", args=[alice.pk]), {"share_name": "on", "share_sex": "on"})
+    (patient,) = _resources(named.content, "Patient")
+    assert "alice@example.org" in json.dumps(patient["name"]) and patient["gender"] == "female"
+    reads = AccessLog.objects.filter(client=alice, what=coaching.RECORD_READ)
+    assert reads.count() == 2 and {r.coach_email for r in reads} == {"cora@example.org"}
+    assert "health record (FHIR)" in as_user(alice).get(reverse("my_coach")).content.decode()
+    # Nobody else's: not a client of Cora's, and another coach's client.
+    assert cora_client.get(reverse("coach_client_record", args=[bob.pk])).status_code == 404
+    dave = make_coach("dave@example.org", bob)
+    assert as_user(dave).get(reverse("coach_client_record", args=[alice.pk])).status_code == 404
+    assert not AccessLog.objects.filter(client=bob).exists()
+
+
+def test_the_api_gives_a_coach_the_clients_health_record_and_nobody_else(cora, alice, bob, charlie):
+    _, key = ApiToken.issue(cora, "clinic system")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = api.get(f"/api/v1/coach/clients/{alice.pk}/fhir", {"share_birth_year": "true"})
+    assert r.status_code == 200 and json.loads(r.content)["resourceType"] == "Bundle"
+    (patient,) = _resources(r.content, "Patient")
+    assert patient["birthDate"] == str(services.today_for(alice).year - services.latest_checkin(alice).profile["age"])
+    assert AccessLog.objects.filter(client=alice, what=coaching.RECORD_READ).count() == 1
+    assert api.get(f"/api/v1/coach/clients/{bob.pk}/fhir").status_code == 404
+    r = api.get("/api/v1/coach/clients/0/fhir")
+    assert r.status_code == 422 and r.json()["detail"][0]["field"] == "client_id"
+    # A client who has not checked in yet: said, and no read is logged.
+    coaching.accept_invite(charlie, coaching.create_invite(cora).code)
+    r = api.get(f"/api/v1/coach/clients/{charlie.pk}/fhir")
+    assert r.status_code == 404 and r.json()["detail"] == coaching.NOT_CHECKED_IN
+    page = Client()
+    page.force_login(cora)
+    r = page.get(reverse("coach_client_record", args=[charlie.pk]), follow=True)
+    assert coaching.NOT_CHECKED_IN in r.content.decode()
+    assert not AccessLog.objects.filter(client=charlie, what=coaching.RECORD_READ).exists()
 
 
 # ---- the access log ------------------------------------------------------------------------------

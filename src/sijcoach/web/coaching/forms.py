@@ -16,6 +16,15 @@ from sijcoach.web.plans import labels
 from sijcoach.web.problems import sentences
 
 
+class ClientRecordForm(forms.Form):
+    """What the client's health-record file may say about them when their coach downloads it: nothing but
+    an opaque id by default, as in their own export."""
+
+    share_name = forms.BooleanField(required=False, label="Include their email address as their name")
+    share_birth_year = forms.BooleanField(required=False, label="Include their year of birth (from their age)")
+    share_sex = forms.BooleanField(required=False, label="Include their sex")
+
+
 def exercise_choices():
     return [(e.slug, e.name) for e in sorted(catalog(), key=lambda e: e.name)]
 

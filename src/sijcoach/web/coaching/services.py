@@ -31,6 +31,7 @@ from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
 from sijcoach.web.plans import labels, progress, services
 from sijcoach.web.plans.models import CheckIn, RedFlagReport, Session
+from sijcoach.web.sharing.services import fhir_json
 
 INVITE_DAYS = 7
 NO_SESSION_DAYS = 7
@@ -515,6 +516,24 @@ def client_now(coach, client_id: int):
     checkin = services.latest_checkin(link.client)
     current = services.current_plan(link.client, on, checkin=checkin) if checkin else None
     return link, on, checkin, current
+
+
+NOT_CHECKED_IN = "The client has not checked in yet, so there is no plan or answers to put in a record."
+RECORD_READ = "health record (FHIR): sessions, pain scores, functional ratings, the plan and warning-sign answers"
+
+
+def client_record(coach, client_id: int, *, base_url: str, share_name: bool = False, share_birth_year: bool = False,
+                  share_sex: bool = False) -> bytes | None:
+    """The client's health record for the coach's clinic system: the FHIR R4 Bundle the client's own
+    export makes, with what names them chosen by the coach (an opaque id only, by default). 404 for
+    anyone who is not their coach; None before the client's first check-in. The read goes in the
+    client's access log."""
+    link = access.client_link(coach, client_id)
+    body = fhir_json(link.client, share_name=share_name, share_birth_year=share_birth_year, share_sex=share_sex,
+                     base_url=base_url)
+    if body is not None:
+        _log_reads(coach, [link.client.pk], RECORD_READ)
+    return body
 
 
 def plan_stopped(client) -> bool:

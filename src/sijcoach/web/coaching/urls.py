@@ -16,6 +16,7 @@ urlpatterns = [
     path("coach/clients/<int:client_id>/seen/", views.flag_seen, name="coach_flag_seen"),
     path("coach/clients/<int:client_id>/end/", views.end_link, name="coach_end_link"),
     path("coach/clients/<int:client_id>/review.pdf", views.review_pdf, name="coach_review_pdf"),
+    path("coach/clients/<int:client_id>/health-record.json", views.client_record, name="coach_client_record"),
     path("my-coach/", views.my_coach, name="my_coach"),
     path("my-coach/messages/", message_views.my_messages, name="my_messages"),
     path("my-coach/join/<str:code>/", views.join, name="join_coach"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sijcoach.engine.inputs import InputError
 from sijcoach.web.coaching import review, services
-from sijcoach.web.coaching.forms import FORMS, JoinForm, add_template_forms, coach_form
+from sijcoach.web.coaching.forms import FORMS, ClientRecordForm, JoinForm, add_template_forms, coach_form
 from sijcoach.web.coaching.messages import unread_by_client
 from sijcoach.web.coaching.models import CoachLink, CoachVersion
 from sijcoach.web.plans import progress
@@ -98,7 +98,7 @@ def _client_page(request, client_id: int, bound=None, status: int = 200):
 
     return render(request, "coaching/client.html", {
         **coach_context(request.user, client_id, forms.pop("message", None)),
-        "page": page, "client": page.link.client, "plan": plan, "forms": forms,
+        "record_form": ClientRecordForm(), "page": page, "client": page.link.client, "plan": plan, "forms": forms,
         "state": services.describe(page.adjustments, page.findings),
         "ranges": services.dose_ranges(plan) if plan else [],
         "profile": page.current.profile if page.current else None,
@@ -198,6 +198,20 @@ def review_pdf(request, client_id: int):
         response["Retry-After"] = str(busy.retry_after_s)
         return response
     return file_response(body, "application/pdf", f"review-summary-{client_id}.pdf")
+
+
+@coach_only
+@require_GET
+def client_record(request, client_id: int):
+    """The client's health record (FHIR R4) for the coach's clinic system; the read is in their access log."""
+    form = ClientRecordForm(request.GET)
+    form.is_valid()  # tick boxes: anything sent reads as ticked or not
+    body = services.client_record(request.user, client_id, base_url=request.build_absolute_uri("/fhir"),
+                                  **form.cleaned_data)
+    if body is None:
+        messages.error(request, services.NOT_CHECKED_IN, extra_tags="section-summary")
+        return redirect(reverse("coach_client", args=[client_id]) + "#summary")
+    return file_response(body, "application/fhir+json", f"client-{client_id}-health-record.json")
 
 
 @login_required

@@ -16,7 +16,7 @@ from sijcoach.web.sharing.views import file_response
 router = Router()
 
 
-def _openapi_file(content_type: str, description: str, schema: dict | None = None) -> dict:
+def openapi_file(content_type: str, description: str, schema: dict | None = None) -> dict:
     schema = schema or {"type": "string", "format": "binary"}
     return {"responses": {200: {"description": description, "content": {content_type: {"schema": schema}}}}}
 
@@ -25,7 +25,7 @@ NoControls = Annotated[str, Query(max_length=60, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 @router.get("/handout", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS, 429: MessageOut},
-            openapi_extra=_openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
+            openapi_extra=openapi_file("application/pdf", "The handout as PDF"), summary="Your printable handout (PDF)")
 def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = ""):
     """Two weeks of your plan: pictures, steps, doses, the schedule, warning signs and a log sheet.
     429 with Retry-After while your handout, or many others, are being made."""
@@ -37,7 +37,7 @@ def handout(request, paper: Literal["a4", "letter"] = "a4", name: NoControls = "
 
 
 @router.get("/calendar", tags=["exports"], response={**PERSON_READ, **NOT_FOUND},
-            openapi_extra=_openapi_file("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
+            openapi_extra=openapi_file("text/calendar", "The next four weeks as iCalendar"), summary="Your plan as a calendar (.ics)")
 def calendar(request):
     """One event per routine for four weeks, alarms at your reminder time."""
     user = request.auth
@@ -48,7 +48,7 @@ def calendar(request):
 
 
 @router.get("/fhir", tags=["exports"], response={**PERSON_READ, **NOT_FOUND, **PROBLEMS},
-            openapi_extra=_openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
+            openapi_extra=openapi_file("application/fhir+json", "A FHIR R4 Bundle (JSON)", {"type": "object"}), summary="Your health record (FHIR R4)")
 def fhir(request,
          share_name: bool = Query(False, description="put your name in Patient.name: the account's email "
                                                      "address, as the share page says (the app asks no other name)"),
