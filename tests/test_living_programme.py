@@ -373,6 +373,8 @@ def test_when_the_protocol_is_left_out_the_plan_says_why():
     p = plan(minutes_per_day=40, pregnancy_weeks=28, **PREGNANT, **{**REALIGN, "equipment": ["wall"]})
     assert not any(routine(d, RoutineKind.ALIGNMENT) for d in p.days)
     assert any("realignment routine is left out" in n for d in p.days for n in d.notes)
+    # The inflare is a professional's finding: ask them, not "a physiotherapist" as if nobody had seen it.
+    assert any("Ask the professional who found the inflare" in n for d in p.days for n in d.notes)
 
 
 def test_an_outflare_never_gets_the_inflare_correction_and_says_so():

@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from sijcoach.engine import make_plan, parse_logs, parse_profile
+from sijcoach.engine.adjust import parse_adjustments, parse_findings
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.live import Verdict, on_pain
 from sijcoach.engine.plan_types import ChangeKind, Pattern, RoutineKind, TriageLevel
@@ -455,6 +456,47 @@ def test_tight_hip_flexors_left_unstretched_are_explained_in_the_plan():
             *(i.why for _, i in items(plan, RoutineKind.RELIEF))]
     explained = any("hip flexor" in text.lower() for text in told)
     assert stretched or explained, "tight hip flexors get neither a stretch nor a word on why not"
+
+
+def told(plan) -> list[str]:
+    """Everything the plan says to the person in words: warnings, day notes, and each item's reason."""
+    return [*plan.warnings, *(n for d in plan.days for n in d.notes), *(i.why for _, i in items(plan)),
+            *(a.text for a in plan.advice)]
+
+
+def coached_plan(findings: dict, days=7, **fields):
+    """A coach's plan (coach mode): the professional's findings over the person's answers."""
+    profile = parse_findings(findings).apply(person(**fields))
+    return make_plan(profile, (), start=START, days=days, adjustments=parse_adjustments({}))
+
+
+def test_an_anterior_rotation_a_coach_found_in_a_hypermobile_person_says_what_the_plan_does_and_why():
+    # A physiotherapist's walk-through: the coach's finding of an anterior rotation in a hypermobile
+    # person got no word in the plan but "ask a physiotherapist" (notes 1.2 and 1.5).
+    plan = coached_plan({"distortion": "anterior_rotation", "beighton_score": 7}, days=14, minutes_per_day=15)
+    assert plan.assessment.hypermobile
+    assert not slugs(plan) & HIP_FLEXOR_STRETCHES  # end-of-range and lunge stretches do not suit a loose joint
+    said = told(plan)
+    about = [t for t in said if "anterior rotation" in t and "hip flexor" in t]
+    assert about and all("hypermobile" in t and "back of the hip" in t for t in about), said
+    assert all(any("anterior rotation" in n for n in day.notes) for day in plan.days)
+    assert not [t for t in said if "ask a physiotherapist" in t.lower()]
+    for day, routine in routines(plan, RoutineKind.STRENGTH):
+        assert any(Group.BACK_OF_HIP in i.groups for i in routine.items), day.date
+
+
+def test_a_tight_muscle_left_unstretched_in_coach_mode_sends_the_person_to_their_coach():
+    plan = coached_plan({"tight_muscles": ["hip_flexors"], "beighton_score": 7})
+    notes = [n for d in plan.days for n in d.notes if "hip flexors" in n]
+    assert notes and all("Ask your coach" in n for n in notes)
+    alone = plan_for(tight_muscles=["hip_flexors"], history=["very_flexible"])  # no coach: as before
+    assert any("Ask a physiotherapist" in n for d in alone.days for n in d.notes)
+
+
+def test_a_posterior_rotation_names_the_finding_where_it_adds_back_of_hip_strength():
+    plan = plan_for(distortion="posterior_rotation", minutes_per_day=40)
+    extra = [i for _, i in items(plan, RoutineKind.STRENGTH) if i.why.startswith("Extra work")]
+    assert extra and all("posterior rotation" in i.why and "back of the hip" in i.why for i in extra)
 
 
 def test_an_upslip_stretches_quadratus_lumborum_and_strengthens_back_of_hip_and_core():

@@ -138,7 +138,9 @@ def protocol(b: Builder, profile: Profile) -> tuple[list[Pick], list[str]]:
         picks.append(_step(b, [(KNEE_BRACE, Side.EACH, "Step 5: finish with the knee brace again to settle the pelvis.")],
                            "Step 5", [], optional=True))
     if len(picks) < MIN_STEPS:
+        # The inflare or outflare is a professional's finding: ask them (or the coach), not "a physiotherapist".
+        who = b.adviser or f"the professional who found the {profile.distortion.value}"
         return [], notes + [
-            "The realignment routine is left out: too few of its steps suit you now to make it up. Ask a "
-            "physiotherapist for a version that does."]
+            f"The realignment routine is left out: too few of its steps suit you now to make it up. Ask {who} "
+            "for a version that does."]
     return picks, notes

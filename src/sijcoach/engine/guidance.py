@@ -68,6 +68,7 @@ class PairInfo(_Data):
 
 class DistortionInfo(_Data):
     id: str
+    name: str  # "anterior rotation (the hip bone turned forward)"
     tight: tuple[Group, ...]
     weak: tuple[Group, ...]
     why: str

@@ -330,7 +330,8 @@ class _Planner:
     def _build(self, assessment: Assessment, day_ctx: Context, acute: bool, phase: ProgrammePhase,
                strength_day: bool) -> _Programs:
         cat = self.cat
-        b = Builder(cat, day_ctx, self.adaptation, assessment, phase)
+        b = Builder(cat, day_ctx, self.adaptation, assessment, phase,
+                    self.adjustments.source if self.adjustments is not None else None)
         if self.fracture:
             return self._fracture_programs(b)
         alignment, alignment_notes = self._alignment(b) if self.with_alignment else ([], [])

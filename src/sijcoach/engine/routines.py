@@ -38,6 +38,14 @@ PELVIC_FLOOR_WHY = ("Pelvic-floor training belongs in every plan after a birth, 
 RELIEF_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.ACTIVATION})
 STRETCH_KINDS = frozenset({Kind.RELEASE, Kind.STRETCH, Kind.MOBILIZATION, Kind.YOGA})
 
+_GROUP_WORDS = {Group.BACK_OF_HIP: "back of the hip"}
+
+
+def group_words(group: Group) -> str:
+    """A muscle group in a sentence: "back of the hip", "hip flexors"."""
+    return _GROUP_WORDS.get(group) or group.value.replace("_", " ")
+
+
 EXTRA_MINUTES = 30  # from this many minutes a day, intermediate and advanced people get a second exercise per pillar
 
 
@@ -170,8 +178,32 @@ class Builder:
     """Chooses exercises for one kind of day, applying the person's adaptations."""
 
     def __init__(self, cat: Catalog, ctx: Context, adaptation: Adaptation, assessment: Assessment,
-                 phase: ProgrammePhase = ProgrammePhase.BUILD):
+                 phase: ProgrammePhase = ProgrammePhase.BUILD, adviser: str | None = None):
+        """`adviser`: the professional who manages the plan (a coach's name for themselves), if any."""
         self.cat, self.ctx, self.adapt, self.assessment, self.phase = cat, ctx, adaptation, assessment, phase
+        self.adviser = adviser
+        self.finding = library().distortions.get(assessment.distortion)  # a professional's finding
+
+    def ask_for_a_version(self) -> str:
+        """Whom to ask for a version of an exercise that suits the person: their coach when they have
+        one (not "a physiotherapist", as if no professional were involved), else a physiotherapist."""
+        return f"Ask {self.adviser} for a version that suits you." if self.adviser else (
+            "Ask a physiotherapist for a version that suits you.")
+
+    def _unstretched(self, pair, first: Exercise) -> str:
+        """Why a tight muscle gets no stretch, and what the plan does about it instead."""
+        tight = group_words(pair.tight)
+        left_out = f"{first.name} is left out because {self.why_left_out(first.slug)}"
+        if self.finding is None or pair.tight not in self.finding.tight:
+            return f"No stretch for the tight {tight} is planned: {left_out}. {self.ask_for_a_version()}"
+        # A professional's finding (clinical-notes 1.5): stretch the tight side for now, strengthen the weak
+        # side for good. When the stretch is ruled out (a loose joint: end of range, lunges and wide stances,
+        # clinical-notes 1.2) the plan says so and leans on the strength side, which every strength day has
+        # (the pillars); it does not send the person to "a physiotherapist", as one made the finding.
+        weak = " and ".join(group_words(g) for g in self.finding.weak)
+        return (f"For the {self.finding.name} a professional found: {pair.why} No stretch for the {tight} is "
+                f"planned: {left_out}. Every strength day trains the {weak} instead, the lasting answer to that "
+                "pull.")
 
     def final(self, slug: str, relief: bool = False) -> tuple[Exercise | None, str]:
         """The exercise to do in place of `slug` after swaps and progressions, and a note on why.
@@ -277,11 +309,7 @@ class Builder:
                     break
             else:
                 if options:
-                    first = self.cat[options[0]]
-                    notes.append(
-                        f"No stretch for the tight {pair.tight.value.replace('_', ' ')} is planned: {first.name} "
-                        f"is left out because {self.why_left_out(first.slug)}. Ask a physiotherapist for a version that suits you."
-                    )
+                    notes.append(self._unstretched(pair, self.cat[options[0]]))
         return required + picks[:2] + targeted + picks[2:], notes
 
     def _pelvic_floor(self, used: set[str], notes: list[str]) -> list[Pick]:
@@ -374,18 +402,23 @@ class Builder:
                     extras.append(self.pick(ex, default_side(ex), FUNCTION_WHY + note))
                     break
         weak_why = {g: p for p in self.assessment.tight_weak for g in p.weak}
+        found = self.finding
         for group in self.assessment.weak_groups:
             ex, note = self._choose(group, used)
             if ex is None:
                 continue
             used.add(ex.slug)
             pair = weak_why.get(group)
-            why = (
-                f"Extra work for the {group.value.replace('_', ' ')}, the weak partner of tight "
-                f"{pair.tight.value.replace('_', ' ')}: strength here keeps the pelvis balanced."
-                if pair
-                else f"Extra work for the {group.value.replace('_', ' ')}, which needs strengthening."
-            ) + note
+            words, tight = group_words(group), group_words(pair.tight) if pair else ""
+            if found is not None and group in found.weak:  # the finding is named, so the plan is not silent on it
+                why = (f"Extra work for the {words}, for the {found.name} a professional found: "
+                       + (f"the weak partner of tight {tight}, strength here keeps the pelvis balanced." if pair
+                          else found.why[:1].lower() + found.why[1:]))
+            elif pair:
+                why = f"Extra work for the {words}, the weak partner of tight {tight}: strength here keeps the pelvis balanced."
+            else:
+                why = f"Extra work for the {words}, which needs strengthening."
+            why += note
             extras.append(self.pick(ex, default_side(ex), why))
         return picks + [replace(p, optional=True) for p in extras], missing
 
