@@ -13,7 +13,7 @@ from sijcoach.engine.guidance import library
 from sijcoach.engine.profile import SessionLog, Sex
 from sijcoach.engine.questionnaires import PsfsActivity
 from sijcoach.exports import ExportError
-from sijcoach.exports.fhir import PsfsResult, Sharing, bundle
+from sijcoach.exports.fhir import CheckInPain, PsfsResult, Sharing, bundle
 from sijcoach.exports.fhir_codes import PAIN_LOINC
 from sijcoach.exports.words import dose_text, side_text as side_words
 
@@ -123,6 +123,18 @@ def test_each_pain_rating_is_a_loinc_observation_on_its_date_saying_when_it_was_
         assert o.status == "final"
         assert o.code.coding[0].system == "http://loinc.org"
         assert o.category[0].coding[0].code == "survey"
+
+
+def test_the_pain_of_each_check_in_is_a_pain_observation_of_its_own_timing(plan, profile, logs):
+    # The baseline a clinic compares against: pain at the first check-in, and at each re-check.
+    rated = (CheckInPain(dt.date(2026, 11, 15), 3), CheckInPain(dt.date(2026, 11, 1), 6))
+    scores = pain_scores(parsed(export(plan, profile, logs, check_ins=rated)))
+    check_ins = [(o.effectiveDateTime, o.valueInteger) for o in scores
+                 if o.component[0].valueCodeableConcept.coding[0].code == "check-in"]
+    assert check_ins == [(dt.date(2026, 11, 1), 6), (dt.date(2026, 11, 15), 3)]  # in date order
+    assert len(scores) == len(pain_scores(parsed(export(plan, profile, logs)))) + 2  # beside the sessions' own
+    with pytest.raises(ExportError, match=r"check_ins: a pain score is 0 to 10, not 11 \(on 2026-11-02\)"):
+        export(plan, profile, check_ins=(CheckInPain(dt.date(2026, 11, 2), 11),))
 
 
 def test_psfs_results_are_observations_with_the_mean_and_one_component_per_activity(plan, profile):

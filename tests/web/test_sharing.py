@@ -3,17 +3,19 @@ from the pages and the API; a stopped address answers 404; nobody gets another p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pypdfium2
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
 from sijcoach.web.accounts.models import ApiToken
 from sijcoach.web.plans import services
-from sijcoach.web.plans.models import Preferences
+from sijcoach.web.plans.models import CheckIn, Preferences
 from sijcoach.web.sharing.models import CalendarFeed
 from web.conftest import session_payload
 
@@ -129,7 +131,30 @@ def test_the_fhir_record_shares_only_what_alice_chose(alice_client, alice):
     assert patient["gender"] == "female" and "alice@example.org" in json.dumps(patient["name"])
     pains = [e["resource"] for e in shared["entry"] if e["resource"]["resourceType"] == "Observation"
              and e["resource"]["code"]["coding"][0].get("code") == "72514-3"]
-    assert sorted(p["valueInteger"] for p in pains) == [2, 3]
+    by_time = {}
+    for p in pains:
+        by_time.setdefault(p["component"][0]["valueCodeableConcept"]["coding"][0]["code"], []).append(p["valueInteger"])
+    assert by_time == {"before-session": [3], "after-session": [2], "check-in": [services.latest_checkin(alice).profile["pain_now"]]}
+
+
+def _check_in_pains(record: bytes) -> list[tuple[str, int]]:
+    pains = [e["resource"] for e in json.loads(record)["entry"] if e["resource"]["resourceType"] == "Observation"
+             and e["resource"]["code"]["coding"][0].get("code") == "72514-3"]
+    return [(p["effectiveDateTime"], p["valueInteger"]) for p in pains
+            if p["component"][0]["valueCodeableConcept"]["coding"][0]["code"] == "check-in"]
+
+
+def test_the_fhir_record_holds_the_pain_of_every_check_in_the_person_answered(alice_client, alice):
+    # A physiotherapist's find: the record had the sessions' pain but not the check-in's, the baseline.
+    first = services.latest_checkin(alice)
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=10)  # (within the sign-in's 14 idle days)
+    with time_machine.travel(later, tick=False):
+        services.save_checkin(alice, {**first.profile, "pain_now": 2}, services.today_for(alice))
+        services.save_checkin(alice, {**first.profile, "pain_now": 1}, services.today_for(alice),
+                              source=CheckIn.Source.SETTINGS)  # a copy made by a change of settings: not a rating
+        record = alice_client.get(reverse("fhir")).content
+        assert _check_in_pains(record) == [(first.answered_on.isoformat(), first.profile["pain_now"]),
+                                           (services.today_for(alice).isoformat(), 2)]
 
 
 def test_the_fhir_record_says_yes_to_a_warning_sign_reported_since_the_check_in(alice_client, alice):

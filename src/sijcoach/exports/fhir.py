@@ -43,6 +43,7 @@ PAIN_TIMES = {  # SessionLog field -> (our code, words, days after the session t
     "pain_after": ("after-session", "After the session", 0),
     "pain_next_day": ("next-morning", "On waking the next morning", 1),
 }
+CHECK_IN_PAIN = ("check-in", "At a check-in (pain right now)")  # the baseline, and each re-check
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,14 @@ class PsfsResult:
 
     date: dt.date
     activities: tuple[PsfsActivity, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInPain:
+    """The pain the person rated (0-10) when they answered a check-in, on the day the answers describe."""
+
+    date: dt.date
+    pain: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,16 +183,17 @@ def _pain_parts(ctx: _Context) -> dict[str, dict]:
     }
     timing = {"coding": [_coding(f"{ctx.base}/CodeSystem/observation", "pain-timing", "When pain was rated")],
               "text": "When pain was rated"}
+    times = {field: (code, words) for field, (code, words, _) in PAIN_TIMES.items()} | {"check_in": CHECK_IN_PAIN}
     return {
         field: {**shared, "component": [{"code": timing, "valueCodeableConcept": {
             "coding": [_coding(f"{ctx.base}/CodeSystem/pain-timing", code, words)], "text": words}}]}
-        for field, (code, words, _) in PAIN_TIMES.items()
+        for field, (code, words) in times.items()
     }
 
 
-def _pain(parts: dict[str, dict], rid: str, log: SessionLog, field: str, value: int) -> dict:
+def _pain(parts: dict[str, dict], rid: str, when: dt.date, field: str, value: int) -> dict:
+    """A pain score; `field`: a SessionLog pain field, or "check_in"."""
     shared = parts[field]
-    when = log.date + dt.timedelta(days=PAIN_TIMES[field][2])
     return {"resourceType": "Observation", "id": rid, "status": shared["status"], "category": shared["category"],
             "code": shared["code"], "subject": shared["subject"], "effectiveDateTime": when.isoformat(),
             "valueInteger": value, "component": shared["component"]}
@@ -263,7 +273,7 @@ class _Validator:
         return exemplar.model_copy(update=update)
 
 
-def _entries(ctx, plan, profile, logs, psfs, share, now, plan_status) -> list[tuple[str, dict]]:
+def _entries(ctx, plan, profile, logs, psfs, check_ins, share, now, plan_status) -> list[tuple[str, dict]]:
     entries = [(ctx.patient_url, _patient(ctx, ctx.url("Patient")[0], share))]
     rid, url = ctx.url("CarePlan", plan.start.isoformat())
     entries.append((url, _care_plan(ctx, rid, plan, plan_status, now)))
@@ -275,7 +285,11 @@ def _entries(ctx, plan, profile, logs, psfs, share, now, plan_status) -> list[tu
             value = getattr(log, field)
             if value is not None:
                 rid, url = ctx.url("pain", log.date.isoformat(), nth, field)
-                entries.append((url, _pain(parts, rid, log, field, value)))
+                when = log.date + dt.timedelta(days=PAIN_TIMES[field][2])
+                entries.append((url, _pain(parts, rid, when, field, value)))
+    for nth, rated in enumerate(sorted(check_ins, key=lambda c: c.date)):
+        rid, url = ctx.url("pain", rated.date.isoformat(), "check-in", nth)
+        entries.append((url, _pain(parts, rid, rated.date, "check_in", rated.pain)))
     for result in sorted(psfs, key=lambda r: r.date):
         rid, url = ctx.url("psfs", result.date.isoformat())
         entries.append((url, _psfs(ctx, rid, result)))
@@ -300,6 +314,7 @@ def bundle(
     now: dt.datetime,
     logs: Sequence[SessionLog] = (),
     psfs: Sequence[PsfsResult] = (),
+    check_ins: Sequence[CheckInPain] = (),
     share: Sharing = Sharing(),
     base_url: str = DEFAULT_BASE_URL,
     observation_status: str = "final",
@@ -310,6 +325,7 @@ def bundle(
 
     person: a stable key for the person, hashed into every id and never written out itself;
     now: an aware datetime, the Bundle's timestamp and the time the screening is dated;
+    check_ins: the pain rated at each check-in (the baseline and each re-check), beside the sessions' scores;
     share: what the Patient resource may say (nothing but an id by default);
     base_url: the canonical home of our code systems and the red-flag questionnaire;
     plan_status: the CarePlan's status; by default "on-hold" while a warning sign stops the plan (its
@@ -322,8 +338,11 @@ def bundle(
         raise ExportError("person: give a stable key for the person (any non-empty text)")
     if plan_status is None:
         plan_status = "on-hold" if blocks_plan(plan.triage) else "active"
+    wrong = [c for c in check_ins if not 0 <= c.pain <= 10]
+    if wrong:
+        raise ExportError(f"check_ins: a pain score is 0 to 10, not {wrong[0].pain} (on {wrong[0].date.isoformat()})")
     ctx = _Context(person, base_url.rstrip("/"), _ids(person, "Patient")[1], observation_status)
-    entries = _entries(ctx, plan, profile, tuple(logs), tuple(psfs), share, now, plan_status)
+    entries = _entries(ctx, plan, profile, tuple(logs), tuple(psfs), tuple(check_ins), share, now, plan_status)
     validate = _Validator()
     shell = {"resourceType": "Bundle", "id": ctx.url("Bundle", now.isoformat())[0],
              "type": checked("Bundle.type", bundle_type), "timestamp": _instant(now)}

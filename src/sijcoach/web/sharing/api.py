@@ -55,7 +55,7 @@ def fhir(request,
          share_birth_year: bool = Query(False, description="put the year you were born, from your age, in "
                                                            "Patient.birthDate"),
          share_sex: bool = Query(False, description="put the sex in your answers in Patient.gender")):
-    """The plan as a CarePlan, pain scores (LOINC 72514-3), functional ratings and the warning-sign
+    """The plan as a CarePlan, pain scores at each check-in and session (LOINC 72514-3), functional ratings and the warning-sign
     answers. Only an opaque id names you unless you choose to share more."""
     body = services.fhir_json(request.auth, share_name=share_name, share_birth_year=share_birth_year,
                               share_sex=share_sex, base_url=request.build_absolute_uri("/fhir"))

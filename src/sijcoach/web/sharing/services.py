@@ -86,8 +86,19 @@ def _psfs_results(user):
     return [PsfsResult(date, tuple(acts[:5])) for date, acts in sorted(by_date.items())]
 
 
+def _check_in_pain(user):
+    """The pain each check-in the person answered rated (not the copies a settings change or a coach's
+    leaving makes), on the day it describes."""
+    from sijcoach.exports.fhir import CheckInPain
+
+    rows = (CheckIn.objects.filter(user=user, source=CheckIn.Source.CHECK_IN).order_by("answered_on", "created_at", "id")
+            .values_list("answered_on", "profile__pain_now"))
+    return [CheckInPain(day, pain) for day, pain in rows if isinstance(pain, int)]
+
+
 def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool, base_url: str) -> bytes | None:
-    """Every session, pain score and functional rating, the plan from today and the warning-sign answers."""
+    """Every session, pain score (each check-in's too) and functional rating, the plan from today and the
+    warning-sign answers."""
     from sijcoach.exports.fhir import Sharing, bundle
 
     on = services.today_for(user)
@@ -102,4 +113,4 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     share = Sharing(name=name, birth_year=birth_year, sex=sex)
     person = salted_hmac("sijcoach.fhir.person", str(user.pk)).hexdigest()
     return bundle(plan, profile, person=person, now=timezone.now(), logs=logs, psfs=_psfs_results(user),
-                  share=share, base_url=base_url).json
+                  check_ins=_check_in_pain(user), share=share, base_url=base_url).json
