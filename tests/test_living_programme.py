@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from sijcoach.engine import make_plan, parse_logs, parse_profile
+from sijcoach.engine.adjust import parse_adjustments, ruled_out
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.plan_types import ChangeKind, RoutineKind, TriageLevel
@@ -273,6 +274,48 @@ def test_a_suspected_fracture_is_never_triaged_none_and_gets_breathing_walks_and
                 assert i.exercise in ("diaphragmatic-breathing", "walking")
                 assert i.exercise != "walking" or i.hold_s <= 5 * 60
     assert not strength_days(p)
+
+
+WALL_SIT_PIN = parse_adjustments({"pinned": [{"exercise": "wall-sit", "note": "thighs"},
+                                             {"exercise": "diaphragmatic-breathing"}]})
+
+
+@pytest.mark.parametrize("fields", [
+    {"cause": "car_accident", "onset_days_ago": 7},
+    {"cause": "fall", "onset_days_ago": 7, "conditions": ["osteoporosis"]},
+    {"cause": "fall", "onset_days_ago": 7, "age": 72},
+], ids=["car-accident", "fall-osteoporosis", "fall-age-72"])
+def test_a_coachs_wall_sit_is_refused_and_left_out_with_the_reason_while_a_fracture_is_suspected(fields):
+    # A physiotherapist's walk-through: a coach could pin the wall sit (a loaded squat hold) 7 days after
+    # a car accident; the plan dropped it without a word and the coach was never told why.
+    profile = person(**fields)
+    (problem,) = ruled_out(profile, (), MONDAY, WALL_SIT_PIN)  # slow breathing is still allowed
+    assert problem.field == "pinned[0].exercise" and "fracture has not been ruled out" in problem.message
+    p = make_plan(profile, (), start=MONDAY, adjustments=WALL_SIT_PIN)
+    assert all(slugs(d) == ["diaphragmatic-breathing", "walking"] for d in p.days)
+    assert all(any(n.startswith("Wall sit, pinned by your coach, is left out: a fracture has not been ruled out")
+                   for n in d.notes) for d in p.days)
+    ruled = person(**fields, fracture_ruled_out=True)  # once a doctor has ruled it out, the pin stands
+    assert ruled_out(ruled, (), MONDAY, WALL_SIT_PIN) == []
+
+
+@pytest.mark.parametrize("cause", ["lifting", "sport", "fall"])
+def test_a_wall_sit_pinned_a_week_after_an_injury_without_fracture_risk_stays_and_the_first_days_stay_gentle(cause):
+    # Not a safety gap: the notes rule out loading after an injury only while a fracture is suspected (a car
+    # accident, or a fall with weak bones or at 70+) or after major trauma (an emergency); otherwise the
+    # first two days are gentle relief and then pain guides the load (clinical-notes 1.3, 2, 4).
+    week = person(cause=cause, onset_days_ago=7, age=40)
+    assert ruled_out(week, (), MONDAY, WALL_SIT_PIN) == []
+    p = make_plan(week, (), start=MONDAY, adjustments=WALL_SIT_PIN)
+    assert p.triage.level == TriageLevel.NONE
+    assert strength_days(p) and all("wall-sit" in slugs(d, RoutineKind.STRENGTH) for d in p.days
+                                    if d.date in strength_days(p))
+    assert {a.text for a in p.advice if a.topic == "heat_ice"} == {
+        a.text for a in plan(onset_days_ago=200).advice if a.topic == "heat_ice"}  # warmth now, not ice
+    fresh = make_plan(person(cause=cause, onset_days_ago=0, age=40), (), start=MONDAY, adjustments=WALL_SIT_PIN)
+    first_days = [d for d in fresh.days if d.date <= MONDAY + 2 * DAY]
+    assert first_days and not any("wall-sit" in slugs(d) for d in first_days)
+    assert all(any(n.startswith("Wall sit, pinned by your coach, is left out") for n in d.notes) for d in first_days)
 
 
 def test_once_a_doctor_rules_out_a_fracture_the_full_plan_returns():

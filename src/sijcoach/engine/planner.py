@@ -33,15 +33,13 @@ from sijcoach.engine.questionnaires import score_hypermobility
 from sijcoach.engine.referral import referral_for
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
-from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
+from sijcoach.engine.screening import blocks_plan, fracture_why, screen
 from sijcoach.engine.sources import SourceId
-from sijcoach.engine.suitability import Context, base_context
+from sijcoach.engine.suitability import BREATHING_SLUG, WALK_SLUG, Context, base_context
 from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation
 
 MAX_DAYS = 366
-WALK_SLUG = "walking"
 POOL_SLUG = "pool-walking"
-BREATHING_SLUG = "diaphragmatic-breathing"
 PAIN_NOW_FLARE = 7
 POOL_WEEKDAYS = (1, 5)  # Tuesday and Saturday: days between the usual strength days
 STALE_PREGNANCY_DAYS = 28
@@ -104,6 +102,10 @@ class _Planner:
         if blocks_plan(triage):
             return Plan(start, triage, None, (), (), (), ())
         self.triage = triage
+        # A fracture not yet ruled out, judged on the answers as given: until a doctor rules it out, however
+        # long ago. Every day's situation holds it, so a coach's pin is left out with its reason.
+        self.fracture_why = fracture_why(self.answers)
+        self.fracture = self.fracture_why is not None
         self.assessment = assessment = assess(profile)
         warnings = _input_warnings(profile, assessment, self.answered_on, start)
         self.base = base = self._base(profile, assessment)
@@ -123,7 +125,6 @@ class _Planner:
             flare |= {self.pain_day, self.pain_day + dt.timedelta(days=1)}
         self.timeline = timeline = Timeline(first_day, start, history, setbacks, adaptation.hurt_days)
         end = start + dt.timedelta(days=self.days - 1)
-        self.fracture = suspected_fracture(self.answers)  # until a doctor rules it out, however long ago
         self.with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and not self.fracture
         self.more = profile.level != Difficulty.BEGINNER and profile.minutes_per_day >= EXTRA_MINUTES
         self.cache: dict[tuple, _Programs] = {}
@@ -177,7 +178,8 @@ class _Planner:
         )
 
     def _base(self, profile: Profile, assessment: Assessment) -> Context:
-        base = base_context(profile, assessment, gentle=self.triage.gentle)
+        # The fracture as the plan judges it (the answers as given), not as days moved on would.
+        base = replace(base_context(profile, assessment, gentle=self.triage.gentle), fracture=self.fracture_why)
         if self.adjustments is not None:
             base = base.with_avoided(adjust.avoided(self.adjustments))
         return base
@@ -373,6 +375,9 @@ class _Planner:
         notes = [FRACTURE_NOTE] + ([] if relief else [
             "No relief exercise suits your situation today: slow breathing is left out because "
             f"{b.why_left_out(BREATHING_SLUG)}."])
+        if self.adjustments is not None:  # a coach's pins wait too, each with the reason (slow breathing stays)
+            relief, _, left_out = adjust.pin(b, relief, [], self.adjustments)
+            relief, notes = adjust.dose(b, relief, self.adjustments), notes + left_out
         return _Programs([], [], [], [], relief, notes, False)
 
     def _day(self, date: dt.date, strength_day: bool, flare_day: bool, busy: bool, lowered: bool,

@@ -41,6 +41,16 @@ def suspected_fracture(profile: Profile) -> bool:
     return profile.cause == Cause.CAR_ACCIDENT or fall_with_weak_bones(profile)
 
 
+def fracture_why(profile: Profile) -> str | None:
+    """Why an exercise waits while a fracture is suspected (None: none is), in words for the person and
+    for a coach alike."""
+    if not suspected_fracture(profile):
+        return None
+    event = "the car accident" if profile.cause == Cause.CAR_ACCIDENT else "the fall"
+    return (f"a fracture has not been ruled out since {event}, and until a doctor has done so there is no "
+            "loading or stretching exercise")
+
+
 def inflammatory_back_pain(profile: Profile) -> bool:
     """NICE NG65: back pain for 3+ months that began before 45, with any sign of inflammation."""
     onset_age = profile.age - profile.onset_days_ago / 365.25

@@ -8,10 +8,15 @@ from sijcoach.engine.assessment import Assessment
 from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Pattern
 from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profile
+from sijcoach.engine.screening import fracture_why
 from sijcoach.engine.vocab import Difficulty, Equipment, Position, Situation
 
 POSTNATAL_CHECK_WEEKS = 8  # the 6-8 week postnatal check, before harder work after a caesarean
 POSTPARTUM_BUILD_UP_WEEKS = 12  # harder work builds up over the first twelve weeks after the birth
+BREATHING_SLUG = "diaphragmatic-breathing"
+WALK_SLUG = "walking"
+# While a fracture is suspected (clinical-notes 2): slow breathing and short comfortable walks only.
+FRACTURE_ALLOWED = frozenset({BREATHING_SLUG, WALK_SLUG})
 
 SITUATION_WHY = {
     Situation.UNSTABLE_PATTERN: "it opens or shears the pelvis, which a loose or uncertain joint should avoid",
@@ -92,6 +97,7 @@ class Context:
     max_difficulty: Difficulty
     avoided: tuple[tuple[str, str], ...] = ()  # (slug, why) pairs
     gentle: bool = False  # a see-a-doctor-soon plan: beginner only, no progression to harder variants
+    fracture: str | None = None  # a fracture not yet ruled out: why everything but FRACTURE_ALLOWED waits
     _avoid_map: dict = field(default=None, compare=False, hash=False, repr=False)
     _decided: dict = field(default=None, compare=False, hash=False, repr=False)  # one context, one answer
 
@@ -111,6 +117,8 @@ class Context:
         return self._decided[key]
 
     def _why_not(self, ex: Exercise, earned_variant: bool) -> str | None:
+        if self.fracture and ex.slug not in FRACTURE_ALLOWED:
+            return self.fracture  # before any other reason: it is why nothing else is planned
         if ex.slug in self._avoid_map:
             return self._avoid_map[ex.slug]
         for situation in ex.unsuitable_for:
@@ -164,7 +172,9 @@ def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situa
 
 
 def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Context:
-    """`gentle` (a see-a-doctor-soon triage) limits the plan to beginner exercises."""
+    """`gentle` (a see-a-doctor-soon triage) limits the plan to beginner exercises. A suspected fracture
+    rules out everything but slow breathing and walks, so a coach's pin of a loaded exercise is refused
+    with the reason (engine/adjust.py `ruled_out`), as the plan leaves it out."""
     avoided = tuple((slug, "you asked to leave it out") for slug in sorted(profile.avoid))
     return Context(
         situations=base_situations(profile, assessment),
@@ -172,4 +182,5 @@ def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Cont
         max_difficulty=Difficulty.BEGINNER if gentle else profile.level,
         avoided=avoided,
         gentle=gentle,
+        fracture=fracture_why(profile),
     )
