@@ -225,6 +225,18 @@ def test_saving_settings_does_not_answer_an_open_warning_sign(alice_client, alic
     assert alice_client.get(reverse("checkin_stop")).status_code == 200
 
 
+@pytest.mark.parametrize("pregnancy, heading", [
+    ({"pregnancy": "pregnant", "pregnancy_weeks": 30}, "See a doctor or physiotherapist soon, and tell your midwife"),
+    ({"pregnancy": "postpartum", "pregnancy_weeks": 6}, "See a doctor or physiotherapist soon, and tell your midwife or GP about the birth"),
+])
+def test_in_pregnancy_and_after_a_birth_the_see_soon_heading_names_the_midwife_as_the_advice_does(
+        alice_client, alice, pregnancy, heading):
+    # The engine's advice under it named the maternity team while the heading named only a doctor.
+    check_in(alice, pain_now=8, **pregnancy)
+    page = alice_client.get(reverse("today")).content.decode()
+    assert f"<h2>{heading}</h2>" in page and "midwife" in page[page.index("<h2>"):page.index("</section>")]
+
+
 def test_a_see_a_doctor_soon_answer_gives_a_gentle_plan_with_the_advice_first(charlie_client, charlie):
     walk(charlie_client, warning_signs={"flag_history_of_cancer": "on"}, setup={"level": "advanced"})
     assert CheckIn.objects.get(user=charlie).triage_level == "see_doctor_soon"
@@ -232,7 +244,7 @@ def test_a_see_a_doctor_soon_answer_gives_a_gentle_plan_with_the_advice_first(ch
     assert r.status_code == 200
     page = r.content.decode()
     action = escape(library().actions[TriageLevel.SEE_DOCTOR_SOON])
-    assert "See a doctor or physiotherapist soon" in page and action in page
+    assert "See a doctor or physiotherapist soon</h2>" in page and action in page
     assert escape(library().flags["history_of_cancer"].reason) in page
     assert page.index(action) < page.index('class="routine"')
     plan = r.context["plan"]
