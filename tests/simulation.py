@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from sijcoach.engine import parse_logs
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Day, Plan, RoutineKind
 from sijcoach.engine.profile import SessionLog
+from sijcoach.engine.vocab import day_words
 from sijcoach.engine.vocab import PILLARS, Kind
 
 CAT = catalog()
@@ -152,7 +154,7 @@ def check_strength_weeks(record: Record, first: dt.date, asked: int) -> None:
             r.kind == RoutineKind.STRENGTH for r in record.plans[d].days[0].routines) for d in week)
         if count < asked and not (asked == 4 and after_sunday and count == 3) and not declined:
             sunday = record.plans[week[-1]]
-            warned = [w for w in sunday.warnings if w.startswith(f"The week from {monday} has")
+            warned = [w for w in sunday.warnings if w.startswith(f"The week from {day_words(monday)} has")
                       or w.startswith("No strength days are planned:")]
             assert warned, f"week from {monday}: {count} strength days of {asked}, and no warning says why"
             assert warned[0].split(": ", 1)[1].strip(" ."), warned[0]
@@ -197,3 +199,25 @@ def check_stable_from_day_to_day(record: Record) -> None:
                 assert new, (f"the plan of {tomorrow} differs from the plan of {today} on {day.date} "
                              f"with no change saying why:\n{_signature(overlap[day.date])}\n{_signature(day)}")
                 break
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def sentences(plan: Plan) -> list[str]:
+    """Every sentence of a plan that a person reads (the contract's date fields are not sentences)."""
+    said = [plan.triage.action, *plan.triage.notes, *(r.text for r in plan.triage.reasons), *plan.warnings,
+            *(c.reason for c in plan.changes), *(a.text for a in plan.advice)]
+    for day in plan.days:
+        said += day.notes
+        for routine in day.routines:
+            said += [routine.title, routine.note or ""]
+            said += [part for item in routine.items for part in (item.why, item.cue or "")]
+    return said
+
+
+def check_dates_in_words(record: Record) -> None:
+    """No sentence in any plan of the timeline shows a date as 2026-01-05: people read "Mon 5 Jan"."""
+    for day, plan in record.plans.items():
+        iso = [s for s in sentences(plan) if ISO_DATE.search(s)]
+        assert not iso, f"the plan of {day} says: {iso[0]}"

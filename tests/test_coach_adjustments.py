@@ -13,7 +13,7 @@ from sijcoach.engine import InputError, make_plan, parse_logs, parse_profile
 from sijcoach.engine.adjust import Adjustments, about_the_client, parse_adjustments, parse_findings, ruled_out
 from sijcoach.engine.catalog import KnowledgeError, catalog
 from sijcoach.engine.coach_limits import coach_limits, load_limits
-from sijcoach.engine.vocab import Kind
+from sijcoach.engine.vocab import Kind, day_words
 from sijcoach.knowledge import DIR
 from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.exports.words import dose_text
@@ -99,7 +99,7 @@ def test_a_pin_that_hurt_recently_is_refused_with_the_pain():
         {"exercise": "glute-bridge", "pain": 7, "sets_done": 1, "reps_done": 2}]}])
     adj = parse_adjustments({"pinned": [{"exercise": "glute-bridge"}]})
     (problem,) = ruled_out(PROFILE, logs, START, adj)
-    assert "it hurt (7/10) on 2025-03-01" in problem.message
+    assert "it hurt (7/10) on Sat 1 Mar" in problem.message
 
 
 def test_a_pin_ruled_out_later_is_left_out_with_a_note_on_each_day():
@@ -297,7 +297,7 @@ def test_a_flare_lowers_the_coachs_dose_by_about_a_third_until_it_settles_then_i
     assert after and set(after.values()) == {(3, 10)} and min(after) > max(lowered)
     last = plans[max(plans)]
     said = [c.reason for c in last.changes if c.date and c.date >= flare]
-    assert any(f"On {flare} pain reached 8/10: the doses your coach set are about 30% lower" in r for r in said)
+    assert any(f"On {day_words(flare)} pain reached 8/10: the doses your coach set are about 30% lower" in r for r in said)
     assert any("the doses your coach set are back" in r for r in said)
 
 
@@ -343,7 +343,7 @@ def test_a_day_the_coachs_doses_make_too_long_drops_relief_first_and_says_it_run
     assert set(kinds) == {"strength"}  # relief and the walk gave way
     assert strength_day.minutes > 15
     assert any(i.exercise == "glute-bridge" and (i.sets, i.reps) == (5, 15) for i in kinds["strength"].items)
-    assert any(f"{strength_day.date}: the day runs long" in w for w in plan.warnings)
+    assert any(f"{day_words(strength_day.date)}: the day runs long" in w for w in plan.warnings)
     assert any("runs about" in n and "relief gives way first" in n for n in strength_day.notes)
     same_day = next(d for d in plain.days if d.date == strength_day.date)
     assert any(r.kind.value == "relief" for r in same_day.routines)  # relief was there without the coach

@@ -13,7 +13,7 @@ from sijcoach.engine.adjust import parse_adjustments, ruled_out
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.plan_types import ChangeKind, RoutineKind, TriageLevel
-from sijcoach.engine.vocab import PILLARS, Kind, Laterality, Position
+from sijcoach.engine.vocab import PILLARS, Kind, Laterality, Position, day_words
 
 CAT = catalog()
 MONDAY = dt.date(2026, 11, 23)
@@ -109,10 +109,10 @@ def test_a_week_without_strength_names_the_sessions_planned_not_every_day_after_
     sunday = MONDAY + 6 * DAY
     p = plan([log(MONDAY - 3 * DAY, "relief", ["cat-cow"])], start=sunday, programme_start=MONDAY - 21 * DAY, **STIFF)
     [moved] = [c for c in p.changes if c.kind == ChangeKind.RESCHEDULE]
-    planned = [str(MONDAY + n * DAY) for n in (0, 2, 4)]
+    planned = [day_words(MONDAY + n * DAY) for n in (0, 2, 4)]
     assert f"due on {', '.join(planned)} and none" in moved.reason
-    short = next(w for w in p.warnings if f"The week from {MONDAY}" in w)
-    assert all(f"{MONDAY + n * DAY}: the planned session" not in short for n in (1, 3, 5))
+    short = next(w for w in p.warnings if f"The week from {day_words(MONDAY)}" in w)
+    assert all(f"{day_words(MONDAY + n * DAY)}: the planned session" not in short for n in (1, 3, 5))
     assert all(f"{d}: the planned session was not logged" in short for d in planned)
 
 
@@ -129,7 +129,7 @@ def test_four_a_week_may_fall_to_three_after_a_sunday_session_and_otherwise_stay
 def test_fewer_strength_days_than_asked_come_with_a_warning_that_says_why():
     hikes = [{"date": (MONDAY + n * DAY).isoformat(), "kind": "hike", "intensity": "high"} for n in (1, 3)]
     p = plan(days=7, programme_start=MONDAY - 21 * DAY, planned_activities=hikes, **STIFF)
-    warning = next(w for w in p.warnings if w.startswith(f"The week from {MONDAY} has"))
+    warning = next(w for w in p.warnings if w.startswith(f"The week from {day_words(MONDAY)} has"))
     assert "hike (high intensity)" in warning
 
 

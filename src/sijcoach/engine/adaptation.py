@@ -22,7 +22,7 @@ from sijcoach.engine.questionnaires import pain_direction
 from sijcoach.engine.referral import GENERAL, Referral
 from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context
-from sijcoach.engine.vocab import STRENGTH_KINDS, Kind, Laterality
+from sijcoach.engine.vocab import STRENGTH_KINDS, Kind, Laterality, day_words
 
 SWAP_PAIN = HURT_PAIN  # 6-10 during an exercise: stop and swap
 SETTLE_PAIN = 4  # 4-5 is acceptable only if it settles by the next day
@@ -228,7 +228,7 @@ class _Reader:
                if session.pain_next_day is not None
                else "next-morning pain was not recorded, so it is treated as not settled")
         what = (COACH_LOWERED if slug in self.held else "its dose is lowered")
-        self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {session.date} and {why}: {what}.",
+        self.change(ChangeKind.LOWER_DOSE, f"{ex.name} reached {pain}/10 on {day_words(session.date)} and {why}: {what}.",
                     _PAIN_SOURCE, session.date, slug)
         self.streak.pop(slug, None)
 
@@ -245,10 +245,10 @@ class _Reader:
         else:
             repl = find_swap(self.cat, ex, ctx, used)
         out.swaps[ex.slug] = repl.slug if repl else None
-        out.swapped_why[ex.slug] = f"it hurt ({pain}/10) on {date}"
+        out.swapped_why[ex.slug] = f"it hurt ({pain}/10) on {day_words(date)}"
         target = f"swapped for {repl.name}, which trains the same muscles" if repl else (
             "left out: nothing else suitable trains the same muscles")
-        self.change(ChangeKind.SWAP, f"{ex.name} hurt ({pain}/10) on {date}: {target}.",
+        self.change(ChangeKind.SWAP, f"{ex.name} hurt ({pain}/10) on {day_words(date)}: {target}.",
                     _SWAP_SOURCE, date, ex.slug, repl.slug if repl else None)
         self.streak.pop(ex.slug, None)
 
@@ -319,7 +319,7 @@ class _Reader:
                 ex, nxt = self.cat[easier], self.cat[slug]
                 if self.adopt(ex, nxt, day):
                     self.change(ChangeKind.PROGRESS_VARIANT,
-                                f"You have been doing {nxt.name} comfortably since {day}: it stands in for the easier {ex.name}.",
+                                f"You have been doing {nxt.name} comfortably since {day_words(day)}: it stands in for the easier {ex.name}.",
                                 _PAIN_SOURCE, day, easier, slug)
 
     def run(self, history: History, trimmed: bool) -> Adaptation:
@@ -344,7 +344,7 @@ class _Reader:
                 if item.pain is not None and item.pain >= SWAP_PAIN and item.exercise not in self.out.swaps:
                     ex = self.cat[item.exercise]
                     self.change(ChangeKind.RETRY,
-                                f"{ex.name} hurt ({item.pain}/10) on {session.date}, {DETAIL_DAYS // 7} weeks ago: it is "
+                                f"{ex.name} hurt ({item.pain}/10) on {day_words(session.date)}, {DETAIL_DAYS // 7} weeks ago: it is "
                                 "offered again. Stop at once if it hurts again.", _SWAP_SOURCE, self.start, ex.slug)
 
     def flares(self, history: History) -> None:
@@ -353,7 +353,7 @@ class _Reader:
             if any(d >= self.start for d in days):
                 self.out.flare_days |= days
                 self.change(ChangeKind.FLARE_UP,
-                            f"On {date} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
+                            f"On {day_words(date)} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
                             _FLARE_SOURCE, date)
 
 
@@ -366,7 +366,7 @@ class _Reader:
             if s.date in history.flares:
                 if flare != s.date:
                     self.change(ChangeKind.LOWER_DOSE,
-                                f"On {s.date} {history.flares[s.date]}: the doses your coach set are about "
+                                f"On {day_words(s.date)} {history.flares[s.date]}: the doses your coach set are about "
                                 f"{100 - round(LOWERED_SHARE * 100)}% lower until it settles (sessions on "
                                 f"{EASY_SESSIONS} days settled by the next morning).", _FLARE_SOURCE, s.date)
                 flare, calm = s.date, set()
@@ -439,7 +439,7 @@ def _watch(cat: Catalog, history: History, start: dt.date, out: Adaptation, refe
     if len(outs) >= JOINT_OUT_TIMES:
         out.see_professional = True
         add(ChangeKind.SEE_PROFESSIONAL,
-            f"The joint went out {len(outs)} times in four weeks ({', '.join(str(d) for d in outs)}) although you "
+            f"The joint went out {len(outs)} times in four weeks ({', '.join(day_words(d) for d in outs)}) although you "
             f"do the stabilising work: something else may be going on, such as a difference in leg length. Please "
             f"{refer.ask}.", _FLARE_SOURCE, outs[-1])
     _check_progress(cat, rated, out, refer)
@@ -476,7 +476,7 @@ def adapt(cat: Catalog, history: History, context_on: Callable[[dt.date], Contex
     out = _Reader(cat, context_on, start, held).run(history, trimmed or history.trimmed)
     if history.ignored_future:
         out.warnings.append(
-            f"{history.ignored_future} logged session(s) dated after the plan start {start} were not used."
+            f"{history.ignored_future} logged session(s) dated after the plan start ({day_words(start)}) were not used."
         )
     _watch(cat, history, start, out, refer)
     return out.done()

@@ -36,7 +36,7 @@ from sijcoach.engine.schedule import plan_strength_days
 from sijcoach.engine.screening import blocks_plan, fracture_why, screen
 from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import BREATHING_SLUG, WALK_SLUG, Context, base_context
-from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation
+from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation, day_words
 
 MAX_DAYS = 366
 POOL_SLUG = "pool-walking"
@@ -144,7 +144,7 @@ class _Planner:
         schedule = plan_strength_days(first_day, start, end, per_week, history.strength_days, blocked)
         for week in schedule.short_weeks:
             why = "; ".join(week.reasons) or "spacing rules left no room"
-            warnings.append(f"The week from {week.monday} has {week.planned} strength day(s) instead of "
+            warnings.append(f"The week from {day_words(week.monday)} has {week.planned} strength day(s) instead of "
                             f"{week.asked}: {why}.")
         changes = list(adaptation.changes)
         changes += self._missed(schedule.missed)
@@ -282,7 +282,7 @@ class _Planner:
     def _missed(self, missed: tuple[dt.date, ...]) -> list[Change]:
         if not missed:
             return []
-        dates = ", ".join(str(d) for d in missed)
+        dates = ", ".join(day_words(d) for d in missed)
         return [Change(ChangeKind.RESCHEDULE,
                        f"A strength session was due on {dates} and none was logged: it moves to the next free day of "
                        "the week, keeping a rest day between strength days.",
@@ -302,8 +302,8 @@ class _Planner:
             session = next(s for s in self.history.sessions if s.date == rise)
             changes.append(Change(
                 ChangeKind.LOWER_SESSION,
-                f"The morning after {rise} pain was {session.pain_next_day}/10, 2 or more above the "
-                f"{session.pain_before}/10 before the session: the strength session on {nxt} is lighter.",
+                f"The morning after {day_words(rise)} pain was {session.pain_next_day}/10, 2 or more above the "
+                f"{session.pain_before}/10 before the session: the strength session on {day_words(nxt)} is lighter.",
                 self.cat.source_title(SourceId.PAIN_MONITORING), None, None, rise))
         return lowered, changes
 
@@ -416,7 +416,7 @@ class _Planner:
         walk_pick = walk(room(self.profile.minutes_per_day, fitted))
         day = with_walk(date, self.profile.minutes_per_day, fitted, walk_pick,
                         tuple(notes + progs.relief_notes + progs.alignment_notes), self.timeline.week(date), phase.value)
-        return day, [f"{date}: {w}" for w in fitted.warnings]
+        return day, [f"{day_words(date)}: {w}" for w in fitted.warnings]
 
     def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
         """The day's walk, built up week by week (engine/programme.py); in the pool on some days.
@@ -465,7 +465,7 @@ def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.da
     if profile.pregnancy == Pregnancy.PREGNANT and profile.pregnancy_weeks is None:
         w.append("Weeks of pregnancy not given: the plan assumes you are past the first trimester (the safer choice).")
     if profile.pregnancy == Pregnancy.PREGNANT and answered_on and (start - answered_on).days > STALE_PREGNANCY_DAYS:
-        w.append(f"Your pregnancy answers are from {answered_on}: check in again so the plan follows the stage "
+        w.append(f"Your pregnancy answers are from {day_words(answered_on)}: check in again so the plan follows the stage "
                  "you are at now (and after the birth).")
     if profile.pregnancy == Pregnancy.POSTPARTUM and profile.pregnancy_weeks is None:
         w.append("Weeks since the birth not given: the plan treats you as in the first six weeks (the safer choice).")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sijcoach.engine.history import History
+from sijcoach.engine.vocab import day_words
 
 TOLERANCE_DAYS = 14  # a phase is entered after two settled weeks of the last one
 TOLERANCE_SESSIONS = 3  # ... with at least this many sessions in them
@@ -76,10 +77,10 @@ class Timeline:
         since = day - dt.timedelta(days=TOLERANCE_DAYS)
         setbacks = sorted(d for d in self.setbacks if since <= d < day)
         if setbacks:
-            return f"on {setbacks[-1]} {self.setbacks[setbacks[-1]]}"
+            return f"on {day_words(setbacks[-1])} {self.setbacks[setbacks[-1]]}"
         hurt = sorted(d for d in self.hurt_days if since <= d < day)
         if hurt:
-            return f"an exercise hurt 6/10 or more on {hurt[-1]}"
+            return f"an exercise hurt 6/10 or more on {day_words(hurt[-1])}"
         if self._sessions_before(day) < TOLERANCE_SESSIONS:
             return f"fewer than {TOLERANCE_SESSIONS} sessions were logged in the two weeks before"
         return None

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sijcoach.engine.programme import monday
+from sijcoach.engine.vocab import day_words
 
 PREFERRED_WEEKDAYS = {1: (2,), 2: (0, 3), 3: (0, 2, 4), 4: (0, 2, 4, 6)}
 ONE_DAY = dt.timedelta(days=1)
@@ -89,8 +90,8 @@ def plan_strength_days(
         planned_missed = [d for d in missed_here if d in targets] or missed_here[:1]
         missed += planned_missed
         if week[-1] <= end and placed < quota and not (per_week == 4 and after_sunday and placed == 3):
-            reasons = [f"{d}: {blocked[d]}" for d in in_programme if d in blocked]
-            reasons += [f"{d}: the planned session was not logged" for d in planned_missed]
+            reasons = [f"{day_words(d)}: {blocked[d]}" for d in in_programme if d in blocked]
+            reasons += [f"{day_words(d)}: the planned session was not logged" for d in planned_missed]
             if after_sunday:
                 reasons.append("the week began the day after a strength session")
             short.append(ShortWeek(week_start, placed, quota, tuple(reasons)))

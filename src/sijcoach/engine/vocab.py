@@ -1,5 +1,6 @@
 """The closed vocabularies shared by knowledge, profile, logs and plan."""
 
+import datetime as dt
 from enum import StrEnum
 
 
@@ -119,3 +120,9 @@ class SchemaKind(StrEnum):
     LOGS = "logs"
     PLAN = "plan"
     EXERCISE = "exercise"
+
+
+def day_words(day: dt.date) -> str:
+    """A date in a sentence the person reads: "Fri 4 Dec" (the engine's sentences look weeks back, not
+    years; the contract's date fields keep the ISO form for programs)."""
+    return f"{day:%a} {day.day} {day:%b}"
