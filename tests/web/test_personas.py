@@ -84,6 +84,7 @@ PAGES = {
     "coach_flag_seen": Page("/coach/clients/{alice}/seen/", people=404, cora=405),
     "coach_end_link": Page("/coach/clients/{alice}/end/", people=404, cora=405),
     "coach_review_pdf": Page("/coach/clients/{alice}/review.pdf", people=404, cora=200),  # a PDF of Alice's data
+    "coach_client_record": Page("/coach/clients/{alice}/health-record.json", people=404, cora=200),  # her FHIR file
     "my_coach": Page(reverse("my_coach")),
     "my_messages": Page(reverse("my_messages"), people=405),
     "join_coach": Page("/my-coach/join/{invite}/", reveals=("cora",)),
