@@ -18,7 +18,6 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from sijcoach.engine.adaptation import adapt
-from sijcoach.engine.assessment import assess
 from sijcoach.engine.catalog import Catalog, Exercise, Range, catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits, dose_minutes
 from sijcoach.engine.dosing import LOWERED_SHARE, Dosed, lowered
@@ -28,8 +27,8 @@ from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Distortion, DistortionSide, Profile, SessionLog, Slug, Text, _Input, _unique
 from sijcoach.engine.routines import Builder, Pick, default_side, make_item
 from sijcoach.engine.screening import screen
-from sijcoach.engine.suitability import base_context
-from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side
+from sijcoach.engine.suitability import context_on
+from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side, day_words
 
 DOSE_FIELDS = ("sets", "reps", "hold_s", "rest_s")
 DOSE_WORDS = {"sets": "sets", "reps": "repetitions", "hold_s": "hold (seconds)", "rest_s": "rest (seconds)"}
@@ -168,7 +167,7 @@ _ABOUT_THE_CLIENT = (
     ("you have", "the client has"),
     ("you asked", "the client asked"),
     ("your current level", "the client's current level"),
-    ("your weight", "the weight"),
+    ("your weight", "their weight"),
 )
 
 
@@ -184,11 +183,11 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
     allowed), worded for the coach who made them.
 
     The same rules as any pick: conditions, pregnancy, pattern, equipment, level, and exercises that
-    hurt recently (the pain swap)."""
+    hurt recently (the pain swap). `profile`: the answers as given, moved on to `start` as the planner
+    moves them (suitability.context_on: a suspected fracture stays until a doctor rules it out)."""
     cat = catalog()
     triage = screen(profile)
-    ctx = base_context(profile, assess(profile), gentle=triage.gentle)
-    ctx = ctx.with_avoided(avoided(adj))
+    ctx = context_on(profile, start, gentle=triage.gentle).with_avoided(avoided(adj))
     adaptation = adapt(cat, read_history(cat, logs, start), lambda _: ctx, start, held=held(adj))
     problems = []
     for group, items in (("pinned", adj.pinned), ("doses", adj.doses)):
@@ -275,7 +274,7 @@ def dose(b: Builder, picks: list[Pick], adj: Adjustments) -> list[Pick]:
         made = replace(p, item=item, seconds=made.seconds, fixed=True, step=0)
         if b.adapt.steps.get(ex.slug, 0) < 0 or b.adapt.coach_flare is not None:
             made = _lower(b.cat, made, adj, "after pain" if b.adapt.coach_flare is None
-                          else f"after the flare on {b.adapt.coach_flare}")
+                          else f"after the flare on {day_words(b.adapt.coach_flare)}")
         out.append(made)
     return out
 

@@ -7,10 +7,11 @@ the date and what the session has already used.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap
-from sijcoach.engine.assessment import ACUTE_DAYS, assess
+from sijcoach.engine.assessment import ACUTE_DAYS
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.dosing import dose_at
 from sijcoach.engine.plan_types import PlanItem
@@ -18,7 +19,7 @@ from sijcoach.engine.profile import Profile
 from sijcoach.engine.routines import default_side, make_item
 from sijcoach.engine.screening import blocks_plan, screen
 from sijcoach.engine.sources import SourceId
-from sijcoach.engine.suitability import Context, base_context
+from sijcoach.engine.suitability import Context, context_on
 from sijcoach.engine.vocab import Side, Situation
 
 _PAIN_SOURCE = SourceId.PAIN_MONITORING
@@ -43,8 +44,10 @@ class LiveDecision:
 def person_context(profile: Profile, day_index: int = 0) -> Context:
     """What the person's situation allows `day_index` days after the check-in, by the rules every pick
     follows (conditions, pregnancy, pattern, equipment, level, the first painful days); the exercise
-    library marks what it rules out."""
-    ctx = base_context(profile, assess(profile), gentle=screen(profile).gentle)
+    library marks what it rules out. `profile`: the answers as given at the check-in (with
+    `answered_on`), moved on as the planner moves them (suitability.context_on)."""
+    day = (profile.answered_on or dt.date.min) + dt.timedelta(days=day_index)
+    ctx = context_on(profile, day, gentle=screen(profile).gentle)
     if profile.onset_days_ago + day_index <= ACUTE_DAYS:
         ctx = ctx.with_situation(Situation.ACUTE)
     return ctx

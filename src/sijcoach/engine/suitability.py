@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
-from sijcoach.engine.assessment import Assessment
+from sijcoach.engine.assessment import Assessment, assess
 from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Pattern
-from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profile
+from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profile, profile_on
 from sijcoach.engine.screening import fracture_why
 from sijcoach.engine.vocab import Difficulty, Equipment, Position, Situation
 
@@ -184,3 +185,12 @@ def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Cont
         gentle=gentle,
         fracture=fracture_why(profile),
     )
+
+
+def context_on(answers: Profile, day: dt.date, gentle: bool) -> Context:
+    """The situation on `day` of answers given earlier (with the day they describe, `answered_on`), as
+    the planner judges it: what changes with time moves on to `day` (weeks of pregnancy, days since
+    onset), while a suspected fracture is judged on the answers as given, so it stays until a doctor
+    rules it out, however long ago (clinical-notes 2). Answers without a day are taken as of `day`."""
+    now = profile_on(answers, day) if answers.answered_on is not None else answers
+    return replace(base_context(now, assess(now), gentle=gentle), fracture=fracture_why(answers))

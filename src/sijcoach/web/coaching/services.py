@@ -519,7 +519,8 @@ def client_now(coach, client_id: int):
 
 
 NOT_CHECKED_IN = "The client has not checked in yet, so there is no plan or answers to put in a record."
-RECORD_READ = "health record (FHIR): sessions, pain scores, functional ratings, the plan and warning-sign answers"
+# With every share box ticked it is 119 characters, within AccessLog.what's 120.
+RECORD_READ = "health record (FHIR): sessions, pain, ratings, plan, warning-sign answers"
 
 
 def client_record(coach, client_id: int, *, base_url: str, share_name: bool = False, share_birth_year: bool = False,
@@ -532,7 +533,9 @@ def client_record(coach, client_id: int, *, base_url: str, share_name: bool = Fa
     body = fhir_json(link.client, share_name=share_name, share_birth_year=share_birth_year, share_sex=share_sex,
                      base_url=base_url)
     if body is not None:
-        _log_reads(coach, [link.client.pk], RECORD_READ)
+        shared = [words for ticked, words in ((share_name, "email address"), (share_birth_year, "year of birth"),
+                                               (share_sex, "sex")) if ticked]
+        _log_reads(coach, [link.client.pk], RECORD_READ + (f", with their {', '.join(shared)}" if shared else ""))
     return body
 
 
@@ -634,7 +637,7 @@ def _check_allowed(client, adj: Adjustments, findings: Findings, group: str, ind
     if checkin is None:
         raise InputError(what, [Problem("exercise", getattr(adj, group)[index].exercise, "a client who has checked in",
                                         "the client has not checked in yet, so nothing can be judged safe")])
-    profile = findings.apply(checkin.to_engine(on))
+    profile = findings.apply(checkin.to_engine())  # as given: the engine moves them on to `on`
     field = f"{group}[{index}].exercise"
     problems = [replace(p, field="exercise") for p in ruled_out(profile, services.recent_logs(client, on), on, adj)
                 if p.field == field]

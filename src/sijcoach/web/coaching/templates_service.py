@@ -136,7 +136,7 @@ def apply_template(coach, client_id: int, template_id: int) -> Applied:
     on = services.today_for(client)
     adj, findings = _current(link)
     checkin = services.latest_checkin(client)
-    profile = findings.apply(checkin.to_engine(on)) if checkin else None
+    profile = findings.apply(checkin.to_engine()) if checkin else None  # as given: the engine moves them on
     check = check_template(profile, services.recent_logs(client, on), on, adj, template.to_engine())
     _log_read(coach, client, "template: check-in and sessions, read to check a template against them")
     if not check.applied:

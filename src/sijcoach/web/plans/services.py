@@ -24,7 +24,7 @@ from sijcoach.engine.history import DETAIL_DAYS, Logs
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain, person_context
 from sijcoach.engine.plan_types import Plan
-from sijcoach.engine.profile import Profile, RedFlag, SessionLog
+from sijcoach.engine.profile import Profile, RedFlag, SessionLog, profile_on
 from sijcoach.engine.screening import screen
 from sijcoach.engine.suitability import Context
 from sijcoach.web.coaching.models import CoachVersion
@@ -194,7 +194,8 @@ def reported_profile(checkin: CheckIn | None, flags: list[str], on: dt.date) -> 
 @dataclass(frozen=True)
 class CurrentPlan:
     checkin: CheckIn
-    profile: Profile
+    profile: Profile  # the answers as they stand on the plan's first day (to show them)
+    answers: Profile  # as given, with a coach's findings: what the engine takes (answers_with_coach)
     plan: Plan
     logs: Logs  # the sessions the plan was made from: the last LOG_WINDOW_DAYS days, up to its first day
 
@@ -205,17 +206,20 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     checkin = checkin or latest_checkin(user)
     if checkin is None:
         return None
-    profile, adjustments = answers_with_coach(user, checkin, on)
+    answers, adjustments = answers_with_coach(user, checkin)
     logs = recent_logs(user, on)
-    plan = make_plan(profile, logs, on, days, adjustments, programme_start=programme_start(user, checkin))
-    return CurrentPlan(checkin, profile, plan, logs)
+    plan = make_plan(answers, logs, on, days, adjustments, programme_start=programme_start(user, checkin))
+    return CurrentPlan(checkin, profile_on(answers, on), answers, plan, logs)
 
 
-def answers_with_coach(user, checkin: CheckIn, on: dt.date) -> tuple[Profile, Adjustments | None]:
-    """The person's answers on `on` with a coach's findings over them, and the coach's adjustments
-    (coach mode; None without a coach): what the plan, "This hurts" and the library go by."""
+def answers_with_coach(user, checkin: CheckIn) -> tuple[Profile, Adjustments | None]:
+    """The person's answers as given (with the day they describe) with a coach's findings over them, and
+    the coach's adjustments (coach mode; None without a coach): what the plan, "This hurts" and the
+    library go by. The engine moves the answers on to the day itself and judges the warning signs as
+    answered: answers already moved on would end a suspected fracture's restrictions six weeks after
+    the fall with no doctor's word, and would make a check-in's pain of 7 a flare on every later day."""
     version = latest_version(user, checkin)
-    profile = checkin.to_engine(on)
+    profile = checkin.to_engine()
     if version is None:
         return profile, None
     adjustments, findings = version.to_engine()
@@ -400,8 +404,8 @@ def situation_of(user) -> Context | None:
     checkin = latest_checkin(user)
     if checkin is None:
         return None
-    profile, adjustments = answers_with_coach(user, checkin, today_for(user))
-    ctx = person_context(profile)
+    answers, adjustments = answers_with_coach(user, checkin)
+    ctx = person_context(answers, days_since_answers(answers, today_for(user)))
     return ctx.with_avoided(avoided(adjustments)) if adjustments is not None else ctx
 
 
@@ -413,15 +417,22 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
         return on_pain(reported_profile(checkin, report.flags, on), question.exercise, question.pain)
     if checkin is None:
         raise LookupError("no check-in yet")
-    profile, _ = answers_with_coach(user, checkin, on)
-    return on_pain(profile, question.exercise, question.pain, 0, frozenset(question.excluded))
+    answers, _ = answers_with_coach(user, checkin)
+    return on_pain(answers, question.exercise, question.pain, days_since_answers(answers, on),
+                   frozenset(question.excluded))
 
 
-def answers_ahead(profile: Profile, exercises: list[str]) -> list[LiveDecision]:
-    """What "This hurts" at 6/10 would answer for each of `exercises` (a session's), none of them
-    offered in another's place: sent with the session, so the player can answer without the network."""
+def days_since_answers(answers: Profile, on: dt.date) -> int:
+    """How many days after the answers `on` is: the engine's `day_index` for "This hurts" and the library."""
+    return max(0, (on - answers.answered_on).days) if answers.answered_on else 0
+
+
+def answers_ahead(answers: Profile, on: dt.date, exercises: list[str]) -> list[LiveDecision]:
+    """What "This hurts" at 6/10 would answer on `on` for each of `exercises` (a session's), none of them
+    offered in another's place: sent with the session, so the player can answer without the network.
+    `answers`: as given (CurrentPlan.answers)."""
     excluded = frozenset(exercises)
-    return [on_pain(profile, slug, SWAP_PAIN, 0, excluded) for slug in exercises]
+    return [on_pain(answers, slug, SWAP_PAIN, days_since_answers(answers, on), excluded) for slug in exercises]
 
 
 @transaction.atomic
