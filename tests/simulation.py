@@ -20,8 +20,7 @@ from sijcoach.engine import parse_logs
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.plan_types import Day, Plan, RoutineKind
 from sijcoach.engine.profile import SessionLog
-from sijcoach.engine.vocab import day_words
-from sijcoach.engine.vocab import PILLARS, Kind
+from sijcoach.engine.vocab import PILLARS, Kind, day_words
 
 CAT = catalog()
 ONE_DAY = dt.timedelta(days=1)

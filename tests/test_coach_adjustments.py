@@ -14,6 +14,7 @@ from sijcoach.engine.adjust import Adjustments, about_the_client, parse_adjustme
 from sijcoach.engine.catalog import KnowledgeError, catalog
 from sijcoach.engine.coach_limits import coach_limits, load_limits
 from sijcoach.engine.vocab import Kind, day_words
+from simulation import ISO_DATE, sentences
 from sijcoach.knowledge import DIR
 from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.exports.words import dose_text
@@ -299,6 +300,9 @@ def test_a_flare_lowers_the_coachs_dose_by_about_a_third_until_it_settles_then_i
     said = [c.reason for c in last.changes if c.date and c.date >= flare]
     assert any(f"On {day_words(flare)} pain reached 8/10: the doses your coach set are about 30% lower" in r for r in said)
     assert any("the doses your coach set are back" in r for r in said)
+    # Every sentence of every day's plan writes its dates in words, the coach's lowered doses too.
+    iso = [(day, s) for day, plan in plans.items() for s in sentences(plan) if ISO_DATE.search(s)]
+    assert iso == []
 
 
 def test_progression_never_raises_the_coachs_dose_over_a_month():

@@ -290,10 +290,10 @@ def test_a_coachs_wall_sit_is_refused_and_left_out_with_the_reason_while_a_fract
     # a car accident; the plan dropped it without a word and the coach was never told why.
     profile = person(**fields)
     (problem,) = ruled_out(profile, (), MONDAY, WALL_SIT_PIN)  # slow breathing is still allowed
-    assert problem.field == "pinned[0].exercise" and "fracture has not been ruled out" in problem.message
+    assert problem.field == "pinned[0].exercise" and "a doctor has not yet excluded a fracture" in problem.message
     p = make_plan(profile, (), start=MONDAY, adjustments=WALL_SIT_PIN)
     assert all(slugs(d) == ["diaphragmatic-breathing", "walking"] for d in p.days)
-    assert all(any(n.startswith("Wall sit, pinned by your coach, is left out: a fracture has not been ruled out")
+    assert all(any(n.startswith("Wall sit, pinned by your coach, is left out: a doctor has not yet excluded a fracture")
                    for n in d.notes) for d in p.days)
     ruled = person(**fields, fracture_ruled_out=True)  # once a doctor has ruled it out, the pin stands
     assert ruled_out(ruled, (), MONDAY, WALL_SIT_PIN) == []

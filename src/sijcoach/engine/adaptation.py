@@ -379,7 +379,7 @@ class _Reader:
                 calm.add(s.date)
                 if len(calm) >= EASY_SESSIONS:
                     self.change(ChangeKind.PROGRESS_DOSE,
-                                f"Sessions on {EASY_SESSIONS} days since the flare on {flare} settled by the next "
+                                f"Sessions on {EASY_SESSIONS} days since the flare on {day_words(flare)} settled by the next "
                                 "morning: the doses your coach set are back.", _PAIN_SOURCE, s.date)
                     flare = None
         self.out.coach_flare = flare

@@ -37,8 +37,8 @@ PREGNANT = Referral(
 # pregnancy, profile.recently_pregnant). The midwife's care ends some weeks after the birth, so the GP is
 # named beside them, and the physiotherapist is the one who treats pelvic girdle pain after pregnancy.
 AFTER_BIRTH = Referral(
-    "tell your midwife or GP that your baby was born recently, and ask for a physiotherapist who treats "
-    "pelvic girdle pain after pregnancy", "your baby was born recently", SourceId.PELVIC_GIRDLE_PAIN)
+    "tell your midwife or GP, and ask for a physiotherapist who treats pelvic girdle pain after pregnancy",
+    "you gave birth in the last year", SourceId.PELVIC_GIRDLE_PAIN)
 
 
 def referral_for(profile: Profile) -> Referral:

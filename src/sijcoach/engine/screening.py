@@ -47,8 +47,8 @@ def fracture_why(profile: Profile) -> str | None:
     if not suspected_fracture(profile):
         return None
     event = "the car accident" if profile.cause == Cause.CAR_ACCIDENT else "the fall"
-    return (f"a fracture has not been ruled out since {event}, and until a doctor has done so there is no "
-            "loading or stretching exercise")
+    return (f"a doctor has not yet excluded a fracture from {event}, and until one has there is no loading or "
+            "mobilising exercise")
 
 
 def inflammatory_back_pain(profile: Profile) -> bool:
