@@ -287,7 +287,9 @@ def _entries(ctx, plan, profile, logs, psfs, check_ins, share, now, plan_status)
                 rid, url = ctx.url("pain", log.date.isoformat(), nth, field)
                 when = log.date + dt.timedelta(days=PAIN_TIMES[field][2])
                 entries.append((url, _pain(parts, rid, when, field, value)))
-    for nth, rated in enumerate(sorted(check_ins, key=lambda c: c.date)):
+    per_date = {}
+    for rated in sorted(check_ins, key=lambda c: c.date):  # numbered within their day, as sessions are
+        nth = per_date[rated.date] = per_date.get(rated.date, -1) + 1
         rid, url = ctx.url("pain", rated.date.isoformat(), "check-in", nth)
         entries.append((url, _pain(parts, rid, rated.date, "check_in", rated.pain)))
     for result in sorted(psfs, key=lambda r: r.date):

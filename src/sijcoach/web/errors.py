@@ -1,9 +1,10 @@
 """Pages for the errors a person can meet, in the site's layout. Django's own handlers render the
 templates 403.html, 404.html and 500.html (and 403_csrf.html for an expired form); a 405, which
 Django answers with an empty body (require_POST and the like), gets its page here; an address under
-/api/ that names nothing answers JSON, as the rest of the API does. HEAD is answered wherever GET is
-(RFC 9110 asks it of every server): Django's pages do it themselves, the API's routes (django-ninja)
-answer it 405, so the API's GET answers it here."""
+/api/ that names nothing answers JSON, as the rest of the API does. HEAD is answered wherever the API
+answers GET (RFC 9110 asks it of every server; django-ninja's routes answer it 405). The pages answer
+it as Django's views do: plain views and class-based views take it, the few file downloads that are
+GET only (require_GET: a PDF or a health record made on request) answer 405 with their Allow header."""
 
 from django.http import JsonResponse
 from django.shortcuts import render

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sijcoach.engine.inputs import InputError
+from sijcoach.engine.vocab import day_words
 from sijcoach.web.coaching import messages as talk
 from sijcoach.web.coaching import services
 from sijcoach.web.coaching.forms import JoinForm, exercise_choices
@@ -40,12 +41,12 @@ class MessageForm(forms.Form):
         super().__init__(*args, auto_id=AUTO_ID, **kwargs)
         sessions = talk.recent_sessions(client_id)
         self.fields["session"].choices = [("", "None")] + [
-            (s.pk, f"{s.date:%a} {s.date.day} {s.date:%b}: {s.routine_title}") for s in sessions]
+            (s.pk, f"{day_words(s.date)}: {s.routine_title}") for s in sessions]
         # The exercises of those sessions first, then the rest of the library (a message may be about
         # one the client has not done yet).
-        done = talk.exercises_done(sessions)
-        mine = [(slug, name) for slug, name in exercise_choices() if slug in done]
-        rest = [(slug, name) for slug, name in exercise_choices() if slug not in done]
+        done, library = talk.exercises_done(sessions), exercise_choices()
+        mine = [(slug, name) for slug, name in library if slug in done]
+        rest = [(slug, name) for slug, name in library if slug not in done]
         self.fields["exercise"].choices = [("", "None")] + (
             [("In recent sessions", mine), ("The rest of the library", rest)] if mine else rest)
 
