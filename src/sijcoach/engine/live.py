@@ -46,7 +46,7 @@ def person_context(profile: Profile, day_index: int = 0) -> Context:
     follows (conditions, pregnancy, pattern, equipment, level, the first painful days); the exercise
     library marks what it rules out. `profile`: the answers as given at the check-in (with
     `answered_on`), moved on as the planner moves them (suitability.context_on)."""
-    day = (profile.answered_on or dt.date.min) + dt.timedelta(days=day_index)
+    day = profile.answered_on + dt.timedelta(days=day_index) if profile.answered_on else None
     ctx = context_on(profile, day, gentle=screen(profile).gentle)
     if profile.onset_days_ago + day_index <= ACUTE_DAYS:
         ctx = ctx.with_situation(Situation.ACUTE)

@@ -33,7 +33,7 @@ from sijcoach.engine.questionnaires import score_hypermobility
 from sijcoach.engine.referral import referral_for
 from sijcoach.engine.routines import EXTRA_MINUTES, Builder, Pick, lighter, make_item, relief_candidates, shorter
 from sijcoach.engine.schedule import plan_strength_days
-from sijcoach.engine.screening import blocks_plan, fracture_why, screen
+from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import BREATHING_SLUG, WALK_SLUG, Context, base_context
 from sijcoach.engine.vocab import Difficulty, Equipment, Side, Situation, day_words
@@ -104,8 +104,7 @@ class _Planner:
         self.triage = triage
         # A fracture not yet ruled out, judged on the answers as given: until a doctor rules it out, however
         # long ago. Every day's situation holds it, so a coach's pin is left out with its reason.
-        self.fracture_why = fracture_why(self.answers)
-        self.fracture = self.fracture_why is not None
+        self.fracture = suspected_fracture(self.answers)
         self.assessment = assessment = assess(profile)
         warnings = _input_warnings(profile, assessment, self.answered_on, start)
         self.base = base = self._base(profile, assessment)
@@ -179,7 +178,7 @@ class _Planner:
 
     def _base(self, profile: Profile, assessment: Assessment) -> Context:
         # The fracture as the plan judges it (the answers as given), not as days moved on would.
-        base = replace(base_context(profile, assessment, gentle=self.triage.gentle), fracture=self.fracture_why)
+        base = base_context(profile, assessment, gentle=self.triage.gentle, answers=self.answers)
         if self.adjustments is not None:
             base = base.with_avoided(adjust.avoided(self.adjustments))
         return base

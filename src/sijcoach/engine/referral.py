@@ -23,6 +23,7 @@ class Referral:
     # meaningful change in pain, say); the plan's advice on who to tell in pregnancy and after a birth
     # (knowledge/advice.toml, topics pregnancy and after_the_birth) cites this one.
     source: SourceId | None = None
+    heading: str = ""  # what a see-a-doctor-soon heading adds: "and tell your midwife"
 
     def also(self) -> str:
         """A sentence to follow a doctor's appointment ("" without a pregnancy or a recent birth)."""
@@ -32,13 +33,13 @@ class Referral:
 GENERAL = Referral("see a doctor or physiotherapist")
 PREGNANT = Referral(
     "tell your midwife or maternity team, who can refer you to a physiotherapist who treats pelvic girdle "
-    "pain in pregnancy", "you are pregnant", SourceId.PELVIC_GIRDLE_PAIN)
+    "pain in pregnancy", "you are pregnant", SourceId.PELVIC_GIRDLE_PAIN, "and tell your midwife")
 # Up to a year after the birth (the window in which the engine takes the pelvis as loosened by the
 # pregnancy, profile.recently_pregnant). The midwife's care ends some weeks after the birth, so the GP is
 # named beside them, and the physiotherapist is the one who treats pelvic girdle pain after pregnancy.
 AFTER_BIRTH = Referral(
     "tell your midwife or GP, and ask for a physiotherapist who treats pelvic girdle pain after pregnancy",
-    "you gave birth in the last year", SourceId.PELVIC_GIRDLE_PAIN)
+    "you gave birth in the last year", SourceId.PELVIC_GIRDLE_PAIN, "and tell your midwife or GP about the birth")
 
 
 def referral_for(profile: Profile) -> Referral:

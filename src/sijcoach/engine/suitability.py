@@ -172,10 +172,11 @@ def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situa
     return frozenset(found)
 
 
-def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Context:
+def base_context(profile: Profile, assessment: Assessment, gentle: bool, answers: Profile | None = None) -> Context:
     """`gentle` (a see-a-doctor-soon triage) limits the plan to beginner exercises. A suspected fracture
     rules out everything but slow breathing and walks, so a coach's pin of a loaded exercise is refused
-    with the reason (engine/adjust.py `ruled_out`), as the plan leaves it out."""
+    with the reason (engine/adjust.py `ruled_out`), as the plan leaves it out. It is judged on `answers`,
+    the answers as given, when `profile` is them moved on to a later day (see context_on)."""
     avoided = tuple((slug, "you asked to leave it out") for slug in sorted(profile.avoid))
     return Context(
         situations=base_situations(profile, assessment),
@@ -183,14 +184,15 @@ def base_context(profile: Profile, assessment: Assessment, gentle: bool) -> Cont
         max_difficulty=Difficulty.BEGINNER if gentle else profile.level,
         avoided=avoided,
         gentle=gentle,
-        fracture=fracture_why(profile),
+        fracture=fracture_why(answers or profile),
     )
 
 
-def context_on(answers: Profile, day: dt.date, gentle: bool) -> Context:
+def context_on(answers: Profile, day: dt.date | None, gentle: bool) -> Context:
     """The situation on `day` of answers given earlier (with the day they describe, `answered_on`), as
     the planner judges it: what changes with time moves on to `day` (weeks of pregnancy, days since
     onset), while a suspected fracture is judged on the answers as given, so it stays until a doctor
-    rules it out, however long ago (clinical-notes 2). Answers without a day are taken as of `day`."""
-    now = profile_on(answers, day) if answers.answered_on is not None else answers
-    return replace(base_context(now, assess(now), gentle=gentle), fracture=fracture_why(answers))
+    rules it out, however long ago (clinical-notes 2). Answers without a day (or no `day`) are taken as
+    they are."""
+    now = profile_on(answers, day) if answers.answered_on is not None and day is not None else answers
+    return base_context(now, assess(now), gentle=gentle, answers=answers)

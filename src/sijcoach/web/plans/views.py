@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from sijcoach.engine.catalog import catalog, filter_catalog
 from sijcoach.engine.inputs import InputError
 from sijcoach.engine.plan_types import RoutineKind, TriageLevel
-from sijcoach.engine.referral import AFTER_BIRTH, PREGNANT, referral_for
+from sijcoach.engine.referral import referral_for
 from sijcoach.engine.vocab import Kind, Position
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import messages as coaching_messages
@@ -47,10 +47,6 @@ def _plan_for_today(user) -> tuple[dt.date, bool, services.CurrentPlan | None]:
     return on, False, services.current_plan(user, on, checkin=checkin) if checkin else None
 
 
-# The see-a-doctor-soon heading names the maternity team too, as the advice under it does (engine/referral.py).
-SEE_SOON_ALSO = {PREGNANT: "and tell your midwife", AFTER_BIRTH: "and tell your midwife or GP about the birth"}
-
-
 @login_required
 def today(request):
     on, stopped, current = _plan_for_today(request.user)
@@ -74,7 +70,7 @@ def today(request):
         "week_done": progress.week_completion(request.user, on, plan.days, done=done_week),
         "tip": present.tip_of_the_day(plan.advice, on),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
-        "see_soon_also": SEE_SOON_ALSO.get(referral_for(current.profile), ""),
+        "see_soon_also": referral_for(current.profile).heading,  # the maternity team too, as the advice says
         "psfs_due": services.psfs_due(request.user, on),
         "morning": services.morning_question_due(request.user, on, bool(done_kinds), current.logs),
         "coach": coach,  # unread messages show in the coach's card: only asked for when there is one
