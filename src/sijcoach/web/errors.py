@@ -16,8 +16,8 @@ API = "/api/"
 class MethodNotAllowedPageMiddleware:
     """A 405 with no body becomes the 405 page, and any 405 of the API a problem in its JSON (ninja
     answers a bare 'Method not allowed'); both keep the response's Allow header. A HEAD that an API
-    route refuses although it answers GET is answered as that GET: the server sends the headers only
-    (gunicorn and Django's own servers leave out the body of an answer to HEAD)."""
+    route refuses although it answers GET is answered as that GET's headers, without its body (gunicorn
+    would drop the body too, but log a warning for each)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,9 +32,11 @@ class MethodNotAllowedPageMiddleware:
             if request.method == "HEAD":
                 request.method = "GET"
                 try:
-                    return self.get_response(request)
+                    response = self.get_response(request)
                 finally:
                     request.method = "HEAD"
+                response.content = b""
+                return response
             methods.append("HEAD")
             allowed = ", ".join(methods)
         if request.path.startswith(API):
