@@ -111,6 +111,20 @@ def test_a_pin_ruled_out_later_is_left_out_with_a_note_on_each_day():
     assert all(any("pinned by your coach, is left out" in n for n in d.notes) for d in plan.days)
 
 
+def test_a_pin_left_out_is_not_listed_among_the_changes_as_pinned_but_as_left_out_with_the_reason():
+    # Seen in a walk-through: the plan's changes said "Your coach pinned Figure-4 stretch" while every
+    # day's note said the stretch was left out; the person read both and could not tell which held.
+    adj = parse_adjustments({"pinned": [{"exercise": "figure-4-stretch", "note": "after work"}]})
+    pregnant = parse_profile({**ANSWERS, "pregnancy": "pregnant", "pregnancy_weeks": 20})
+    plan = make_plan(pregnant, (), START, adjustments=adj)
+    (change,) = [c for c in plan.changes if c.exercise == "figure-4-stretch"]
+    assert change.reason.startswith("Figure-4 stretch, pinned by your coach, is left out: ")
+    assert change.reason in plan.days[0].notes and "Your coach pinned" not in change.reason
+    # Where the situation allows it, the change still says the coach pinned it, with the note.
+    (allowed,) = [c for c in make_plan(PROFILE, (), START, adjustments=adj).changes if c.exercise == "figure-4-stretch"]
+    assert allowed.reason == "Your coach pinned Figure-4 stretch: after work."
+
+
 def test_a_pin_ruled_out_later_gets_its_gentler_version_without_the_coachs_cue():
     # A physiotherapist's find: the cue written for the pinned exercise ("8 kg bell") went to the one
     # standing in for it.

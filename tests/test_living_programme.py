@@ -645,3 +645,13 @@ def test_every_relief_option_in_the_knowledge_base_is_relief_work():
     for slots in library().relief.values():
         for slot in slots:
             assert all(CAT[s].kind != Kind.STRENGTH and CAT[s].laterality != Laterality.SORE_SIDE for s in slot.options)
+
+
+@pytest.mark.parametrize("answered, said", [
+    (MONDAY - 40 * DAY, "Your pregnancy answers are from Wed 14 Oct:"),
+    (MONDAY - 400 * DAY, "Your pregnancy answers are from Sun 19 Oct 2025:"),
+], ids=["weeks-old", "over-a-year-old"])
+def test_old_pregnancy_answers_are_dated_with_the_year_only_when_the_day_is_far_from_the_plan(answered, said):
+    # "Your pregnancy answers are from Sun 19 Oct" read as five weeks ago when it was more than a year.
+    p = plan(sex="female", pregnancy="pregnant", pregnancy_weeks=12, answered_on=answered.isoformat())
+    assert any(w.startswith(said) for w in p.warnings), p.warnings

@@ -213,14 +213,15 @@ def avoided(adj: Adjustments) -> dict[str, str]:
 def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, elsewhere: frozenset[str] = frozenset()):
     """Add the pinned exercises to the day's programs: relief ones first in the relief routine (trimmed
     last), strength ones after the required pillar work. `elsewhere`: exercises already planned in
-    another routine (realignment). Returns relief, strength and notes on pins left out."""
-    relief, strength, notes = list(relief), list(strength), []
+    another routine (realignment). Returns relief, strength, the notes on pins left out (by the exercise
+    pinned) and the notes on pins that wait for a strength day."""
+    relief, strength, left_out, waiting = list(relief), list(strength), {}, []
     for item in adj.pinned:
         ex, stand_in = b.allowed_or_gentler(item.exercise)
         wanted = b.cat[item.exercise]
         if ex is None:
             why = b.ctx.why_not(wanted) or b.adapt.swapped_why.get(wanted.slug, "it does not suit you now")
-            notes.append(f"{wanted.name}, pinned by {adj.source}, is left out: {why}.")
+            left_out[item.exercise] = f"{wanted.name}, pinned by {adj.source}, is left out: {why}."
             continue
         # The coach's note is a cue for the exercise pinned, not for one standing in for it ("8 kg bell"),
         # and is said once: as the cue beside the steps, or in the reason when there is no cue.
@@ -236,13 +237,13 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
             continue
         if ex.kind in STRENGTH_KINDS and ex.kind != Kind.ACTIVATION:
             if not strength:
-                notes.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
+                waiting.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
                 continue
             at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
             strength.insert(at, _with_cue(b.pick(ex, default_side(ex), why), cue))
         else:  # activation and relief work is daily
             relief.insert(0, _with_cue(b.pick(ex, default_side(ex), why), cue))
-    return relief, strength, notes
+    return relief, strength, left_out, waiting
 
 
 def _with_cue(p: Pick, cue: str | None) -> Pick:
@@ -299,13 +300,15 @@ def _lower(cat: Catalog, p: Pick, adj: Adjustments, cause: str) -> Pick:
     return replace(p, item=item, seconds=made.seconds, step=-1)
 
 
-def changes(cat: Catalog, adj: Adjustments) -> list[Change]:
-    """One change per adjustment the plan follows, with the coach's note as part of its reason."""
+def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = None) -> list[Change]:
+    """One change per adjustment, with the coach's note as part of its reason. `left_out`: the pins the
+    plan's first day leaves out, with the note that says why: the change says that, not "pinned"."""
     def said(text: str, note: str) -> str:
         return f"{adj.source.capitalize()} {text}" + (f": {note}" if note else "") + "."
 
-    out = [Change(ChangeKind.COACH, said(f"pinned {cat[i.exercise].name}", i.note), adj.source, i.exercise)
-           for i in adj.pinned]
+    left_out = left_out or {}
+    out = [Change(ChangeKind.COACH, left_out.get(i.exercise) or said(f"pinned {cat[i.exercise].name}", i.note),
+                  adj.source, i.exercise) for i in adj.pinned]
     out += [Change(ChangeKind.COACH, said(f"left out {cat[i.exercise].name}", i.note), adj.source, i.exercise)
             for i in adj.excluded]
     for d in adj.doses:

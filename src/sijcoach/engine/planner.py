@@ -9,7 +9,7 @@ calendar (engine/schedule.py), and each day's minutes are shared by priority (en
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sijcoach.engine import adjust
@@ -63,6 +63,7 @@ class _Programs:
     relief: list[Pick]
     relief_notes: list[str]
     relief_twice: bool
+    pins_left_out: dict[str, str] = field(default_factory=dict)  # a coach's pin left out: its note, by exercise
 
 
 def make_plan(
@@ -93,6 +94,7 @@ class _Planner:
         # The answers with the day they describe, to move on from (not from `start`: weeks are whole).
         self.dated = profile if profile.answered_on else self.profile
         self.logs, self.start, self.days = logs, start, days
+        self.pins_left_out: dict[str, str] = {}  # on the first day (its programs say)
         self.adjustments = adjustments
         self.programme_start = programme_start
 
@@ -164,7 +166,7 @@ class _Planner:
         programme = Programme(first_day, timeline.week(start), phase.value,
                               f"Week {timeline.week(start)}: {PHASE_WORDS[phase]}", why)
         if self.adjustments:
-            changes += adjust.changes(cat, self.adjustments)
+            changes += adjust.changes(cat, self.adjustments, self.pins_left_out)
         return Plan(
             start=start,
             triage=triage,
@@ -340,15 +342,16 @@ class _Planner:
         strength, missing = b.strength(taken, self.more) if strength_day else ([], [])
         taken |= {p.item.exercise for p in strength}
         relief, relief_notes = self._relief(b, "acute" if acute else assessment.plans_as.value, taken)
+        left_out: dict[str, str] = {}
         if self.adjustments is not None:
-            relief, strength, left_out = adjust.pin(b, relief, strength, self.adjustments, taken)
+            relief, strength, left_out, waiting = adjust.pin(b, relief, strength, self.adjustments, taken)
             relief, alignment, strength = (adjust.dose(b, p, self.adjustments) for p in (relief, alignment, strength))
-            relief_notes = relief_notes + left_out
+            relief_notes = relief_notes + list(left_out.values()) + waiting
         if phase == ProgrammePhase.FUNCTION:  # fewer relief minutes in the upkeep phase
             relief = [p for p in relief if p.required] + [p for p in relief if not p.required][:4]
         twice = phase != ProgrammePhase.FUNCTION and all(
             cat[p.item.exercise].dose.times_per_day.high >= 2 for p in relief)
-        return _Programs(alignment, alignment_notes, strength, missing, relief, relief_notes, twice)
+        return _Programs(alignment, alignment_notes, strength, missing, relief, relief_notes, twice, left_out)
 
     def _alignment(self, b: Builder):
         """The realignment protocol depends only on the day's situation, not on strength or relief."""
@@ -374,16 +377,19 @@ class _Planner:
         notes = [FRACTURE_NOTE] + ([] if relief else [
             "No relief exercise suits your situation today: slow breathing is left out because "
             f"{b.why_left_out(BREATHING_SLUG)}."])
+        left_out: dict[str, str] = {}
         if self.adjustments is not None:  # a coach's pins wait too, each with the reason (slow breathing stays)
-            relief, _, left_out = adjust.pin(b, relief, [], self.adjustments)
-            relief, notes = adjust.dose(b, relief, self.adjustments), notes + left_out
-        return _Programs([], [], [], [], relief, notes, False)
+            relief, _, left_out, waiting = adjust.pin(b, relief, [], self.adjustments)
+            relief, notes = adjust.dose(b, relief, self.adjustments), notes + list(left_out.values()) + waiting
+        return _Programs([], [], [], [], relief, notes, False, left_out)
 
     def _day(self, date: dt.date, strength_day: bool, flare_day: bool, busy: bool, lowered: bool,
              notes: list[str]) -> tuple[Day, list[str]]:
         acute = self._acute(date)
         phase, _ = self.timeline.phase(date)
         progs = self.programs(date, phase, strength_day)
+        if date == self.start:
+            self.pins_left_out = progs.pins_left_out
         strength = progs.strength
         if progs.strength_missing:
             names = ", ".join(g.value.replace("_", " ") for g in progs.strength_missing)
@@ -464,7 +470,7 @@ def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.da
     if profile.pregnancy == Pregnancy.PREGNANT and profile.pregnancy_weeks is None:
         w.append("Weeks of pregnancy not given: the plan assumes you are past the first trimester (the safer choice).")
     if profile.pregnancy == Pregnancy.PREGNANT and answered_on and (start - answered_on).days > STALE_PREGNANCY_DAYS:
-        w.append(f"Your pregnancy answers are from {day_words(answered_on)}: check in again so the plan follows the stage "
+        w.append(f"Your pregnancy answers are from {day_words(answered_on, near=start)}: check in again so the plan follows the stage "
                  "you are at now (and after the birth).")
     if profile.pregnancy == Pregnancy.POSTPARTUM and profile.pregnancy_weeks is None:
         w.append("Weeks since the birth not given: the plan treats you as in the first six weeks (the safer choice).")

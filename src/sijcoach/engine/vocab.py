@@ -122,7 +122,12 @@ class SchemaKind(StrEnum):
     EXERCISE = "exercise"
 
 
-def day_words(day: dt.date) -> str:
-    """A date in a sentence the person reads: "Fri 4 Dec" (the engine's sentences look weeks back, not
-    years; the contract's date fields keep the ISO form for programs)."""
-    return f"{day:%a} {day.day} {day:%b}"
+HALF_A_YEAR_DAYS = 182
+
+
+def day_words(day: dt.date, near: dt.date | None = None) -> str:
+    """A date in a sentence the person reads: "Fri 4 Dec" (the contract's date fields keep the ISO form
+    for programs). Most of the engine's sentences look weeks back; one that can look further passes the
+    day it is read on as `near`, and a date more than half a year from it gets its year: "Fri 4 Dec 2025"."""
+    words = f"{day:%a} {day.day} {day:%b}"
+    return f"{words} {day.year}" if near is not None and abs((near - day).days) > HALF_A_YEAR_DAYS else words
