@@ -13,7 +13,7 @@ import pytest
 from sijcoach.engine import make_plan, parse_logs, parse_profile
 from sijcoach.engine.adjust import parse_adjustments, parse_findings
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.live import Verdict, on_pain
+from sijcoach.engine.live import Verdict, on_pain, person_context
 from sijcoach.engine.plan_types import ChangeKind, Pattern, RoutineKind, TriageLevel
 from sijcoach.engine.questionnaires import (
     PsfsActivity,
@@ -24,7 +24,7 @@ from sijcoach.engine.questionnaires import (
     score_hypermobility,
 )
 from sijcoach.engine.screening import flags_action
-from sijcoach.engine.vocab import PILLARS, Difficulty, Group, Kind, Position, Side
+from sijcoach.engine.vocab import PILLARS, Difficulty, Group, Kind, Position, Side, Situation
 
 START = dt.date(2026, 11, 23)
 ALL_EQUIPMENT = [
@@ -673,6 +673,19 @@ def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag,
     assert decision.verdict == Verdict.STOP and decision.replacement is None
     assert decision.message.startswith("Stop the session. ")
     assert decision.message.endswith(flags_action([flag]))
+
+
+def test_this_hurts_and_the_library_judge_the_day_they_are_asked_on_not_the_day_of_the_answers():
+    # The first two days after the pain began are gentle relief only; a week later they are not. The web
+    # used to work out the days between itself; the engine takes the day.
+    answers = person(onset_days_ago=0, answered_on="2026-11-23")
+    assert Situation.ACUTE in person_context(answers).situations
+    assert Situation.ACUTE in person_context(answers, dt.date(2026, 11, 25)).situations
+    assert Situation.ACUTE not in person_context(answers, dt.date(2026, 11, 26)).situations
+    assert Situation.ACUTE in person_context(answers, dt.date(2026, 11, 1)).situations  # before: as answered
+    assert person_context(person(onset_days_ago=0), dt.date(2026, 12, 1)) == person_context(person(onset_days_ago=0))
+    early, later = (on_pain(answers, "glute-bridge", 8, on) for on in (dt.date(2026, 11, 23), dt.date(2026, 12, 7)))
+    assert early.replacement != later.replacement or early.verdict != later.verdict
 
 
 @pytest.mark.parametrize("hurt", ["glute-bridge", "pelvic-tilt", "bird-dog"])

@@ -41,22 +41,29 @@ class LiveDecision:
     replacement: PlanItem | None = None
 
 
-def person_context(profile: Profile, day_index: int = 0) -> Context:
-    """What the person's situation allows `day_index` days after the check-in, by the rules every pick
-    follows (conditions, pregnancy, pattern, equipment, level, the first painful days); the exercise
-    library marks what it rules out. `profile`: the answers as given at the check-in (with
-    `answered_on`), moved on as the planner moves them (suitability.context_on)."""
-    day = profile.answered_on + dt.timedelta(days=day_index) if profile.answered_on else None
+def _days_after_answers(profile: Profile, on: dt.date | None) -> int:
+    """How many days after the answers `on` is (0 without either, or for a day before them)."""
+    return max(0, (on - profile.answered_on).days) if on is not None and profile.answered_on else 0
+
+
+def person_context(profile: Profile, on: dt.date | None = None) -> Context:
+    """What the person's situation allows on the day `on`, by the rules every pick follows (conditions,
+    pregnancy, pattern, equipment, level, the first painful days); the exercise library marks what it
+    rules out. `profile`: the answers as given at the check-in (with `answered_on`), moved on to `on` as
+    the planner moves them (suitability.context_on); without `on`, the day they were answered."""
+    days = _days_after_answers(profile, on)
+    day = profile.answered_on + dt.timedelta(days=days) if profile.answered_on else None
     ctx = context_on(profile, day, gentle=screen(profile).gentle)
-    if profile.onset_days_ago + day_index <= ACUTE_DAYS:
+    if profile.onset_days_ago + days <= ACUTE_DAYS:
         ctx = ctx.with_situation(Situation.ACUTE)
     return ctx
 
 
 def on_pain(
-    profile: Profile, slug: str, pain: int, day_index: int = 0, excluded: frozenset[str] = frozenset()
+    profile: Profile, slug: str, pain: int, on: dt.date | None = None, excluded: frozenset[str] = frozenset()
 ) -> LiveDecision:
-    """What to do when `slug` hurts `pain`/10 during a session `day_index` days after the check-in.
+    """What to do when `slug` hurts `pain`/10 during a session on the day `on` (without it, the day the
+    answers were given).
 
     `excluded`: exercises already in or swapped out of this session, never offered again.
     """
@@ -79,7 +86,7 @@ def on_pain(
             "and stop if it climbs to 6 or more.",
             source,
         )
-    ctx = person_context(profile, day_index).with_avoided({slug: f"it hurt ({pain}/10) today"})
+    ctx = person_context(profile, on).with_avoided({slug: f"it hurt ({pain}/10) today"})
     repl = find_swap(cat, ex, ctx, set(excluded) | {slug})
     if repl is None:
         return LiveDecision(

@@ -405,7 +405,7 @@ def situation_of(user) -> Context | None:
     if checkin is None:
         return None
     answers, adjustments = answers_with_coach(user, checkin)
-    ctx = person_context(answers, days_since_answers(answers, today_for(user)))
+    ctx = person_context(answers, today_for(user))
     return ctx.with_avoided(avoided(adjustments)) if adjustments is not None else ctx
 
 
@@ -418,13 +418,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
     if checkin is None:
         raise LookupError("no check-in yet")
     answers, _ = answers_with_coach(user, checkin)
-    return on_pain(answers, question.exercise, question.pain, days_since_answers(answers, on),
-                   frozenset(question.excluded))
-
-
-def days_since_answers(answers: Profile, on: dt.date) -> int:
-    """How many days after the answers `on` is: the engine's `day_index` for "This hurts" and the library."""
-    return max(0, (on - answers.answered_on).days) if answers.answered_on else 0
+    return on_pain(answers, question.exercise, question.pain, on, frozenset(question.excluded))
 
 
 def answers_ahead(answers: Profile, on: dt.date, exercises: list[str]) -> list[LiveDecision]:
@@ -432,7 +426,7 @@ def answers_ahead(answers: Profile, on: dt.date, exercises: list[str]) -> list[L
     offered in another's place: sent with the session, so the player can answer without the network.
     `answers`: as given (CurrentPlan.answers)."""
     excluded = frozenset(exercises)
-    return [on_pain(answers, slug, SWAP_PAIN, days_since_answers(answers, on), excluded) for slug in exercises]
+    return [on_pain(answers, slug, SWAP_PAIN, on, excluded) for slug in exercises]
 
 
 @transaction.atomic
