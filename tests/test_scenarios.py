@@ -675,6 +675,39 @@ def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag,
     assert decision.message.endswith(flags_action([flag]))
 
 
+def test_this_hurts_never_offers_a_harder_version_of_the_exercise_that_hurt():
+    # A physiotherapist's find: Clamshell at 7/10 was swapped for "Clamshell with a band", said to train
+    # the same muscles "more gently", when the session already held the gentler stand-ins.
+    cat = catalog()
+    answers = person(**STIFF, equipment=ALL_EQUIPMENT, level="advanced")
+    checked = 0
+    for ex in cat:
+        harder, step = set(), ex.progression
+        while step and step in cat and step not in harder:
+            harder.add(step)
+            step = cat[step].progression
+        if not harder:
+            continue
+        # Everything else is already in the session: only the harder versions are left to offer.
+        others = frozenset(c.slug for c in cat if c.slug not in harder)
+        decision = on_pain(answers, ex.slug, 8, excluded=others)
+        assert decision.replacement is None and decision.verdict == Verdict.STOP, (ex.slug, decision.replacement)
+        given = on_pain(answers, ex.slug, 8).replacement
+        assert given is None or (given.exercise not in harder
+                                 and cat[given.exercise].difficulty.rank <= ex.difficulty.rank), (ex.slug, given)
+        checked += 1
+    assert checked >= 10
+
+
+def test_this_hurts_never_offers_an_exercise_the_coach_left_out():
+    answers = person(**STIFF)
+    hurt = "glute-bridge"
+    first = on_pain(answers, hurt, 8).replacement.exercise
+    left_out = {first: "your coach left it out"}
+    then = on_pain(answers, hurt, 8, avoided=left_out).replacement
+    assert then is None or then.exercise != first
+
+
 def test_this_hurts_and_the_library_judge_the_day_they_are_asked_on_not_the_day_of_the_answers():
     # The first two days after the pain began are gentle relief only; a week later they are not. The web
     # used to work out the days between itself; the engine takes the day.

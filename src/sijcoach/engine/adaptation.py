@@ -126,17 +126,27 @@ def _may_stand_in(ex: Exercise, c: Exercise) -> bool:
     )
 
 
+def _harder_versions(cat: Catalog, ex: Exercise) -> set[str]:
+    """The exercises up `ex`'s progression ladder: the same movement with more load."""
+    harder, step = set(), ex.progression
+    while step and step in cat and step not in harder and step != ex.slug:
+        harder.add(step)
+        step = cat[step].progression
+    return harder
+
+
 @cache
 def _stand_ins(cat: Catalog, slug: str) -> tuple[Exercise, ...]:
-    """Every possible stand-in for `slug`, closest first: its own family, more shared groups, not
-    harder, then priority."""
+    """Every possible stand-in for `slug` after it hurt, closest first: its own family, more shared
+    groups, then priority. Never a harder one: not one of a higher level, nor a step up its own ladder
+    (a clamshell with a band for a clamshell that hurt)."""
     ex = cat[slug]
+    harder = _harder_versions(cat, ex)
     return tuple(sorted(
-        (c for c in cat if _may_stand_in(ex, c)),
+        (c for c in cat if _may_stand_in(ex, c) and c.slug not in harder and c.difficulty.rank <= ex.difficulty.rank),
         key=lambda c: (
             _family(c) != _family(ex),
             -len(set(c.groups) & set(ex.groups)),
-            c.difficulty.rank > ex.difficulty.rank,
             c.priority,
             c.slug,
         ),
@@ -219,7 +229,10 @@ class _Reader:
             return
         settled = session.pain_next_day is not None and session.pain_before is not None and (
             session.pain_next_day <= session.pain_before)
-        if settled:
+        # A session of the plan's first day has no next morning yet: the morning answer decides, in the
+        # plan made from then on (and no answer by then counts as not settled).
+        waiting = session.pain_next_day is None and session.date >= self.start
+        if settled or waiting:
             self.streak.pop(slug, None)
             return
         out.steps[slug] = max(LOWEST_STEP, out.steps.get(slug, 0) - 1)

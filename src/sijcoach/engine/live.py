@@ -8,6 +8,7 @@ the date and what the session has already used.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap
@@ -60,12 +61,15 @@ def person_context(profile: Profile, on: dt.date | None = None) -> Context:
 
 
 def on_pain(
-    profile: Profile, slug: str, pain: int, on: dt.date | None = None, excluded: frozenset[str] = frozenset()
+    profile: Profile, slug: str, pain: int, on: dt.date | None = None, excluded: frozenset[str] = frozenset(),
+    avoided: Mapping[str, str] | None = None,
 ) -> LiveDecision:
     """What to do when `slug` hurts `pain`/10 during a session on the day `on` (without it, the day the
     answers were given).
 
-    `excluded`: exercises already in or swapped out of this session, never offered again.
+    `excluded`: exercises already in or swapped out of this session, never offered again. `avoided`:
+    exercises left out of the plan with the reason (a coach's, engine/adjust.py `avoided`), never
+    offered in place of another.
     """
     cat = catalog()
     if slug not in cat:
@@ -86,7 +90,7 @@ def on_pain(
             "and stop if it climbs to 6 or more.",
             source,
         )
-    ctx = person_context(profile, on).with_avoided({slug: f"it hurt ({pain}/10) today"})
+    ctx = person_context(profile, on).with_avoided({**(avoided or {}), slug: f"it hurt ({pain}/10) today"})
     repl = find_swap(cat, ex, ctx, set(excluded) | {slug})
     if repl is None:
         return LiveDecision(

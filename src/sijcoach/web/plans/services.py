@@ -196,6 +196,7 @@ class CurrentPlan:
     checkin: CheckIn
     profile: Profile  # the answers as they stand on the plan's first day (to show them)
     answers: Profile  # as given, with a coach's findings: what the engine takes (answers_with_coach)
+    adjustments: Adjustments | None  # the coach's pins, left-out exercises and doses (None without a coach)
     plan: Plan
     logs: Logs  # the sessions the plan was made from: the last LOG_WINDOW_DAYS days, up to its first day
 
@@ -209,7 +210,7 @@ def current_plan(user, on: dt.date, days: int = PLAN_DAYS, checkin: CheckIn | No
     answers, adjustments = answers_with_coach(user, checkin)
     logs = recent_logs(user, on)
     plan = make_plan(answers, logs, on, days, adjustments, programme_start=programme_start(user, checkin))
-    return CurrentPlan(checkin, profile_on(answers, on), answers, plan, logs)
+    return CurrentPlan(checkin, profile_on(answers, on), answers, adjustments, plan, logs)
 
 
 def answers_with_coach(user, checkin: CheckIn) -> tuple[Profile, Adjustments | None]:
@@ -417,16 +418,18 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
         return on_pain(reported_profile(checkin, report.flags, on), question.exercise, question.pain)
     if checkin is None:
         raise LookupError("no check-in yet")
-    answers, _ = answers_with_coach(user, checkin)
-    return on_pain(answers, question.exercise, question.pain, on, frozenset(question.excluded))
+    answers, adjustments = answers_with_coach(user, checkin)
+    return on_pain(answers, question.exercise, question.pain, on, frozenset(question.excluded),
+                   avoided(adjustments) if adjustments is not None else None)
 
 
-def answers_ahead(answers: Profile, on: dt.date, exercises: list[str]) -> list[LiveDecision]:
+def answers_ahead(current: CurrentPlan, on: dt.date, exercises: list[str]) -> list[LiveDecision]:
     """What "This hurts" at 6/10 would answer on `on` for each of `exercises` (a session's), none of them
-    offered in another's place: sent with the session, so the player can answer without the network.
-    `answers`: as given (CurrentPlan.answers)."""
+    offered in another's place, nor one the coach left out: sent with the session, so the player can
+    answer without the network. From the answers as given (CurrentPlan.answers)."""
     excluded = frozenset(exercises)
-    return [on_pain(answers, slug, SWAP_PAIN, on, excluded) for slug in exercises]
+    left_out = avoided(current.adjustments) if current.adjustments is not None else None
+    return [on_pain(current.answers, slug, SWAP_PAIN, on, excluded, left_out) for slug in exercises]
 
 
 @transaction.atomic

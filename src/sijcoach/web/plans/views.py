@@ -111,7 +111,7 @@ def _player(request, on: dt.date, current: services.CurrentPlan, chosen: list[in
     browser's storage (a day's, or one routine's), so a reload carries on the same one."""
     routines = current.plan.days[0].routines
     every = [it.exercise for i in chosen for it in routines[i].items]
-    answers = iter(services.answers_ahead(current.answers, on, every))
+    answers = iter(services.answers_ahead(current, on, every))
     data = {
         "title": title, "date": on.isoformat(), "scope": f"{request.user.pk}:{on.isoformat()}:{scope}",
         "person": request.user.pk, "timer_scale": settings.TIMER_SCALE, "get_ready_s": settings.GET_READY_S,
