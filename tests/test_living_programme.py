@@ -655,3 +655,22 @@ def test_old_pregnancy_answers_are_dated_with_the_year_only_when_the_day_is_far_
     # "Your pregnancy answers are from Sun 19 Oct" read as five weeks ago when it was more than a year.
     p = plan(sex="female", pregnancy="pregnant", pregnancy_weeks=12, answered_on=answered.isoformat())
     assert any(w.startswith(said) for w in p.warnings), p.warnings
+
+
+def test_pain_of_4_in_todays_session_waits_for_the_morning_answer_before_lowering_the_dose():
+    # A physiotherapist's find: straight after the session Progress said "next-morning pain was not
+    # recorded, so it is treated as not settled: its dose is lowered", while the app takes the morning
+    # answer only from the next morning.
+    logs = [{"date": MONDAY.isoformat(), "routine": "strength", "pain_before": 3, "pain_after": 3,
+             "items": [{"exercise": "glute-bridge", "pain": 4, "sets_done": 2, "reps_done": 8}]}]
+
+    def lowered(p):
+        return [c for c in p.changes if c.kind == ChangeKind.LOWER_DOSE and c.exercise == "glute-bridge"]
+
+    assert lowered(plan(logs, start=MONDAY)) == []  # the same day: its morning has not come
+    (later,) = lowered(plan(logs, start=MONDAY + DAY))  # the next day, still no answer: not settled
+    assert "next-morning pain was not recorded" in later.reason
+    settled = [{**logs[0], "pain_next_day": 2}]
+    assert lowered(plan(settled, start=MONDAY + DAY)) == []
+    worse = [{**logs[0], "pain_next_day": 5}]
+    assert "not back to the level before the session" in lowered(plan(worse, start=MONDAY + DAY))[0].reason
