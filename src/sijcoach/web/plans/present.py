@@ -37,19 +37,22 @@ def item_card(item: PlanItem) -> dict:
 
 @dataclass(frozen=True)
 class StartDay:
-    """Today's primary action: the first routine not yet done, and the minutes left of the day."""
+    """Today's primary action: the first routine not yet done, the minutes left of the day, and whether
+    only the walk is left (the day's session then runs the walk alone, so it can be logged)."""
 
     index: int
     minutes: float
+    walk_only: bool = False
 
 
 def start_day(routines: Sequence[Routine], done_kinds: set[str]) -> StartDay | None:
-    """None when every routine with a guided session is done (or there is none: a rest day)."""
+    """None when every routine is done, the walk too (or there is none: a rest day). A walk left after
+    the guided routines were done one by one is still offered: Progress counts it as planned."""
     left = [(i, r) for i, r in enumerate(routines) if r.kind.value not in done_kinds]
-    guided = [i for i, r in left if r.kind is not RoutineKind.WALK]
-    if not guided:
+    if not left:
         return None
-    return StartDay(guided[0], sum(r.minutes for _, r in left))
+    guided = [i for i, r in left if r.kind is not RoutineKind.WALK]
+    return StartDay((guided or [left[0][0]])[0], sum(r.minutes for _, r in left), walk_only=not guided)
 
 
 def tips(advice: Sequence[Advice]) -> list[Advice]:
