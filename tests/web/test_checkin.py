@@ -142,16 +142,16 @@ def test_an_invalid_answer_shows_the_fields_message_and_keeps_the_other_pages(ch
 
 
 @pytest.mark.parametrize("step, changes, message", [
-    ("about", {"age": "8"}, "Ensure this value is greater than or equal to 12."),
-    ("about", {"age": "forty"}, "Enter a whole number."),
+    ("about", {"age": "8"}, "Your age: choose a whole number from 12 to 110."),
+    ("about", {"age": "forty"}, "Your age: choose a whole number from 12 to 110."),
     ("about", {"pregnancy_weeks": "12"}, "Leave this empty unless you are pregnant"),
     ("about", {"pregnancy": "pregnant", "pregnancy_weeks": "44"}, "Weeks of pregnancy go from 0 to 43."),
     ("about", {"pregnancy": "postpartum", "pregnancy_weeks": "105"}, "Weeks since the birth go from 0 to 104"),
     ("about", {"sore_side": "middle"}, "Select a valid choice. middle is not one of the available choices."),
-    ("setup", {"minutes_per_day": "5"}, "Ensure this value is greater than or equal to 10."),
+    ("setup", {"minutes_per_day": "5"}, "Minutes a day: choose a whole number from 10 to 120."),
     ("setup", {"equipment": ["trampoline"]}, "Select a valid choice. trampoline is not one of the available"),
-    ("setup", {"strength_days_per_week": "5"}, "Ensure this value is less than or equal to 4."),
-    ("findings", {"beighton_score": "10"}, "Ensure this value is less than or equal to 9."),
+    ("setup", {"strength_days_per_week": "5"}, "Strength days a week: choose a whole number from 0 to 4."),
+    ("findings", {"beighton_score": "10"}, "Beighton score: choose a whole number from 0 to 9."),
     ("activities", {"score_0": ""}, "Rate this activity from 0 to 10, or leave its name empty."),
     ("activities", {"activity_0": "", "score_0": "4"}, "Name the activity you rated, or clear its rating."),
 ])

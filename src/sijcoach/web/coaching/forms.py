@@ -13,6 +13,7 @@ from sijcoach.engine.profile import Distortion
 from sijcoach.web.coaching import templates_service
 from sijcoach.web.coaching.models import CoachTemplate, CoachVersion
 from sijcoach.web.plans import labels
+from sijcoach.web.plans.fields import WholeNumberField
 from sijcoach.web.problems import sentences
 
 
@@ -98,8 +99,8 @@ class FindingsForm(SummaryForm):
     tight_muscles = forms.MultipleChoiceField(label="Muscles found tight", choices=labels.GROUP_NAMES, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     tight_examined = forms.BooleanField(label="Tight muscles were examined (none ticked: none found)", required=False)
-    beighton_score = forms.IntegerField(label="Beighton score (0-9; empty: not measured)", min_value=0, max_value=9,
-                                        required=False)
+    beighton_score = WholeNumberField(label="Beighton score (0-9; empty: not measured)", min_value=0, max_value=9,
+                                      required=False)
 
     def findings(self) -> dict:
         d = self.cleaned_data

@@ -9,7 +9,7 @@ from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
 from sijcoach.engine.vocab import DEFAULT_EQUIPMENT
 from sijcoach.web.plans import labels
-from sijcoach.web.plans.fields import HowLongAgoField, PainField
+from sijcoach.web.plans.fields import HowLongAgoField, PainField, WholeNumberField
 
 POSTPARTUM_WEEKS = 104  # two years, as the question says (empty would mean the first six weeks)
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("", "Not sure")]
@@ -49,7 +49,7 @@ class FlagsForm(forms.Form):
 class AboutForm(forms.Form):
     title = "You and your pain"
     intro = "About you, and about this episode of pain."
-    age = forms.IntegerField(label="Your age", min_value=12, max_value=110)
+    age = WholeNumberField(label="Your age", min_value=12, max_value=110)
     sex = forms.ChoiceField(label="Sex", choices=labels.SEX, initial="unspecified")
     pregnancy = forms.ChoiceField(label="Pregnant or recently given birth?", choices=labels.PREGNANCY, initial="none")
     pregnancy_weeks = forms.IntegerField(
@@ -121,7 +121,7 @@ class FindingsForm(forms.Form):
     distortion_side = forms.ChoiceField(label="On which side was it found?",
                                         choices={"": "The sore side / not told", **labels.DISTORTION_SIDE},
                                         required=False, initial="")
-    beighton_score = forms.IntegerField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
+    beighton_score = WholeNumberField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
     tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUP_NAMES)
 
     def to_answers(self) -> dict:
@@ -137,8 +137,8 @@ class SetupForm(forms.Form):
                            initial=[e.value for e in DEFAULT_EQUIPMENT])
     level = forms.ChoiceField(label="Exercise level", choices=labels.DIFFICULTY, initial="beginner",
                               widget=forms.RadioSelect)
-    minutes_per_day = forms.IntegerField(label="Minutes a day", min_value=10, max_value=120, initial=20)
-    strength_days_per_week = forms.IntegerField(
+    minutes_per_day = WholeNumberField(label="Minutes a day", min_value=10, max_value=120, initial=20)
+    strength_days_per_week = WholeNumberField(
         label="Strength days a week (0-4; never two in a row)", min_value=0, max_value=4, initial=3)
 
     def to_answers(self) -> dict:
@@ -155,8 +155,8 @@ class ActivitiesForm(forms.Form):
         super().__init__(*args, **kw)
         for i in range(3):
             self.fields[f"activity_{i}"] = forms.CharField(label=f"Activity {i + 1}", max_length=120, required=False)
-            self.fields[f"score_{i}"] = forms.IntegerField(label=f"How well can you do activity {i + 1}? (0-10)",
-                                                           min_value=0, max_value=10, required=False)
+            self.fields[f"score_{i}"] = WholeNumberField(label=f"How well can you do activity {i + 1}? (0-10)",
+                                                          min_value=0, max_value=10, required=False)
 
     def clean(self):
         data = super().clean()

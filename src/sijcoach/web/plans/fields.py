@@ -1,7 +1,10 @@
 """Form fields asked in more than one place, so they are asked the same way everywhere: pain as eleven
-buttons from 0 to 10, and how long ago as a number with a unit ("2 weeks"), kept in days."""
+buttons from 0 to 10, how long ago as a number with a unit ("2 weeks"), kept in days, and whole
+numbers within a range, refused with the whole range."""
 
 from __future__ import annotations
+
+import re
 
 from django import forms
 
@@ -78,3 +81,15 @@ class HowLongAgoField(forms.MultiValueField):
             raise forms.ValidationError("That is more than 100 years ago: give a number of days, weeks, months "
                                         "or years up to 100 years.")
         return days
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number within a range, refused with the field's name and the whole range (Django's own
+    words name only the bound crossed: "Ensure this value is greater than or equal to 10")."""
+
+    def __init__(self, *, min_value: int, max_value: int, **kw):
+        super().__init__(min_value=min_value, max_value=max_value, **kw)
+        name = re.sub(r"\s*\(.*\)$", "", str(self.label or "This answer"))
+        allowed = f"{name}: choose a whole number from {min_value} to {max_value}."
+        for key in ("invalid", "min_value", "max_value"):
+            self.error_messages[key] = allowed
