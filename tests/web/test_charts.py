@@ -1,3 +1,4 @@
+import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
@@ -335,10 +336,17 @@ def test_negative_session_counts_are_refused():
         weekly_bars([WeekPillars(MON, -1, 0, 0)], "neg")
 
 
-def test_one_session_is_described_in_the_singular():
-    # A walk-through's find: "at 1 sessions".
-    assert "at 1 session," in pain_chart([PainPoint(day(0), 4, 3, None)], "one")
-    assert "at 2 sessions," in pain_chart([PainPoint(day(0), 4, 3, None), PainPoint(day(1), 4, 3, None)], "two")
+def test_one_day_is_described_in_the_singular():
+    # A walk-through's find: "at 1 sessions"; and a point is a day, which may hold several sessions.
+    assert "on 1 day with sessions," in pain_chart([PainPoint(day(0), 4, 3, None)], "one")
+    assert "on 2 days with sessions," in pain_chart([PainPoint(day(0), 4, 3, None), PainPoint(day(1), 4, 3, None)], "two")
+
+
+def test_the_coachs_copy_measures_the_target_from_the_clients_start():
+    chart = html.unescape(pain_chart([PainPoint(day(0), 6, 5, None), PainPoint(day(1), 5, 4, None)], "c",
+                                     whose="the client's"))
+    assert "below the client's start" in chart and "The client's first pain before a session was 6" in chart
+    assert "your start" not in chart and "Your first" not in chart
 
 
 @pytest.mark.parametrize(("days", "words"), [(0, "0 days"), (1, "1 day"), (10, "10 days"), (20, "2 weeks"),

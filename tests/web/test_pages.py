@@ -473,6 +473,16 @@ def test_progress_renders_with_sessions(alice_client, alice):
     assert "<svg" in r.content.decode()
 
 
+def test_a_days_pain_point_shows_the_worst_pain_after_any_of_its_sessions(alice_client, alice):
+    # A physiotherapist's find: strength (5 before, 6 after) then relief (5 before, 4 after) on one day
+    # showed "before 5, after 4": the rise after the strength session was hidden.
+    on = today(alice)
+    log(alice, on - DAY, "strength", pain_before=5, pain_after=6)
+    log(alice, on - DAY, "relief", pain_before=5, pain_after=4)
+    (point,) = alice_client.get(reverse("progress")).context["p"].pain_points
+    assert (point.before, point.after) == (5, 6)
+
+
 @pytest.mark.parametrize("asked, shown", [("4", 4), ("12", 12), ("26", 26), ("52", 52), ("5", 12), ("abc", 12),
                                           ("", 12), ("-4", 12), ("9" * 5000, 12)])
 def test_progress_shows_the_chosen_window_or_twelve_weeks(alice_client, alice, asked, shown):

@@ -211,14 +211,17 @@ def _weekly(pts: list[PainPoint]) -> list[PainPoint]:
     return [PainPoint(d, *(round(sum(v) / len(v), 1) if v else None for v in w.values())) for d, w in weeks.items()]
 
 
-def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pain around your sessions") -> str:
+def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pain around your sessions",
+               whose: str = "your") -> str:
+    """One point a day (the pain before the day's first session, the worst after one, the next morning).
+    `whose`: whose start the target line is measured from, as the reader says it ("the client's")."""
     if not points:
         return _empty(id_prefix, "pain", title, "No sessions logged yet")
     pts = sorted(points, key=lambda p: p.date)
     _check_range((getattr(p, a) for p in pts for a, *_ in _PAIN), "pain")
     start = next((p.before for p in pts if p.before is not None), None)
     last, d0, d1 = pts[-1], pts[0].date, pts[-1].date
-    desc = (f"Pain from 0 (none) to 10 (worst) at {len(pts)} session{'' if len(pts) == 1 else 's'}, "
+    desc = (f"Pain from 0 (none) to 10 (worst) on {len(pts)} day{'' if len(pts) == 1 else 's'} with sessions, "
             f"{_short(d0, True)} to {_short(d1, True)}")
     if len(pts) > _MAX_DAILY:
         pts = _weekly(pts)
@@ -228,9 +231,9 @@ def pain_chart(points: Sequence[PainPoint], id_prefix: str, *, title: str = "Pai
     target = ("", "")
     if start:  # the engine's meaningful-change rule, as Progress states it beside the chart
         goal = meaningful_pain(start)
-        target = _target(goal, f"meaningfully better: {PAIN_RULE} below your start")
-        desc += (f". Your first pain before a session was {start}; the dashed line at {_n(goal)} is meaningfully "
-                 f"better ({PAIN_RULE} lower)")
+        target = _target(goal, f"meaningfully better: {PAIN_RULE} below {whose} start")
+        desc += (f". {whose[0].upper()}{whose[1:]} first pain before a session was {start}; the dashed line at "
+                 f"{_n(goal)} is meaningfully better ({PAIN_RULE} lower)")
     body.append(target[0])  # drawn before the series so their markers stay on top
     for attr, cls, dash, marker, _ in _PAIN:
         xy = [None if getattr(p, attr) is None else (x(p.date), _y(getattr(p, attr))) for p in pts]

@@ -104,7 +104,7 @@ def review_html(r: Review) -> str:
         parts.append(f"<p>{escape(p.pain.explanation)}</p>")
     parts.append(f'<p class="small">Pain before each session, after it and the next morning (0 none, 10 worst). '
                  f'The dashed line is a meaningful improvement on the first rating: {escape(PAIN_RULE)} lower.</p>')
-    parts.append(_img(charts.pain_chart(p.pain_points, "review-pain", title="Pain around sessions")) + "</section>")
+    parts.append(_img(charts.pain_chart(p.pain_points, "review-pain", title="Pain around sessions", whose="the client's")) + "</section>")
 
     parts.append('<section class="keep"><h2>Activities (functional scale)</h2>')
     if p.psfs_activities:

@@ -286,7 +286,9 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     pain_points = []
     for day, group in sorted(by_day.items()):
         before = next((s.pain_before for s in group if s.pain_before is not None), None)
-        after = next((s.pain_after for s in reversed(group) if s.pain_after is not None), None)
+        # The worst pain after any of the day's sessions: a rise after strength work must not hide behind
+        # the relief routine done later that day (a physiotherapist's find).
+        after = max((s.pain_after for s in group if s.pain_after is not None), default=None)
         morning = next((s.pain_next_day for s in reversed(group) if s.pain_next_day is not None), None)
         pain_points.append(charts.PainPoint(day, before, after, morning))
 
