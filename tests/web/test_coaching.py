@@ -46,6 +46,14 @@ def plan_items(user):
 
 # ---- who sees what -------------------------------------------------------------------------------
 
+def test_the_clients_plan_on_the_coachs_page_says_whose_words_its_notes_are_in(cora_client, alice):
+    # A physiotherapist's find: "Cat-cow is left out because your coach left it out" read on the coach's own
+    # page, with no word that it is the client's page as the client reads it.
+    page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    assert "Their plan today (as they see it)" in page
+    assert 'in the words the client reads: "you" is the client, "your coach" is you' in page
+
+
 def test_a_coach_sees_only_their_own_clients(cora_client, alice, bob):
     r = cora_client.get(reverse("coach_clients"))
     assert [row.email for row in r.context["rows"]] == ["alice@example.org"]
