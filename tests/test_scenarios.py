@@ -1132,3 +1132,11 @@ def test_the_realignment_steps_say_what_they_may_ease_not_that_they_move_a_bone(
     whys = [item.why for _, item in items(plan, RoutineKind.ALIGNMENT)]
     assert whys and all("back into line" not in w and "back out" not in w for w in whys)
     assert any("eases" in w for w in whys)
+
+
+def test_the_pregnancy_reason_for_the_double_knee_to_chest_stretch_names_what_applies_to_it():
+    # A physiotherapist's find: it was refused for "wide or one-legged stances, lying face down, deep
+    # squats, heavy or uneven loads", none of which it asks for; it presses the knees into the belly.
+    pregnant = person(sex="female", pregnancy="pregnant", pregnancy_weeks=10)
+    why = person_context(pregnant).why_not(catalog()["double-knee-to-chest-stretch"])
+    assert why and "pressure on the belly, such as both knees pulled in" in why

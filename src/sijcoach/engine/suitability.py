@@ -22,8 +22,8 @@ FRACTURE_ALLOWED = frozenset({BREATHING_SLUG, WALK_SLUG})
 SITUATION_WHY = {
     Situation.UNSTABLE_PATTERN: "it opens or shears the pelvis, which a loose or uncertain joint should avoid",
     Situation.HYPERMOBILITY: "it takes joints to the end of their range, which hypermobile joints should avoid",
-    Situation.PREGNANCY: "it is not advised in pregnancy (wide or one-legged stances, lying face down, "
-    "deep squats, heavy or uneven loads)",
+    Situation.PREGNANCY: "it is not advised in pregnancy (pressure on the belly, such as both knees pulled in "
+    "or a sit-up hold; wide or one-legged stances; lying face down; deep squats; heavy or uneven loads)",
     Situation.PREGNANCY_AFTER_FIRST_TRIMESTER: "it is done lying flat on the back, which is best avoided "
     "after the first three months of pregnancy",
     Situation.POSTPARTUM_EARLY: "it puts high pressure on the abdomen, too much in the first six weeks after birth",
