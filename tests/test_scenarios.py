@@ -1140,3 +1140,11 @@ def test_the_pregnancy_reason_for_the_double_knee_to_chest_stretch_names_what_ap
     pregnant = person(sex="female", pregnancy="pregnant", pregnancy_weeks=10)
     why = person_context(pregnant).why_not(catalog()["double-knee-to-chest-stretch"])
     assert why and "pressure on the belly, such as both knees pulled in" in why
+
+
+def test_the_core_reason_names_the_pelvic_floor_where_the_pelvic_floor_is_trained():
+    # A physiotherapist's find: "Pelvic floor squeeze and lift: Trains the deep core (transverse abdominis)".
+    whys = [i.why for days in range(0, 28, 7) for d in make_plan(
+        person(sex="female", pregnancy="pregnant", pregnancy_weeks=24, **STIFF), (), START + dt.timedelta(days=days)).days
+        for r in d.routines for i in r.items if i.exercise == "pelvic-floor-activation"]
+    assert whys and all("pelvic floor" in w.lower() for w in whys)

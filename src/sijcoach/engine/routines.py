@@ -23,7 +23,8 @@ from sijcoach.engine.vocab import (
 )
 
 PILLAR_WHY = {
-    Group.CORE: "Trains the deep core (transverse abdominis), the front of the muscular ring that holds the pelvis.",
+    Group.CORE: "Trains the deep core (transverse abdominis and pelvic floor), the front and floor of the muscular "
+                "ring that holds the pelvis.",
     Group.BACK_OF_HIP: "Trains the back of the hip (gluteus maximus and medius), which presses the SI joint closed.",
     Group.LOW_BACK: "Trains the low-back stabilisers (multifidus, erector spinae) that steady the sacrum.",
 }
