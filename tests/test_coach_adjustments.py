@@ -125,6 +125,21 @@ def test_a_pin_left_out_is_not_listed_among_the_changes_as_pinned_but_as_left_ou
     assert allowed.reason == "Your coach pinned Figure-4 stretch: after work."
 
 
+def test_a_dose_for_an_exercise_swapped_out_after_pain_says_it_waits():
+    # A physiotherapist's find: after Clamshell hurt 7/10 and was swapped out, the plan's notes (and the
+    # handout's) still said "Your coach set the dose of Clamshell" as if it were being done.
+    adj = parse_adjustments({"doses": [{"exercise": "glute-bridge", "sets": 3, "reps": 10}]})
+    logs = parse_logs([{"date": "2025-03-01", "pain_before": 3, "pain_next_day": 3, "items": [
+        {"exercise": "glute-bridge", "pain": 7, "sets_done": 1, "reps_done": 2}]}])
+    plan = make_plan(PROFILE, logs, START, adjustments=adj)
+    assert "glute-bridge" not in slugs(plan)
+    (change,) = [c for c in plan.changes if c.kind == ChangeKind.COACH and c.exercise == "glute-bridge"]
+    assert change.reason == ("Your coach set the dose of Glute bridge to 3 sets, 10 repetitions. Glute bridge is not "
+                             "in the plan now: it hurt (7/10) on Sat 1 Mar; the dose waits until it returns.")
+    (plain,) = [c for c in make_plan(PROFILE, (), START, adjustments=adj).changes if c.kind == ChangeKind.COACH]
+    assert plain.reason == "Your coach set the dose of Glute bridge to 3 sets, 10 repetitions."
+
+
 def test_a_pin_ruled_out_later_gets_its_gentler_version_without_the_coachs_cue():
     # A physiotherapist's find: the cue written for the pinned exercise ("8 kg bell") went to the one
     # standing in for it.

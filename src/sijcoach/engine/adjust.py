@@ -300,9 +300,11 @@ def _lower(cat: Catalog, p: Pick, adj: Adjustments, cause: str) -> Pick:
     return replace(p, item=item, seconds=made.seconds, step=-1)
 
 
-def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = None) -> list[Change]:
+def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = None,
+            swapped: dict[str, str] | None = None) -> list[Change]:
     """One change per adjustment, with the coach's note as part of its reason. `left_out`: the pins the
-    plan's first day leaves out, with the note that says why: the change says that, not "pinned"."""
+    plan's first day leaves out, with the note that says why: the change says that, not "pinned".
+    `swapped`: exercises out of the plan after pain, with why: a dose set for one says it waits."""
     def said(text: str, note: str) -> str:
         return f"{adj.source.capitalize()} {text}" + (f": {note}" if note else "") + "."
 
@@ -312,6 +314,9 @@ def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = No
     out += [Change(ChangeKind.COACH, said(f"left out {cat[i.exercise].name}", i.note), adj.source, i.exercise)
             for i in adj.excluded]
     for d in adj.doses:
-        out.append(Change(ChangeKind.COACH, said(f"set the dose of {cat[d.exercise].name} to {dose_words(d)}", d.note),
-                          adj.source, d.exercise))
+        name = cat[d.exercise].name
+        reason = said(f"set the dose of {name} to {dose_words(d)}", d.note)
+        if swapped and d.exercise in swapped:
+            reason += f" {name} is not in the plan now: {swapped[d.exercise]}; the dose waits until it returns."
+        out.append(Change(ChangeKind.COACH, reason, adj.source, d.exercise))
     return out

@@ -166,7 +166,7 @@ class _Planner:
         programme = Programme(first_day, timeline.week(start), phase.value,
                               f"Week {timeline.week(start)}: {PHASE_WORDS[phase]}", why)
         if self.adjustments:
-            changes += adjust.changes(cat, self.adjustments, self.pins_left_out)
+            changes += adjust.changes(cat, self.adjustments, self.pins_left_out, adaptation.swapped_why)
         return Plan(
             start=start,
             triage=triage,
