@@ -103,6 +103,31 @@ def test_a_pin_that_hurt_recently_is_refused_with_the_pain():
     assert "it hurt (7/10) on Sat 1 Mar" in problem.message
 
 
+def test_a_pinned_harder_version_of_an_exercise_that_hurt_waits_with_it():
+    # A physiotherapist's find: Glute bridge hurt 7/10 and was swapped out, and the Single-leg bridge the
+    # coach had pinned (a step up the same ladder) stayed in the plan; a new pin of it was accepted.
+    able = parse_profile({**ANSWERS, "level": "intermediate"})
+    hurt = parse_logs([{"date": "2025-03-01", "pain_before": 3, "pain_next_day": 3, "items": [
+        {"exercise": "glute-bridge", "pain": 7, "sets_done": 1, "reps_done": 2}]}])
+    adj = parse_adjustments({"pinned": [{"exercise": "single-leg-bridge", "note": "slowly"}]})
+    assert "single-leg-bridge" in slugs(make_plan(able, (), START, adjustments=adj))  # allowed before the pain
+    plan = make_plan(able, hurt, START, adjustments=adj)
+    assert not slugs(plan) & {"single-leg-bridge", "glute-bridge"}
+    reason = "Single-leg bridge, pinned by your coach, is left out: Glute bridge, an easier version of it, hurt (7/10) on Sat 1 Mar."
+    (change,) = [c for c in plan.changes if c.exercise == "single-leg-bridge"]
+    assert change.reason == reason and all(reason in d.notes for d in plan.days if any(
+        r.kind.value == "strength" for r in d.routines))
+    (problem,) = ruled_out(able, hurt, START, adj)
+    assert problem.message == ("Single-leg bridge is ruled out: Glute bridge, an easier version of it, "
+                               "hurt (7/10) on Sat 1 Mar")
+    # The easier version of a pin may stay after a harder one hurt: only what is at least as hard waits.
+    harder_hurt = parse_logs([{"date": "2025-03-01", "pain_before": 3, "pain_next_day": 3, "items": [
+        {"exercise": "single-leg-bridge", "pain": 7, "sets_done": 1, "reps_done": 2}]}])
+    easy = parse_adjustments({"pinned": [{"exercise": "glute-bridge"}]})
+    assert ruled_out(able, harder_hurt, START, easy) == []
+    assert "glute-bridge" in slugs(make_plan(able, harder_hurt, START, adjustments=easy))
+
+
 def test_a_pin_ruled_out_later_is_left_out_with_a_note_on_each_day():
     adj = parse_adjustments({"pinned": [{"exercise": "figure-4-stretch"}]})
     pregnant = parse_profile({**ANSWERS, "pregnancy": "pregnant", "pregnancy_weeks": 20})

@@ -62,6 +62,16 @@ class Adaptation:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
+    def easier_hurt(self, cat: Catalog, slug: str) -> str | None:
+        """Why `slug` waits when an easier version of it (down its progression ladder) hurt and is
+        swapped out: a harder version of an exercise that hurt is no safer than it, as no stand-in is
+        harder (`_stand_ins`). None when no easier version hurt. For what a coach pins: the plan's own
+        picks never climb past an exercise that hurt."""
+        for painful, why in self.swapped_why.items():
+            if painful in cat and slug in _harder_versions(cat, cat[painful]):
+                return f"{cat[painful].name}, an easier version of it, {why.removeprefix('it ')}"  # "hurt (7/10) on …"
+        return None
+
     def resolve(self, slug: str, relief: bool = False, allowed: Callable[[str], bool] = lambda _: True) -> str | None:
         """Follow progressions and pain swaps to the exercise to do now (None: leave out). With
         `allowed`, a harder variant that is not allowed today gives way to the easier one it came

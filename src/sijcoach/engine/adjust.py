@@ -4,9 +4,10 @@ safety limits per kind of exercise (knowledge/coach_limits.toml), and a professi
 
 The engine still rules. A pin or a dose for an exercise the person's situation rules out is refused
 when it is made (`ruled_out`), and a pin is left out with the reason on any later day that rules it
-out (a new check-in, the first days of a flare). Pain lowers a coach's dose by about 30% until it
-settles, and automatic progression never raises it (engine/adaptation.py). Every adjustment the plan
-follows is listed among its changes with the coach's note, so the person can see who changed what.
+out (a new check-in, the first days of a flare, pain in it or in an easier version of it). Pain
+lowers a coach's dose by about 30% until it settles, and automatic progression never raises it
+(engine/adaptation.py). Every adjustment the plan follows is listed among its changes with the
+coach's note, so the person can see who changed what.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def ruled_out(profile: Profile, logs: tuple[SessionLog, ...], start: dt.date, ad
     for group, items in (("pinned", adj.pinned), ("doses", adj.doses)):
         for n, item in enumerate(items):
             ex = cat[item.exercise]
-            why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug)
+            why = ctx.why_not(ex) or adaptation.swapped_why.get(ex.slug) or adaptation.easier_hurt(cat, ex.slug)
             if why:
                 problems.append(Problem(f"{group}[{n}].exercise", item.exercise, "an exercise the client's situation "
                                         "allows", f"{ex.name} is ruled out: {about_the_client(why)}"))
@@ -219,8 +220,9 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
     for item in adj.pinned:
         ex, stand_in = b.allowed_or_gentler(item.exercise)
         wanted = b.cat[item.exercise]
-        if ex is None:
-            why = b.ctx.why_not(wanted) or b.adapt.swapped_why.get(wanted.slug, "it does not suit you now")
+        waits = b.adapt.easier_hurt(b.cat, ex.slug) if ex is not None else None
+        if ex is None or waits:
+            why = waits or b.ctx.why_not(wanted) or b.adapt.swapped_why.get(wanted.slug, "it does not suit you now")
             left_out[item.exercise] = f"{wanted.name}, pinned by {adj.source}, is left out: {why}."
             continue
         # The coach's note is a cue for the exercise pinned, not for one standing in for it ("8 kg bell"),
