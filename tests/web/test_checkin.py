@@ -16,7 +16,7 @@ from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.vocab import Difficulty
 from sijcoach.web.plans import checkin_service, services
-from sijcoach.web.plans.models import CheckIn, PsfsActivity, PsfsRating, RedFlagReport
+from sijcoach.web.plans.models import CheckIn, PlannedDay, PsfsActivity, PsfsRating, RedFlagReport
 
 ALL_STEPS = ["warning-signs", "about", "history", "findings", "setup", "activities"]
 
@@ -214,6 +214,23 @@ def test_today_shows_the_stop_page_until_a_check_in_without_the_warning_sign(ali
     assert alice_client.get(reverse("today")).status_code == 200
     r = alice_client.get(reverse("checkin_stop"))
     assert r.status_code == 302 and r["Location"] == reverse("today")
+
+
+def test_a_warning_sign_takes_today_and_the_days_ahead_out_of_the_planned_routines_until_a_new_check_in(
+        alice_client, alice):
+    # A physiotherapist's find: after "Do not exercise for now", the client's Progress and the coach's list
+    # still read "0 of 21 planned routines done", counting against them what they were told not to do.
+    today = services.today_for(alice)
+    yesterday = today - dt.timedelta(days=1)
+    PlannedDay.objects.create(user=alice, date=yesterday, routines=[{"kind": "relief", "title": "Daily relief",
+                              "minutes": 6}], checkin=CheckIn.objects.get(user=alice))
+    assert PlannedDay.objects.filter(user=alice, date__gte=today).count() == services.PLAN_DAYS
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs", flag_one_leg_weakness_or_numbness_new="on")
+    assert alice_client.get(reverse("today"))["Location"] == reverse("checkin_stop")
+    assert list(PlannedDay.objects.filter(user=alice).values_list("date", flat=True)) == [yesterday]  # the past stays
+    walk(alice_client, ALL_STEPS[:-1])  # a check-in without it: planned again
+    assert PlannedDay.objects.filter(user=alice, date__gte=today).count() == services.PLAN_DAYS
 
 
 def test_saving_settings_does_not_answer_an_open_warning_sign(alice_client, alice):

@@ -234,14 +234,14 @@ def remember_planned_days(user) -> None:
     the person's today: a session logged for an earlier day does not rewrite the days since."""
     on = today_for(user)
     checkin = latest_checkin(user)
-    if checkin is None or open_red_flag(user, checkin) is not None:
-        return
-    current = current_plan(user, on, checkin=checkin)
-    if current is None:
-        return
+    stopped = checkin is None or open_red_flag(user, checkin) is not None
+    current = None if stopped else current_plan(user, on, checkin=checkin)
     planned = {day.date: [{"kind": r.kind.value, "title": r.title, "minutes": r.minutes} for r in day.routines]
-               for day in current.plan.days}
+               for day in current.plan.days} if current is not None else {}
     if not planned:
+        # A warning sign stops the plan: today and the days ahead hold nothing, so no routine the
+        # person was told not to do counts as planned and not done (Progress, the coach's list).
+        PlannedDay.objects.filter(user=user, date__gte=on).delete()
         return
     # Most writes leave the coming days as they were kept (a session done today rarely changes what
     # is planned), so only the days that differ are written: usually none, and no write at all.
@@ -268,7 +268,11 @@ def save_checkin(user, answers: dict, on: dt.date, source: str = CheckIn.Source.
 
 
 def report_red_flags(user, flags: list[str], level: str) -> RedFlagReport:
-    return RedFlagReport.objects.create(user=user, flags=sorted(flags), level=level)
+    """Warning signs that stop the plan until a check-in without them; the days ahead are no longer
+    planned."""
+    report = RedFlagReport.objects.create(user=user, flags=sorted(flags), level=level)
+    remember_planned_days(user)
+    return report
 
 
 @transaction.atomic
