@@ -670,9 +670,25 @@ def test_an_exercise_that_hurt_6_or_more_is_swapped_for_one_that_trains_the_same
 def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag, pain):
     # "Carry on" or a stand-in would contradict the triage, which says not to exercise at all.
     decision = on_pain(person(red_flags=[flag]), "glute-bridge", pain)
-    assert decision.verdict == Verdict.STOP and decision.replacement is None
+    assert decision.verdict == Verdict.END and decision.replacement is None  # the session ends, not the exercise
     assert decision.message.startswith("Stop the session. ")
     assert decision.message.endswith(flags_action([flag]))
+
+
+@pytest.mark.parametrize("pain", [6, 7, 10])
+def test_a_second_exercise_that_hurts_6_or_more_in_one_session_ends_the_session(pain):
+    # A new user's walk-through: eight exercises in a row at 7/10 each got a stand-in "that trains the same
+    # muscles"; clinical-notes 4 says 6+ means stop, and one swap is the most a session should ask.
+    answers = person(**STIFF)
+    first = on_pain(answers, "glute-bridge", 7)
+    assert first.verdict == Verdict.SWAP  # the first one that hurts is swapped
+    second = on_pain(answers, first.replacement.exercise, pain, hurt_earlier=frozenset({"glute-bridge"}))
+    assert second.verdict == Verdict.END and second.replacement is None
+    assert second.message.startswith(f"Stop the session here: {first.replacement.name} hurt {pain}/10, and Glute "
+                                     "bridge hurt 6/10 or more earlier in it.")
+    # Below 6 the earlier one changes nothing; nor does the exercise itself counted as hurting before.
+    assert on_pain(answers, "clamshell", 5, hurt_earlier=frozenset({"glute-bridge"})).verdict == Verdict.WATCH
+    assert on_pain(answers, "glute-bridge", 7, hurt_earlier=frozenset({"glute-bridge"})).verdict == Verdict.SWAP
 
 
 def test_this_hurts_never_offers_a_harder_version_of_the_exercise_that_hurt():

@@ -587,7 +587,7 @@ def test_this_hurts_stops_the_session_whatever_the_pain_while_a_warning_sign_is_
     r = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": pain}, alice_auth)
     assert r.status_code == 200, r.content
     body = r.json()
-    assert body["verdict"] == "stop" and body["replacement"] is None
+    assert body["verdict"] == "end" and body["replacement"] is None
     assert body["message"] == f"Stop the session. {flags_action(flags)}"
     assert body["source"] and body["source"] != catalog().source_title("silbernagel-2007")
 
@@ -595,7 +595,19 @@ def test_this_hurts_stops_the_session_whatever_the_pain_while_a_warning_sign_is_
 def test_this_hurts_with_a_pregnancy_sign_names_the_maternity_unit(client, alice, alice_auth):
     services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
     body = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": 3}, alice_auth).json()
-    assert body["verdict"] == "stop" and "maternity" in body["message"]
+    assert body["verdict"] == "end" and "maternity" in body["message"]
+
+
+def test_this_hurts_ends_the_session_when_a_second_exercise_hurts_6_or_more(client, alice, alice_auth):
+    first = send(client, "post", "/api/v1/me/pain", {"exercise": "bird-dog", "pain": 7}, alice_auth).json()
+    assert first["verdict"] == "swap"
+    given = first["replacement"]["exercise"]
+    second = send(client, "post", "/api/v1/me/pain", {"exercise": given, "pain": 6, "hurt": ["bird-dog"],
+                                                      "excluded": ["bird-dog", given]}, alice_auth).json()
+    assert second["verdict"] == "end" and second["replacement"] is None
+    assert "Bird-dog hurt 6/10 or more earlier in it" in second["message"]
+    r = send(client, "post", "/api/v1/me/pain", {"exercise": given, "pain": 6, "hurt": ["no such thing"]}, alice_auth)
+    assert r.status_code == 422 and "hurt" in r.content.decode()
 
 
 def test_the_stand_in_the_player_gave_is_the_one_the_plan_names_next(client, alice, alice_auth):

@@ -166,6 +166,37 @@ def test_a_person_signs_up_checks_in_does_a_session_with_a_swap_and_sees_progres
 
 
 @pytest.mark.browser
+def test_a_second_exercise_that_hurts_6_or_more_ends_the_session_at_a_desktop_size(page: Page, live_server, problems):
+    # A new user's walk-through: eight exercises in a row at 7/10 each got a stand-in; and at 1366 x 768
+    # "This hurts" and Pause sat below the fold while a hold ran.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_up(page, live_server, "gus@example.org")
+    check_in(page)
+    page.get_by_role("link", name=re.compile("^Start guided session")).first.click()
+    choose(page, re.compile("^How much does your back hurt right now"), "3")
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player' && s.phase === 'hold'")
+    for name in ("This hurts", "Pause"):  # in view without scrolling
+        box = page.get_by_role("button", name=name).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768, (name, box)
+    hurts(page, 7)
+    go_on_after_swap(page)
+    stand_in = state(page)["exercise"]
+    hurts(page, 7)
+    s = wait_state(page, "s.screen === 'summary'")
+    expect(page.locator("#player")).to_contain_text("Stop the session here")
+    expect(page.get_by_role("button", name="Back to the exercises")).to_be_hidden()
+    assert [it["pain"] for it in s["items"] if it["pain"] is not None] == [7, 7]
+    choose(page, re.compile("^Pain now"), "5")
+    page.get_by_role("button", name="Save and finish").click()
+    expect(page).to_have_url(re.compile("/progress/$"))
+    items = list(Session.objects.get(user=user("gus@example.org")).items.all())
+    hurt = [(i.exercise, i.pain, i.skipped) for i in items if i.pain is not None]
+    assert len(hurt) == 2 and hurt[1] == (stand_in, 7, False), hurt  # sent with its pain, so the plan hears of it
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
 def test_an_emergency_warning_sign_stops_the_check_in_and_no_plan_is_made(page: Page, live_server, problems):
     sign_up(page, live_server, "erin@example.org")
     page.get_by_label(re.compile("where you would sit on a saddle")).check()

@@ -1,8 +1,9 @@
 """Decisions taken during a guided session: "this hurts" with a pain score (clinical-notes 4).
 
-6 or more out of 10 stops the exercise and swaps in another that trains the same group; 4-5 may go
-on only if it settles by the next morning; 0-3 is acceptable. Pure: the caller passes the profile,
-the date and what the session has already used.
+6 or more out of 10 stops the exercise and swaps in another that trains the same group; a second
+exercise at 6 or more in one session ends the session (rest, not a third exercise); 4-5 may go on
+only if it settles by the next morning; 0-3 is acceptable. Pure: the caller passes the profile, the
+date and what the session has already used.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ class Verdict:
     CARRY_ON = "carry_on"  # 0-3
     WATCH = "watch"  # 4-5: go on gently, only if it settles by the next morning
     SWAP = "swap"  # 6+: stop; a replacement that trains the same group
-    STOP = "stop"  # 6+ and nothing suitable trains the same group
+    STOP = "stop"  # 6+ and nothing suitable trains the same group: the session goes on without it
+    END = "end"  # end the session now: a second exercise at 6+, or a warning sign that needs help first
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +64,15 @@ def person_context(profile: Profile, on: dt.date | None = None) -> Context:
 
 def on_pain(
     profile: Profile, slug: str, pain: int, on: dt.date | None = None, excluded: frozenset[str] = frozenset(),
-    avoided: Mapping[str, str] | None = None,
+    avoided: Mapping[str, str] | None = None, hurt_earlier: frozenset[str] = frozenset(),
 ) -> LiveDecision:
     """What to do when `slug` hurts `pain`/10 during a session on the day `on` (without it, the day the
     answers were given).
 
     `excluded`: exercises already in or swapped out of this session, never offered again. `avoided`:
     exercises left out of the plan with the reason (a coach's, engine/adjust.py `avoided`), never
-    offered in place of another.
+    offered in place of another. `hurt_earlier`: the exercises that already hurt 6 or more in this
+    session; with one, 6 or more ends the session.
     """
     cat = catalog()
     if slug not in cat:
@@ -80,7 +83,7 @@ def on_pain(
     source = cat.source_title(_PAIN_SOURCE)
     triage = screen(profile)
     if blocks_plan(triage):  # a warning sign that needs help first: no exercise, whatever the pain
-        return LiveDecision(Verdict.STOP, f"Stop the session. {triage.action}", triage.reasons[0].source)
+        return LiveDecision(Verdict.END, f"Stop the session. {triage.action}", triage.reasons[0].source)
     if pain < SETTLE_PAIN:
         return LiveDecision(Verdict.CARRY_ON, f"{pain}/10 is acceptable: carry on, and stop if it climbs.", source)
     if pain < SWAP_PAIN:
@@ -88,6 +91,16 @@ def on_pain(
             Verdict.WATCH,
             f"{pain}/10 is acceptable only if it settles by tomorrow morning. Carry on gently, "
             "and stop if it climbs to 6 or more.",
+            source,
+        )
+    earlier = [cat[e].name for e in sorted(hurt_earlier - {slug}) if e in cat]
+    if earlier:
+        return LiveDecision(
+            Verdict.END,
+            f"Stop the session here: {ex.name} hurt {pain}/10, and {' and '.join(earlier)} hurt 6/10 or more "
+            "earlier in it. Two painful exercises in one session call for rest, not another exercise. Save the "
+            "session so the plan can ease off; if the pain has not settled by tomorrow morning, tell your "
+            "professional.",
             source,
         )
     ctx = person_context(profile, on).with_avoided({**(avoided or {}), slug: f"it hurt ({pain}/10) today"})

@@ -262,9 +262,10 @@ def my_progress(request, weeks: Weeks = Query(Weeks(progress.DEFAULT_WEEKS))):
 
 
 @router.post("/me/pain", tags=["me"], response={200: PainAnswerOut, **PERSON_WRITE, **NOT_FOUND},
-             openapi_extra=body(PainQuestion, "The exercise that hurts, how much (0-10), and the exercises "
-                                           "already in or swapped out of this session."),
-             summary="This hurts: carry on, watch, swap or stop?")
+             openapi_extra=body(PainQuestion, "The exercise that hurts, how much (0-10), the exercises "
+                                           "already in or swapped out of this session, and those that "
+                                           "already hurt 6 or more in it."),
+             summary="This hurts: carry on, watch, swap, stop or end the session?")
 def this_hurts(request):
     user = request.auth
     try:

@@ -175,7 +175,9 @@ class PlayerItemOut(Schema):
 
 
 class PainAnswerOut(Schema):
-    verdict: Literal["carry_on", "watch", "swap", "stop"]
+    verdict: Literal["carry_on", "watch", "swap", "stop", "end"] = Field(
+        description="carry_on (0-3), watch (4-5), swap (6+: do `replacement` instead), stop (6+: leave the "
+        "exercise out, nothing else suits) or end (end the session: a second exercise at 6+, or an open warning sign)")
     message: str
     source: str
     replacement: PlayerItemOut | None = Field(description="the exercise to do instead (verdict swap)")

@@ -49,6 +49,8 @@ class PainQuestion(_Input):
     exercise: Slug
     pain: Pain
     excluded: tuple[Slug, ...] = Field(default=(), max_length=60)
+    hurt: tuple[Slug, ...] = Field(default=(), max_length=60, description="the exercises that already hurt 6/10 "
+                                   "or more in this session: another one ends it")
 
 
 class MorningAnswer(_Input):

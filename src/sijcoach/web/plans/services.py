@@ -424,7 +424,7 @@ def pain_during_session(user, raw, on: dt.date) -> LiveDecision:
         raise LookupError("no check-in yet")
     answers, adjustments = answers_with_coach(user, checkin)
     return on_pain(answers, question.exercise, question.pain, on, frozenset(question.excluded),
-                   avoided(adjustments) if adjustments is not None else None)
+                   avoided(adjustments) if adjustments is not None else None, frozenset(question.hurt))
 
 
 def answers_ahead(current: CurrentPlan, on: dt.date, exercises: list[str]) -> list[LiveDecision]:

@@ -65,7 +65,7 @@ export class Summary {
     this.posting = false;
   }
 
-  fill(natural, message) {
+  fill(natural, message, canReturn = !natural) {
     const entries = this.hooks.entries();
     const done = entries.filter((e) => e.rec.started && !e.rec.skipped && !e.rec.swapped_for);
     const skipped = entries.filter((e) => (!e.rec.started || e.rec.skipped) && !e.rec.swapped_for);
@@ -87,7 +87,7 @@ export class Summary {
       this.groups.set(e, g);
       this.efforts.append(g.fieldset);
     }
-    show(this.returnBtn, !natural);
+    show(this.returnBtn, canReturn);
     this.clearErrors();
     this.title.focus();
   }

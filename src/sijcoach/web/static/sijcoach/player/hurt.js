@@ -1,6 +1,7 @@
 /* "This hurts": the dialog (in the page from the start) asks how much, 0-10, and asks the API what to
    do (POST /api/v1/me/pain). Without the network it answers itself: 6 or more stops the exercise and
-   offers the alternative the server sent ahead with the session; less may go on gently. */
+   offers the alternative the server sent ahead with the session, or ends the session when another
+   exercise already hurt 6 or more in it; less may go on gently. */
 
 import { button, clear, el, radioGroup, setText, show } from './dom.js';
 import { cookie } from './storage.js';
@@ -8,14 +9,21 @@ import { cookie } from './storage.js';
 const SWAP_PAIN = 6;
 const SETTLE_PAIN = 4;
 
-/* The answer without the server: the same thresholds as the engine's, in the player's own words. */
-export function answerOffline(item, pain) {
+/* The answer without the server: the same thresholds as the engine's, in the player's own words.
+   `hurtEarlier`: the names of the exercises that already hurt 6 or more in this session. */
+export function answerOffline(item, pain, hurtEarlier = []) {
   if (pain < SETTLE_PAIN) {
     return { verdict: 'carry_on', message: `${pain}/10 is acceptable: carry on, and stop if it climbs.`, source: '' };
   }
   if (pain < SWAP_PAIN) {
     return { verdict: 'watch', source: '',
       message: `${pain}/10 is acceptable only if it settles by tomorrow morning. Go on gently; stop if it reaches 6.` };
+  }
+  if (hurtEarlier.length) {
+    return { verdict: 'end', source: '', offline: true,
+      message: `Stop the session here: ${item.name} hurt ${pain}/10, and ${hurtEarlier.join(' and ')} hurt 6/10 or more `
+        + 'earlier in it. Rest rather than start another exercise, save the session, and tell your professional '
+        + 'if the pain has not settled by tomorrow morning.' };
   }
   const ahead = item.instead || {};
   const repl = ahead.replacement && ahead.replacement.exercise ? ahead.replacement : null;
@@ -26,7 +34,8 @@ export function answerOffline(item, pain) {
 }
 
 export class HurtDialog {
-  /* hooks: {current() -> {item, index}, excluded() -> [slugs], decided(index, pain, answer), resume(), skip()} */
+  /* hooks: {current() -> {item, index}, excluded() -> [slugs], hurt() -> [{exercise, name}] (6+ earlier in
+     this session), decided(index, pain, answer), resume(), skip()} */
   constructor(dialog, data, hooks) {
     this.dialog = dialog;
     this.data = data;
@@ -86,6 +95,7 @@ export class HurtDialog {
     }
     const pain = Number(v);
     const { item } = this.hooks.current();
+    const hurt = this.hooks.hurt().filter((h) => h.exercise !== item.exercise);
     this.busy = true;
     this.mode('wait');
     setText(this.wait, 'Checking what to do…');
@@ -96,14 +106,15 @@ export class HurtDialog {
         method: 'POST', credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json',
           'X-CSRFToken': cookie(this.data.csrf_cookie) },
-        body: JSON.stringify({ exercise: item.exercise, pain, excluded: this.hooks.excluded() }),
+        body: JSON.stringify({ exercise: item.exercise, pain, excluded: this.hooks.excluded(),
+          hurt: hurt.map((h) => h.exercise) }),
       });
       if (res.ok) answer = await res.json();
     } catch (_) {
       answer = null;
     }
     this.busy = false;
-    if (!answer || typeof answer.verdict !== 'string') answer = answerOffline(item, pain);
+    if (!answer || typeof answer.verdict !== 'string') answer = answerOffline(item, pain, hurt.map((h) => h.name));
     if (answer.verdict === 'swap' && !(answer.replacement && answer.replacement.exercise)) answer.verdict = 'stop';
     this.hooks.decided(this.index, pain, answer);
   }

@@ -366,12 +366,18 @@ function notice(title, message, source, go) {
 const hurt = new HurtDialog($('.pl-dialog'), data, {
   current: () => ({ item: cur().item, index: S.index }),
   excluded: () => Array.from(new Set([...(data.excluded || []), ...entries.map((e) => e.item.exercise)])),
+  hurt: () => entries.filter((e) => e.rec.pain !== null && e.rec.pain >= 6)
+    .map((e) => ({ exercise: e.item.exercise, name: e.item.name })),
   resume: () => { resume(); announce('Resumed'); },
   skip,
   closed: () => rescueFocus(),
   decided(idx, pain, answer) {
     const e = entries[idx];
     e.rec.pain = e.rec.pain === null ? pain : Math.max(e.rec.pain, pain);
+    if (answer.verdict === 'end') { // a second exercise at 6+, or a warning sign: the session ends here
+      Object.assign(e.rec, { blocked: true, started: false, skipped: true });
+      return endSession(false, answer.message, false);
+    }
     if (answer.verdict === 'swap' || answer.verdict === 'stop') {
       e.rec.blocked = true;
       hurt.close();
@@ -420,7 +426,9 @@ const summary = new Summary(screens.summary, data, {
   },
 });
 
-function endSession(natural, message) {
+/* `natural`: every exercise was reached; `canReturn`: the person may go back to the session (not after
+   "This hurts" ended it). */
+function endSession(natural, message, canReturn = !natural) {
   if (S.running && !clock.paused) pause();
   if (natural) {
     S.running = false;
@@ -431,7 +439,7 @@ function endSession(natural, message) {
   toScreen('summary');
   renderTrack();
   persist();
-  summary.fill(natural, message);
+  summary.fill(natural, message, canReturn);
   if (natural) {
     Sound.done();
     Voice.say('Session finished. Well done.');
