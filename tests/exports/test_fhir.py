@@ -157,6 +157,18 @@ def test_the_red_flag_screening_answers_every_asked_flag_yes_or_no(plan, profile
     assert screening.status == "completed"
 
 
+def test_the_screening_is_dated_when_the_warning_signs_were_answered_not_when_exported(plan, profile):
+    # A physiotherapist's find: answers given on 22 Nov read as screened at the moment of the download.
+    def authored(data: bytes) -> str:
+        return json.loads(data)["entry"][-1]["resource"]["authored"]
+    answered = dt.datetime(2026, 11, 22, 9, 30, tzinfo=dt.timezone.utc)
+    assert authored(export(plan, profile, screened=answered)) == "2026-11-22T09:30:00Z"
+    assert authored(export(plan, profile.model_copy(update={"answered_on": dt.date(2026, 11, 20)}))) == "2026-11-20"
+    assert authored(export(plan, profile.model_copy(update={"answered_on": None}))) == NOW.isoformat().replace("+00:00", "Z")
+    with pytest.raises(ExportError, match="^screened: give a time-zone-aware datetime"):
+        export(plan, profile, screened=dt.datetime(2026, 11, 22, 9, 30))
+
+
 def test_five_years_of_repeating_scores_are_all_exported_and_each_id_and_date_checked(plan, profile):
     start = dt.date(2021, 11, 1)
     logs = tuple(SessionLog(date=start + dt.timedelta(days=n), pain_before=n % 3, pain_after=n % 2) for n in range(1826))

@@ -157,6 +157,20 @@ def test_the_fhir_record_holds_the_pain_of_every_check_in_the_person_answered(al
                                            (services.today_for(alice).isoformat(), 2)]
 
 
+def test_the_fhir_screening_is_dated_when_the_warning_signs_were_answered(alice_client, alice):
+    # A physiotherapist's find: answers given on 22 Nov read as screened at the moment of the download.
+    checkin = services.latest_checkin(alice)
+    with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=5), tick=False):
+        def authored() -> dt.datetime:
+            record = json.loads(alice_client.get(reverse("fhir")).content)
+            (screening,) = [e["resource"] for e in record["entry"]
+                            if e["resource"]["resourceType"] == "QuestionnaireResponse"]
+            return dt.datetime.fromisoformat(screening["authored"])
+        assert authored() == checkin.created_at.replace(microsecond=0)
+        report = services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")
+        assert authored() == report.created_at.replace(microsecond=0) > checkin.created_at
+
+
 def test_the_fhir_record_says_yes_to_a_warning_sign_reported_since_the_check_in(alice_client, alice):
     # The check-in's answers said no; the sign reported since stops the plan and must not be exported as no.
     services.report_red_flags(alice, ["pregnancy_maternity_sign"], "urgent")

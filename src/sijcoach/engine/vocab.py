@@ -94,7 +94,7 @@ class Situation(StrEnum):
     # sits and deep squats (ACOG; NHS pelvic girdle pain advice).
     PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy_after_first_trimester"
     POSTPARTUM_EARLY = "postpartum_early"  # first 6 weeks after birth: high abdominal pressure
-    POSTPARTUM_FIRST_12_WEEKS = "postpartum_first_12_weeks"  # banded hip hinge, unsupported one-leg stance
+    POSTPARTUM_FIRST_12_WEEKS = "postpartum_first_12_weeks"  # banded hip hinge, one-leg stance or bridge
     CAESAREAN_RECOVERY = "caesarean_recovery"  # before the 8-week check: loaded abdominal or hip-hinge work
     ACUTE = "acute"  # first two days after onset
     SHOULDER_PROBLEM = "shoulder_problem"

@@ -218,7 +218,7 @@ def _psfs(ctx: _Context, rid: str, result: PsfsResult) -> dict:
     }
 
 
-def _screening(ctx: _Context, rid: str, profile: Profile, authored: dt.datetime) -> dict:
+def _screening(ctx: _Context, rid: str, profile: Profile, authored: dt.datetime | dt.date) -> dict:
     answered = {flag.value for flag in profile.red_flags}
     # Derived flags are worked out, not asked; a retired question only when the answers hold it.
     asked = [f for f in library().flags.values() if not f.derived and (not f.retired or f.id in answered)]
@@ -227,7 +227,7 @@ def _screening(ctx: _Context, rid: str, profile: Profile, authored: dt.datetime)
         "questionnaire": f"{ctx.base}/Questionnaire/red-flags",
         "status": checked("QuestionnaireResponse.status", "completed"),
         "subject": {"reference": ctx.patient_url},
-        "authored": _instant(authored),
+        "authored": _instant(authored) if isinstance(authored, dt.datetime) else authored.isoformat(),
         "item": [{"linkId": f.id, "text": f.question, "answer": [{"valueBoolean": f.id in answered}]} for f in asked],
     }
 
@@ -273,7 +273,7 @@ class _Validator:
         return exemplar.model_copy(update=update)
 
 
-def _entries(ctx, plan, profile, logs, psfs, check_ins, share, now, plan_status) -> list[tuple[str, dict]]:
+def _entries(ctx, plan, profile, logs, psfs, check_ins, share, now, plan_status, screened) -> list[tuple[str, dict]]:
     entries = [(ctx.patient_url, _patient(ctx, ctx.url("Patient")[0], share))]
     rid, url = ctx.url("CarePlan", plan.start.isoformat())
     entries.append((url, _care_plan(ctx, rid, plan, plan_status, now)))
@@ -296,7 +296,7 @@ def _entries(ctx, plan, profile, logs, psfs, check_ins, share, now, plan_status)
         rid, url = ctx.url("psfs", result.date.isoformat())
         entries.append((url, _psfs(ctx, rid, result)))
     rid, url = ctx.url("QuestionnaireResponse", "red-flags")
-    entries.append((url, _screening(ctx, rid, profile, now)))
+    entries.append((url, _screening(ctx, rid, profile, screened)))
     return entries
 
 
@@ -322,16 +322,19 @@ def bundle(
     observation_status: str = "final",
     plan_status: str | None = None,
     bundle_type: str = "collection",
+    screened: dt.datetime | dt.date | None = None,
 ) -> FhirExport:
     """Patient, CarePlan, pain and PSFS Observations and the red-flag screening, as a FHIR R4 Bundle.
 
     person: a stable key for the person, hashed into every id and never written out itself;
-    now: an aware datetime, the Bundle's timestamp and the time the screening is dated;
+    now: an aware datetime, the Bundle's timestamp;
     check_ins: the pain rated at each check-in (the baseline and each re-check), beside the sessions' scores;
     share: what the Patient resource may say (nothing but an id by default);
     base_url: the canonical home of our code systems and the red-flag questionnaire;
     plan_status: the CarePlan's status; by default "on-hold" while a warning sign stops the plan (its
-    note says what to do), else "active".
+    note says what to do), else "active";
+    screened: when the warning signs were answered (an aware datetime, or a day), the screening's
+    `authored`: by default the day the answers describe (profile.answered_on), else `now`.
     The same inputs give the same bytes.
     """
     if now.tzinfo is None:
@@ -343,8 +346,12 @@ def bundle(
     wrong = [c for c in check_ins if not 0 <= c.pain <= 10]
     if wrong:
         raise ExportError(f"check_ins: a pain score is 0 to 10, not {wrong[0].pain} (on {wrong[0].date.isoformat()})")
+    if isinstance(screened, dt.datetime) and screened.tzinfo is None:
+        raise ExportError("screened: give a time-zone-aware datetime (e.g. in UTC), or a day")
+    screened = screened or profile.answered_on or now
     ctx = _Context(person, base_url.rstrip("/"), _ids(person, "Patient")[1], observation_status)
-    entries = _entries(ctx, plan, profile, tuple(logs), tuple(psfs), tuple(check_ins), share, now, plan_status)
+    entries = _entries(ctx, plan, profile, tuple(logs), tuple(psfs), tuple(check_ins), share, now, plan_status,
+                       screened)
     validate = _Validator()
     shell = {"resourceType": "Bundle", "id": ctx.url("Bundle", now.isoformat())[0],
              "type": checked("Bundle.type", bundle_type), "timestamp": _instant(now)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -28,19 +29,25 @@ def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: i
     return make_plan(services.reported_profile(checkin, flags, on), (), on, days)
 
 
-def plan_as_shown(user, on: dt.date, days: int) -> tuple[Plan, Profile] | None:
-    """The plan the person sees (stopped by a warning sign reported since their check-in) and the answers
-    it was made from (with that warning sign: a health record must not say it was answered no), or None
-    before any check-in."""
+class Shown(NamedTuple):
+    plan: Plan
+    profile: Profile
+    screened_at: dt.datetime  # when the warning signs in `profile` were last answered
+
+
+def plan_as_shown(user, on: dt.date, days: int) -> Shown | None:
+    """The plan the person sees (stopped by a warning sign reported since their check-in), the answers
+    it was made from (with that warning sign: a health record must not say it was answered no) and when
+    the warning signs were answered (the check-in, or the report since it); None before any check-in."""
     checkin = services.latest_checkin(user)
     report = services.open_red_flag(user, checkin)
     if report is not None:
         profile = services.reported_profile(checkin, report.flags, on)
-        return make_plan(profile, (), on, days), profile
+        return Shown(make_plan(profile, (), on, days), profile, report.created_at)
     if checkin is None:
         return None
     current = services.current_plan(user, on, days, checkin=checkin)
-    return current.plan, current.profile
+    return Shown(current.plan, current.profile, checkin.created_at)
 
 
 def handout_pdf(user, on: dt.date, paper: str, name: str | None) -> bytes | None:
@@ -105,7 +112,7 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     shown = plan_as_shown(user, on, HANDOUT_DAYS)
     if shown is None:
         return None
-    plan, profile = shown
+    plan, profile, screened_at = shown
     logs = list(services.session_logs(user))
     name = (user.get_full_name() or user.email) if share_name else None
     sex = profile.sex if share_sex and profile.sex != Sex.UNSPECIFIED else None
@@ -113,4 +120,4 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     share = Sharing(name=name, birth_year=birth_year, sex=sex)
     person = salted_hmac("sijcoach.fhir.person", str(user.pk)).hexdigest()
     return bundle(plan, profile, person=person, now=timezone.now(), logs=logs, psfs=_psfs_results(user),
-                  check_ins=_check_in_pain(user), share=share, base_url=base_url).json
+                  check_ins=_check_in_pain(user), share=share, base_url=base_url, screened=screened_at).json
