@@ -128,6 +128,16 @@ def test_a_pinned_harder_version_of_an_exercise_that_hurt_waits_with_it():
     assert "glute-bridge" in slugs(make_plan(able, harder_hurt, START, adjustments=easy))
 
 
+def test_a_one_leg_bridge_waits_for_twelve_weeks_after_a_birth_as_other_one_leg_loads_do():
+    # A physiotherapist's find: three weeks after a caesarean, Single-leg bridge was accepted as a pin while
+    # Hip hinge with a band was refused for loading the pelvis on one leg.
+    after_birth = parse_profile({**ANSWERS, "level": "intermediate", "pregnancy": "postpartum", "pregnancy_weeks": 3})
+    (problem,) = ruled_out(after_birth, (), START, parse_adjustments({"pinned": [{"exercise": "single-leg-bridge"}]}))
+    assert "loads the pelvis on one leg" in problem.message and "twelve weeks after the birth" in problem.message
+    later = parse_profile({**ANSWERS, "level": "intermediate", "pregnancy": "postpartum", "pregnancy_weeks": 13})
+    assert ruled_out(later, (), START, parse_adjustments({"pinned": [{"exercise": "single-leg-bridge"}]})) == []
+
+
 def test_a_pin_ruled_out_later_is_left_out_with_a_note_on_each_day():
     adj = parse_adjustments({"pinned": [{"exercise": "figure-4-stretch"}]})
     pregnant = parse_profile({**ANSWERS, "pregnancy": "pregnant", "pregnancy_weeks": 20})
