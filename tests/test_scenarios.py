@@ -12,7 +12,7 @@ import pytest
 
 from sijcoach.engine import make_plan, parse_logs, parse_profile
 from sijcoach.engine.adjust import parse_adjustments, parse_findings
-from sijcoach.engine.catalog import catalog
+from sijcoach.engine.catalog import PROTOCOL_ONLY, catalog
 from sijcoach.engine.live import Verdict, on_pain, person_context
 from sijcoach.engine.plan_types import ChangeKind, Pattern, RoutineKind, TriageLevel
 from sijcoach.engine.questionnaires import (
@@ -673,6 +673,17 @@ def test_this_hurts_stops_at_any_pain_when_a_warning_sign_needs_help_first(flag,
     assert decision.verdict == Verdict.END and decision.replacement is None  # the session ends, not the exercise
     assert decision.message.startswith("Stop the session. ")
     assert decision.message.endswith(flags_action([flag]))
+
+
+def test_this_hurts_never_offers_a_step_of_the_realignment_protocol():
+    # A new user's walk-through: Self-massage at 7/10 (no distortion found) gave "DonTigny knee brace trains
+    # the same muscles; it comes next": a correction done only as a step of the protocol.
+    cat = catalog()
+    loose = {"hypermobility_answers": [True, True, True, False, False]}
+    for answers in (person(**STIFF), person(**loose), person(**STIFF, equipment=ALL_EQUIPMENT, level="advanced")):
+        for ex in cat:
+            given = on_pain(answers, ex.slug, 8).replacement
+            assert given is None or given.exercise not in PROTOCOL_ONLY, (ex.slug, given.exercise)
 
 
 @pytest.mark.parametrize("pain", [6, 7, 10])

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import cache
 
-from sijcoach.engine.catalog import Catalog, Exercise
+from sijcoach.engine.catalog import PROTOCOL_ONLY, Catalog, Exercise
 from sijcoach.engine.dosing import LOWERED_SHARE, LOWEST_STEP, TOP_STEP
 from sijcoach.engine.history import DETAIL_DAYS, HURT_PAIN, History
 from sijcoach.engine.plan_types import Change, ChangeKind
@@ -127,9 +127,11 @@ def _same_purpose(ex: Exercise, c: Exercise) -> bool:
 
 def _may_stand_in(ex: Exercise, c: Exercise) -> bool:
     """Could `c` stand in for `ex` at all: another exercise for the same purpose sharing a primary
-    group, done on both sides or each side in turn."""
+    group, done on both sides or each side in turn, and not one of the realignment protocol's own
+    corrections (a walk-through was offered the DonTigny knee brace for a self-massage)."""
     return (
         c.slug != ex.slug
+        and c.slug not in PROTOCOL_ONLY
         and _same_purpose(ex, c)
         and c.laterality in (Laterality.BILATERAL, Laterality.EACH_SIDE)
         and bool(set(c.groups) & set(ex.groups))

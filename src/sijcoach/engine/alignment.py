@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from sijcoach.engine.catalog import INFLARE_CORRECTION, KNEE_BRACE
 from sijcoach.engine.profile import Distortion, Profile
 from sijcoach.engine.routines import Builder, Pick
 from sijcoach.engine.vocab import Side
@@ -22,7 +23,6 @@ NOTE = (
     "Do the steps in order. If step 1 alone eases the pain, skip steps 2 and 3 and go on to step 4. "
     "Repeat the routine up to three times a day if it helps, always before strengthening."
 )
-KNEE_BRACE = "dontigny-knee-brace"
 MIN_STEPS = 2  # fewer steps than this are not the protocol any more
 
 
@@ -115,7 +115,7 @@ def _inflare_step(b: Builder, profile: Profile, s: Sides, notes: list[str]) -> P
     # What it may do, not a bone put back: the joint moves only a few degrees (the plan's caveat).
     why = (f"Step 2, {where}: pushing the knee out against the wall works the hip rotators against the "
            "inward turn a professional found, which often eases the pain.")
-    return _step(b, [("inflare-correction", side, why)], "Step 2, the inflare correction", notes, SKIP_IF_RELIEVED)
+    return _step(b, [(INFLARE_CORRECTION, side, why)], "Step 2, the inflare correction", notes, SKIP_IF_RELIEVED)
 
 
 def protocol(b: Builder, profile: Profile) -> tuple[list[Pick], list[str]]:

@@ -191,6 +191,11 @@ def catalog() -> Catalog:
 
 
 NO_EQUIPMENT = "none"  # as the equipment filter: only exercises that need no equipment
+# The realignment protocol's own corrections (engine/alignment.py), done only as its steps for a
+# distortion a professional found: never offered in another exercise's place after pain.
+KNEE_BRACE = "dontigny-knee-brace"
+INFLARE_CORRECTION = "inflare-correction"
+PROTOCOL_ONLY = frozenset({KNEE_BRACE, INFLARE_CORRECTION})
 
 
 def filter_catalog(
