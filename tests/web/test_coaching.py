@@ -305,6 +305,26 @@ def test_giving_back_an_exercise_never_pinned_or_left_out_is_refused_and_nothing
     assert not CoachVersion.objects.filter(link__client=alice).exists()
 
 
+def test_a_change_that_would_change_nothing_is_refused_and_nothing_is_recorded(cora_client, alice):
+    # A physiotherapist's find: giving back a dose never set, and leaving out an exercise twice, were each
+    # saved as a change the client read; a dose typed with "give the dose back" ticked was dropped unsaid.
+    r = change(cora_client, alice, form="dose", exercise="bird-dog", clear="on")
+    assert r.status_code == 400 and "You have not set a dose for Bird-dog, so there is nothing to give back" in (
+        r.content.decode())
+    r = change(cora_client, alice, form="dose", exercise="glute-bridge", sets="2", reps="10", clear="on")
+    assert r.status_code == 400 and "Give the dose back, or set the numbers typed, not both" in r.content.decode()
+    assert 'value="10"' in r.content.decode()  # what was typed is still there
+    assert not CoachVersion.objects.filter(link__client=alice).exists()
+    assert change(cora_client, alice, form="pin", action="exclude", exercise="quadruped-leg-slide").status_code == 302
+    r = change(cora_client, alice, form="pin", action="exclude", exercise="quadruped-leg-slide")
+    assert r.status_code == 400 and "Four-point leg slide is already left out, so nothing would change" in (
+        r.content.decode())
+    # The same exercise with a new note is a change: the client reads the new note.
+    r = change(cora_client, alice, form="pin", action="exclude", exercise="quadruped-leg-slide", note="knees")
+    assert r.status_code == 302
+    assert CoachVersion.objects.filter(link__client=alice).count() == 2
+
+
 def test_the_coachs_findings_form_offers_what_an_examiner_finds(cora_client, alice):
     # A physiotherapist's find: it offered the client's "Something was found, I don't know what".
     page = cora_client.get(reverse("coach_client", args=[alice.pk])).content.decode()

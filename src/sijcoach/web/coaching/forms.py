@@ -83,6 +83,14 @@ class DoseForm(SummaryForm):
                            help_text="A cue they see beside the steps while they exercise, and on the handout.")
     clear = forms.BooleanField(label="Give the dose back to the plan instead", required=False)
 
+    def clean(self):
+        data = super().clean()
+        if data.get("clear") and any(data.get(k) is not None for k in DOSE_FIELDS):
+            # Both ticked and typed: which one was meant is not ours to guess (the numbers were dropped).
+            self.add_error("clear", "Give the dose back, or set the numbers typed, not both: to give it back, "
+                                    "leave the numbers empty.")
+        return data
+
     def dose(self) -> dict:
         return {k: self.cleaned_data[k] for k in DOSE_FIELDS if self.cleaned_data[k] is not None}
 

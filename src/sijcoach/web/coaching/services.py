@@ -601,6 +601,11 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
             raise InputError("exercise", [Problem("exercise", exercise, "an exercise you pinned or left out",
                                                   f"{_names(exercise)} is neither pinned nor left out, so there is "
                                                   "nothing to give back to the plan")])
+        group = "pinned" if kind == Kind.PIN else "excluded"
+        if kind != Kind.RELEASE and entry in adj[group]:  # the same again: no change for the client to read
+            already = f"{_names(exercise)} is already {'pinned' if kind == Kind.PIN else 'left out'}"
+            raise InputError("exercise", [Problem("exercise", exercise, "a change to the plan",
+                                                  already + (" with this note" if note else "") + ", so nothing would change")])
         adj["pinned"], adj["excluded"] = _without(adj["pinned"], exercise), _without(adj["excluded"], exercise)
         if kind != Kind.RELEASE:
             adj["pinned" if kind == Kind.PIN else "excluded"].append(entry)
@@ -613,6 +618,10 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
         adj["doses"] = _without(adj["doses"], exercise) + [one.model_dump(mode="json", exclude_none=True)]
         what = f"Set {_names(exercise)} to {dose_words(one)}."
     elif kind == Kind.CLEAR_DOSE:
+        if exercise not in {d["exercise"] for d in adj["doses"]}:  # as with RELEASE: nothing to give back
+            raise InputError("exercise", [Problem("exercise", exercise, "an exercise whose dose you set",
+                                                  f"You have not set a dose for {_names(exercise)}, so there is "
+                                                  "nothing to give back to the plan")])
         adj["doses"] = _without(adj["doses"], exercise)
         what = SAID[kind].format(_names(exercise))
     elif kind == Kind.FINDINGS:
