@@ -233,7 +233,8 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
         for picks in (relief, strength):
             for i, p in enumerate(picks):
                 if p.item.exercise == ex.slug:
-                    picks[i] = replace(p, item=replace(p.item, why=f"{why} {p.item.why}", cue=cue), optional=False)
+                    picks[i] = replace(p, item=replace(p.item, why=f"{why} {p.item.why}", cue=cue), optional=False,
+                                       pinned_by=adj.source)
                     found = True
         if found or ex.slug in elsewhere:
             continue
@@ -242,9 +243,9 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
                 waiting.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
                 continue
             at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
-            strength.insert(at, _with_cue(b.pick(ex, default_side(ex), why), cue))
+            strength.insert(at, replace(_with_cue(b.pick(ex, default_side(ex), why), cue), pinned_by=adj.source))
         else:  # activation and relief work is daily
-            relief.insert(0, _with_cue(b.pick(ex, default_side(ex), why), cue))
+            relief.insert(0, replace(_with_cue(b.pick(ex, default_side(ex), why), cue), pinned_by=adj.source))
     return relief, strength, left_out, waiting
 
 

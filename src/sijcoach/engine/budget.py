@@ -107,9 +107,9 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
 
     used = fixed_part()
     kept_relief: list[Pick] = []
-    # A coach's set dose is kept before the app's own relief items, which give way first; the routine
-    # keeps its order (relief_all below).
-    relief = [p for p in relief if p.fixed] + [p for p in relief if not p.fixed]
+    # A coach's set dose or pin is kept before the app's own relief items, which give way first; the
+    # routine keeps its order (relief_all below).
+    relief = [p for p in relief if p.fixed or p.pinned_by] + [p for p in relief if not (p.fixed or p.pinned_by)]
     for p in relief[:CORE_RELIEF_ITEMS]:
         if used + p.seconds <= budget:
             kept_relief.append(p)
@@ -129,6 +129,9 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
         if p.fixed and id(p) not in kept:
             notes.append(f"{p.item.name} ({p.item.dose_by or 'a set dose'}) does not fit in your {minutes} minutes "
                          "today: relief gives way to the work above.")
+        elif p.pinned_by and id(p) not in kept:
+            notes.append(f"{p.item.name}, pinned by {p.pinned_by}, does not fit in your {minutes} minutes today: "
+                         "relief gives way to the work above.")
     if relief and not kept_relief and not relief_required:
         notes.append("No time for the relief routine today: your minutes go to the work above. Do it on the "
                      "days in between, or add a few minutes.")

@@ -61,6 +61,7 @@ class Pick:
     required: bool = False
     step: int = 0  # the dose's step on the ladder (engine/dosing.py), so a short day can lower it
     fixed: bool = False  # a dose someone set by hand (a coach): never shortened to fit
+    pinned_by: str | None = None  # who pinned it ("your coach"): kept before the app's own relief, named if left out
 
 
 def make_item(
