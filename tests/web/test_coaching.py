@@ -282,7 +282,14 @@ def test_findings_stay_with_the_client_when_the_link_ends_and_the_coachs_pins_do
     assert current.plan.assessment.hypermobile and "figure-4-stretch" not in {i.exercise for i in plan_items(alice)}
     assert all("Pinned by your coach" not in i.why for i in plan_items(alice))
     # The client's history says where these answers came from (the next check-in starts from them).
-    assert "findings kept when a coach left" in as_user(alice).get(reverse("history")).content.decode()
+    assert "findings kept when the coaching ended" in as_user(alice).get(reverse("history")).content.decode()
+    # The coach's changes stay listed, each saying it no longer holds (a walk-through read "Pinned Clamshell"
+    # there as if still in force); the findings say they stay.
+    page = as_user(alice).get(reverse("my_coach")).content.decode()
+    (pin,) = [li for li in page.split("<li>") if "Clamshell" in li]
+    assert "No longer in force: the coaching ended on" in pin
+    (found,) = [li for li in page.split("<li>") if "Findings:" in li]
+    assert "these findings stay in your answers" in found and "No longer in force" not in found
 
 
 def test_the_coach_records_the_side_of_an_inflare_the_client_could_not_say(cora_client, alice):

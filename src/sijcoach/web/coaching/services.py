@@ -752,6 +752,6 @@ def for_client(client, versions: int = 5, history: bool = False) -> CoachView:
     if link is None and not history:
         return CoachView(None, [], [])
     changes = list(CoachVersion.objects.filter(link__client=client).exclude(kind=CoachVersion.Kind.NOTE)  # messages now
-                   .select_related("made_by")[:versions])
+                   .select_related("made_by", "link")[:versions])
     log = list(AccessLog.objects.filter(client=client)[:500]) if history else []
     return CoachView(link, changes, log)

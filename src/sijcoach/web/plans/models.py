@@ -23,7 +23,7 @@ class CheckIn(models.Model):
     class Source(models.TextChoices):
         CHECK_IN = "check_in", "check-in"
         SETTINGS = "settings", "settings"
-        COACH_FINDINGS = "coach_findings", "findings kept when a coach left"
+        COACH_FINDINGS = "coach_findings", "findings kept when the coaching ended"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="checkins", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
