@@ -22,6 +22,7 @@ from sijcoach.web.coaching import services as coaching
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachVersion, Invite
 from sijcoach.web.plans import services
 from sijcoach.web.plans.models import CheckIn, Session
+from sijcoach.engine.vocab import day_words
 
 
 @pytest.fixture
@@ -485,6 +486,27 @@ def test_the_client_who_needs_attention_most_comes_first(cora, alice, bob, charl
     assert [c for c, _ in rows[0].flags] == ["red_flag"] and rows[0].open_triage
     assert [c for c, _ in rows[1].flags] == ["see_doctor", "joint_out"]  # Bob's answers: see a doctor soon
     assert rows[2].flags == [] and rows[2].last_session == on
+
+
+def test_of_two_clients_whose_joint_went_out_the_newer_comes_first_each_with_its_day(cora, alice, charlie,
+                                                                                     cora_client):
+    # A physiotherapist's find: a joint out today was listed below one out ten days ago (whose last session
+    # was older), both reading "The joint went out (last 14 days)": the acute one could not be told apart.
+    check_in(charlie)
+    coaching.accept_invite(charlie, coaching.create_invite(cora).code)
+    on = services.today_for(alice)
+    ten_days_ago = on - dt.timedelta(days=10)
+    services.save_session(alice, services.parse_session(session_payload(joint_went_out=True, date=str(ten_days_ago))), on)
+    services.save_session(alice, services.parse_session(session_payload(date=str(on - dt.timedelta(days=3)))), on)
+    services.save_session(charlie, services.parse_session(session_payload(joint_went_out=True)), on)
+    rows = cora_client.get(reverse("coach_clients")).context["rows"]
+    assert [r.email for r in rows] == ["charlie@example.org", "alice@example.org"]
+    assert rows[0].score == rows[1].score and rows[1].last_session < rows[0].last_session
+    assert dict(rows[0].flags)["joint_out"] == f"The joint went out on {day_words(on)}"
+    assert dict(rows[1].flags)["joint_out"] == f"The joint went out on {day_words(ten_days_ago)}"
+    services.save_session(charlie, services.parse_session(session_payload(pain_after=7)), on)
+    assert dict(cora_client.get(reverse("coach_clients")).context["rows"][0].flags)["hurt"] == (
+        f"Pain of 6/10 or more in or after the session of {day_words(on)}")
 
 
 @pytest.mark.parametrize("hurt", [{"pain_after": 7}, {"items": [{"exercise": "bird-dog", "side": "each", "pain": 8}]},

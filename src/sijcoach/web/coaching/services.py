@@ -27,6 +27,7 @@ from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.engine.profile import Distortion, Pregnancy, Profile
+from sijcoach.engine.vocab import day_words
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
 from sijcoach.web.plans import labels, progress, services
@@ -205,6 +206,7 @@ class Flag:
     words: str
     basis: str
     seen_at: dt.datetime | None = None
+    day: dt.date | None = None  # the day of what it stands on, when it is one session (the joint out, pain)
 
 
 @dataclass(frozen=True)
@@ -259,7 +261,7 @@ class _Facts:
     on: dt.date
     last_session: dt.date | None = None
     last_out: tuple[dt.date, int] | None = None  # the newest session where the joint went out: date, id
-    last_hurt: int | None = None  # the newest session (last two weeks) with pain of 6 or more: id
+    last_hurt: tuple[dt.date, int] | None = None  # the newest session (two weeks) with pain of 6 or more: date, id
     readings: list = field(default_factory=list)  # (date, 0 session or 1 check-in, id, pain)
     checkins: list[_Answer] = field(default_factory=list)  # the newest three check-ins, newest first
     first_checkin: dt.date | None = None  # the programme's first day
@@ -324,7 +326,7 @@ def _session_facts(facts: dict[int, _Facts], ids: list[int], on: dt.date) -> Non
         f = facts[user_id]
         f.last_session = read[last][0] if last else None
         f.last_out = (read[went_out][0], went_out) if went_out else None
-        f.last_hurt = hurt_in
+        f.last_hurt = (read[hurt_in][0], hurt_in) if hurt_in else None
         # one reading when the first is the last
         f.readings += [(read[pk][0], 0, pk, read[pk][1]) for pk in dict.fromkeys((first_rated, last_rated)) if pk]
 
@@ -364,10 +366,14 @@ def open_warning_signs(client) -> list[str]:
 
 def _flags(facts: _Facts) -> tuple[list[Flag], list[str]]:
     flags, triage = _triage_of(facts)
+    # Each with its day (a physiotherapist's find: a joint out today and one ten days ago read the same).
     if facts.last_out is not None and facts.last_out[0] >= facts.on - dt.timedelta(days=JOINT_OUT_DAYS):
-        flags.append(Flag("joint_out", FLAG_WORDS["joint_out"], f"session:{facts.last_out[1]}"))
+        day, pk = facts.last_out
+        flags.append(Flag("joint_out", f"The joint went out on {day_words(day)}", f"session:{pk}", day=day))
     if facts.last_hurt is not None:  # a newer painful session raises it again after "seen"
-        flags.append(Flag("hurt", FLAG_WORDS["hurt"], f"session:{facts.last_hurt}"))
+        day, pk = facts.last_hurt
+        flags.append(Flag("hurt", f"Pain of {SWAP_PAIN}/10 or more in or after the session of {day_words(day)}",
+                          f"session:{pk}", day=day))
     checkins = facts.checkins
     pains = [c.pain for c in reversed(checkins)]
     if len(pains) == 3 and all(pain_change(a, b).direction == "worse" for a, b in zip(pains, pains[1:])):
@@ -422,7 +428,8 @@ def _with_adherence(rows: list[ClientRow]) -> list[ClientRow]:
 
 def _by_need(coach) -> list[ClientRow]:
     """Every client of the coach, the one who needs attention most first: new flags by their weight,
-    then flags marked seen (kept, lower), then the longest without a session."""
+    the newest of what they stand on first, then flags marked seen (kept, lower), then the longest
+    without a session."""
     # Of each client, only what the list shows and their time zone (for their today).
     listed = [Listed(*row) for row in CoachLink.objects.filter(coach=coach, ended_at=None).values_list(
         "client_id", "client__email", Coalesce("client__preferences__time_zone", Value("")))]
@@ -431,7 +438,11 @@ def _by_need(coach) -> list[ClientRow]:
     def seen_weight(r: ClientRow) -> int:
         return sum(FLAG_WEIGHT[f.code] for f in r.flag_states if f.seen_at is not None)
 
-    return sorted(_rows(coach, listed), key=lambda r: (-r.score, -seen_weight(r), r.last_session or far, r.email))
+    def newest(r: ClientRow) -> int:
+        return max((f.day.toordinal() for f in r.new_flags if f.day is not None), default=0)
+
+    return sorted(_rows(coach, listed), key=lambda r: (-r.score, -newest(r), -seen_weight(r), r.last_session or far,
+                                                       r.email))
 
 
 LIST_READ = "client list: sessions, pain trend and warning signs"
