@@ -128,6 +128,23 @@ def test_back_from_an_unfinished_page_is_allowed(charlie_client):
     assert r.status_code == 302 and r["Location"] == url("warning-signs")
 
 
+def test_what_was_typed_on_an_unfinished_page_waits_on_it_after_back(charlie_client):
+    # A new user's walk-through: two activities typed (one scored 11), Back, then Next: the page was empty.
+    charlie_client.get(reverse("checkin_start"))
+    for step in ALL_STEPS[:-1]:
+        post(charlie_client, step)
+    r = post(charlie_client, "activities", nav="back", activity_0="Turning over in bed", score_0="4",
+             activity_1="Getting dressed", score_1="11")
+    assert r.status_code == 302 and r["Location"] == url("setup")
+    post(charlie_client, "setup")
+    page = charlie_client.get(url("activities")).content.decode()
+    assert 'value="Turning over in bed"' in page and 'value="Getting dressed"' in page and 'value="11"' in page
+    assert "from 0 to 10" in page  # and what is still wrong with it
+    r = post(charlie_client, "activities", activity_0="Turning over in bed", score_0="4", activity_1="", score_1="")
+    assert r.status_code == 302 and r["Location"] == reverse("today")
+    assert list(PsfsActivity.objects.values_list("name", flat=True)) == ["Turning over in bed"]
+
+
 def test_an_invalid_answer_shows_the_fields_message_and_keeps_the_other_pages(charlie_client):
     charlie_client.get(reverse("checkin_start"))
     post(charlie_client, "warning-signs", flag_history_of_cancer="on")

@@ -4,7 +4,7 @@ last page saves them as one check-in. An emergency or urgent warning sign ends i
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -65,6 +65,7 @@ def step(request, step: str):
         form = form_class(request.POST)
         going_back = request.POST.get("nav") == "back"
         if form.is_valid():
+            draft.get("unfinished", {}).pop(step, None)
             draft["pages"][step] = {k: v for k, v in form.cleaned_data.items()}
             if step == "activities":
                 draft["psfs"] = form.to_psfs()
@@ -79,9 +80,20 @@ def step(request, step: str):
             if index + 1 < len(steps):
                 return redirect("checkin_step", step=steps[index + 1])
             return _finish(request, draft, steps)
-        if going_back:  # an unfinished page does not hold the person back
+        if going_back:  # an unfinished page does not hold the person back; what was typed waits on it
+            draft.setdefault("unfinished", {})[step] = {
+                k: request.POST.getlist(k) for k in request.POST if k not in ("csrfmiddlewaretoken", "nav")}
+            request.session[DRAFT] = draft
             return redirect("checkin_step", step=steps[max(0, index - 1)])
         status = 400
+    elif step in draft.get("unfinished", {}):
+        # Left with Back before it was valid: shown as typed, with what still needs an answer.
+        typed = QueryDict(mutable=True)
+        for name, values in draft["unfinished"][step].items():
+            typed.setlist(name, values)
+        form = form_class(typed)
+        form.is_valid()
+        status = 200
     else:
         form = form_class(initial=_initial(form_class, draft, step))
         status = 200
