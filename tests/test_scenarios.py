@@ -877,6 +877,15 @@ def test_a_morning_2_points_worse_than_before_the_session_makes_the_next_session
     assert all(smaller(a, b) or dose(a) == dose(b) for a, b in zip(lighter.items, usual.items, strict=True))
 
 
+def test_a_worse_morning_after_two_sessions_of_one_day_is_one_change():
+    # A new user's walk-through: Progress listed the same "lighter session" line twice, once a session.
+    day = YESTERDAY - dt.timedelta(days=1)
+    logs = [session(day, pain_before=2, pain_after=3, pain_next_day=4, items=[{"exercise": "glute-bridge", "pain": 2}]),
+            session(day, pain_before=2, pain_after=3, pain_next_day=4, items=[{"exercise": "cat-cow", "pain": 1}])]
+    plan = plan_for(logs=logs, **STIFF)
+    assert [c.kind for c in plan.changes] == [ChangeKind.LOWER_SESSION]
+
+
 def test_a_morning_only_1_point_worse_keeps_the_session_as_it_was():
     logs = [session(YESTERDAY, pain_before=2, pain_after=3, pain_next_day=3,
                     items=[{"exercise": "glute-bridge", "pain": 2}])]

@@ -203,6 +203,9 @@ def test_a_worse_morning_changes_the_plan_at_once(on_a_monday, alice_client, ali
     after = plan_of(alice)
     assert after != before
     assert any("Lighter strength session" in n for d in after.days for n in d.notes)
+    # Progress lists it once, by its kind in words (it read "Lower session", the code's words).
+    page = alice_client.get(reverse("progress")).content.decode()
+    assert page.count('<span class="kind">Lighter session</span>') == 1 and "Lower session" not in page
 
 
 def test_today_keeps_the_planned_days(alice_client, alice):

@@ -293,7 +293,7 @@ class _Planner:
         """The strength session after a session whose next morning was clearly worse is lighter."""
         lowered, changes = set(), []
         last_done = max((d for d in done if d < self.start), default=None)
-        for rise in self.adaptation.rise_days:
+        for rise in dict.fromkeys(self.adaptation.rise_days):  # once a day, however many sessions it had
             if last_done is not None and rise < last_done:
                 continue  # the lighter session was already done
             nxt = min((d for d in planned if d > rise), default=None)

@@ -7,6 +7,7 @@ that every member has its words. Django forms take a table as `choices` as it is
 from sijcoach.engine.profile import (
     Birth, Cause, Condition, Distortion, DistortionSide, History, InflammatorySign, Pregnancy, Sex, SoreSide,
 )
+from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.engine.vocab import Difficulty, Equipment, Group
 
 SEX = {Sex.FEMALE: "Female", Sex.MALE: "Male", Sex.OTHER: "Other", Sex.UNSPECIFIED: "Prefer not to say"}
@@ -68,3 +69,11 @@ def choices(table: dict) -> list[tuple[str, str]]:
 
 # As lists, for the exercise library's filter form (plans/views.py), which adds "Any" in front.
 GROUPS, EQUIPMENT, LEVEL = choices(GROUP_NAMES), choices(EQUIPMENT_NAMES), choices(DIFFICULTY)
+
+# How the plan changed (Progress, the coach's client page): what kind of change, before its reason.
+CHANGE_KIND = {
+    ChangeKind.SWAP: "Swapped", ChangeKind.LOWER_DOSE: "Dose lowered", ChangeKind.LOWER_SESSION: "Lighter session",
+    ChangeKind.PROGRESS_DOSE: "Dose raised", ChangeKind.PROGRESS_VARIANT: "Harder version",
+    ChangeKind.FLARE_UP: "Flare-up", ChangeKind.RETRY: "Tried again", ChangeKind.RESCHEDULE: "Moved",
+    ChangeKind.PHASE: "New phase", ChangeKind.SEE_PROFESSIONAL: "See a professional", ChangeKind.COACH: "Coach",
+}

@@ -3,7 +3,7 @@ from django import template
 from sijcoach.engine import guidance
 from sijcoach.engine.catalog import catalog
 from sijcoach.exports.words import dose_and_side
-from sijcoach.web.plans import present
+from sijcoach.web.plans import labels, present
 from sijcoach.web.plans.fields import PAIN_HINT, PainScale
 
 register = template.Library()
@@ -13,6 +13,12 @@ register = template.Library()
 def words(value) -> str:
     """A coded value in plain words: see_doctor_soon -> see doctor soon."""
     return str(value).replace("_", " ").replace("-", " ")
+
+
+@register.filter
+def change_kind(kind) -> str:
+    """What kind of change to the plan, in words (labels.CHANGE_KIND)."""
+    return labels.CHANGE_KIND[kind]
 
 
 @register.filter
