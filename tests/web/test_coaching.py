@@ -209,6 +209,9 @@ def test_a_pin_the_clients_situation_rules_out_is_refused_with_the_reason(cora_c
     r = change(cora_client, alice, form="pin", action="pin", exercise="childs-pose")
     assert r.status_code == 400
     assert "ruled out: it needs kneeling or deep knee bending, and the client has a knee problem" in r.content.decode()
+    # The exercise by its name, not its code (a physiotherapist read 'Exercise: "pelvic-list" is not accepted').
+    assert escape('Exercise: "Child\'s pose" is not accepted') in r.content.decode()
+    assert "childs-pose&quot; is not accepted" not in r.content.decode()
     assert not CoachVersion.objects.exists()
     assert all(i.exercise != "childs-pose" for i in plan_items(alice))
 
@@ -357,7 +360,8 @@ def test_the_coach_sees_what_the_clients_plan_is_built_on(cora_client, alice):
 
 def test_a_beighton_score_out_of_range_is_refused_naming_the_field(cora_client, alice):
     r = change(cora_client, alice, form="findings", beighton_score="12")
-    assert r.status_code == 400 and "Beighton score" in r.content.decode()
+    assert r.status_code == 400 and "Beighton score: choose a whole number from 0 to 9." in r.content.decode()
+    assert "Beighton score (0-9; empty: not measured): Beighton score:" not in r.content.decode()  # said once
 
 
 def test_every_change_records_who_and_when_and_the_client_sees_it(cora_client, cora, alice, as_user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from django import forms
@@ -39,8 +40,10 @@ class SummaryForm(forms.Form):
         if self.is_bound:
             for name, errors in list(self.errors.items()):
                 if name in self.fields:
+                    label = str(self.fields[name].label)
+                    short = re.sub(r"\s*\(.*\)$", "", label)  # a message that names its field already is kept
                     for e in errors:
-                        self.add_error(None, f"{self.fields[name].label}: {e}")
+                        self.add_error(None, e if e.startswith(f"{short}:") else f"{label}: {e}")
 
     def add_problems(self, problems: list[Problem]) -> None:
         """The engine's problems: beside the field they name when the form has it, and all at the top."""
@@ -48,6 +51,9 @@ class SummaryForm(forms.Form):
             name = p.field.rsplit(".", 1)[-1]
             if name in self.fields:
                 label = self.fields[name].label
+                choices = dict(getattr(self.fields[name], "choices", ()))
+                if isinstance(p.value, str) and p.value in choices:  # "Pelvic list", not its code "pelvic-list"
+                    p = replace(p, value=choices[p.value])
                 self.add_error(name, str(replace(p, field=label)).removeprefix(f"{label}: "))
                 self.add_error(None, str(replace(p, field=label)))
             else:

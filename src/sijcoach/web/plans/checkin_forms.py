@@ -156,13 +156,14 @@ class ActivitiesForm(forms.Form):
         for i in range(3):
             self.fields[f"activity_{i}"] = forms.CharField(label=f"Activity {i + 1}", max_length=120, required=False)
             self.fields[f"score_{i}"] = WholeNumberField(label=f"How well can you do activity {i + 1}? (0-10)",
+                                                          said_as=f"Activity {i + 1}'s rating",
                                                           min_value=0, max_value=10, required=False)
 
     def clean(self):
         data = super().clean()
         for i in range(3):
             name, score = (data.get(f"activity_{i}") or "").strip(), data.get(f"score_{i}")
-            if name and score is None:
+            if name and score is None and f"score_{i}" not in self.errors:  # not twice for a rating of 11
                 self.add_error(f"score_{i}", "Rate this activity from 0 to 10, or leave its name empty.")
             if score is not None and not name:
                 self.add_error(f"activity_{i}", "Name the activity you rated, or clear its rating.")
