@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from conftest import check_in, make_coach, make_user, session_payload
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -81,6 +82,25 @@ def test_when_everything_is_done_today_says_so_and_offers_no_primary_action(alic
         log_routine(alice, services.today_for(alice), r)
     page = alice_client.get(reverse("today")).content.decode()
     assert not START.search(page) and not WALK.search(page) and "Everything planned for today is done." in page
+
+
+def test_relief_planned_twice_a_day_is_offered_again_after_one_round_not_called_done(alice_client, alice):
+    # A new user's walk-through: "Daily relief 2 times today ... morning and evening", and after one relief
+    # and the strength session Today said "Everything planned for today is done".
+    check_in(alice, minutes_per_day=30)
+    routines = routines_today(alice)
+    relief = next(i for i, r in enumerate(routines) if r.kind == "relief")
+    assert routines[relief].times_per_day == 2 and all(r.kind != "walk" for r in routines)
+    for r in routines:
+        log_routine(alice, services.today_for(alice), r)
+    page = alice_client.get(reverse("today")).content.decode()
+    assert "Everything planned for today is done." not in page
+    assert "The rest of today is done: Daily relief is planned once more today, later on." in page
+    minutes = floatformat(routines[relief].minutes, 0)
+    assert f'href="/session/{relief}/">Start Daily relief again, about {minutes} minutes' in page
+    log_routine(alice, services.today_for(alice), routines[relief])  # the evening round
+    page = alice_client.get(reverse("today")).content.decode()
+    assert "Everything planned for today is done." in page and "once more" not in page
 
 
 @pytest.mark.parametrize("minutes", [45, 60])

@@ -55,6 +55,26 @@ def start_day(routines: Sequence[Routine], done_kinds: set[str]) -> StartDay | N
     return StartDay((guided or [left[0][0]])[0], sum(r.minutes for _, r in left), walk_only=not guided)
 
 
+@dataclass(frozen=True)
+class OnceMore:
+    """A routine planned more than once today, done fewer times: offered again once the rest is done."""
+
+    index: int
+    title: str
+    minutes: float
+    left: int
+
+
+def once_more(routines: Sequence[Routine], rounds: dict[str, int]) -> OnceMore | None:
+    """The first routine done today fewer times than planned (`rounds`: progress.rounds_done), if
+    any was done at all (the day's session does each once)."""
+    for i, r in enumerate(routines):
+        done = rounds.get(r.kind.value, 0)
+        if 0 < done < r.times_per_day:
+            return OnceMore(i, r.title, r.minutes, r.times_per_day - done)
+    return None
+
+
 def tips(advice: Sequence[Advice]) -> list[Advice]:
     """The advice to show: the disclaimer is at the foot of every page already, so not again."""
     return [a for a in advice if a.topic != "not_a_diagnosis"]

@@ -101,6 +101,17 @@ def done_in_logs(logs: Iterable[SessionLog], start: dt.date, end: dt.date) -> di
                       for log in logs if start <= log.date <= end and log.routine is not None)
 
 
+def rounds_done(logs: Iterable[SessionLog], on: dt.date) -> dict[str, int]:
+    """How many sessions of each routine kind were done on `on` (a routine planned twice a day, such as
+    relief morning and evening, is done twice); from sessions already read, as done_in_logs."""
+    rounds: dict[str, int] = defaultdict(int)
+    for log in logs:
+        if log.date == on and log.routine is not None and any(
+                exercise_done(i.skipped, i.sets_done, i.reps_done, i.hold_s_done) for i in log.items):
+            rounds[log.routine.value] += 1
+    return rounds
+
+
 # routine_done in SQL, for the coach's list (many people and weeks at once, where reading every
 # exercise would cost more). tests/web/test_progress_done.py checks that the two agree. Built once and
 # narrowed per call, as plans.services does with the check-ins: resolving the subquery costs as much

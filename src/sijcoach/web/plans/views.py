@@ -67,6 +67,7 @@ def today(request):
             for i, r in enumerate(routines)
         ],
         "start_day": present.start_day(routines, done_kinds),
+        "once_more": present.once_more(routines, progress.rounds_done(current.logs, on)),
         "week_done": progress.week_completion(request.user, on, plan.days, done=done_week),
         "tip": present.tip_of_the_day(plan.advice, on),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
