@@ -46,6 +46,8 @@ def test_a_pinned_relief_exercise_is_first_every_day_with_the_coachs_note():
         assert first.exercise == "childs-pose"
         # The note is said once (a walk-through read it twice on Today and the handout): as the cue.
         assert first.why.startswith("Pinned by your coach.") and first.cue == "to ease the low back"
+        # And what it is for, as every item says (a physiotherapist read only "Why: Pinned by your coach.").
+        assert first.why == "Pinned by your coach. It is for the low back."
     change = [c for c in plan.changes if c.kind == ChangeKind.COACH]
     assert [(c.exercise, c.source) for c in change] == [("childs-pose", "your coach")]
     assert "to ease the low back" in change[0].reason

@@ -26,7 +26,7 @@ from sijcoach.engine.history import read_history
 from sijcoach.engine.inputs import MISSING, InputError, Problem, parse_model
 from sijcoach.engine.plan_types import Change, ChangeKind
 from sijcoach.engine.profile import Distortion, DistortionSide, Profile, SessionLog, Slug, Text, _Input, _unique
-from sijcoach.engine.routines import Builder, Pick, default_side, make_item
+from sijcoach.engine.routines import Builder, Pick, default_side, group_words, make_item
 from sijcoach.engine.screening import screen
 from sijcoach.engine.suitability import context_on
 from sijcoach.engine.vocab import STRENGTH_KINDS, Group, Kind, Laterality, Side, day_words
@@ -229,6 +229,8 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
         # and is said once: as the cue beside the steps, or in the reason when there is no cue.
         cue = (item.note or None) if ex.slug == item.exercise else None
         why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note and cue is None else "") + "." + stand_in
+        # What it is for, as every other item says (a pin read only "Pinned by your coach.").
+        trains = f" It is for the {' and '.join(group_words(g) for g in ex.groups)}."
         found = False
         for picks in (relief, strength):
             for i, p in enumerate(picks):
@@ -243,9 +245,9 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
                 waiting.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
                 continue
             at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
-            strength.insert(at, replace(_with_cue(b.pick(ex, default_side(ex), why), cue), pinned_by=adj.source))
+            strength.insert(at, replace(_with_cue(b.pick(ex, default_side(ex), why + trains), cue), pinned_by=adj.source))
         else:  # activation and relief work is daily
-            relief.insert(0, replace(_with_cue(b.pick(ex, default_side(ex), why), cue), pinned_by=adj.source))
+            relief.insert(0, replace(_with_cue(b.pick(ex, default_side(ex), why + trains), cue), pinned_by=adj.source))
     return relief, strength, left_out, waiting
 
 
