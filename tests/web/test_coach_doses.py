@@ -50,6 +50,17 @@ def today_items(user):
     return {i.exercise: i for r in plan.days[0].routines for i in r.items}
 
 
+def test_the_dose_form_offers_only_exercises_a_dose_can_be_set_for(pair):
+    # A physiotherapist's find: the list offered the walks, each refused once chosen.
+    cora_web, alice, _ = pair
+    page = cora_web.get(reverse("coach_client", args=[alice.pk])).content.decode()
+    form = page[page.index('name="form" value="dose"'):]
+    form = form[:form.index("</form>")]
+    assert 'value="glute-bridge"' in form and 'value="walking"' not in form and 'value="pool-walking"' not in form
+    r = set_dose(cora_web, alice, exercise="walking", hold_s="600")
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+
+
 def test_a_coach_sets_a_three_by_ten_bridge_with_a_cue_and_the_client_sees_it_as_the_coachs(pair):
     cora_web, alice, alice_web = pair
     assert (today_items(alice)["glute-bridge"].sets, today_items(alice)["glute-bridge"].reps) != (3, 10)

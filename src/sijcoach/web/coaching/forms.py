@@ -9,6 +9,7 @@ from django import forms
 
 from sijcoach.engine.adjust import DOSE_FIELDS, MAX_VALUE
 from sijcoach.engine.catalog import catalog
+from sijcoach.engine.coach_limits import coach_limits
 from sijcoach.engine.inputs import Problem
 from sijcoach.engine.profile import Distortion
 from sijcoach.web.coaching import templates_service
@@ -29,6 +30,12 @@ class ClientRecordForm(forms.Form):
 
 def exercise_choices():
     return [(e.slug, e.name) for e in sorted(catalog(), key=lambda e: e.name)]
+
+
+def dose_choices():
+    """The exercises a coach may set a dose for: those of a kind with safety limits (a walk is fitted
+    to the day's free minutes, and was offered only to be refused)."""
+    return [(e.slug, e.name) for e in sorted(catalog(), key=lambda e: e.name) if e.kind in coach_limits()]
 
 
 class SummaryForm(forms.Form):
@@ -80,7 +87,7 @@ class DoseForm(SummaryForm):
     # No bounds here but the storable one: the engine's limits depend on the kind of exercise and are
     # checked for every value at once, each named with its range and why (a bound here would stop at
     # the first, in Django's words: "Ensure this value is greater than or equal to 0", sets 0 unsaid).
-    exercise = forms.ChoiceField(label="Exercise", choices=exercise_choices)
+    exercise = forms.ChoiceField(label="Exercise", choices=dose_choices)
     sets = forms.IntegerField(label="Sets", max_value=MAX_VALUE, required=False)
     reps = forms.IntegerField(label="Repetitions", max_value=MAX_VALUE, required=False)
     hold_s = forms.IntegerField(label="Hold (seconds)", max_value=MAX_VALUE, required=False)
