@@ -576,6 +576,10 @@ def test_inflammatory_back_pain_signs_advise_the_gp_and_the_plan_goes_on():
     p = plan(age=35, onset_days_ago=400, inflammatory_signs=["morning_stiffness"], **STIFF)
     assert p.triage.level == TriageLevel.SEE_DOCTOR_SOON and not p.triage.gentle
     assert "spondyloarthritis" in p.triage.action and p.days and strength_days(p)
+    assert p.triage.heading == "Ask your GP at your next appointment"
+    # With another sign of the same level and no heading of its own, the level's words stand.
+    assert plan(age=35, onset_days_ago=400, inflammatory_signs=["morning_stiffness"], pain_now=9,
+                **STIFF).triage.heading == ""
     assert p.triage.reasons[0].source == CAT.source_title("nice-ng65")
 
 

@@ -401,6 +401,9 @@ def test_the_check_in_asks_inflammatory_signs_and_their_advice_reaches_today(cha
     assert profile.inflammatory_signs == ("morning_stiffness", "alternating_buttock_pain")
     today = charlie_client.get(reverse("today")).content.decode()
     assert "spondyloarthritis" in today and "Daily relief" in today
+    # Its heading says what its advice says (a walk-through read "See a doctor or physiotherapist soon"
+    # above "Ask your GP ... at your next appointment").
+    assert "<h2>Ask your GP at your next appointment</h2>" in today and "physiotherapist soon</h2>" not in today
 
 
 def test_a_fall_with_osteoporosis_keeps_to_breathing_and_walks_until_a_doctor_rules_out_a_fracture(charlie_client, charlie):

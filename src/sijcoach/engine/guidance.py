@@ -28,6 +28,7 @@ class RedFlagInfo(_Data):
     retired: bool = False  # no longer asked; kept so that saved answers holding it still count
     gentle: bool = True  # at see_doctor_soon: the plan is limited to beginner exercises
     action: str | None = None  # what to do, when the level's own action would not say it
+    heading: str | None = None  # its heading on Today, when the level's ("... soon") would overstate it
 
 
 class AdviceInfo(_Data):

@@ -64,6 +64,7 @@ class Triage:
     action: str
     gentle: bool = False  # the plan keeps to beginner exercises until a professional has seen the person
     notes: tuple[str, ...] = ()  # answers that did not fit together, and how they were read
+    heading: str = ""  # the leading signs' own heading, when they share one (else the level's words)
 
 
 @dataclass(frozen=True, slots=True)

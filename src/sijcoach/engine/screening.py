@@ -106,7 +106,9 @@ def screen_flags(ids: list[str], notes: tuple[str, ...] = ()) -> Triage:
     reasons = tuple(Reason(h.id, h.reason, catalog().source_title(h.source)) for h in hits)
     leading = [h for h in hits if h.level == level]
     gentle = level == TriageLevel.SEE_DOCTOR_SOON and any(h.gentle for h in leading)
-    return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=notes)
+    own = {h.heading for h in leading}
+    heading = own.pop() if len(own) == 1 and None not in own else ""
+    return Triage(level=level, reasons=reasons, action=flags_action(ids), gentle=gentle, notes=notes, heading=heading)
 
 
 # What to call a level's action: its own (a doctor, for urgent), and one that only the signs' own
