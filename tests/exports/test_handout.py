@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 import time_machine
 
-from export_helpers import START, person, plan_for
+from export_helpers import LOGS, START, person, plan_for
 from sijcoach.engine.planner import make_plan
 from sijcoach.engine.profile import Effort, LoggedItem, SessionLog
 from sijcoach.engine.guidance import library
@@ -217,6 +217,21 @@ def test_a_note_every_day_has_is_printed_once_and_the_pattern_reads_as_english()
         assert html.count(escape_note(note)) == 1, note
     assert "A loose or unstable joint pattern (moving too much)" in html or "A stiff joint pattern" in html
     assert "A unstable" not in html
+
+
+def test_a_note_on_several_days_is_printed_once_with_its_days():
+    # A physiotherapist's find: "Sit to stand, pinned by your coach, waits for a day with strength work."
+    # was printed on every day without strength work.
+    from sijcoach.engine.adjust import parse_adjustments
+
+    pinned = make_plan(person(), LOGS, start=START, days=14,
+                       adjustments=parse_adjustments({"pinned": [{"exercise": "sit-to-stand"}]}))
+    waits = "Sit to stand, pinned by your coach, waits for a day with strength work."
+    days = [d.date for d in pinned.days if waits in d.notes]
+    assert 3 <= len(days) < len(pinned.days)
+    html = Handout(pinned, made_on=MADE_ON, picture=None).html()
+    assert html.count(escape_note(waits)) == 1
+    assert f"{escape_note(waits)} ({', '.join(f'{d:%a %d %b}' for d in days)})" in html
 
 
 def escape_note(note: str) -> str:
