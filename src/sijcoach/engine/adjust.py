@@ -229,8 +229,6 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
         # and is said once: as the cue beside the steps, or in the reason when there is no cue.
         cue = (item.note or None) if ex.slug == item.exercise else None
         why = f"Pinned by {adj.source}" + (f": {item.note}" if item.note and cue is None else "") + "." + stand_in
-        # What it is for, as every other item says (a pin read only "Pinned by your coach.").
-        trains = f" It is for the {' and '.join(group_words(g) for g in ex.groups)}."
         found = False
         for picks in (relief, strength):
             for i, p in enumerate(picks):
@@ -240,14 +238,17 @@ def pin(b: Builder, relief: list[Pick], strength: list[Pick], adj: Adjustments, 
                     found = True
         if found or ex.slug in elsewhere:
             continue
-        if ex.kind in STRENGTH_KINDS and ex.kind != Kind.ACTIVATION:
-            if not strength:
-                waiting.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
-                continue
-            at = next((i for i, p in enumerate(strength) if p.optional), len(strength))
-            strength.insert(at, replace(_with_cue(b.pick(ex, default_side(ex), why + trains), cue), pinned_by=adj.source))
-        else:  # activation and relief work is daily
-            relief.insert(0, replace(_with_cue(b.pick(ex, default_side(ex), why + trains), cue), pinned_by=adj.source))
+        daily = ex.kind not in STRENGTH_KINDS or ex.kind == Kind.ACTIVATION  # activation and relief work
+        if not daily and not strength:
+            waiting.append(f"{ex.name}, pinned by {adj.source}, waits for a day with strength work.")
+            continue
+        # What it is for, as every other item says (a pin read only "Pinned by your coach.").
+        trains = f" It is for the {' and '.join(group_words(g) for g in ex.groups)}."
+        added = replace(_with_cue(b.pick(ex, default_side(ex), why + trains), cue), pinned_by=adj.source)
+        if daily:
+            relief.insert(0, added)
+        else:
+            strength.insert(next((i for i, p in enumerate(strength) if p.optional), len(strength)), added)
     return relief, strength, left_out, waiting
 
 

@@ -97,8 +97,8 @@ def on_pain(
     if earlier:
         return LiveDecision(
             Verdict.END,
-            f"Stop the session here: {ex.name} hurt {pain}/10, and {' and '.join(earlier)} hurt 6/10 or more "
-            "earlier in it. Two painful exercises in one session call for rest, not another exercise. Save the "
+            f"Stop the session here: {ex.name} hurt {pain}/10, and {' and '.join(earlier)} hurt {SWAP_PAIN}/10 "
+            "or more earlier in it. Two painful exercises in one session call for rest, not another exercise. Save the "
             "session so the plan can ease off; if the pain has not settled by tomorrow morning, tell your "
             "professional.",
             source,

@@ -161,6 +161,11 @@ def _title_page(plan: Plan, name: str | None, made_on: dt.date) -> str:
 REPEATED_NOTE_DAYS = 3  # a note on this many days or more is printed once, with its days
 
 
+def _note(text: str) -> str:
+    """A day's note as printed: its first letter a capital, escaped."""
+    return escape(text[:1].upper() + text[1:])
+
+
 def _schedule(plan: Plan) -> str:
     """One row a day, one column a routine, each with a box to tick; weeks ruled off."""
     columns: dict[str, str] = {}  # routine kind -> the title it first appears with
@@ -170,13 +175,12 @@ def _schedule(plan: Plan) -> str:
     head = "".join(f"<th>{escape(t)}</th>" for t in columns.values())
     # A note every day has (an exercise left out for pregnancy, say) is printed once, above the table;
     # so is one that recurs on some days (a pin waiting for a strength day), with those days.
-    every_day = [n for n in plan.days[0].notes if all(n in d.notes for d in plan.days[1:])] if plan.days else []
-    on_days: dict[str, list] = {}
+    on_days: dict[str, list[dt.date]] = {}
     for day in plan.days:
-        for note in day.notes:
-            if note not in every_day:
-                on_days.setdefault(note, []).append(day.date)
-    some_days = {note: days for note, days in on_days.items() if len(days) >= REPEATED_NOTE_DAYS}
+        for note in dict.fromkeys(day.notes):
+            on_days.setdefault(note, []).append(day.date)
+    every_day = [n for n, days in on_days.items() if len(days) == len(plan.days)]
+    some_days = {n: days for n, days in on_days.items() if REPEATED_NOTE_DAYS <= len(days) < len(plan.days)}
     rows = []
     for n, day in enumerate(plan.days):
         by_kind = {r.kind.value: r for r in day.routines}
@@ -189,16 +193,16 @@ def _schedule(plan: Plan) -> str:
             ticks = '<span class="tick"></span>' * r.times_per_day
             other = "" if r.title == columns[kind] else f' <span class="small">({escape(r.title)})</span>'
             cells.append(f'<td class="slot">{ticks}{whole_minutes(r.minutes)} min{other}</td>')
-        notes = "<br>".join(escape(x[:1].upper() + x[1:]) for x in day.notes if x not in every_day and x not in some_days)
+        notes = "<br>".join(_note(x) for x in day.notes if x not in every_day and x not in some_days)
         week = ' class="week"' if n and n % 7 == 0 else ""
         rows.append(f'<tr{week}><td class="day">{day.date:%a %d %b}</td>{"".join(cells)}'
                     f'<td class="min">{whole_minutes(day.minutes)} min</td><td class="note">{notes}</td></tr>')
     routine_notes = {r.title: r.note for d in plan.days for r in d.routines if r.note}
     legend = "".join(f"<p><strong>{escape(t)}:</strong> {escape(n)}</p>" for t, n in routine_notes.items())
     every = ("" if not every_day else '<p class="small"><strong>Every day:</strong></p><ul class="small">'
-             + "".join(f"<li>{escape(n[:1].upper() + n[1:])}</li>" for n in every_day) + "</ul>")
+             + "".join(f"<li>{_note(n)}</li>" for n in every_day) + "</ul>")
     every += ("" if not some_days else '<p class="small"><strong>On some days:</strong></p><ul class="small">'
-              + "".join(f"<li>{escape(n[:1].upper() + n[1:])} ({', '.join(f'{d:%a %d %b}' for d in days)})</li>"
+              + "".join(f"<li>{_note(n)} ({', '.join(f'{d:%a %d %b}' for d in days)})</li>"
                         for n, days in some_days.items()) + "</ul>")
     return (f'<section id="schedule"><h2>{_SECTIONS["schedule"]}</h2>'
             '<p class="small">Tick a box when you have done the routine. Minutes are approximate; '

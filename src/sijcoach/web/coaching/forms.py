@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from django import forms
@@ -15,7 +14,7 @@ from sijcoach.engine.profile import Distortion
 from sijcoach.web.coaching import templates_service
 from sijcoach.web.coaching.models import CoachTemplate, CoachVersion
 from sijcoach.web.plans import labels
-from sijcoach.web.plans.fields import WholeNumberField
+from sijcoach.web.plans.fields import WholeNumberField, field_name
 from sijcoach.web.problems import sentences
 
 
@@ -48,9 +47,8 @@ class SummaryForm(forms.Form):
             for name, errors in list(self.errors.items()):
                 if name in self.fields:
                     label = str(self.fields[name].label)
-                    short = re.sub(r"\s*\(.*\)$", "", label)  # a message that names its field already is kept
-                    for e in errors:
-                        self.add_error(None, e if e.startswith(f"{short}:") else f"{label}: {e}")
+                    for e in errors:  # a message that names its field already is kept as it is
+                        self.add_error(None, e if e.startswith(f"{field_name(label)}:") else f"{label}: {e}")
 
     def add_problems(self, problems: list[Problem]) -> None:
         """The engine's problems: beside the field they name when the form has it, and all at the top."""

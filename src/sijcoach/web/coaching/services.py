@@ -614,12 +614,12 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
                                                   "nothing to give back to the plan")])
         group = "pinned" if kind == Kind.PIN else "excluded"
         if kind != Kind.RELEASE and entry in adj[group]:  # the same again: no change for the client to read
-            already = f"{_names(exercise)} is already {'pinned' if kind == Kind.PIN else 'left out'}"
-            raise InputError("exercise", [Problem("exercise", exercise, "a change to the plan",
-                                                  already + (" with this note" if note else "") + ", so nothing would change")])
+            already = f"{_names(exercise)} is already {'pinned' if group == 'pinned' else 'left out'}"
+            said = already + (" with this note" if note else "") + ", so nothing would change"
+            raise InputError("exercise", [Problem("exercise", exercise, "a change to the plan", said)])
         adj["pinned"], adj["excluded"] = _without(adj["pinned"], exercise), _without(adj["excluded"], exercise)
         if kind != Kind.RELEASE:
-            adj["pinned" if kind == Kind.PIN else "excluded"].append(entry)
+            adj[group].append(entry)
         what = SAID[kind].format(_names(exercise))
     elif kind == Kind.DOSE:
         one = parse_model(CoachDose, {"exercise": exercise, "note": note, **(dose or {})}, "dose")

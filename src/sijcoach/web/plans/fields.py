@@ -83,6 +83,12 @@ class HowLongAgoField(forms.MultiValueField):
         return days
 
 
+def field_name(label) -> str:
+    """A field's label as its name in a message: without the hint in brackets ("Beighton score (0-9;
+    empty: not measured)" -> "Beighton score")."""
+    return re.sub(r"\s*\(.*\)$", "", str(label))
+
+
 class WholeNumberField(forms.IntegerField):
     """A whole number within a range, refused with the field's name and the whole range (Django's own
     words name only the bound crossed: "Ensure this value is greater than or equal to 10")."""
@@ -90,7 +96,7 @@ class WholeNumberField(forms.IntegerField):
     def __init__(self, *, min_value: int, max_value: int, said_as: str | None = None, **kw):
         """`said_as`: the field's name in its message, where the label is a question ("How well...?")."""
         super().__init__(min_value=min_value, max_value=max_value, **kw)
-        name = said_as or re.sub(r"\s*\(.*\)$", "", str(self.label or "This answer"))
+        name = said_as or field_name(self.label or "This answer")
         allowed = f"{name}: choose a whole number from {min_value} to {max_value}."
         for key in ("invalid", "min_value", "max_value"):
             self.error_messages[key] = allowed

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -104,12 +104,8 @@ def done_in_logs(logs: Iterable[SessionLog], start: dt.date, end: dt.date) -> di
 def rounds_done(logs: Iterable[SessionLog], on: dt.date) -> dict[str, int]:
     """How many sessions of each routine kind were done on `on` (a routine planned twice a day, such as
     relief morning and evening, is done twice); from sessions already read, as done_in_logs."""
-    rounds: dict[str, int] = defaultdict(int)
-    for log in logs:
-        if log.date == on and log.routine is not None and any(
-                exercise_done(i.skipped, i.sets_done, i.reps_done, i.hold_s_done) for i in log.items):
-            rounds[log.routine.value] += 1
-    return rounds
+    return Counter(log.routine.value for log in logs if log.date == on and log.routine is not None and routine_done(
+        exercise_done(i.skipped, i.sets_done, i.reps_done, i.hold_s_done) for i in log.items))
 
 
 # routine_done in SQL, for the coach's list (many people and weeks at once, where reading every

@@ -6,7 +6,7 @@
 import { button, clear, el, radioGroup, setText, show } from './dom.js';
 import { cookie } from './storage.js';
 
-const SWAP_PAIN = 6;
+export const SWAP_PAIN = 6; // the engine's (engine/adaptation.py): stop the exercise
 const SETTLE_PAIN = 4;
 
 /* The answer without the server: the same thresholds as the engine's, in the player's own words.

@@ -10,7 +10,7 @@ import { Sound, Voice, Wake, cueWords, wireSwitches } from './cues.js';
 import { Clock, PHASE_LABEL, SIDE_LABEL, buildPhases, sidesOf } from './timer.js';
 import { PictureBox, pictureFrame, prefetch } from './pictures.js';
 import { clearProgress, loadProgress, newKey, saveProgress } from './storage.js';
-import { HurtDialog } from './hurt.js';
+import { HurtDialog, SWAP_PAIN } from './hurt.js';
 import { Summary } from './finish.js';
 
 const root = document.getElementById('player');
@@ -366,7 +366,7 @@ function notice(title, message, source, go) {
 const hurt = new HurtDialog($('.pl-dialog'), data, {
   current: () => ({ item: cur().item, index: S.index }),
   excluded: () => Array.from(new Set([...(data.excluded || []), ...entries.map((e) => e.item.exercise)])),
-  hurt: () => entries.filter((e) => e.rec.pain !== null && e.rec.pain >= 6)
+  hurt: () => entries.filter((e) => e.rec.pain !== null && e.rec.pain >= SWAP_PAIN)
     .map((e) => ({ exercise: e.item.exercise, name: e.item.name })),
   resume: () => { resume(); announce('Resumed'); },
   skip,
