@@ -10,7 +10,9 @@ import shutil
 import pytest
 
 from sijcoach.engine import InputError, make_plan, parse_logs, parse_profile
-from sijcoach.engine.adjust import Adjustments, about_the_client, parse_adjustments, parse_findings, ruled_out
+from sijcoach.engine.adjust import (
+    Adjustments, CoachDose, about_the_client, beyond_own_range, parse_adjustments, parse_findings, ruled_out,
+)
 from sijcoach.engine.catalog import KnowledgeError, catalog
 from sijcoach.engine.coach_limits import coach_limits, load_limits
 from sijcoach.engine.vocab import Kind, day_words
@@ -480,3 +482,18 @@ def test_a_dose_of_one_says_one_set_and_one_repetition():
 
     assert dose_words(CoachDose(exercise="glute-bridge", sets=1, reps=1, hold_s=45)) == "1 set, 1 repetition, 45 s hold"
     assert dose_words(CoachDose(exercise="glute-bridge", sets=3, reps=10)) == "3 sets, 10 repetitions"
+
+
+def test_a_dose_past_the_apps_own_range_is_named_value_by_value_and_more_rest_is_not():
+    bridge = catalog()["glute-bridge"]
+    own = bridge.dose
+    inside = CoachDose(exercise="glute-bridge", sets=own.sets.high, reps=own.reps.low, rest_s=own.rest_s.high)
+    assert beyond_own_range(bridge, inside) == []
+    more_rest = CoachDose(exercise="glute-bridge", rest_s=own.rest_s.high + 30, sets=max(1, own.sets.low - 1))
+    assert beyond_own_range(bridge, more_rest) == []  # more rest, fewer sets: gentler than the app, not past it
+    past = CoachDose(exercise="glute-bridge", sets=own.sets.high + 1, hold_s=own.hold_s.high + 5, rest_s=0)
+    assert beyond_own_range(bridge, past) == [
+        f"{own.sets.high + 1} sets (the app gives {own.sets})",
+        f"{own.hold_s.high + 5} s hold (the app gives {own.hold_s})",
+        f"0 s rest (the app gives {own.rest_s})",
+    ]

@@ -93,15 +93,12 @@ def render_exercise(console: Console, ex: Exercise, source_title: str, names: di
     d = ex.dose
     words = lambda values: ", ".join(str(v).replace("_", " ").replace("-", " ") for v in values)  # noqa: E731
 
-    def rng(r, unit=""):
-        return f"{r.low}{unit}" if r.low == r.high else f"{r.low}-{r.high}{unit}"
-
-    dose = f"{rng(d.sets)} sets x {rng(d.reps)} reps"
+    dose = f"{d.sets} sets x {d.reps} reps"
     if d.hold_s.high:
-        dose += f", hold {rng(d.hold_s, ' s')}"
+        dose += f", hold {d.hold_s} s"
     if d.rest_s.high:
-        dose += f", rest {rng(d.rest_s, ' s')}"
-    dose += (" per side" if d.per_side else "") + f", {rng(d.times_per_day)} time(s) a day"
+        dose += f", rest {d.rest_s} s"
+    dose += (" per side" if d.per_side else "") + f", {d.times_per_day} time(s) a day"
     body = [
         Text(words([ex.kind.value, ex.difficulty.value, ex.position.value, ex.laterality.value])),
         Text(f"Trains: {words(ex.groups)}" + (f" (also {words(ex.secondary_groups)})" if ex.secondary_groups else "")),

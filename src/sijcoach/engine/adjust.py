@@ -133,6 +133,20 @@ def parse_adjustments(raw) -> Adjustments:
     return adj
 
 
+def beyond_own_range(ex: Exercise, dose: CoachDose) -> list[str]:
+    """The values of a coach's dose past the catalog's own range for `ex`, which is as far as the app
+    itself ever takes a person: more sets, repetitions or hold, or less rest. Each in words with that
+    range ("6 sets (the app gives 2-3)"); empty when the dose stays within it."""
+    words = []
+    for name in DOSE_FIELDS:
+        value, own = getattr(dose, name), getattr(ex.dose, name)
+        if value is None or not (value < own.low if name == "rest_s" else value > own.high):
+            continue
+        words.append(f"{value} {_ONE_UNIT.get(name, DOSE_UNITS[name]) if value == 1 else DOSE_UNITS[name]} "
+                     f"(the app gives {own})")
+    return words
+
+
 def dose_problems(ex: Exercise, dose: CoachDose, prefix: str = "") -> list[Problem]:
     """Each given value must lie within the safety limits for the exercise's kind, which say why."""
     limit = coach_limits().get(ex.kind)

@@ -56,6 +56,10 @@ class Range(_Strict):
             raise ValueError(f"low {self.low} is above high {self.high}")
         return self
 
+    def __str__(self) -> str:
+        """"3" or "8-15", as a dose or a limit is printed."""
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
 
 class Dose(_Strict):
     """How much of an exercise is done. Time per side = sets x reps x (rep_s + hold_s) + sets x rest_s."""

@@ -19,14 +19,17 @@ from django.db.models.functions import Cast, Coalesce, RowNumber
 from django.utils import timezone
 
 from sijcoach.engine.adaptation import SWAP_PAIN
+from sijcoach.engine.assessment import POSTPARTUM_EARLY_WEEKS
 from sijcoach.engine.adjust import (
-    Adjustments, CoachDose, Findings, dose_problems, dose_words, parse_adjustments, parse_findings, ruled_out,
+    Adjustments, CoachDose, Findings, beyond_own_range, dose_problems, dose_words, parse_adjustments, parse_findings,
+    ruled_out,
 )
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.engine.profile import Distortion, Pregnancy, Profile
+from sijcoach.engine.vocab import Difficulty
 from sijcoach.engine.vocab import day_words
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
@@ -652,6 +655,64 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     return version
 
 
+class Changed(NamedTuple):
+    version: CoachVersion
+    effects: list[str]  # what the change did that the coach may not have meant, in sentences
+
+
+def change_with_effects(coach, client_id: int, kind: str, **given) -> Changed:
+    """`change`, and what it did that the coach may not have meant: each note the client's plan gained
+    with it (pelvic-floor work left out after a birth, a protocol step that cannot apply to the sides
+    the client gave, a pin that waits or does not fit), and a dose past what the app itself gives, for
+    a client whose situation keeps the app to its first steps."""
+    client = access.client_link(coach, client_id).client
+    before = set(_plan_notes(_plan_now(client)))
+    version = change(coach, client_id, kind, **given)
+    now = _plan_now(client)
+    effects = [f"Their plan now says: {note}" for note in _plan_notes(now) if note not in before]
+    if kind == CoachVersion.Kind.DOSE and now is not None:
+        effects = _dose_past_own_range(now, version.to_engine()[0].dose_for(given["exercise"])) + effects
+    return Changed(version, effects)
+
+
+def _plan_now(client) -> services.CurrentPlan | None:
+    """The client's plan today; None before a check-in or while warning signs stop it."""
+    checkin = services.latest_checkin(client)
+    if checkin is None or services.open_red_flag(client, checkin) is not None:
+        return None
+    return services.current_plan(client, services.today_for(client), checkin=checkin)
+
+
+def _plan_notes(current: services.CurrentPlan | None) -> list[str]:
+    """What the plan says of itself: its warnings and each day's notes, each once."""
+    if current is None:
+        return []
+    plan = current.plan
+    return list(dict.fromkeys([*plan.warnings, *(note for day in plan.days for note in day.notes)]))
+
+
+_FIRST_STEPS = {"first_trimester": "pregnant", "after_first_trimester": "pregnant",
+                "postpartum_early": f"in the first {POSTPARTUM_EARLY_WEEKS} weeks after a birth"}
+
+
+def _dose_past_own_range(current: services.CurrentPlan, dose: CoachDose) -> list[str]:
+    """A sentence when the coach's dose goes past what the app itself ever gives for the exercise, and the
+    client is a beginner, pregnant, in the first weeks after a birth, or waiting to see a doctor: the
+    app keeps the dose (a coach may go further), so the coach is asked to check it is meant."""
+    ex = catalog()[dose.exercise]
+    beyond = beyond_own_range(ex, dose)
+    plan = current.plan
+    why = [words for words in (
+        "a beginner" if current.answers.level == Difficulty.BEGINNER else None,
+        _FIRST_STEPS.get(plan.assessment.pregnancy_stage) if plan.assessment else None,
+        "waiting to see a doctor (their plan keeps to beginner exercises)" if plan.triage.gentle else None) if words]
+    if not beyond or not why:
+        return []
+    return [f"Your dose of {ex.name} goes past what the app itself gives anyone: {', '.join(beyond)}. The client "
+            f"is {' and '.join(why)}: please check that this is what you meant. The plan keeps your dose and "
+            "lowers it only after pain."]
+
+
 def _check_allowed(client, adj: Adjustments, findings: Findings, group: str, index: int) -> None:
     """The engine rules: a pin or a dose the client's situation (or recent pain) rules out is refused."""
     on = services.today_for(client)
@@ -690,14 +751,11 @@ def dose_ranges(plan) -> DoseLimits:
     slugs = [s for s in dict.fromkeys(i.exercise for d in plan.days for r in d.routines for i in r.items)
              if cat[s].kind in limits]
 
-    def span(r) -> str:
-        return str(r.low) if r.low == r.high else f"{r.low}-{r.high}"
-
     rows = []
     for s in slugs:
         lim = limits[cat[s].kind]
-        rows.append((cat[s].name, KIND_WORDS[lim.kind], span(lim.sets), span(lim.reps), span(lim.hold_s),
-                     span(lim.rest_s)))
+        rows.append((cat[s].name, KIND_WORDS[lim.kind], str(lim.sets), str(lim.reps), str(lim.hold_s),
+                     str(lim.rest_s)))
     kinds = dict.fromkeys(cat[s].kind for s in slugs)
     reasons = [(KIND_WORDS[k].capitalize(), limits[k].reason, cat.source_title(limits[k].source)) for k in kinds]
     return DoseLimits(rows, reasons)

@@ -148,21 +148,25 @@ def change(request, client_id: int):
         data = form.cleaned_data
         try:
             if action == "pin":
-                version = services.change(request.user, client_id, data["action"], exercise=data["exercise"],
-                                          note=data["note"])
+                changed = services.change_with_effects(request.user, client_id, data["action"],
+                                                       exercise=data["exercise"], note=data["note"])
             elif action == "dose":
                 kind = CoachVersion.Kind.CLEAR_DOSE if data["clear"] else CoachVersion.Kind.DOSE
-                version = services.change(request.user, client_id, kind, exercise=data["exercise"], note=data["note"],
-                                          dose=form.dose())
+                changed = services.change_with_effects(request.user, client_id, kind, exercise=data["exercise"],
+                                                       note=data["note"], dose=form.dose())
             else:
-                version = services.change(request.user, client_id, CoachVersion.Kind.FINDINGS, findings=form.findings())
+                changed = services.change_with_effects(request.user, client_id, CoachVersion.Kind.FINDINGS,
+                                                       findings=form.findings())
         except InputError as exc:
             form.add_problems(exc.problems)
         else:
+            section = f"section-{FORM_SECTION[action]}"
             said = ("Saved. Their plan is stopped by the warning signs they reported: they see this on Today once "
-                    "they have checked in again." if services.plan_stopped(version.link.client)
+                    "they have checked in again." if services.plan_stopped(changed.version.link.client)
                     else "Saved: your client sees it on their Today page now.")
-            messages.success(request, said, extra_tags=f"section-{FORM_SECTION[action]}")
+            messages.success(request, said, extra_tags=section)
+            for effect in changed.effects:
+                messages.warning(request, effect, extra_tags=section)
             return redirect(section_url(client_id, FORM_SECTION[action]))
     return _client_page(request, client_id, (action, form), status=400)
 

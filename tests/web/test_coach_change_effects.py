@@ -1,0 +1,114 @@
+"""What a coach's change does that the coach may not have meant, said beside "Saved": each note the
+client's plan gains with it (pelvic-floor work left out after a birth, the inflare correction that
+cannot apply when both sides are sore), and a dose past what the app itself ever gives, for a
+beginner or a pregnant client. The change is kept each time (a coach may go further than the app);
+a change with no such effect says nothing more.
+
+Found by a physiotherapist's walk-through: a pregnant beginner's exercise set to 6 × 30 with no rest,
+pelvic-floor training left out five weeks after a caesarean, and an inflare side recorded for a
+client sore on both sides were each saved with only "Saved"."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from conftest import check_in, make_coach, make_user
+from django.test import Client
+from django.urls import reverse
+
+from sijcoach.web.coaching.models import CoachVersion
+from sijcoach.web.plans import services
+
+MONDAY = dt.datetime(2027, 3, 1, 10, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock(db):
+    with time_machine.travel(MONDAY, tick=False) as traveller:
+        yield traveller
+
+
+def coached(**answers):
+    """(the coach's browser, the client): a client who checked in with `answers` today."""
+    client = make_user("client@example.org")
+    check_in(client, **answers)
+    coach = make_coach("coach@example.org", client)
+    web = Client()
+    web.force_login(coach)
+    return web, client
+
+
+def change(web, client, form, **data) -> tuple[list[str], list[str]]:
+    """Send one change; (the messages saying it was saved, the warnings beside them)."""
+    r = web.post(reverse("coach_change", args=[client.pk]), {"form": form, **data}, follow=True)
+    assert r.status_code == 200, re.findall(r'role="alert".*?</div>', r.content.decode(), re.S)
+    said = [(m.level_tag, str(m)) for m in r.context["messages"]]
+    page = r.content.decode()
+    for _, text in said:  # each is shown on the page, in its section
+        assert text.replace("'", "&#x27;").replace('"', "&quot;") in page
+    return [t for level, t in said if level == "success"], [t for level, t in said if level == "warning"]
+
+
+def today_items(user) -> dict:
+    plan = services.current_plan(user, services.today_for(user)).plan
+    return {i.exercise: i for r in plan.days[0].routines for i in r.items}
+
+
+def test_a_dose_past_what_the_app_gives_a_pregnant_beginner_is_kept_and_the_coach_asked_to_check_it(clock):
+    web, client = coached(sex="female", pregnancy="pregnant", pregnancy_weeks=24, level="beginner")
+    assert "clamshell" in today_items(client)
+    saved, warned = change(web, client, "dose", exercise="clamshell", sets="5", reps="20", rest_s="0")
+    assert saved == ["Saved: your client sees it on their Today page now."]
+    assert len(warned) == 1
+    assert warned[0].startswith("Your dose of Clamshell goes past what the app itself gives anyone: 5 sets (the app gives ")
+    assert "20 repetitions (the app gives " in warned[0] and "0 s rest (the app gives " in warned[0]
+    assert "The client is a beginner and pregnant: please check that this is what you meant" in warned[0]
+    item = today_items(client)["clamshell"]
+    assert (item.sets, item.reps, item.rest_s) == (5, 20, 0)  # kept: the coach may go further than the app
+
+    # Within the app's own range: nothing to check.
+    saved, warned = change(web, client, "dose", exercise="clamshell", sets="2", reps="10")
+    assert saved and warned == []
+
+
+def test_the_same_dose_for_an_advanced_client_who_is_not_pregnant_needs_no_check(clock):
+    web, client = coached(level="advanced")
+    item = next(i for i in today_items(client).values() if i.exercise == "glute-bridge")
+    saved, warned = change(web, client, "dose", exercise=item.exercise, sets="5", reps="20", rest_s="0")
+    assert saved and warned == []
+
+
+def test_leaving_out_pelvic_floor_work_after_a_birth_tells_the_coach_what_the_plan_now_says(clock):
+    web, client = coached(sex="female", pregnancy="postpartum", pregnancy_weeks=5, birth="caesarean")
+    assert "pelvic-floor-activation" in today_items(client)
+    saved, warned = change(web, client, "pin", action="exclude", exercise="pelvic-floor-activation",
+                           note="Seeing a pelvic health physio")
+    assert saved and len(warned) == 1
+    assert warned[0].startswith("Their plan now says: Pelvic-floor training is left out because ")
+    assert "midwife or a women's health physiotherapist" in warned[0]
+    assert "pelvic-floor-activation" not in today_items(client)
+    assert CoachVersion.objects.filter(kind=CoachVersion.Kind.EXCLUDE).count() == 1  # kept
+
+    # Given back: the note goes, and nothing new is said.
+    saved, warned = change(web, client, "pin", action="release", exercise="pelvic-floor-activation")
+    assert saved and warned == []
+    assert "pelvic-floor-activation" in today_items(client)
+
+
+def test_an_inflare_side_for_a_client_sore_on_both_sides_tells_the_coach_the_correction_is_left_out(clock):
+    web, client = coached(sore_side="both")
+    saved, warned = change(web, client, "findings", distortion="inflare", distortion_side="right")
+    assert saved
+    assert any(w.startswith("Their plan now says: Step 2, the inflare correction, is left out") for w in warned)
+
+    # The same findings for a client sore on the right only: the correction is planned, nothing to say.
+    other = make_user("other@example.org")
+    check_in(other, sore_side="right")
+    coach = make_coach("coach2@example.org", other)
+    web2 = Client()
+    web2.force_login(coach)
+    saved, warned = change(web2, other, "findings", distortion="inflare", distortion_side="right")
+    assert saved and not any("inflare correction, is left out" in w for w in warned)
