@@ -610,3 +610,15 @@ def test_pain_is_eleven_buttons_from_0_to_10_in_the_wizard_and_in_a_template(cha
         assert 'aria-describedby="id_pain_now_hint"' in html
     # One template for both: the same markup but for the ids Django gives a form's fields.
     assert re.sub(r'\s(id|for)="[^"]*"', "", wizard) == re.sub(r'\s(id|for)="[^"]*"', "", morning).strip()
+
+
+def test_the_findings_page_says_what_its_examiners_words_mean(charlie_client):
+    # A new user's find: "Inflare", "Upslip" and "Beighton score" stood there unexplained.
+    charlie_client.get(reverse("checkin_start"))
+    for step in ALL_STEPS[:3]:
+        post(charlie_client, step)
+    page = charlie_client.get(url("findings")).content.decode()
+    for words in ("an inflare or outflare is turned in or out", "an upslip shifted up",
+                  "A nine-point test of how far the joints bend", "Leave it empty if it was not measured",
+                  "Only muscles an examiner told you were tight"):
+        assert words in page, words

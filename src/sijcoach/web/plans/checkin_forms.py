@@ -117,12 +117,20 @@ class HistoryForm(forms.Form):
 class FindingsForm(forms.Form):
     title = "What a professional found (optional)"
     intro = "Only if a doctor or physiotherapist examined you. Leave anything you were not told."
-    distortion = forms.ChoiceField(label="Pelvic distortion found", choices=labels.DISTORTION, initial="none")
+    distortion = forms.ChoiceField(
+        label="Pelvic distortion found", choices=labels.DISTORTION, initial="none",
+        help_text="The names examiners give a pelvic bone found out of line: an inflare or outflare is turned in or "
+                  "out, a rotation tipped forward (anterior) or back (posterior), an upslip shifted up. Choose the "
+                  "one you were told: an inflare or outflare adds realignment steps to your plan.")
     distortion_side = forms.ChoiceField(label="On which side was it found?",
                                         choices={"": "The sore side / not told", **labels.DISTORTION_SIDE},
                                         required=False, initial="")
-    beighton_score = WholeNumberField(label="Beighton score (0-9)", min_value=0, max_value=9, required=False)
-    tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUP_NAMES)
+    beighton_score = WholeNumberField(
+        label="Beighton score (0-9)", min_value=0, max_value=9, required=False,
+        help_text="A nine-point test of how far the joints bend (little fingers, thumbs, elbows, knees, and palms "
+                  "flat on the floor with straight knees), done by an examiner. Leave it empty if it was not measured.")
+    tight_muscles = Checkboxes(label="Muscles found tight", choices=labels.GROUP_NAMES,
+                               help_text="Only muscles an examiner told you were tight.")
 
     def to_answers(self) -> dict:
         answers = dict(self.cleaned_data)  # an empty score clears an earlier one
