@@ -163,3 +163,16 @@ def test_every_advice_topic_has_a_heading_of_its_own():
     topics = {a.topic for a in library().advice}
     assert topics <= set(TOPIC_HEADINGS), topics - set(TOPIC_HEADINGS)
     assert topic_heading("heat_ice") == "Heat and ice"
+
+
+def test_every_warning_sign_the_check_in_asks_is_in_a_group_and_every_group_holds_one():
+    from sijcoach.engine.guidance import _check
+
+    lib = library()
+    asked = [f for f in lib.flags.values() if not f.derived and not f.retired]
+    assert {f.topic for f in asked} == set(lib.topics)
+    ungrouped = lib.flags["chest_pain"].model_copy(update={"topic": None})
+    with pytest.raises(KnowledgeError, match="red flag 'chest_pain' is asked but its topic None is not in"):
+        _check(lib.model_copy(update={"flags": {**lib.flags, "chest_pain": ungrouped}}))
+    with pytest.raises(KnowledgeError, match="topic 'spare' has no red flag asked in it"):
+        _check(lib.model_copy(update={"topics": {**lib.topics, "spare": "Nothing here"}}))

@@ -622,3 +622,19 @@ def test_the_findings_page_says_what_its_examiners_words_mean(charlie_client):
                   "A nine-point test of how far the joints bend", "Leave it empty if it was not measured",
                   "Only muscles an examiner told you were tight"):
         assert words in page, words
+
+
+def test_the_warning_signs_are_asked_in_groups_each_under_its_heading_every_sign_once(charlie_client):
+    # A new user's find: 22 questions in one list, the pregnancy ones among the rest.
+    page = charlie_client.get(reverse("checkin_start"), follow=True).content.decode()
+    groups = re.findall(r'<fieldset class="group"><legend>(.*?)</legend>(.*?)</fieldset>\s*(?=<fieldset class="group"|'
+                        r'<div class="nav-buttons")', page, re.S)
+    lib = library()
+    assert [escape(h) for h, _ in groups] == [escape(h) for h in lib.topics.values()]
+    for (heading, body), topic in zip(groups, lib.topics):
+        names = re.findall(r'name="flag_(\w+)"', body)
+        assert names and all(lib.flags[n].topic == topic for n in names), heading
+    asked = [f.id for f in lib.flags.values() if not f.derived and not f.retired]
+    everywhere = re.findall(r'name="flag_(\w+)"', page)
+    assert sorted(everywhere) == sorted(asked)  # each once
+    assert groups[-1][0] == "If you are pregnant"

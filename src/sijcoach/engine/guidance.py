@@ -29,6 +29,7 @@ class RedFlagInfo(_Data):
     gentle: bool = True  # at see_doctor_soon: the plan is limited to beginner exercises
     action: str | None = None  # what to do, when the level's own action would not say it
     heading: str | None = None  # its heading on Today, when the level's ("... soon") would overstate it
+    topic: str | None = None  # the group the check-in asks it in (Library.topics); derived signs have none
 
 
 class AdviceInfo(_Data):
@@ -86,6 +87,7 @@ ADVICE_WHEN = frozenset({
 
 class Library(_Data):
     actions: dict[TriageLevel, str]
+    topics: dict[str, str]  # the check-in's groups of warning signs, in the order asked: id -> heading
     flags: dict[str, RedFlagInfo]
     advice: tuple[AdviceInfo, ...]
     relief: dict[str, tuple[Slot, ...]]
@@ -111,6 +113,10 @@ def _check(lib: Library) -> None:
     problems += [f"advice 'when' {a.when!r} unknown" for a in lib.advice if a.when not in ADVICE_WHEN]
     problems += [f"red flag {f.id!r} is not in the profile's vocabulary" for f in lib.flags.values()
                  if not f.derived and f.id not in RED_FLAG_IDS]
+    asked = [f for f in lib.flags.values() if not f.derived and not f.retired]
+    problems += [f"red flag {f.id!r} is asked but its topic {f.topic!r} is not in [topics]" for f in asked
+                 if f.topic not in lib.topics]
+    problems += [f"topic {t!r} has no red flag asked in it" for t in lib.topics if t not in {f.topic for f in asked}]
     problems += [f"relief option {s!r} is of kind strength; strength work has its own days"
                  for slots in lib.relief.values() for slot in slots for s in slot.options
                  if s in cat and cat[s].kind == Kind.STRENGTH]
@@ -126,6 +132,7 @@ def library() -> Library:
     routines = _load("routines.toml")
     lib = Library(
         actions={TriageLevel(k): v for k, v in flags["actions"].items()},
+        topics=flags["topics"],
         flags={f["id"]: RedFlagInfo(**f) for f in flags["flag"]},
         advice=tuple(AdviceInfo(**a) for a in _load("advice.toml")["advice"]),
         relief={k: tuple(Slot(**s) for s in v) for k, v in routines["relief"].items()},

@@ -33,10 +33,18 @@ class FlagsForm(forms.Form):
 
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
-        for level in LEVEL_ORDER:
-            for flag in library().flags.values():
-                if flag.level == level and not flag.derived and not flag.retired:
-                    self.fields[f"flag_{flag.id}"] = forms.BooleanField(label=flag.question, required=False)
+        lib = library()
+        for topic in lib.topics:  # in groups, the most pressing signs first within each
+            for level in LEVEL_ORDER:
+                for flag in lib.flags.values():
+                    if flag.topic == topic and flag.level == level and not flag.derived and not flag.retired:
+                        self.fields[f"flag_{flag.id}"] = forms.BooleanField(label=flag.question, required=False)
+
+    def groups(self) -> list[tuple[str, list]]:
+        """The signs as the page shows them: (the group's heading, its bound fields), in order."""
+        lib = library()
+        return [(heading, [self[name] for name in self.fields if lib.flags[name[5:]].topic == topic])
+                for topic, heading in lib.topics.items()]
 
     def to_answers(self) -> dict:
         return {"red_flags": [name[5:] for name, v in self.cleaned_data.items() if v]}
