@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import escape
 
 import pytest
 from conftest import check_in, make_coach, make_user, session_payload
@@ -299,3 +300,26 @@ def test_the_list_shows_a_page_of_clients_most_in_need_first_and_logs_only_those
     assert list(AccessLog.objects.values_list("client__email", flat=True)) == [shown.email]
     assert cora_client.get(reverse("coach_clients"), {"page": "x"}).context["listed"].page == 1
     assert cora_client.get(reverse("coach_clients"), {"page": 99}).context["listed"].page == 2
+
+
+def test_the_review_summary_shows_the_plan_as_it_stands_with_the_coachs_dose(cora, alice):
+    # A physiotherapist's find: the summary for a review appointment had everything but the plan itself.
+    before = services.current_plan(alice, services.today_for(alice)).plan
+    strength = next(i for d in before.days for r in d.routines if r.kind == "strength" for i in r.items)
+    coaching.change(cora, alice.pk, "dose", exercise=strength.exercise, dose={"sets": 2, "reps": 12})
+    current = services.current_plan(alice, services.today_for(alice)).plan
+    html = review.review_html(review.review_for(cora, alice.pk))
+    part = html[html.index("<h2>Their plan now</h2>"):html.index("<h2>Pain over time</h2>")]
+    assert f"The {len(current.days)} days from {current.start:%a %d %b}" in part
+    items = {(r.title, i.name) for d in current.days for r in d.routines for i in r.items}
+    assert items and all(escape(name) in part for _, name in items)
+    assert f"{escape(strength.name)}: 2 sets × 12" in part and "(set by your coach)" in part
+    relief = next(r for r in current.days[0].routines if r.kind == "relief")
+    on_every_day = [i.name for i in relief.items if all(
+        any(i.name == j.name for r in d.routines if r.title == relief.title for j in r.items) for d in current.days)]
+    assert on_every_day and all(re.search(rf"{re.escape(escape(n))}[^<]*</td><td>every day", part) for n in on_every_day)
+
+    services.report_red_flags(alice, ["fever_or_unwell"], "urgent")
+    html = review.review_html(review.review_for(cora, alice.pk))
+    part = html[html.index("<h2>Their plan now</h2>"):html.index("<h2>Pain over time</h2>")]
+    assert "Their plan is stopped by warning signs until they check in again." in part and "<table>" not in part

@@ -1,6 +1,7 @@
 """The review summary: one client's course on paper (PDF), for the coach to take to a review appointment.
 
-What it holds: pain over time with the line that would be a meaningful improvement (the engine's rule,
+What it holds: the plan as it stands (each exercise with its dose and the days of the coming week it
+is on), pain over time with the line that would be a meaningful improvement (the engine's rule,
 drawn by the same chart as Progress), the functional scale (PSFS), adherence week by week, the
 engine's and the coach's changes, and the warning signs still open. The data is read once by
 `review_for` (which writes the read to the client's access log); `review_html` turns it into one
@@ -15,8 +16,9 @@ import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
-from sijcoach.engine.plan_types import Change, ChangeKind
+from sijcoach.engine.plan_types import Change, ChangeKind, Plan
 from sijcoach.engine.questionnaires import PAIN_RULE, PSFS_POINTS
+from sijcoach.exports.words import item_line
 from sijcoach.web import charts
 from sijcoach.web.coaching import services
 from sijcoach.web.coaching.models import CoachVersion
@@ -40,6 +42,7 @@ class Review:
     coach_changes: list[CoachVersion]
     warning_signs: list[str]
     stopped: bool
+    plan: Plan | None  # the current plan (None before a check-in or while warning signs stop it)
 
 
 def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Review:
@@ -47,15 +50,18 @@ def review_for(coach, client_id: int, weeks: int = progress.DEFAULT_WEEKS) -> Re
     link, on, checkin, current = services.client_now(coach, client_id)
     client = link.client
     data = progress.build_for(client, on, weeks, current)
+    stopped = plans.open_red_flag(client, checkin) is not None
     review = Review(
         client_email=client.email, coach_email=coach.email, on=on, progress=data,
         adherence=progress.adherence({client.pk: on}, services.ADHERENCE_WEEKS)[client.pk],
         # The coach's own changes are listed as theirs, below: not as the app's.
         engine_changes=tuple(c for c in data.changes if c.kind != ChangeKind.COACH),
         coach_changes=services.coach_changes(link, COACH_CHANGES),
-        warning_signs=services.open_warning_signs(client), stopped=plans.open_red_flag(client, checkin) is not None,
+        warning_signs=services.open_warning_signs(client), stopped=stopped,
+        plan=current.plan if current is not None and not stopped else None,
     )
-    services._log_reads(coach, [client.pk], "review summary (PDF): pain, activities, adherence, changes, warning signs")
+    services._log_reads(coach, [client.pk], "review summary (PDF): plan, pain, activities, adherence, changes, "
+                                            "warning signs")
     return review
 
 
@@ -99,6 +105,7 @@ def review_html(r: Review) -> str:
     parts.append(f'<h2>Open warning signs</h2><div class="box{" alert" if signs else ""}">'
                  f'{_list(signs, "None open.")}</div>')
 
+    parts.append(_plan_section(r))
     parts.append('<section class="keep"><h2>Pain over time</h2>')
     if p.pain:
         parts.append(f"<p>{escape(p.pain.explanation)}</p>")
@@ -131,6 +138,30 @@ def review_html(r: Review) -> str:
     parts.append("<h2>What the coach changed</h2>" + _list(coach, "No changes by the coach."))
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Review summary</title>'
             f"<style>{CSS}</style></head><body>{''.join(parts)}</body></html>")
+
+
+def _plan_section(r: Review) -> str:
+    """The plan as it stands: each routine's exercises with dose and side, and the days ahead it is on."""
+    if r.plan is None:
+        why = ("Their plan is stopped by warning signs until they check in again." if r.stopped
+               else "No plan yet: the client has not checked in.")
+        return f"<h2>Their plan now</h2><p>{escape(why)}</p>"
+    days: dict[tuple[str, str], list[dt.date]] = {}
+    for day in r.plan.days:
+        for routine in day.routines:
+            for item in routine.items:
+                days.setdefault((routine.title, item_line(item)), []).append(day.date)
+    every = len(r.plan.days)
+    rows = "".join(
+        f"<tr><td>{escape(title)}</td><td>{escape(line)}</td>"
+        f"<td>{'every day' if len(on) == every else escape(', '.join(f'{d:%a}' for d in on))}</td></tr>"
+        for (title, line), on in days.items())
+    plan = r.plan
+    heading = f"<p>{escape(plan.programme.title)}.</p>" if plan.programme else ""
+    return (f'<section class="keep"><h2>Their plan now</h2>{heading}<p class="small">The {every} days from '
+            f"{plan.start:%a %d %b}: each exercise with its dose and the days it is on.</p>"
+            f"<table><thead><tr><th>Routine</th><th>Exercise and dose</th><th>Days</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table></section>")
 
 
 def _mondays(on: dt.date, weeks: int) -> list[dt.date]:
