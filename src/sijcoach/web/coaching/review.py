@@ -159,7 +159,8 @@ def _plan_section(r: Review) -> str:
     plan = r.plan
     heading = f"<p>{escape(plan.programme.title)}.</p>" if plan.programme else ""
     return (f'<section class="keep"><h2>Their plan now</h2>{heading}<p class="small">The {every} days from '
-            f"{plan.start:%a %d %b}: each exercise with its dose and the days it is on.</p>"
+            f"{plan.start:%a %d %b}: each exercise with its dose and the days it is on, in the words the client "
+            f"reads (&ldquo;set by your coach&rdquo;: a dose the coach set).</p>"
             f"<table><thead><tr><th>Routine</th><th>Exercise and dose</th><th>Days</th></tr></thead>"
             f"<tbody>{rows}</tbody></table></section>")
 
