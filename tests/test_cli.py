@@ -31,7 +31,7 @@ PROFILE_FIELDS = {
     "age", "sex", "pregnancy", "pregnancy_weeks", "sore_side", "pain_now", "onset_days_ago", "cause", "red_flags",
     "history", "hypermobility_answers", "beighton_score", "distortion", "tight_muscles", "conditions", "equipment",
     "level", "minutes_per_day", "strength_days_per_week", "avoid", "planned_activities",
-    "answered_on", "birth", "fracture_ruled_out", "inflammatory_signs", "distortion_side",
+    "answered_on", "birth", "fracture_ruled_out", "inflammatory_signs", "distortion_side", "postnatal_check_done",
 }
 PLAN_FIELDS = {"start", "triage", "assessment", "advice", "days", "changes", "warnings", "disclaimer", "programme"}
 EMERGENCY_ACTION = library().actions[TriageLevel.EMERGENCY]

@@ -691,3 +691,29 @@ def test_pain_of_4_in_todays_session_waits_for_the_morning_answer_before_lowerin
     assert lowered(plan(settled, start=MONDAY + DAY)) == []
     worse = [{**logs[0], "pain_next_day": 5}]
     assert "not back to the level before the session" in lowered(plan(worse, start=MONDAY + DAY))[0].reason
+
+
+@pytest.mark.parametrize("birth", ["caesarean", "unknown"])
+def test_after_a_caesarean_loaded_work_waits_for_the_postnatal_check_itself_not_for_a_date(birth):
+    # A physiotherapist's find: at eight weeks the limits lifted with nothing asked about the check, and a
+    # coach's pin of the wall hip hinge was accepted.
+    every = ["mat", "wall", "chair", "resistance_band", "kettlebell"]
+    loaded = {"plank", "knee-plank", "dead-bug", "hip-hinge", "banded-hip-hinge", "kettlebell-lateral-swing"}
+
+    def held(**answers):
+        p = plan(days=14, minutes_per_day=60, level="intermediate", equipment=every, birth=birth, **POSTPARTUM,
+                 **answers)
+        return {i for d in p.days for i in slugs(d)}, p
+
+    for weeks in (9, 20, 60):  # long past the usual check, but not said done
+        slugs_held, p = held(pregnancy_weeks=weeks)
+        assert not loaded & slugs_held, weeks
+        assert "after_caesarean" in {a.topic for a in p.advice}
+    assert not loaded & held(pregnancy_weeks=4, postnatal_check_done=True)[0]  # said done too early: not yet
+    cleared, p = held(pregnancy_weeks=9, postnatal_check_done=True)
+    assert loaded & cleared and "after_caesarean" not in {a.topic for a in p.advice}
+    adj = parse_adjustments({"pinned": [{"exercise": "hip-hinge"}]})
+    (refused,) = ruled_out(person(pregnancy_weeks=9, birth=birth, equipment=every, **POSTPARTUM), (), MONDAY, adj)
+    assert "waits until a check-in says the postnatal check" in refused.message
+    assert ruled_out(person(pregnancy_weeks=9, birth=birth, equipment=every, postnatal_check_done=True,
+                            **POSTPARTUM), (), MONDAY, adj) == []

@@ -112,3 +112,12 @@ def test_an_inflare_side_for_a_client_sore_on_both_sides_tells_the_coach_the_cor
     web2.force_login(coach)
     saved, warned = change(web2, other, "findings", distortion="inflare", distortion_side="right")
     assert saved and not any("inflare correction, is left out" in w for w in warned)
+
+
+def test_the_coach_reads_whether_the_postnatal_check_was_said_done_after_a_caesarean(clock):
+    web, client = coached(sex="female", pregnancy="postpartum", pregnancy_weeks=9, birth="caesarean")
+    page = web.get(reverse("coach_client", args=[client.pk])).content.decode()
+    assert "Postnatal check" in page and "not said done: loaded tummy and hip-hinge work waits for it" in page
+    r = web.post(reverse("coach_change", args=[client.pk]), {"form": "pin", "action": "pin", "exercise": "hip-hinge"})
+    assert r.status_code == 400  # refused: the pin waits for the check, as the plan's own hip hinge does
+    assert "has given the all-clear" in r.content.decode() and not CoachVersion.objects.exists()

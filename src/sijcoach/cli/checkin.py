@@ -157,6 +157,11 @@ def run_check_in(console: Console, out: Path) -> dict:
             profile["pregnancy_weeks"] = ask.optional_number("How many weeks pregnant?", 0, 43)
         elif profile["pregnancy"] == "postpartum":
             profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 104)
+            profile["birth"] = ask.choice("How was the baby born?", ["vaginal", "caesarean", "unknown"], "unknown")
+            if profile["birth"] != "vaginal":
+                profile["postnatal_check_done"] = ask.yes_no_unsure(
+                    "Have you had your postnatal check (6-8 weeks after the birth) and been told you can build up "
+                    "exercise?") is True
         if profile.get("pregnancy_weeks") is None:
             profile.pop("pregnancy_weeks", None)
     profile["sore_side"] = ask.choice("Which side hurts?", ["left", "right", "both", "unsure"], "unsure")

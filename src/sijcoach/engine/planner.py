@@ -475,8 +475,8 @@ def _input_warnings(profile: Profile, assessment: Assessment, answered_on: dt.da
     if profile.pregnancy == Pregnancy.POSTPARTUM and profile.pregnancy_weeks is None:
         w.append("Weeks since the birth not given: the plan treats you as in the first six weeks (the safer choice).")
     if profile.pregnancy == Pregnancy.POSTPARTUM and profile.birth.value == "unknown":
-        w.append("How the baby was born is not given: until the eight-week check the plan follows the advice after a "
-                 "caesarean (the safer choice).")
+        w.append("How the baby was born is not given: until your postnatal check has cleared you, the plan follows "
+                 "the advice after a caesarean (the safer choice).")
     if profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and profile.sore_side.value == "unsure" \
             and profile.distortion_side is None:
         w.append("Sore side unknown: the side-specific realignment steps use their both-sides versions.")

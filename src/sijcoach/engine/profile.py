@@ -212,6 +212,11 @@ class Profile(_Input):
         description="weeks pregnant (0-43), or weeks since the birth when postpartum (0-104)",
     )
     birth: Birth = Field(default=Birth.UNKNOWN, description="how the baby was born, when postpartum")
+    postnatal_check_done: bool = Field(
+        default=False, description="after a caesarean (or a birth whose kind is not given): the postnatal check "
+        "(6-8 weeks after the birth) has been done and cleared a return to harder exercise; until then, loaded "
+        "tummy and hip-hinge work waits, whatever the weeks",
+    )
     sore_side: SoreSide = SoreSide.UNSURE
     pain_now: Pain
     onset_days_ago: int = Field(ge=0, le=36500, description="days since this episode of pain began")

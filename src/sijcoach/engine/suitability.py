@@ -12,7 +12,8 @@ from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profil
 from sijcoach.engine.screening import fracture_why
 from sijcoach.engine.vocab import Difficulty, Equipment, Position, Situation
 
-POSTNATAL_CHECK_WEEKS = 8  # the 6-8 week postnatal check, before harder work after a caesarean
+POSTNATAL_CHECK_WEEKS = 6  # the postnatal check comes 6-8 weeks after the birth: a check said done earlier
+# is read as not yet (the safer reading)
 POSTPARTUM_BUILD_UP_WEEKS = 12  # harder work builds up over the first twelve weeks after the birth
 BREATHING_SLUG = "diaphragmatic-breathing"
 WALK_SLUG = "walking"
@@ -29,8 +30,8 @@ SITUATION_WHY = {
     Situation.POSTPARTUM_EARLY: "it puts high pressure on the abdomen, too much in the first six weeks after birth",
     Situation.POSTPARTUM_FIRST_12_WEEKS: "it loads the pelvis on one leg or through a loaded hip hinge, which "
     "waits until twelve weeks after the birth",
-    Situation.CAESAREAN_RECOVERY: "it loads the abdomen or the hip hinge, which waits for the postnatal check "
-    "after a caesarean (about eight weeks)",
+    Situation.CAESAREAN_RECOVERY: "it loads the abdomen or the hip hinge, which after a caesarean waits until a "
+    "check-in says the postnatal check (6-8 weeks after the birth) has given the all-clear",
     Situation.ACUTE: "it is too demanding for the first two days after the pain started",
     Situation.SHOULDER_PROBLEM: "it loads the shoulders, and you have a shoulder problem",
     Situation.WRIST_PROBLEM: "it puts weight on the hands, and you have a wrist problem",
@@ -164,7 +165,9 @@ def base_situations(profile: Profile, assessment: Assessment) -> frozenset[Situa
         weeks = profile.pregnancy_weeks
         if weeks is None or weeks < POSTPARTUM_BUILD_UP_WEEKS:
             found.add(Situation.POSTPARTUM_FIRST_12_WEEKS)
-        if profile.birth != Birth.VAGINAL and (weeks is None or weeks < POSTNATAL_CHECK_WEEKS):
+        # Loaded tummy and hip-hinge work waits for the postnatal check itself, not for a date (NICE NG210).
+        if profile.birth != Birth.VAGINAL and (
+                not profile.postnatal_check_done or weeks is None or weeks < POSTNATAL_CHECK_WEEKS):
             found.add(Situation.CAESAREAN_RECOVERY)
     if History.LUMBAR_FUSION in profile.history:
         found.add(Situation.LUMBAR_FUSION)

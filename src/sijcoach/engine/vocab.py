@@ -95,7 +95,7 @@ class Situation(StrEnum):
     PREGNANCY_AFTER_FIRST_TRIMESTER = "pregnancy_after_first_trimester"
     POSTPARTUM_EARLY = "postpartum_early"  # first 6 weeks after birth: high abdominal pressure
     POSTPARTUM_FIRST_12_WEEKS = "postpartum_first_12_weeks"  # banded hip hinge, one-leg stance or bridge
-    CAESAREAN_RECOVERY = "caesarean_recovery"  # before the 8-week check: loaded abdominal or hip-hinge work
+    CAESAREAN_RECOVERY = "caesarean_recovery"  # until the postnatal check clears: loaded abdominal or hip-hinge work
     ACUTE = "acute"  # first two days after onset
     SHOULDER_PROBLEM = "shoulder_problem"
     WRIST_PROBLEM = "wrist_problem"

@@ -28,7 +28,7 @@ from sijcoach.engine.catalog import catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.questionnaires import pain_change, pain_direction
-from sijcoach.engine.profile import Distortion, Pregnancy, Profile
+from sijcoach.engine.profile import Birth, Distortion, Pregnancy, Profile
 from sijcoach.engine.vocab import Difficulty
 from sijcoach.engine.vocab import day_words
 from sijcoach.web import access
@@ -783,6 +783,11 @@ def clinical_picture(profile: Profile, assessment) -> list[tuple[str, str]]:
     if profile.pregnancy != Pregnancy.NONE:
         weeks = f", {profile.pregnancy_weeks} weeks" if profile.pregnancy_weeks is not None else ""
         rows.append(("Pregnancy", labels.PREGNANCY[profile.pregnancy] + weeks))
+    if profile.pregnancy == Pregnancy.POSTPARTUM:
+        rows.append(("Birth", labels.BIRTH[profile.birth]))
+        if profile.birth != Birth.VAGINAL:
+            rows.append(("Postnatal check", "done, with the all-clear for harder exercise" if profile.postnatal_check_done
+                         else "not said done: loaded tummy and hip-hinge work waits for it"))
     rows += [("History", listed(labels.HISTORY, profile.history)), ("Cause", labels.CAUSE[profile.cause]),
              ("Inflammatory signs", listed(labels.INFLAMMATORY_SIGNS, profile.inflammatory_signs))]
     if profile.distortion != Distortion.NONE:

@@ -73,6 +73,9 @@ class AboutForm(forms.Form):
         label="Since the fall or accident, a doctor has checked me and ruled out a broken bone", required=False)
     birth = forms.ChoiceField(label="If you gave birth recently: how was the baby born?", choices=labels.BIRTH,
                               initial="unknown", required=False)
+    postnatal_check_done = forms.BooleanField(
+        label="After a caesarean: I have had my postnatal check (6-8 weeks after the birth) and was told I can "
+              "build up exercise", required=False)
 
     def clean(self):
         data = super().clean()
@@ -82,6 +85,8 @@ class AboutForm(forms.Form):
             self.add_error("pregnancy_weeks", "Weeks of pregnancy go from 0 to 43.")
         if data.get("pregnancy") != "postpartum" or not data.get("birth"):
             data["birth"] = "unknown"  # only asked about a recent birth
+        if data.get("pregnancy") != "postpartum" or data.get("birth") == "vaginal":
+            data["postnatal_check_done"] = False  # only asked after a caesarean (or a birth not described)
         if data.get("pregnancy") == "postpartum" and (data.get("pregnancy_weeks") or 0) > POSTPARTUM_WEEKS:
             self.add_error("pregnancy_weeks", f"Weeks since the birth go from 0 to {POSTPARTUM_WEEKS}: "
                                               f"enter {POSTPARTUM_WEEKS} if the birth was longer ago.")
@@ -202,6 +207,7 @@ STEPS = {
 FIELD_STEP = {
     "red_flags": "warning-signs", "history": "history", "conditions": "history", "inflammatory_signs": "history",
     "distortion_side": "findings", "birth": "about", "fracture_ruled_out": "about",
+    "postnatal_check_done": "about",
     "hypermobility_answers": "history", "distortion": "findings", "beighton_score": "findings",
     "tight_muscles": "findings", "equipment": "setup", "level": "setup", "minutes_per_day": "setup",
     "strength_days_per_week": "setup",
