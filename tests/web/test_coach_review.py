@@ -323,3 +323,16 @@ def test_the_review_summary_shows_the_plan_as_it_stands_with_the_coachs_dose(cor
     html = review.review_html(review.review_for(cora, alice.pk))
     part = html[html.index("<h2>Their plan now</h2>"):html.index("<h2>Pain over time</h2>")]
     assert "Their plan is stopped by warning signs until they check in again." in part and "<table>" not in part
+
+
+def test_the_review_summary_says_when_the_app_advised_seeing_a_professional(cora, alice):
+    # A physiotherapist's find: the joint out three times in four weeks, and the summary read "None open".
+    on = services.today_for(alice)
+    html = review.review_html(review.review_for(cora, alice.pk))
+    assert "The app advised seeing a professional" not in html
+    for days_ago in (9, 5, 1):
+        services.save_session(alice, services.parse_session(session_payload(joint_went_out=True)),
+                              on - dt.timedelta(days=days_ago))
+    html = review.review_html(review.review_for(cora, alice.pk))
+    box = html[html.index("The app advised seeing a professional"):html.index("<h2>Their plan now</h2>")]
+    assert "The joint went out 3 times in four weeks" in box

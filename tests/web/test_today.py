@@ -299,3 +299,27 @@ def test_progress_starts_at_the_person_s_first_week(db):
         assert progress.first_day(person) == dt.date(2027, 2, 10)
         assert signed_in(person).get(reverse("progress"), {"weeks": 12}).context["p"].start == dt.date(2027, 2, 8)
         assert signed_in(person).get(reverse("progress"), {"weeks": 4}).context["p"].start == dt.date(2027, 3, 22)
+
+
+def test_the_joint_going_out_three_times_in_four_weeks_puts_get_this_checked_at_the_top_of_today(alice, as_user):
+    # A physiotherapist's find: "The joint went out 3 times in four weeks... Please see a doctor or
+    # physiotherapist" was only on Progress and in the handout's notes, and came round on Today as a tip.
+    on = services.today_for(alice)
+    web = as_user(alice)
+    page = web.get(reverse("today")).content.decode()
+    assert "Get this checked" not in page
+    for days_ago in (9, 5, 1):
+        services.save_session(alice, services.parse_session(session_payload(joint_went_out=True)),
+                              on - dt.timedelta(days=days_ago))
+    page = web.get(reverse("today")).content.decode()
+    box = page[page.index('aria-labelledby="referral-h"'):]
+    box = box[:box.index("</section>")]
+    assert "The joint went out 3 times in four weeks" in box and "Please see a doctor or physiotherapist" in box
+    assert "Your coach sees this too" not in box
+    assert page.index("Get this checked") < page.index("Tip for today")
+    tip = page[page.index('id="tip-h"'):]
+    assert "The joint went out" not in tip[:tip.index("</section>")]  # not again as the tip
+
+    make_coach("cora@example.org", alice)
+    page = web.get(reverse("today")).content.decode()
+    assert "Your coach sees this too." in page

@@ -22,7 +22,7 @@ from sijcoach.exports.words import item_line
 from sijcoach.web import charts
 from sijcoach.web.coaching import services
 from sijcoach.web.coaching.models import CoachVersion
-from sijcoach.web.plans import progress
+from sijcoach.web.plans import present, progress
 from sijcoach.web.plans import services as plans
 from sijcoach.web.sharing import handouts
 
@@ -105,6 +105,9 @@ def review_html(r: Review) -> str:
     parts.append(f'<h2>Open warning signs</h2><div class="box{" alert" if signs else ""}">'
                  f'{_list(signs, "None open.")}</div>')
 
+    referrals = [escape(a.text) for a in present.referrals(r.plan)] if r.plan is not None else []
+    if referrals:
+        parts.append(f'<h2>The app advised seeing a professional</h2><div class="box alert">{_list(referrals, "")}</div>')
     parts.append(_plan_section(r))
     parts.append('<section class="keep"><h2>Pain over time</h2>')
     if p.pain:

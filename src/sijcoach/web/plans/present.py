@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from sijcoach import illustrate
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.live import LiveDecision
-from sijcoach.engine.plan_types import Advice, PlanItem, Routine, RoutineKind
+from sijcoach.engine.plan_types import Advice, Plan, PlanItem, Routine, RoutineKind, TriageLevel
 from sijcoach.engine.vocab import Side
 from sijcoach.exports.words import dose_and_side
 from sijcoach.web.plans.labels import GROUP_WORDS
@@ -81,9 +81,19 @@ def tips(advice: Sequence[Advice]) -> list[Advice]:
 
 
 def tip_of_the_day(advice: Sequence[Advice], on: dt.date) -> Advice | None:
-    """One piece of advice a day, in turn (the same all day)."""
-    shown = tips(advice)
+    """One piece of advice a day, in turn (the same all day); not the advice to see a professional, which
+    Today shows on its own (`referrals`, and the triage's box)."""
+    shown = [a for a in tips(advice) if a.topic != "see_a_professional"]
     return shown[on.toordinal() % len(shown)] if shown else None
+
+
+def referrals(plan: Plan) -> list[Advice]:
+    """The plan's advice to see a professional that the triage's box does not already give: the warning
+    signs in the logs (the joint going out again and again, pain rising or not improving over weeks) and
+    high pain in pregnancy or after a birth. Today shows them near the top, not as a tip in turn."""
+    triage = plan.triage
+    return [a for a in plan.advice if a.topic == "see_a_professional" and not (
+        triage.level == TriageLevel.SEE_DOCTOR_SOON and a.text.startswith(triage.action))]
 
 
 def drawing_side(side: Side | str | None) -> str | None:

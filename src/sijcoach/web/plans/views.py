@@ -70,6 +70,7 @@ def today(request):
         "once_more": present.once_more(routines, progress.rounds_done(current.logs, on)),
         "week_done": progress.week_completion(request.user, on, plan.days, done=done_week),
         "tip": present.tip_of_the_day(plan.advice, on),
+        "referrals": present.referrals(plan),
         "gentle": plan.triage.level == TriageLevel.SEE_DOCTOR_SOON,
         "see_soon_also": referral_for(current.profile).heading,  # the maternity team too, as the advice says
         "psfs_due": services.psfs_due(request.user, on),
