@@ -497,3 +497,23 @@ def test_a_dose_past_the_apps_own_range_is_named_value_by_value_and_more_rest_is
         f"{own.hold_s.high + 5} s hold (the app gives {own.hold_s})",
         f"0 s rest (the app gives {own.rest_s})",
     ]
+
+
+def test_a_dose_for_an_exercise_the_plans_days_do_not_hold_says_it_waits_and_how_to_keep_it():
+    # A physiotherapist's find: at the phase change the bridge left the plan, and the coach's 4 x 10 for it
+    # still read as in force, to the coach and the client alike.
+    plain = make_plan(PROFILE, (), START, days=7)
+    held = slugs(plain)
+    unplanned = next(ex.slug for ex in catalog() if ex.kind == Kind.STRENGTH and ex.slug not in held and not ruled_out(
+        PROFILE, (), START, parse_adjustments({"doses": [{"exercise": ex.slug, "sets": 2}]})))
+    adj = parse_adjustments({"doses": [{"exercise": unplanned, "sets": 2}]})
+    plan = make_plan(PROFILE, (), START, days=7, adjustments=adj)
+    assert unplanned not in slugs(plan)
+    (change,) = [c for c in plan.changes if c.kind == ChangeKind.COACH and c.exercise == unplanned]
+    name = catalog()[unplanned].name
+    assert change.reason.endswith(f"{name} is not on the plan's coming days: the dose waits until it returns (a pin "
+                                  "keeps it in the plan).")
+    pinned = make_plan(PROFILE, (), START, days=7, adjustments=parse_adjustments(
+        {"doses": [{"exercise": unplanned, "sets": 2}], "pinned": [{"exercise": unplanned}]}))
+    assert unplanned in slugs(pinned)
+    assert not any("not on the plan's coming days" in c.reason for c in pinned.changes)

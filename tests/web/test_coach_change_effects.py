@@ -19,6 +19,8 @@ from conftest import check_in, make_coach, make_user
 from django.test import Client
 from django.urls import reverse
 
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.vocab import Kind
 from sijcoach.web.coaching.models import CoachVersion
 from sijcoach.web.plans import services
 
@@ -121,3 +123,16 @@ def test_the_coach_reads_whether_the_postnatal_check_was_said_done_after_a_caesa
     r = web.post(reverse("coach_change", args=[client.pk]), {"form": "pin", "action": "pin", "exercise": "hip-hinge"})
     assert r.status_code == 400  # refused: the pin waits for the check, as the plan's own hip hinge does
     assert "has given the all-clear" in r.content.decode() and not CoachVersion.objects.exists()
+
+
+def test_a_dose_for_an_exercise_not_on_the_coming_days_tells_the_coach_it_waits(clock):
+    web, client = coached()
+    held = set(today_items(client))
+    plan = services.current_plan(client, services.today_for(client)).plan
+    held |= {i.exercise for d in plan.days for r in d.routines for i in r.items}
+    situation = services.situation_of(client)
+    unplanned = next(ex.slug for ex in catalog() if ex.kind == Kind.STRENGTH and ex.slug not in held
+                     and situation.why_not(ex) is None)
+    saved, warned = change(web, client, "dose", exercise=unplanned, sets="2")
+    assert saved and any(w.startswith("Their plan now says: Your coach set the dose of") and
+                         w.endswith("the dose waits until it returns (a pin keeps it in the plan).") for w in warned)

@@ -321,10 +321,12 @@ def _lower(cat: Catalog, p: Pick, adj: Adjustments, cause: str) -> Pick:
 
 
 def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = None,
-            swapped: dict[str, str] | None = None) -> list[Change]:
+            swapped: dict[str, str] | None = None, planned: frozenset[str] | None = None) -> list[Change]:
     """One change per adjustment, with the coach's note as part of its reason. `left_out`: the pins the
     plan's first day leaves out, with the note that says why: the change says that, not "pinned".
-    `swapped`: exercises out of the plan after pain, with why: a dose set for one says it waits."""
+    `swapped`: exercises out of the plan after pain, with why: a dose set for one says it waits.
+    `planned`: the exercises on the plan's days; a dose set for one not among them (the programme's
+    phase chose others, say) says it waits too, and how to keep it."""
     def said(text: str, note: str) -> str:
         return f"{adj.source.capitalize()} {text}" + (f": {note}" if note else "") + "."
 
@@ -338,5 +340,8 @@ def changes(cat: Catalog, adj: Adjustments, left_out: dict[str, str] | None = No
         reason = said(f"set the dose of {name} to {dose_words(d)}", d.note)
         if swapped and d.exercise in swapped:
             reason += f" {name} is not in the plan now: {swapped[d.exercise]}; the dose waits until it returns."
+        elif planned is not None and d.exercise not in planned:
+            reason += (f" {name} is not on the plan's coming days: the dose waits until it returns (a pin keeps "
+                       "it in the plan).")
         out.append(Change(ChangeKind.COACH, reason, adj.source, d.exercise))
     return out

@@ -166,7 +166,8 @@ class _Planner:
         programme = Programme(first_day, timeline.week(start), phase.value,
                               f"Week {timeline.week(start)}: {PHASE_WORDS[phase]}", why)
         if self.adjustments:
-            changes += adjust.changes(cat, self.adjustments, self.pins_left_out, adaptation.swapped_why)
+            planned = frozenset(i.exercise for d in out_days for r in d.routines for i in r.items)
+            changes += adjust.changes(cat, self.adjustments, self.pins_left_out, adaptation.swapped_why, planned)
         return Plan(
             start=start,
             triage=triage,

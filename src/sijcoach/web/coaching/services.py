@@ -27,6 +27,7 @@ from sijcoach.engine.adjust import (
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.coach_limits import KIND_WORDS, coach_limits
 from sijcoach.engine.inputs import InputError, Problem, parse_model
+from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.engine.profile import Birth, Distortion, Pregnancy, Profile
 from sijcoach.engine.vocab import Difficulty
@@ -672,6 +673,11 @@ def change_with_effects(coach, client_id: int, kind: str, **given) -> Changed:
     effects = [f"Their plan now says: {note}" for note in _plan_notes(now) if note not in before]
     if kind == CoachVersion.Kind.DOSE and now is not None:
         effects = _dose_past_own_range(now, version.to_engine()[0].dose_for(given["exercise"])) + effects
+        exercise = given["exercise"]
+        if exercise not in {i.exercise for day in now.plan.days for r in day.routines for i in r.items}:
+            # The plan's own change for the dose says why it waits (pain, or not on the coming days).
+            effects += [f"Their plan now says: {c.reason}" for c in now.plan.changes
+                        if c.kind == ChangeKind.COACH and c.exercise == exercise]
     return Changed(version, effects)
 
 
