@@ -717,3 +717,19 @@ def test_after_a_caesarean_loaded_work_waits_for_the_postnatal_check_itself_not_
     assert "waits until a check-in says the postnatal check" in refused.message
     assert ruled_out(person(pregnancy_weeks=9, birth=birth, equipment=every, postnatal_check_done=True,
                             **POSTPARTUM), (), MONDAY, adj) == []
+
+
+@pytest.mark.parametrize("minutes", [10, 15, 20, 45])
+def test_a_day_without_its_walk_says_why(minutes):
+    # Two walk-throughs' find: as relief grew (twice a day, longer holds) the walk went from every day
+    # and nothing said so, though the plan builds walking up week by week.
+    logs = [{"date": (MONDAY - dt.timedelta(days=n)).isoformat(), "pain_before": 2, "pain_after": 1,
+             "routine": "relief", "items": []} for n in range(1, 20)]
+    for fields in (STIFF, {"history": ["very_flexible"]}):
+        p = plan(logs, days=14, minutes_per_day=minutes, programme_start=MONDAY - dt.timedelta(days=40), **fields)
+        for d in p.days:
+            walked = any(r.kind == RoutineKind.WALK for r in d.routines)
+            said = any(n.startswith("No walk planned today") for n in d.notes)
+            assert walked != said, (minutes, d.date, d.notes)
+    short = plan(days=7, minutes_per_day=10, **STIFF)
+    assert any("No walk planned today: your 10 minutes go to the routines above" in n for d in short.days for n in d.notes)

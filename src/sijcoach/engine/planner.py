@@ -419,14 +419,15 @@ class _Planner:
             fitted = self.fitted[key] = fit_routines(self.profile.minutes_per_day, plan,
                                                      lambda p: shorter(self.cat, p), ALIGNMENT_NOTE)
         walk = self._walk(date, acute, strength_day, flare_day or busy)
-        walk_pick = walk(room(self.profile.minutes_per_day, fitted))
+        walk_pick, walk_note = walk(room(self.profile.minutes_per_day, fitted))
         day = with_walk(date, self.profile.minutes_per_day, fitted, walk_pick,
-                        tuple(notes + progs.relief_notes + progs.alignment_notes), self.timeline.week(date), phase.value)
+                        (*notes, *progs.relief_notes, *progs.alignment_notes, *walk_note), self.timeline.week(date),
+                        phase.value)
         return day, [f"{day_words(date)}: {w}" for w in fitted.warnings]
 
     def _walk(self, date: dt.date, acute: bool, strength_day: bool, skip: bool):
         """The day's walk, built up week by week (engine/programme.py); in the pool on some days.
-        Returns a function giving the walk for the seconds left."""
+        Returns a function giving the walk for the seconds left, and the day's note when it does not fit."""
         cat = self.cat
         pool_day = (POOL_SLUG in cat and Equipment.POOL in self.profile.equipment and not strength_day
                     and not acute and not self.fracture and date.weekday() in POOL_WEEKDAYS)
@@ -446,14 +447,17 @@ class _Planner:
             options.append((cat[WALK_SLUG], minutes, WALK_WHY))
         options = [o for o in options if day_ctx.allows(o[0])]
 
-        def walk(room: int) -> Pick | None:
-            if skip:
-                return None
+        no_room = (f"No walk planned today: your {self.profile.minutes_per_day} minutes go to the routines above. "
+                   "A short walk at another time of day still helps, or add a few minutes.",)
+
+        def walk(room: int) -> tuple[Pick | None, tuple[str, ...]]:
+            if skip or not options:
+                return None, ()
             for ex, wanted, why in options:
                 hold = min(wanted * 60, ex.dose.hold_s.high, room - SETUP_S)
                 if hold >= ex.dose.hold_s.low:
-                    return _walk_item(cat, ex.slug, hold, why)
-            return None
+                    return _walk_item(cat, ex.slug, hold, why), ()
+            return None, no_room
 
         return walk
 
