@@ -15,7 +15,7 @@ import re  # noqa: E402
 import pytest  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from browser_helpers import PASSWORD, check_in, sign_up, url  # noqa: E402
+from browser_helpers import PASSWORD, check_in, choose, sign_up, url  # noqa: E402
 from conftest import make_coach  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from sijcoach.web.accounts.models import ApiToken  # noqa: E402
@@ -146,4 +146,24 @@ def test_a_long_coach_address_wraps_on_the_invite_page_and_the_buttons_keep_thei
     heights = {name: page.get_by_role("button", name=name, exact=True).bounding_box()["height"]
                for name in ("Save", "Save dose", "Save findings", "Send")}
     assert max(heights.values()) <= 60, heights
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_players_long_position_line_wraps_and_this_hurts_stays_on_a_phones_screen(
+        on_a_monday, page: Page, live_server, problems):
+    # A new user's find: in the whole day's session the strength part's line "Strength: core, back of hip,
+    # low back · Exercise 7 of 12" did not wrap; the page was 659 px wide and "This hurts" off the screen.
+    sign_up(page, live_server, "ola@example.org")
+    check_in(page)
+    page.get_by_role("link", name=re.compile(r"^Start today's session")).click()
+    choose(page, re.compile("^How much does your back hurt right now"), "3")
+    page.get_by_role("button", name="Start", exact=True).click()
+    position = page.locator(".pl-pos")
+    expect(position).to_be_visible()
+    position.evaluate("p => { p.textContent = 'Strength: core, back of hip, low back · Exercise 7 of 12'; }")
+    assert page_width(page) <= PHONE_390["width"]
+    hurts = page.get_by_role("button", name="This hurts")
+    box = hurts.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_390["width"], box
     assert problems == [], "\n".join(problems)
