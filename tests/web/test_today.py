@@ -323,3 +323,10 @@ def test_the_joint_going_out_three_times_in_four_weeks_puts_get_this_checked_at_
     make_coach("cora@example.org", alice)
     page = web.get(reverse("today")).content.decode()
     assert "Your coach sees this too." in page
+
+
+def test_the_player_names_the_day_in_words_not_as_an_iso_date(alice, as_user):
+    # A new user's find: the session's first screen read "2026-12-07 · about 19 minutes".
+    on = services.today_for(alice)
+    page = as_user(alice).get(reverse("session_day")).content.decode()
+    assert f'<time datetime="{on.isoformat()}">{on:%A} {on.day} {on:%B}</time> · about' in page

@@ -145,8 +145,8 @@ class _Planner:
         schedule = plan_strength_days(first_day, start, end, per_week, history.strength_days, blocked)
         for week in schedule.short_weeks:
             why = "; ".join(week.reasons) or "spacing rules left no room"
-            warnings.append(f"The week from {day_words(week.monday)} has {week.planned} strength day(s) instead of "
-                            f"{week.asked}: {why}.")
+            planned = {0: "no strength day", 1: "one strength day"}.get(week.planned, f"{week.planned} strength days")
+            warnings.append(f"The week from {day_words(week.monday)} has {planned} instead of {week.asked}: {why}.")
         changes = list(adaptation.changes)
         changes += self._missed(schedule.missed)
         lowered, lower_changes = self._lowered_days(history.strength_days, schedule.days)

@@ -131,7 +131,7 @@ def _player(request, on: dt.date, current: services.CurrentPlan, chosen: list[in
     shown = [{"routine": routines[i], "cards": [present.item_card(it) for it in routines[i].items]} for i in chosen]
     return render(request, "plans/session.html", {
         "title": title, "routines": shown, "data": data, "minutes": sum(routines[i].minutes for i in chosen),
-        "scale": PAIN_LEVELS, "switches": SWITCHES,
+        "scale": PAIN_LEVELS, "switches": SWITCHES, "on": on,
     })
 
 
