@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from sijcoach.engine import parse_logs
 from sijcoach.engine.catalog import catalog
-from sijcoach.engine.plan_types import Day, Plan, RoutineKind
+from sijcoach.engine.plan_types import ChangeKind, Day, Plan, RoutineKind
 from sijcoach.engine.profile import SessionLog
 from sijcoach.engine.vocab import PILLARS, Kind, day_words
 
@@ -136,6 +136,18 @@ def check_no_strength_after_the_joint_goes_out(record: Record) -> None:
     strength = set(record.strength_days())
     for d in record.joint_out_days():
         assert not ({d + ONE_DAY, d + 2 * ONE_DAY} & strength), f"strength within two days after the joint went out on {d}"
+
+
+def check_no_dose_rises_in_a_flare(record: Record) -> None:
+    """No dose or variant goes up for a session on a flare's day (the joint out, pain 7 or more) or on
+    the two relief-only days after it: none of those sessions was easy."""
+    flares = {d for d, logs in record.done.items()
+              if any(s.joint_went_out or (s.pain_after or 0) >= 7 for s in logs)}
+    unsettled = {f + k * ONE_DAY for f in flares for k in range(3)}
+    for day, plan in record.plans.items():
+        for c in plan.changes:
+            if c.kind in (ChangeKind.PROGRESS_DOSE, ChangeKind.PROGRESS_VARIANT):
+                assert c.date not in unsettled, f"{c.reason} on {c.date}, in a flare's days (plan of {day})"
 
 
 def check_strength_weeks(record: Record, first: dt.date, asked: int) -> None:

@@ -733,3 +733,34 @@ def test_a_day_without_its_walk_says_why(minutes):
             assert walked != said, (minutes, d.date, d.notes)
     short = plan(days=7, minutes_per_day=10, **STIFF)
     assert any("No walk planned today: your 10 minutes go to the routines above" in n for d in short.days for n in d.notes)
+
+
+def test_no_dose_goes_up_on_a_flare_or_its_relief_days_and_strength_returns_lighter_after_it():
+    # A new user's find: the session in which the joint went out counted as easy ("Pelvic floor ... was easy
+    # ... its dose goes up a step" beside "the joint went out"), a dose went up on the flare day after it, and
+    # the bridge came back harder (3 x 3, hold 7 s) than before the flare (3 x 2, hold 5 s).
+    flare = MONDAY - 3 * DAY
+    easy = [log(MONDAY - n * DAY, "relief", ["cat-cow"], pain_before=2, pain_after=1) for n in (6, 5, 4)]
+    calm = plan(easy + [log(flare, "relief", ["cat-cow"], pain_before=2, pain_after=1)], programme_start=MONDAY - 10 * DAY,
+                **STIFF)
+    assert any(c.kind == ChangeKind.PROGRESS_DOSE and c.exercise == "cat-cow" for c in calm.changes)
+    went_out = [log(MONDAY - n * DAY, "relief", ["cat-cow"], pain_before=2, pain_after=1) for n in (6, 5)]
+    went_out += [log(flare, "relief", ["cat-cow"], pain_before=2, pain_after=1, joint_went_out=True),
+                 log(flare + DAY, "relief", ["cat-cow"], pain_before=2, pain_after=1),
+                 log(flare + 2 * DAY, "relief", ["cat-cow"], pain_before=2, pain_after=1)]
+    p = plan(went_out, programme_start=MONDAY - 10 * DAY, **STIFF)
+    assert not any(c.kind == ChangeKind.PROGRESS_DOSE for c in p.changes), [c.reason for c in p.changes]
+
+    (lighter,) = [c for c in p.changes if c.kind == ChangeKind.LOWER_SESSION]
+    first = min(strength_days(p))
+    assert lighter.reason == (f"On {day_words(flare)} the joint went out: the first strength session after the flare, "
+                              f"on {day_words(first)}, is lighter, and the plan builds up again from there.")
+    usual = plan(programme_start=MONDAY - 10 * DAY, **STIFF)
+    day = next(d for d in p.days if d.date == first)
+    same = next(d for d in usual.days if d.date == first)
+    assert routine(day, RoutineKind.STRENGTH).minutes < routine(same, RoutineKind.STRENGTH).minutes
+    assert "Lighter strength session" in " ".join(day.notes)
+    # Once a strength session has been done since the flare, the build-up has begun: no lighter day again.
+    after = done(p, went_out, first)
+    again = plan(after, start=first + DAY, programme_start=MONDAY - 10 * DAY, **STIFF)
+    assert not any(c.kind == ChangeKind.LOWER_SESSION for c in again.changes)

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from sijcoach.engine import make_plan, parse_profile
 from situations import forbidden
 from simulation import (
-    Behaviour, behaviours, check_days, check_no_consecutive_strength, check_no_strength_after_the_joint_goes_out,
-    check_dates_in_words, check_rest_around_hard_activities, check_stable_from_day_to_day, check_strength_weeks,
-    simulate,
+    Behaviour, behaviours, check_days, check_no_consecutive_strength, check_no_dose_rises_in_a_flare,
+    check_no_strength_after_the_joint_goes_out, check_dates_in_words, check_rest_around_hard_activities,
+    check_stable_from_day_to_day, check_strength_weeks, simulate,
 )
 from strategies import profiles
 
@@ -52,6 +52,7 @@ def _run(raw, first, behaviour: Behaviour, weeks: int, seed: int):
     check_no_consecutive_strength(record)
     check_rest_around_hard_activities(record, hard)
     check_no_strength_after_the_joint_goes_out(record)
+    check_no_dose_rises_in_a_flare(record)
     check_strength_weeks(record, first, raw["strength_days_per_week"])
     check_days(record, raw["minutes_per_day"], lambda day: forbidden(raw, (day - first).days))
     check_stable_from_day_to_day(record)

@@ -19,8 +19,9 @@ from conftest import make_user
 from sijcoach.engine import parse_logs
 from sijcoach.engine.plan_types import Plan
 from simulation import (
-    Behaviour, Record, check_days, check_no_consecutive_strength, check_no_strength_after_the_joint_goes_out,
-    check_rest_around_hard_activities, check_stable_from_day_to_day, check_strength_weeks, do_day,
+    Behaviour, Record, check_days, check_no_consecutive_strength, check_no_dose_rises_in_a_flare,
+    check_no_strength_after_the_joint_goes_out, check_rest_around_hard_activities, check_stable_from_day_to_day,
+    check_strength_weeks, do_day,
 )
 from situations import forbidden
 
@@ -95,6 +96,7 @@ def test_six_weeks_through_the_web_app_keep_every_invariant(client, db, behaviou
     check_no_consecutive_strength(record)
     check_rest_around_hard_activities(record, set(HIKES))
     check_no_strength_after_the_joint_goes_out(record)
+    check_no_dose_rises_in_a_flare(record)
     check_strength_weeks(record, FIRST, RAW["strength_days_per_week"])
     check_days(record, RAW["minutes_per_day"], lambda d: forbidden(RAW, (d - FIRST).days))
     check_stable_from_day_to_day(record)

@@ -191,6 +191,7 @@ class _Reader:
         self.last_seen: dict[str, dt.date] = {}  # exercise -> last day it was logged
         self.topped: set[str] = set()  # exercises at their top dose that can progress no further
         self.first_day: dt.date | None = None
+        self.unsettled: frozenset[dt.date] = frozenset()  # a flare's day and its relief-only days: nothing is easy
 
     def change(self, kind, reason, source_id, date, exercise=None, replacement=None):
         self.out.changes.append(Change(kind, reason, self.cat.source_title(source_id), exercise, replacement, date))
@@ -201,6 +202,11 @@ class _Reader:
         swaps, streak, comfortable = self.out.swaps, self.streak, self.comfortable
         date, pain_after = session.date, session.pain_after
         last_seen, topped = self.last_seen, self.topped
+        # The joint going out, or pain of 7 or more, and the relief-only days after: no session then is
+        # easy, and every run of easy sessions starts again after them (clinical-notes 4 and 6).
+        counting = date not in self.unsettled
+        if not counting:
+            streak.clear()
         for item in session.items:
             slug, pain = item.exercise, item.pain
             last_seen[slug] = date
@@ -214,7 +220,7 @@ class _Reader:
                 continue
             if slug not in comfortable:
                 comfortable[slug] = date
-            if slug in topped:  # at its top dose with nowhere further to go: nothing to count
+            if slug in topped or not counting:  # at its top dose, or a flare's days: nothing to count
                 continue
             felt = pain if pain is not None else pain_after
             if item.effort is _EASY and felt is not None and felt <= EASY_PAIN:
@@ -349,6 +355,8 @@ class _Reader:
 
     def run(self, history: History, trimmed: bool) -> Adaptation:
         self.first_day = history.first_day
+        self.unsettled = frozenset(flare + dt.timedelta(days=k) for flare in history.flares
+                                   for k in range(FLARE_DAYS + 1))
         for session in history.sessions:
             self.session(session)
             if (session.pain_next_day is not None and session.pain_before is not None

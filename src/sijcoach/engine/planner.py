@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sijcoach.engine import adjust
-from sijcoach.engine.adaptation import Adaptation, adapt
+from sijcoach.engine.adaptation import FLARE_DAYS, Adaptation, adapt
 from sijcoach.engine.alignment import NOTE as ALIGNMENT_NOTE
 from sijcoach.engine.alignment import protocol
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
@@ -291,9 +291,22 @@ class _Planner:
                        self.cat.source_title(_SOURCE), None, None, missed[-1])]
 
     def _lowered_days(self, done: frozenset[dt.date], planned: frozenset[dt.date]):
-        """The strength session after a session whose next morning was clearly worse is lighter."""
+        """The strength session after a session whose next morning was clearly worse is lighter; so is
+        the first one after a flare's relief-only days, as the plan builds up again from a lighter level."""
         lowered, changes = set(), []
         last_done = max((d for d in done if d < self.start), default=None)
+        for flare, what in sorted(self.history.flares.items()):
+            if last_done is not None and flare < last_done:
+                continue  # a strength session since the flare: the build-up has begun
+            nxt = min((d for d in planned if d > flare + dt.timedelta(days=FLARE_DAYS)), default=None)
+            if nxt is None or nxt in lowered:
+                continue
+            lowered.add(nxt)
+            changes.append(Change(
+                ChangeKind.LOWER_SESSION,
+                f"On {day_words(flare)} {what}: the first strength session after the flare, on {day_words(nxt)}, "
+                "is lighter, and the plan builds up again from there.",
+                self.cat.source_title(SourceId.PAIN_MONITORING), None, None, flare))
         for rise in dict.fromkeys(self.adaptation.rise_days):  # once a day, however many sessions it had
             if last_done is not None and rise < last_done:
                 continue  # the lighter session was already done
