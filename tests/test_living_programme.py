@@ -764,3 +764,20 @@ def test_no_dose_goes_up_on_a_flare_or_its_relief_days_and_strength_returns_ligh
     after = done(p, went_out, first)
     again = plan(after, start=first + DAY, programme_start=MONDAY - 10 * DAY, **STIFF)
     assert not any(c.kind == ChangeKind.LOWER_SESSION for c in again.changes)
+
+
+def test_pain_that_rose_over_weeks_is_called_a_rise_not_too_small_a_fall():
+    # A new user's find: pain 5 -> 7 over five weeks read "less than the 2-point or 30% fall that counts as
+    # real change", and Progress called 5 -> 7 "a meaningful change" in the words it used for 4 -> 2.
+    from sijcoach.engine.questionnaires import pain_change
+
+    logs = [log(MONDAY - n * DAY, "relief", ["cat-cow"], pain_before=5 if n > 20 else 7) for n in range(34, 0, -1)]
+    p = plan(logs, programme_start=MONDAY - 34 * DAY, **STIFF)
+    (seen,) = [c for c in p.changes if c.kind == ChangeKind.SEE_PROFESSIONAL]
+    assert seen.reason.startswith("Over 33 days your pain rose from about 5.0 to 7.0/10, a meaningful rise: to check")
+    flat = plan([log(MONDAY - n * DAY, "relief", ["cat-cow"], pain_before=5) for n in range(34, 0, -1)],
+                programme_start=MONDAY - 34 * DAY, **STIFF)
+    (same,) = [c for c in flat.changes if c.kind == ChangeKind.SEE_PROFESSIONAL]
+    assert "less than the 2-point or 30% fall that counts as real change" in same.reason
+    assert pain_change(5, 7).explanation.startswith("Pain 5 -> 7: meaningfully worse")
+    assert pain_change(4, 2).explanation.startswith("Pain 4 -> 2: meaningfully better")

@@ -568,7 +568,7 @@ def test_a_pain_change_of_two_points_is_meaningful(alice_client, alice):
     log(alice, on - 20 * DAY, pain_before=5)
     log(alice, on - DAY, pain_before=3)
     page = alice_client.get(reverse("progress")).content.decode()
-    assert "Pain 5 -&gt; 3: a meaningful change" in page
+    assert "Pain 5 -&gt; 3: meaningfully better" in page
 
 
 def test_a_pain_change_of_one_point_is_not_yet_meaningful(alice_client, alice):
@@ -602,7 +602,7 @@ def test_rerating_saves_a_rating_per_activity(alice_client, alice):
     assert [x.score for x in latest] == [7, 8, 9]
     assert PsfsRating.objects.filter(activity__user=alice).count() == 6
     page = alice_client.get(reverse("progress")).content.decode()
-    assert "Ratings saved." in page and "Function 5 -&gt; 8: a meaningful change" in page
+    assert "Ratings saved." in page and "Function 5 -&gt; 8: meaningfully better" in page
     assert "rate them again" not in alice_client.get(reverse("today")).content.decode()
 
 

@@ -487,13 +487,17 @@ def _check_progress(cat: Catalog, rated: list[tuple[dt.date, int]], out: Adaptat
     early = rated[:bisect_left(rated, (first + dt.timedelta(days=7),))]  # rated is in date order
     late = rated[bisect_left(rated, (last - dt.timedelta(days=6),)):]
     baseline, recent = _mean([p for _, p in early]), _mean([p for _, p in late])
-    if baseline == 0 or pain_direction(baseline, recent) == "better":
+    direction = pain_direction(baseline, recent)
+    if baseline == 0 or direction == "better":
         return
     out.see_professional = True
+    days = (last - first).days
+    said = (f"Over {days} days your pain rose from about {baseline:.1f} to {recent:.1f}/10, a meaningful rise: "
+            if direction == "worse" else
+            f"Over {days} days your pain went from about {baseline:.1f} to {recent:.1f}/10, less than the 2-point or "
+            "30% fall that counts as real change: ")
     out.changes.append(Change(
-        ChangeKind.SEE_PROFESSIONAL,
-        f"Over {(last - first).days} days your pain went from about {baseline:.1f} to {recent:.1f}/10, less than the "
-        f"2-point or 30% fall that counts as real change: to check what else may be going on, please {refer.ask}.",
+        ChangeKind.SEE_PROFESSIONAL, f"{said}to check what else may be going on, please {refer.ask}.",
         cat.source_title(_CHANGE_SOURCE), None, None, last,
     ))
 

@@ -112,6 +112,9 @@ def meaningful_function(before: float) -> float:
     return before + PSFS_POINTS
 
 
+_MEANINGFULLY = {"better": "meaningfully better", "worse": "meaningfully worse"}  # a change past the rule's line
+
+
 def pain_change(before: int, after: int) -> ChangeResult:
     """Pain 0-10: a fall of 2 points or 30% of the starting score is a meaningful improvement."""
     for name, value in (("before", before), ("after", after)):
@@ -123,7 +126,7 @@ def pain_change(before: int, after: int) -> ChangeResult:
     direction = verdict if meaningful else ("same" if drop == 0 else ("better" if drop > 0 else "worse"))
     text = (
         f"Pain {before} -> {after}: "
-        + ("a meaningful change" if meaningful else "not yet a meaningful change")
+        + (_MEANINGFULLY[verdict] if meaningful else "not yet a meaningful change")
         + f" (it takes {PAIN_RULE})."
     )
     return ChangeResult(before, after, after - before, meaningful, direction, text,
@@ -156,7 +159,7 @@ def psfs_change(before: float, after: float) -> ChangeResult:
     direction = "same" if diff == 0 else ("better" if diff > 0 else "worse")
     text = (
         f"Function {before:g} -> {after:g}: "
-        + ("a meaningful change" if meaningful else "not yet a meaningful change")
+        + (_MEANINGFULLY[direction] if meaningful else "not yet a meaningful change")
         + f" (it takes about {PSFS_POINTS:g} points on the mean)."
     )
     return ChangeResult(before, after, diff, meaningful, direction, text,
