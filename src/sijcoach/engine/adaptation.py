@@ -302,10 +302,11 @@ class _Reader:
         # A harder variant only after the first week of logs (a beginner's first week stays beginner).
         if date < self.first_day + dt.timedelta(days=7):
             return
-        if self.adopt(ex, nxt, date):
+        where = self.adopt(ex, nxt, date)
+        if where is not None:
             self.change(ChangeKind.PROGRESS_VARIANT,
-                        f"{ex.name} was easy at its top dose in {EASY_SESSIONS} sessions in a row: move on to {nxt.name}.",
-                        _PAIN_SOURCE, date, ex.slug, nxt.slug)
+                        f"{ex.name} was easy at its top dose in {EASY_SESSIONS} sessions in a row: move on to {nxt.name}"
+                        f"{where}.", _PAIN_SOURCE, date, ex.slug, nxt.slug)
 
     def progress_held(self, ex: Exercise, step: int, date: dt.date) -> None:
         """A coach's dose: back up to it after pain lowered it, and never beyond (nor to a harder
@@ -320,21 +321,24 @@ class _Reader:
         self.change(ChangeKind.COACH, f"{easy}: it stays at the dose your coach set, since the app never raises a "
                                       "coach's dose; your coach decides when it goes up.", _PAIN_SOURCE, date, ex.slug)
 
-    def adopt(self, ex: Exercise, nxt: Exercise, date: dt.date) -> bool:
+    def adopt(self, ex: Exercise, nxt: Exercise, date: dt.date) -> str | None:
         """Record `nxt` as the harder variant of `ex` where the routine's purpose allows it and the
-        person's situation on `date` did."""
+        person's situation on `date` did. Returns None when it is not taken, else where it applies in
+        words to end the change's reason: "" everywhere, or " in strength sessions" when `ex` stays as
+        it is in the daily relief (relief stays relief: a strength exercise never stands in there)."""
         if self.context_on(date).why_not(nxt, earned_variant=True) is not None:
-            return False
-        out, adopted = self.out, False
-        if nxt.kind == ex.kind:  # relief stays relief: a harder exercise of the same kind
+            return None
+        out = self.out
+        relief = nxt.kind == ex.kind  # relief stays relief: a harder exercise of the same kind
+        strength = ex.kind in STRENGTH_KINDS and nxt.kind in STRENGTH_KINDS
+        if relief:
             out.relief_variants[ex.slug] = nxt.slug
-            adopted = True
-        if ex.kind in STRENGTH_KINDS and nxt.kind in STRENGTH_KINDS:
+        if strength:
             out.variants[ex.slug] = nxt.slug
-            adopted = True
-        if adopted:
-            out.steps.setdefault(nxt.slug, 0)  # never resets a dose the harder exercise already earned
-        return adopted
+        if not (relief or strength):
+            return None
+        out.steps.setdefault(nxt.slug, 0)  # never resets a dose the harder exercise already earned
+        return "" if relief else f" in strength sessions ({ex.name} stays as it is in the daily relief)"
 
     def inherit(self, trimmed: bool) -> None:
         """When older sessions are no longer read (`trimmed`), the sessions that earned a harder exercise
@@ -348,10 +352,11 @@ class _Reader:
                 if not trimmed or (last is not None and last >= day):
                     continue
                 ex, nxt = self.cat[easier], self.cat[slug]
-                if self.adopt(ex, nxt, day):
+                where = self.adopt(ex, nxt, day)
+                if where is not None:
                     self.change(ChangeKind.PROGRESS_VARIANT,
-                                f"You have been doing {nxt.name} comfortably since {day_words(day)}: it stands in for the easier {ex.name}.",
-                                _PAIN_SOURCE, day, easier, slug)
+                                f"You have been doing {nxt.name} comfortably since {day_words(day)}: it stands in for the easier "
+                                f"{ex.name}{where}.", _PAIN_SOURCE, day, easier, slug)
 
     def run(self, history: History, trimmed: bool) -> Adaptation:
         self.first_day = history.first_day
