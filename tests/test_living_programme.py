@@ -804,3 +804,16 @@ def test_a_harder_strength_version_says_the_easier_one_stays_in_the_daily_relief
 
 def slugs_of(day, kind):
     return [i for r in day.routines if r.kind == kind for i in r.items]
+
+
+def test_every_flare_of_the_weeks_read_stays_in_the_plans_history_the_past_ones_in_the_past_tense():
+    # A physiotherapist's find: the flare of 12 Dec, listed on 14 Dec, was gone from "How the plan changed"
+    # and from the review summary once the flare of 19 Dec came.
+    early, late = MONDAY - 9 * DAY, MONDAY - DAY
+    logs = [log(early, "relief", ["cat-cow"], joint_went_out=True), log(late, "relief", ["cat-cow"], joint_went_out=True)]
+    p = plan(logs, programme_start=MONDAY - 20 * DAY, **STIFF)
+    flares = [c.reason for c in p.changes if c.kind == ChangeKind.FLARE_UP]
+    assert flares == [
+        f"On {day_words(early)} the joint went out: the 2 days after it were relief and realignment only.",
+        f"On {day_words(late)} the joint went out: the next 2 days are relief and realignment only, no strength work.",
+    ]

@@ -386,12 +386,18 @@ class _Reader:
                                 "offered again. Stop at once if it hurts again.", _SWAP_SOURCE, self.start, ex.slug)
 
     def flares(self, history: History) -> None:
+        """Every flare of the logs read, each once: the plan's history keeps the earlier ones (a review
+        needs every flare of the period), worded as past once their relief-only days are over."""
         for date, what in sorted(history.flares.items()):
             days = {date + dt.timedelta(days=k) for k in range(1, FLARE_DAYS + 1)}
             if any(d >= self.start for d in days):
                 self.out.flare_days |= days
                 self.change(ChangeKind.FLARE_UP,
                             f"On {day_words(date)} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
+                            _FLARE_SOURCE, date)
+            else:
+                self.change(ChangeKind.FLARE_UP,
+                            f"On {day_words(date)} {what}: the {FLARE_DAYS} days after it were relief and realignment only.",
                             _FLARE_SOURCE, date)
 
 
