@@ -817,3 +817,18 @@ def test_every_flare_of_the_weeks_read_stays_in_the_plans_history_the_past_ones_
         f"On {day_words(early)} the joint went out: the 2 days after it were relief and realignment only.",
         f"On {day_words(late)} the joint went out: the next 2 days are relief and realignment only, no strength work.",
     ]
+
+
+def test_a_measured_beighton_under_the_threshold_beside_answers_that_suggest_hypermobility_keeps_the_safer_reading():
+    # A physiotherapist's find: Beighton 2 recorded, and the client page still read "Hypermobile: yes: 4 of 5"
+    # with nothing about the measured score.
+    from sijcoach.engine.assessment import hypermobility
+
+    answers = {"hypermobility_answers": [True, True, True, True, False]}
+    alone, _ = hypermobility(person(**answers))
+    measured, reasons = hypermobility(person(beighton_score=2, **answers))
+    assert alone and measured
+    assert reasons[-1] == ("A measured Beighton score of 2 (under 5 for your age) does not confirm it; the plan keeps "
+                           "to the safer reading, as the answers suggest.")
+    assert hypermobility(person(beighton_score=6, hypermobility_answers=[False] * 5)) == (
+        True, ("Beighton score 6 (at or above 5 for your age)",))

@@ -48,15 +48,20 @@ def beighton_threshold(age: int) -> int:
 
 
 def hypermobility(profile: Profile) -> tuple[bool, tuple[str, ...]]:
+    """Either sign is enough: the questionnaire's answers or a measured Beighton score at the threshold.
+    When they disagree (the answers suggest it, a measured score does not), the plan keeps to the safer
+    reading, and the reasons say so."""
     reasons = []
+    threshold, measured = beighton_threshold(profile.age), profile.beighton_score
     if profile.hypermobility_answers is not None:
         score = score_hypermobility(profile.hypermobility_answers)
         if score.suggests_hypermobility:
             reasons.append(score.explanation)
-    if profile.beighton_score is not None and profile.beighton_score >= beighton_threshold(profile.age):
-        reasons.append(
-            f"Beighton score {profile.beighton_score} (at or above {beighton_threshold(profile.age)} for your age)"
-        )
+            if measured is not None and measured < threshold:
+                reasons.append(f"A measured Beighton score of {measured} (under {threshold} for your age) does not "
+                               "confirm it; the plan keeps to the safer reading, as the answers suggest.")
+    if measured is not None and measured >= threshold:
+        reasons.append(f"Beighton score {measured} (at or above {threshold} for your age)")
     return bool(reasons), tuple(reasons)
 
 
