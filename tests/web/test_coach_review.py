@@ -336,3 +336,12 @@ def test_the_review_summary_says_when_the_app_advised_seeing_a_professional(cora
     html = review.review_html(review.review_for(cora, alice.pk))
     box = html[html.index("The app advised seeing a professional"):html.index("<h2>Their plan now</h2>")]
     assert "The joint went out 3 times in four weeks" in box
+
+
+def test_weeks_before_the_client_began_read_as_a_dash_not_zero_of_zero(cora, alice, cora_client):
+    # A physiotherapist's find: a client of one week read "0/0 · 0/0 · 0/0 · 0/14".
+    (row,) = rows(cora_client)
+    by_week = row.adherence.by_week.split(" · ")
+    assert by_week[:-1] == ["-"] * (len(by_week) - 1) and re.fullmatch(r"\d+/\d+", by_week[-1])
+    page = cora_client.get(reverse("coach_clients")).content.decode()
+    assert f'<span class="adherence">{row.adherence.by_week}</span>' in page and "-: nothing planned" in page

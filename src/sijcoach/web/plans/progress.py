@@ -180,7 +180,9 @@ class Adherence:
 
     @property
     def by_week(self) -> str:
-        return " · ".join(f"{w.done}/{w.planned}" for w in self.weeks)
+        """"- · 2/14 · 9/12": a week with nothing planned and nothing done (before the client began, say)
+        is a dash, not "0/0"."""
+        return " · ".join("-" if (w.done, w.planned) == (0, 0) else f"{w.done}/{w.planned}" for w in self.weeks)
 
 
 def tally(planned: dict[dt.date, list[str]], done: dict[dt.date, set[str]], today: dt.date,
