@@ -655,3 +655,13 @@ def test_after_a_caesarean_the_check_in_asks_about_the_postnatal_check_and_the_p
     # Ticked after a vaginal birth, or with no birth at all, it is not kept: it is asked after a caesarean only.
     walk(charlie_client, about={**about, "birth": "vaginal", "postnatal_check_done": "on"})
     assert not CheckIn.objects.filter(user=charlie).first().to_engine().postnatal_check_done
+
+
+def test_the_equipment_question_says_a_home_has_enough(charlie_client):
+    # A new user's find: someone with "no equipment" unticked every box and got no strength days at all.
+    charlie_client.get(reverse("checkin_start"))
+    for step in ALL_STEPS[:4]:
+        post(charlie_client, step)
+    page = charlie_client.get(url("setup")).content.decode()
+    assert "No gym needed: a rug, a wall, a doorway and a chair are enough for a full plan." in page
+    assert "Mat (or a rug or carpet)" in page and "Chair (a sturdy one)" in page

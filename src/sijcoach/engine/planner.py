@@ -272,8 +272,8 @@ class _Planner:
             names = ", ".join(g.value.replace("_", " ") for g in uncovered[min(uncovered)])  # "low back"
             warnings.append(
                 f"No strength days are planned: no exercise that suits your situation and equipment trains {names}, "
-                "and every strength day must cover all three muscle groups. More equipment or a professional's "
-                "programme can fill the gap."
+                "and every strength day must cover all three muscle groups. A mat (a rug or carpet will do), a "
+                "wall and a chair cover them; otherwise a professional's programme can fill the gap."
             )
             return 0
         for day, missing in uncovered.items():

@@ -155,7 +155,9 @@ class SetupForm(forms.Form):
     title = "Equipment, level and time"
     intro = "The plan uses only what you have and fits the time you give it."
     equipment = Checkboxes(label="Equipment you have", choices=labels.EQUIPMENT_NAMES,
-                           initial=[e.value for e in DEFAULT_EQUIPMENT])
+                           initial=[e.value for e in DEFAULT_EQUIPMENT],
+                           help_text="No gym needed: a rug, a wall, a doorway and a chair are enough for a full "
+                                     "plan. Untick only what you really do not have.")
     level = forms.ChoiceField(label="Exercise level", choices=labels.DIFFICULTY, initial="beginner",
                               widget=forms.RadioSelect)
     minutes_per_day = WholeNumberField(label="Minutes a day", min_value=10, max_value=120, initial=20)

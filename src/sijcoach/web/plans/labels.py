@@ -53,6 +53,9 @@ DISTORTION = {
 }
 DIFFICULTY = {Difficulty.BEGINNER: "Beginner", Difficulty.INTERMEDIATE: "Intermediate", Difficulty.ADVANCED: "Advanced"}
 EQUIPMENT_NAMES = {e: e.value.replace("_", " ").capitalize() for e in Equipment}
+# What counts, where a home has it without buying anything (a new user with "no equipment" ticked nothing).
+EQUIPMENT_NAMES |= {Equipment.MAT: "Mat (or a rug or carpet)", Equipment.WALL: "Wall (any clear wall)",
+                    Equipment.DOORWAY: "Doorway", Equipment.CHAIR: "Chair (a sturdy one)"}
 GROUP_WORDS = {
     Group.CORE: "core", Group.BACK_OF_HIP: "back of hip", Group.LOW_BACK: "low-back stabilisers",
     Group.HIP_FLEXORS: "hip flexors", Group.HAMSTRINGS: "hamstrings", Group.ADDUCTORS: "inner thighs",
