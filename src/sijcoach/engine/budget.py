@@ -144,7 +144,7 @@ def fit_routines(minutes: int, plan: DayPlan, shorter: Callable[[Pick], Pick | N
     if relief_all:
         routines.append(_routine(
             RoutineKind.RELIEF, "Daily relief", relief_all, relief_times,
-            "Do it twice today, morning and evening." if relief_times == 2 else None,
+            "Do it twice: morning and evening." if relief_times == 2 else None,
         ))
     if alignment:
         routines.append(_routine(RoutineKind.ALIGNMENT, "Realignment (before strengthening)", alignment, 1, alignment_note))

@@ -99,8 +99,8 @@ def on_pain(
             Verdict.END,
             f"Stop the session here: {ex.name} hurt {pain}/10, and {' and '.join(earlier)} hurt {SWAP_PAIN}/10 "
             "or more earlier in it. Two painful exercises in one session call for rest, not another exercise. Save the "
-            "session so the plan can ease off; if the pain has not settled by tomorrow morning, tell your "
-            "professional.",
+            "session so the plan can ease off; if the pain has not settled by tomorrow morning, tell a doctor or "
+            "physiotherapist (or your coach).",
             source,
         )
     ctx = person_context(profile, on).with_avoided({**(avoided or {}), slug: f"it hurt ({pain}/10) today"})
@@ -109,7 +109,7 @@ def on_pain(
         return LiveDecision(
             Verdict.STOP,
             f"Stop {ex.name}: {pain}/10 is too much. Nothing else that suits you trains the same muscles, "
-            "so it is left out today; tell your professional if it keeps happening.",
+            "so it is left out today; tell a doctor or physiotherapist (or your coach) if it keeps happening.",
             cat.source_title(_SWAP_SOURCE),
         )
     side = default_side(repl)

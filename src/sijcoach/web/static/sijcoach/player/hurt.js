@@ -22,14 +22,15 @@ export function answerOffline(item, pain, hurtEarlier = []) {
   if (hurtEarlier.length) {
     return { verdict: 'end', source: '', offline: true,
       message: `Stop the session here: ${item.name} hurt ${pain}/10, and ${hurtEarlier.join(' and ')} hurt 6/10 or more `
-        + 'earlier in it. Rest rather than start another exercise, save the session, and tell your professional '
-        + 'if the pain has not settled by tomorrow morning.' };
+        + 'earlier in it. Rest rather than start another exercise, save the session, and tell a doctor or '
+        + 'physiotherapist (or your coach) if the pain has not settled by tomorrow morning.' };
   }
   const ahead = item.instead || {};
   const repl = ahead.replacement && ahead.replacement.exercise ? ahead.replacement : null;
   const message = repl
     ? `Stop ${item.name}: ${pain}/10 is too much. ${repl.name} trains the same muscles: do it instead.`
-    : `Stop ${item.name}: ${pain}/10 is too much. Leave it out today, and tell your professional if it keeps happening.`;
+    : `Stop ${item.name}: ${pain}/10 is too much. Leave it out today, and tell a doctor or physiotherapist `
+      + '(or your coach) if it keeps happening.';
   return { verdict: repl ? 'swap' : 'stop', message, source: ahead.source || '', replacement: repl, offline: true };
 }
 
