@@ -872,3 +872,14 @@ def test_someone_stopped_by_a_warning_sign_is_shown_what_to_do_everywhere(client
     for url in (reverse("session_day"), reverse("session", args=[0])):
         r = alice_web.get(url)
         assert r.status_code == 302 and r["Location"] == reverse("checkin_stop")
+
+
+def test_a_week_without_strength_work_is_in_the_muscle_groups_chart_as_nothing_done(alice, db):
+    # A new user's find: two weeks with no strength work were simply missing from the chart, which then
+    # showed three good weeks in a row.
+    on = today(alice)
+    monday = on - on.weekday() * DAY
+    log(alice, monday - 14 * DAY, items=[item("ta-drawing-in"), item("glute-bridge"), item("bird-dog")])
+    log(alice, monday - 7 * DAY, kind="relief", items=[item("cat-cow")])
+    weeks = {w.week_start: (w.core, w.back_of_hip, w.low_back) for w in progress.build(alice, on, 4).pillars}
+    assert weeks == {monday - 14 * DAY: (1, 1, 1), monday - 7 * DAY: (0, 0, 0), monday: (0, 0, 0)}

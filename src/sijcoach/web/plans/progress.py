@@ -313,16 +313,23 @@ def build(user, today: dt.date, weeks: int, changes: tuple[Change, ...] = (), up
     # The window counts what was planned up to today; the week, as everywhere, its whole plan.
     counted = tally(planned_rows, done_rows, today, start, ((end - start).days + 1) // 7)
     cat = catalog()
-    per_week: dict[dt.date, dict[str, int]] = defaultdict(lambda: {p.value: 0 for p in PILLARS})
+    # Every week from the first session's to this one, each pillar's count from zero: a week without
+    # strength work shows as nothing done, not as a week left out of the chart.
+    per_week: dict[dt.date, dict[str, int]] = {}
+    if sessions:
+        week = this_week(min(s.date for s in sessions))[0]
+        while week <= monday:  # this week's
+            per_week[week] = {p.value: 0 for p in PILLARS}
+            week += dt.timedelta(weeks=1)
     for s in sessions:
         trained = set()
         for exercise, done in items[s.id]:
             # Strengthening only: a stretch or a massage of the glutes does not train the back of hip.
             if done and exercise in cat and cat[exercise].kind in STRENGTH_KINDS:
                 trained |= {g.value for g in cat[exercise].groups if g in PILLARS}
-        week = s.date - dt.timedelta(days=s.date.weekday())
+        counts = per_week.setdefault(this_week(s.date)[0], {p.value: 0 for p in PILLARS})
         for group in trained:
-            per_week[week][group] += 1
+            counts[group] += 1
     pillars = [charts.WeekPillars(w, c["core"], c["back_of_hip"], c["low_back"]) for w, c in sorted(per_week.items())]
 
     activities = list(PsfsActivity.objects.filter(user=user))
