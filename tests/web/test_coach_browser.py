@@ -60,14 +60,14 @@ def test_invite_accept_a_coachs_3x10_bridge_with_a_cue_in_the_player_a_message_r
     pin = coach_page.locator("#pin-form")
     pin.locator("#pin-exercise").select_option("glute-bridge")
     pin.get_by_role("button", name="Save").click()
-    expect(coach_page.locator("#changes").get_by_role("status")).to_contain_text("Saved")
+    expect(coach_page.locator("#changes .msg-success")).to_contain_text("Saved")
     dose = coach_page.locator("#dose-form")
     dose.locator("#dose-exercise").select_option("glute-bridge")
     dose.locator("#dose-sets").fill("3")
     dose.locator("#dose-reps").fill("10")
     dose.locator("#dose-note").fill(CUE)
     dose.get_by_role("button", name="Save dose").click()
-    expect(coach_page.locator("#changes").get_by_role("status")).to_contain_text("Saved")
+    expect(coach_page.locator("#changes .msg-success")).to_contain_text("Saved")
 
     # The client's player shows the coach's dose as the coach's, and the cue beside the steps.
     routine = next((i for i, items in todays_items(client).items() if "glute-bridge" in items), None)

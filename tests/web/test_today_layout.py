@@ -23,7 +23,9 @@ from sijcoach.web.coaching import services as coaching  # noqa: E402
 from test_browser import browser_type_launch_args, problems  # noqa: E402, F401  (the shared set-up)
 
 PHONE_390 = {"width": 390, "height": 844}
-TODAY_MAX_PX = 3000
+# Up from 3,000 when a day without its walk began to say so in a line ("No walk planned today: your 20
+# minutes go to the routines above."): a first Monday at 20 minutes has one.
+TODAY_MAX_PX = 3100
 MENU_MAX_PX = 120
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from sijcoach.engine import adjust
-from sijcoach.engine.adaptation import FLARE_DAYS, Adaptation, adapt
+from sijcoach.engine.adaptation import FLARE_DAYS, SWAP_PAIN, Adaptation, adapt
 from sijcoach.engine.alignment import NOTE as ALIGNMENT_NOTE
 from sijcoach.engine.alignment import protocol
 from sijcoach.engine.assessment import ACUTE_DAYS, assess
 from sijcoach.engine.budget import DayPlan, Fitted, fit_routines, room, with_walk
 from sijcoach.engine.catalog import Catalog, catalog
 from sijcoach.engine.dosing import SETUP_S, Dosed
-from sijcoach.engine.history import DETAIL_DAYS, read_history
+from sijcoach.engine.history import DETAIL_DAYS, FLARE_PAIN, read_history
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import (
     Advice, Assessment, Change, ChangeKind, Day, Pattern, Plan, Programme, RoutineKind, TriageLevel,
@@ -124,7 +124,11 @@ class _Planner:
         if profile.pain_now >= PAIN_NOW_FLARE:
             setbacks.setdefault(self.pain_day, f"pain was {profile.pain_now}/10")
             flare |= {self.pain_day, self.pain_day + dt.timedelta(days=1)}
-        self.timeline = timeline = Timeline(first_day, start, history, setbacks, adaptation.hurt_days)
+        strained = {s.date: f"pain after a session was {s.pain_after}/10" for s in history.sessions
+                    if s.pain_after is not None and SWAP_PAIN <= s.pain_after < FLARE_PAIN}
+        for day in adaptation.rise_days:
+            strained.setdefault(day, "the next morning's pain was 2 or more points above the pain before the session")
+        self.timeline = timeline = Timeline(first_day, start, history, setbacks, adaptation.hurt_days, strained)
         end = start + dt.timedelta(days=self.days - 1)
         self.with_alignment = profile.distortion in (Distortion.INFLARE, Distortion.OUTFLARE) and not self.fracture
         self.more = profile.level != Difficulty.BEGINNER and profile.minutes_per_day >= EXTRA_MINUTES
@@ -460,8 +464,7 @@ class _Planner:
             options.append((cat[WALK_SLUG], minutes, WALK_WHY))
         options = [o for o in options if day_ctx.allows(o[0])]
 
-        no_room = (f"No walk planned today: your {self.profile.minutes_per_day} minutes go to the routines above. "
-                   "A short walk at another time of day still helps, or add a few minutes.",)
+        no_room = (f"No walk planned today: your {self.profile.minutes_per_day} minutes go to the routines above.",)
 
         def walk(room: int) -> tuple[Pick | None, tuple[str, ...]]:
             if skip or not options:

@@ -55,6 +55,10 @@ class Timeline:
     history: History
     setbacks: dict[dt.date, str]  # flares: the day it happened -> what happened
     hurt_days: frozenset[dt.date]  # days an exercise hurt 6 or more
+    # Days outside the pain traffic light that were no flare: pain of 6 after a session, or a next
+    # morning 2 or more points worse. They hold the next phase back (it follows settled weeks), but do
+    # not start the walks again from short, as a flare does.
+    strained: dict[dt.date, str] = field(default_factory=dict)
     _phases: dict = field(default_factory=dict, compare=False, repr=False)
     _logged: list = field(default_factory=list, compare=False, repr=False)
 
@@ -81,6 +85,9 @@ class Timeline:
         hurt = sorted(d for d in self.hurt_days if since <= d < day)
         if hurt:
             return f"an exercise hurt 6/10 or more on {day_words(hurt[-1])}"
+        strained = sorted(d for d in self.strained if since <= d < day)
+        if strained:
+            return f"on {day_words(strained[-1])} {self.strained[strained[-1]]}"
         if self._sessions_before(day) < TOLERANCE_SESSIONS:
             return f"fewer than {TOLERANCE_SESSIONS} sessions were logged in the two weeks before"
         return None
