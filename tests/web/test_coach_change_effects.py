@@ -16,6 +16,7 @@ import re
 import pytest
 import time_machine
 from conftest import check_in, make_coach, make_user
+from test_checkin import post as checkin_post
 from django.test import Client
 from django.urls import reverse
 
@@ -136,3 +137,20 @@ def test_a_dose_for_an_exercise_not_on_the_coming_days_tells_the_coach_it_waits(
     saved, warned = change(web, client, "dose", exercise=unplanned, sets="2")
     assert saved and any(w.startswith("Their plan now says: Your coach set the dose of") and
                          w.endswith("the dose waits until it returns (a pin keeps it in the plan).") for w in warned)
+
+
+def test_the_clients_findings_page_shows_what_the_coach_found_and_that_it_stands(clock):
+    # A physiotherapist's find: while coached, the client's findings page read "None found / not checked"
+    # with an empty Beighton score, as if nothing had been found.
+    web, client = coached()
+    saved, _ = change(web, client, "findings", distortion="inflare", distortion_side="right", beighton_score="6")
+    assert saved
+    client_web = Client()
+    client_web.force_login(client)
+    page = client_web.get(reverse("checkin_start"), follow=True).content.decode()
+    assert 'id="coach-findings"' not in page  # the warning signs' page
+    for step in ("warning-signs", "about", "history"):
+        checkin_post(client_web, step)
+    page = client_web.get(reverse("checkin_step", args=["findings"])).content.decode()
+    assert ("Your coach recorded: distortion inflare, right side; Beighton score 6. While they coach you, what they "
+            "found takes the place of your answers here.") in page

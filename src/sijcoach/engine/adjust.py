@@ -91,6 +91,21 @@ class Findings(_Input):
         update = {k: v for k, v in self.model_dump().items() if v is not None}
         return profile.model_copy(update=update) if update else profile
 
+    def recorded(self) -> bool:
+        return any(v is not None for v in self.model_dump().values())
+
+    def words(self) -> str:
+        """"distortion inflare, right side; Beighton score 6.", or that none was recorded."""
+        parts = []
+        if self.distortion is not None:
+            side = f", {self.distortion_side.value} side" if self.distortion_side is not None else ""
+            parts.append(f"distortion {self.distortion.value.replace('_', ' ')}{side}")
+        if self.tight_muscles is not None:
+            parts.append("tight muscles " + (", ".join(g.value.replace("_", " ") for g in self.tight_muscles) or "none"))
+        if self.beighton_score is not None:
+            parts.append(f"Beighton score {self.beighton_score}")
+        return "; ".join(parts) + "." if parts else "none recorded (the client's own answers apply)."
+
 
 def parse_findings(raw) -> Findings:
     return parse_model(Findings, raw, "findings")

@@ -642,7 +642,7 @@ def change(coach, client_id: int, kind: str, *, exercise: str = "", note: str = 
     elif kind == Kind.FINDINGS:
         parsed = parse_findings(findings or {})
         found = parsed.model_dump(mode="json")
-        what = "Findings: " + _findings_words(parsed)
+        what = "Findings: " + parsed.words()
     else:
         raise ValueError(f"unknown change {kind!r}")
     parsed_adj = parse_adjustments(adj)
@@ -742,7 +742,7 @@ def describe(adj: Adjustments, findings: Findings) -> list[tuple[str, str]]:
 
     doses = "; ".join(f"{_names(d.exercise)}: {dose_words(d)}" for d in adj.doses) or "the plan's own"
     return [("Pinned", listed(adj.pinned)), ("Left out", listed(adj.excluded)), ("Doses", doses),
-            ("Findings", _findings_words(findings))]
+            ("Findings", findings.words())]
 
 
 @dataclass(frozen=True)
@@ -802,18 +802,6 @@ def clinical_picture(profile: Profile, assessment) -> list[tuple[str, str]]:
     if profile.tight_muscles:
         rows.append(("Tight muscles", listed(labels.GROUP_NAMES, profile.tight_muscles)))
     return rows
-
-
-def _findings_words(f: Findings) -> str:
-    parts = []
-    if f.distortion is not None:
-        side = f", {f.distortion_side.value} side" if f.distortion_side is not None else ""
-        parts.append(f"distortion {f.distortion.value.replace('_', ' ')}{side}")
-    if f.tight_muscles is not None:
-        parts.append("tight muscles " + (", ".join(g.value.replace("_", " ") for g in f.tight_muscles) or "none"))
-    if f.beighton_score is not None:
-        parts.append(f"Beighton score {f.beighton_score}")
-    return "; ".join(parts) + "." if parts else "none recorded (the client's own answers apply)."
 
 
 # ---- what the client sees ------------------------------------------------------------------------

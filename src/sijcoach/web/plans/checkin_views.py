@@ -100,7 +100,16 @@ def step(request, step: str):
     return render(request, "plans/checkin_step.html", {
         "form": form, "problems": request.session.pop("checkin_problems", None), "step": step, "number": index + 1, "total": len(steps),
         "back": index > 0, "last": index + 1 == len(steps),
+        "coach_findings": _coach_findings(request.user) if step == "findings" else None,
     }, status=status)
+
+
+def _coach_findings(user) -> str | None:
+    """What the person's coach found, in words, when they recorded anything: it takes the place of the
+    answers on the findings page while the coaching lasts."""
+    version = services.latest_version(user)
+    findings = version.to_engine()[1] if version is not None else None
+    return findings.words() if findings is not None and findings.recorded() else None
 
 
 def _finish(request, draft: dict, steps: list[str]):
