@@ -154,3 +154,18 @@ def test_the_clients_findings_page_shows_what_the_coach_found_and_that_it_stands
     page = client_web.get(reverse("checkin_step", args=["findings"])).content.decode()
     assert ("Your coach recorded: distortion inflare, right side; Beighton score 6. While they coach you, what they "
             "found takes the place of your answers here.") in page
+
+
+def test_findings_replaced_by_later_ones_say_so_where_the_client_reads_them(clock):
+    # A physiotherapist's find: Today's "From your coach" listed the upslip found first beside the inflare
+    # that replaced it, with nothing to say which stands.
+    web, client = coached()
+    change(web, client, "findings", distortion="upslip", distortion_side="right")
+    change(web, client, "findings", distortion="inflare", distortion_side="right")
+    client_web = Client()
+    client_web.force_login(client)
+    for page in (client_web.get(reverse("today")), client_web.get(reverse("my_coach"))):
+        items = re.findall(r"<li><time.*?</li>", page.content.decode(), re.S)
+        inflare = next(i for i in items if "distortion inflare" in i)
+        upslip = next(i for i in items if "distortion upslip" in i)
+        assert "Replaced by the later findings above." in upslip and "Replaced" not in inflare
