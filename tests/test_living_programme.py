@@ -853,3 +853,19 @@ def test_pain_of_six_after_sessions_or_a_worse_morning_holds_the_next_phase_back
     walk = [i.hold_s for d in plan(settled, programme_start=first, **STIFF).days for r in d.routines
             if r.kind == RoutineKind.WALK for i in r.items]
     assert walk == [i.hold_s for d in held.days for r in d.routines if r.kind == RoutineKind.WALK for i in r.items]
+
+
+def test_a_strength_day_that_fell_in_a_flares_relief_days_is_not_called_missed():
+    # A new user's find: "A strength session was due on Mon 4 Jan, Wed 6 Jan, Fri 8 Jan and none was logged"
+    # for days the flare had made relief only; he did exactly what was planned.
+    first, wednesday = MONDAY - 14 * DAY, MONDAY + 2 * DAY
+    before = [log(MONDAY - n * DAY, "relief", ["cat-cow"]) for n in range(14, 1, -1)]
+    sunday = log(MONDAY - DAY, "relief", ["cat-cow"], joint_went_out=True)  # Monday and Tuesday: relief only
+    after = [log(MONDAY, "relief", ["cat-cow"]), log(MONDAY + DAY, "relief", ["cat-cow"])]
+    p = plan(before + [sunday] + after, start=wednesday, programme_start=first, **STIFF)
+    assert not [c.reason for c in p.changes if c.kind == ChangeKind.RESCHEDULE]
+    assert wednesday in strength_days(p)
+    calm = plan(before + [log(MONDAY - DAY, "relief", ["cat-cow"])] + after, start=wednesday, programme_start=first,
+                **STIFF)
+    (moved,) = [c for c in calm.changes if c.kind == ChangeKind.RESCHEDULE]  # without the flare, Monday was missed
+    assert moved.reason.startswith(f"A strength session was due on {day_words(MONDAY)} and none was logged")

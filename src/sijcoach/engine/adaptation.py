@@ -53,7 +53,7 @@ class Adaptation:
     variants: dict[str, str] = field(default_factory=dict)  # strength work: mastered slug -> harder variant
     relief_variants: dict[str, str] = field(default_factory=dict)  # relief: only to a harder one of its kind
     rise_days: list[dt.date] = field(default_factory=list)  # sessions whose next morning was clearly worse
-    flare_days: set[dt.date] = field(default_factory=set)
+    flare_days: set[dt.date] = field(default_factory=set)  # the relief-only days after every flare read, past ones too
     rising: bool = False  # pain rose meaningfully over three weeks: a lighter load until it settles
     hurt_days: frozenset[dt.date] = frozenset()  # days an exercise hurt 6 or more
     coach_flare: dt.date | None = None  # a flare after which no session has settled: a coach's doses are lower
@@ -390,8 +390,9 @@ class _Reader:
         needs every flare of the period), worded as past once their relief-only days are over."""
         for date, what in sorted(history.flares.items()):
             days = {date + dt.timedelta(days=k) for k in range(1, FLARE_DAYS + 1)}
+            # Past ones too: a strength day that fell in a flare's days was not missed (engine/schedule.py).
+            self.out.flare_days |= days
             if any(d >= self.start for d in days):
-                self.out.flare_days |= days
                 self.change(ChangeKind.FLARE_UP,
                             f"On {day_words(date)} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
                             _FLARE_SOURCE, date)
