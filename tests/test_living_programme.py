@@ -630,9 +630,11 @@ def test_sixty_minutes_and_advanced_get_more_strength_work_than_twenty_minutes_a
 def test_the_flare_note_mentions_realignment_only_when_there_is_realignment():
     flare = [log(MONDAY - DAY, "relief", ["cat-cow"], joint_went_out=True)]
     plain = plan(flare, **STIFF)
-    assert "Flare-up day: relief only, no strength work." in plain.days[0].notes
+    assert ("Flare-up day: relief only, with a short easy walk if it does not make things worse; no strength "
+            "work.") in plain.days[0].notes
     with_alignment = plan(flare, minutes_per_day=40, **REALIGN)
-    assert "Flare-up day: relief and realignment only, no strength work." in with_alignment.days[0].notes
+    assert ("Flare-up day: relief and realignment only, with a short easy walk if it does not make things "
+            "worse; no strength work.") in with_alignment.days[0].notes
 
 
 @pytest.mark.parametrize("answers, field", [
@@ -869,3 +871,13 @@ def test_a_strength_day_that_fell_in_a_flares_relief_days_is_not_called_missed()
                 **STIFF)
     (moved,) = [c for c in calm.changes if c.kind == ChangeKind.RESCHEDULE]  # without the flare, Monday was missed
     assert moved.reason.startswith(f"A strength session was due on {day_words(MONDAY)} and none was logged")
+
+
+def test_a_flares_days_keep_a_short_easy_walk_as_the_flare_lesson_advises():
+    # A new user's find: the flare lesson says to keep taking short walks, and the flare days planned none.
+    logs = [log(MONDAY - DAY, "relief", ["cat-cow"], joint_went_out=True)]
+    p = plan(logs, minutes_per_day=40, equipment=["mat", "wall", "chair", "pool"], **STIFF)
+    for day in p.days[:2]:  # the two relief-only days
+        walks = [i for r in day.routines if r.kind == RoutineKind.WALK for i in r.items]
+        assert [(w.exercise, w.hold_s) for w in walks] == [("walking", 5 * 60)], day.date
+        assert not routine(day, RoutineKind.STRENGTH)

@@ -423,8 +423,10 @@ class _Planner:
             strength = self.lighter[id(progs)]
             notes.append("Lighter strength session: your pain after recent sessions calls for an easier load.")
         if flare_day:
-            notes.append("Flare-up day: relief and realignment only, no strength work." if progs.alignment
-                         else "Flare-up day: relief only, no strength work.")
+            notes.append("Flare-up day: relief and realignment only, with a short easy walk if it does not make "
+                         "things worse; no strength work." if progs.alignment
+                         else "Flare-up day: relief only, with a short easy walk if it does not make things worse; no "
+                         "strength work.")
         if acute:
             notes.append("First days after the pain began: gentle relief only; cold packs help most now.")
         lightened = bool(strength) and strength is not progs.strength
@@ -435,7 +437,8 @@ class _Planner:
             plan = DayPlan(progs.alignment, list(strength), list(progs.relief), progs.relief_twice)
             fitted = self.fitted[key] = fit_routines(self.profile.minutes_per_day, plan,
                                                      lambda p: shorter(self.cat, p), ALIGNMENT_NOTE)
-        walk = self._walk(date, acute, strength_day, flare_day or busy)
+        # A flare's days keep a short walk, as the first painful days do (the flare lesson: keep moving a little).
+        walk = self._walk(date, acute or flare_day, strength_day, busy)
         walk_pick, walk_note = walk(room(self.profile.minutes_per_day, fitted))
         day = with_walk(date, self.profile.minutes_per_day, fitted, walk_pick,
                         (*notes, *progs.relief_notes, *progs.alignment_notes, *walk_note), self.timeline.week(date),
