@@ -881,3 +881,16 @@ def test_a_flares_days_keep_a_short_easy_walk_as_the_flare_lesson_advises():
         walks = [i for r in day.routines if r.kind == RoutineKind.WALK for i in r.items]
         assert [(w.exercise, w.hold_s) for w in walks] == [("walking", 5 * 60)], day.date
         assert not routine(day, RoutineKind.STRENGTH)
+
+
+def test_three_yes_with_one_unsure_is_explained_by_the_usual_threshold_not_the_lowered_one():
+    # A new user's find: "3 'yes' of the 4 ... With some answers unsure, 1 'yes' is enough": three is past
+    # the usual two already.
+    from sijcoach.engine.questionnaires import score_hypermobility
+
+    three = score_hypermobility((True, True, True, None, False))
+    assert three.suggests_hypermobility and three.explanation == (
+        "3 'yes' of the 4 flexibility questions answered (1 not sure): two or more suggests generally flexible "
+        "(hypermobile) joints.")
+    one = score_hypermobility((True, None, False, False, False))
+    assert one.suggests_hypermobility and "With some answers unsure, 1 'yes' is enough" in one.explanation

@@ -62,6 +62,9 @@ def score_hypermobility(answers: tuple[bool | None, ...]) -> HypermobilityResult
     elif unsure == total:
         text = ("Not sure of any of the five flexibility questions: they give no sign either way, so the plan "
                 "assumes no general hypermobility unless a professional measured it (the Beighton score).")
+    elif yes >= hypermobility_threshold(total):  # enough without counting on the unsure ones
+        text = (f"{yes} 'yes' of the {total - unsure} flexibility questions answered ({unsure} not sure): two or "
+                "more suggests generally flexible (hypermobile) joints.")
     elif suggests:
         text = (f"{yes} 'yes' of the {total - unsure} flexibility questions answered ({unsure} not sure). "
                 f"With some answers unsure, {threshold} 'yes' is enough, since an unsure answer may be a yes: "
