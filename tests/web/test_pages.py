@@ -883,3 +883,18 @@ def test_a_week_without_strength_work_is_in_the_muscle_groups_chart_as_nothing_d
     log(alice, monday - 7 * DAY, kind="relief", items=[item("cat-cow")])
     weeks = {w.week_start: (w.core, w.back_of_hip, w.low_back) for w in progress.build(alice, on, 4).pillars}
     assert weeks == {monday - 14 * DAY: (1, 1, 1), monday - 7 * DAY: (0, 0, 0), monday: (0, 0, 0)}
+
+
+def test_saving_settings_with_the_set_up_unchanged_adds_no_check_in(alice_client, alice):
+    # A new user's find: each save of the reminder time added a "settings" row to the check-in history.
+    alice_client.post(reverse("settings"), settings_form())
+    assert CheckIn.objects.filter(user=alice).count() == 2
+    for reminder in ("08:15", "09:00"):  # the same set-up, another reminder time
+        r = alice_client.post(reverse("settings"), settings_form(reminder_time=reminder))
+        assert r.status_code == 302
+    assert CheckIn.objects.filter(user=alice).count() == 2
+    assert Preferences.objects.get(user=alice).reminder_time == dt.time(9, 0)
+    alice_client.post(reverse("settings"), settings_form(equipment=["wall", "swiss_ball", "mat"]))  # another order
+    assert CheckIn.objects.filter(user=alice).count() == 2
+    alice_client.post(reverse("settings"), settings_form(minutes_per_day="30"))
+    assert CheckIn.objects.filter(user=alice).count() == 3

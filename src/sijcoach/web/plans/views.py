@@ -290,6 +290,11 @@ class PreferencesForm(SetupForm):
         return data
 
 
+def _setup_value(value):
+    """A set-up answer as compared: the equipment as a set (its order means nothing), numbers as numbers."""
+    return frozenset(value) if isinstance(value, list | tuple) else value
+
+
 @login_required
 def settings_page(request):
     checkin = services.latest_checkin(request.user)
@@ -307,8 +312,13 @@ def settings_page(request):
                 if checkin is not None:
                     # Only the set-up changes: the other answers still describe the day they were given.
                     answers = checkin.to_engine().model_dump(mode="json")
-                    answers.update({k: data[k] for k in SetupForm.base_fields})
-                    services.save_checkin(request.user, answers, checkin.answered_on, source="settings")
+                    setup = {k: data[k] for k in SetupForm.base_fields}
+                    if any(_setup_value(answers[k]) != _setup_value(v) for k, v in setup.items()):
+                        # A new row in the check-in history only when the set-up changed (a reminder time
+                        # saved twice made two).
+                        services.save_checkin(request.user, {**answers, **setup}, checkin.answered_on, source="settings")
+                    else:  # a new time zone may move the person's today: the planned days follow it
+                        services.remember_planned_days(request.user)
         except InputError as exc:
             for sentence in problems.sentences(exc):
                 form.add_error(None, sentence)
