@@ -665,3 +665,15 @@ def test_the_equipment_question_says_a_home_has_enough(charlie_client):
     page = charlie_client.get(url("setup")).content.decode()
     assert "No gym needed: a rug, a wall, a doorway and a chair are enough for a full plan." in page
     assert "Mat (or a rug or carpet)" in page and "Chair (a sturdy one)" in page
+
+
+def test_a_new_check_in_keeps_the_last_answers_but_asks_the_pain_right_now_afresh(alice_client, alice):
+    # A new user's find: checking in again offered last month's pain (4/10) as today's.
+    assert CheckIn.objects.get(user=alice).to_engine().pain_now == 3
+    alice_client.get(reverse("checkin_start"))
+    post(alice_client, "warning-signs")
+    page = alice_client.get(url("about")).content.decode()
+    assert not checked(page, "pain_now", "3") and not any(checked(page, "pain_now", str(n)) for n in range(11))
+    assert checked(page, "sore_side", "left")  # the other answers are kept
+    r = post(alice_client, "about", pain_now=None)
+    assert r.status_code == 400 and "Pain right now" in r.content.decode()

@@ -30,11 +30,13 @@ def _steps(user) -> list[str]:
 
 @login_required
 def start(request):
-    """A new check-in starts from the last answers (warning signs always start unticked)."""
+    """A new check-in starts from the last answers; the warning signs always start unticked, and the pain
+    right now unanswered (last month's 4/10 was offered as today's)."""
     last = services.latest_checkin(request.user)
     # As of today, so the days since onset and the weeks of pregnancy are not set back.
     answers = last.to_engine(services.today_for(request.user)).model_dump(mode="json") if last else {}
     answers.pop("red_flags", None)
+    answers.pop("pain_now", None)
     request.session[DRAFT] = {"answers": answers, "pages": {}}
     return redirect("checkin_step", step="warning-signs")
 
