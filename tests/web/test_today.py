@@ -330,3 +330,18 @@ def test_the_player_names_the_day_in_words_not_as_an_iso_date(alice, as_user):
     on = services.today_for(alice)
     page = as_user(alice).get(reverse("session_day")).content.decode()
     assert f'<time datetime="{on.isoformat()}">{on:%A} {on.day} {on:%B}</time> · about' in page
+
+
+def test_the_week_ahead_says_a_note_of_every_day_once_not_under_each_day(alice, as_user):
+    # A new user's find: the week ahead repeated five "left out" lines under every day.
+    check_in(alice, pregnancy="pregnant", pregnancy_weeks=20)  # exercises left out: a note on every day
+    plan = services.current_plan(alice, services.today_for(alice)).plan
+    ahead = plan.days[1:]
+    common = [n for n in ahead[0].notes if all(n in d.notes for d in ahead)]
+    assert common
+    page = as_user(alice).get(reverse("today")).content.decode()
+    week = page[page.index("<h2>The week ahead</h2>"):]
+    week = week[:week.index("</details>")]
+    assert "On every day ahead:" in week
+    for note in common:
+        assert week.count(escape(note)) == 1, note

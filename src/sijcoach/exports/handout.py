@@ -20,7 +20,7 @@ from sijcoach.engine.plan_types import ChangeKind, Pattern, Plan, PlanItem, Tria
 from sijcoach.engine.screening import ACTION_HEADINGS
 from sijcoach.exports import ExportError
 from sijcoach.exports.handout_css import CSS, PAGE_SIZES
-from sijcoach.exports.words import dose_text, side_text, whole_minutes
+from sijcoach.exports.words import day_notes, dose_text, side_text, whole_minutes
 
 Picture = Callable[[str, "str | None"], "str | None"]
 LOG_ROWS = 14
@@ -158,9 +158,6 @@ def _title_page(plan: Plan, name: str | None, made_on: dt.date) -> str:
     return "".join(parts)
 
 
-REPEATED_NOTE_DAYS = 3  # a note on this many days or more is printed once, with its days
-
-
 def _note(text: str) -> str:
     """A day's note as printed: its first letter a capital, escaped."""
     return escape(text[:1].upper() + text[1:])
@@ -175,12 +172,8 @@ def _schedule(plan: Plan) -> str:
     head = "".join(f"<th>{escape(t)}</th>" for t in columns.values())
     # A note every day has (an exercise left out for pregnancy, say) is printed once, above the table;
     # so is one that recurs on some days (a pin waiting for a strength day), with those days.
-    on_days: dict[str, list[dt.date]] = {}
-    for day in plan.days:
-        for note in dict.fromkeys(day.notes):
-            on_days.setdefault(note, []).append(day.date)
-    every_day = [n for n, days in on_days.items() if len(days) == len(plan.days)]
-    some_days = {n: days for n, days in on_days.items() if REPEATED_NOTE_DAYS <= len(days) < len(plan.days)}
+    recurring = day_notes(plan.days)
+    every_day, some_days = recurring.every_day, recurring.some_days
     rows = []
     for n, day in enumerate(plan.days):
         by_kind = {r.kind.value: r for r in day.routines}
@@ -193,7 +186,7 @@ def _schedule(plan: Plan) -> str:
             ticks = '<span class="tick"></span>' * r.times_per_day
             other = "" if r.title == columns[kind] else f' <span class="small">({escape(r.title)})</span>'
             cells.append(f'<td class="slot">{ticks}{whole_minutes(r.minutes)} min{other}</td>')
-        notes = "<br>".join(_note(x) for x in day.notes if x not in every_day and x not in some_days)
+        notes = "<br>".join(_note(x) for x in recurring.own(day))
         week = ' class="week"' if n and n % 7 == 0 else ""
         rows.append(f'<tr{week}><td class="day">{day.date:%a %d %b}</td>{"".join(cells)}'
                     f'<td class="min">{whole_minutes(day.minutes)} min</td><td class="note">{notes}</td></tr>')

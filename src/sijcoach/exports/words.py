@@ -3,9 +3,12 @@ pages, the handout, the calendar and the FHIR record), so a dose reads the same 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sijcoach.engine.plan_types import PlanItem, Routine
+from sijcoach.engine.plan_types import Day, PlanItem, Routine
 
 SIDE_WORDS = {"each": "each side", "left": "left side only", "right": "right side only", "both": "both sides",
               "none": ""}
@@ -63,3 +66,29 @@ def routine_minutes(routine: Routine) -> float:
 
 def rounds_text(routine: Routine) -> str:
     return "" if routine.times_per_day == 1 else f"{routine.times_per_day} times a day"
+
+
+REPEATED_NOTE_DAYS = 3  # a note on this many days or more is said once, with its days
+
+
+@dataclass(frozen=True)
+class DayNotes:
+    """The notes of some days, each said once where it recurs: an exercise left out for pregnancy is on
+    every day; a pin waiting for a strength day on some."""
+
+    every_day: list[str]
+    some_days: dict[str, list[dt.date]]  # a note on REPEATED_NOTE_DAYS days or more, but not every one
+
+    def own(self, day: Day) -> list[str]:
+        """The day's notes not said once above it."""
+        return [n for n in day.notes if n not in self.every_day and n not in self.some_days]
+
+
+def day_notes(days: Sequence[Day]) -> DayNotes:
+    on_days: dict[str, list[dt.date]] = {}
+    for day in days:
+        for note in dict.fromkeys(day.notes):
+            on_days.setdefault(note, []).append(day.date)
+    every_day = [n for n, dates in on_days.items() if len(dates) == len(days) > 1]
+    some_days = {n: dates for n, dates in on_days.items() if REPEATED_NOTE_DAYS <= len(dates) < len(days)}
+    return DayNotes(every_day, some_days)

@@ -20,6 +20,7 @@ from sijcoach.engine.inputs import InputError
 from sijcoach.engine.plan_types import RoutineKind, TriageLevel
 from sijcoach.engine.referral import referral_for
 from sijcoach.engine.vocab import Kind, Position
+from sijcoach.exports.words import day_notes
 from sijcoach.web import charts, problems
 from sijcoach.web.coaching import messages as coaching_messages
 from sijcoach.web.coaching import services as coaching
@@ -62,6 +63,7 @@ def today(request):
     coach = coaching.for_client(request.user, versions=3)
     return render(request, "plans/today.html", {
         "plan": plan, "on": on, "checkin": current.checkin, "day": day, "week": plan.days[1:], "done_kinds": done_kinds,
+        "week_notes": day_notes(plan.days[1:]),  # a note on every day ahead is said once, not under each
         "routines": [
             {"index": i, "routine": r, "cards": [present.item_card(it) for it in r.items]}
             for i, r in enumerate(routines)

@@ -16,6 +16,12 @@ def words(value) -> str:
 
 
 @register.filter
+def own_notes(notes, day) -> list[str]:
+    """{{ week_notes|own_notes:d }}: the day's notes not said once above its week (exports.words.DayNotes)."""
+    return notes.own(day)
+
+
+@register.filter
 def change_kind(kind) -> str:
     """What kind of change to the plan, in words (labels.CHANGE_KIND)."""
     return labels.CHANGE_KIND[kind]
