@@ -113,8 +113,10 @@ class FindingsForm(SummaryForm):
                                             **{d: w for d, w in labels.DISTORTION.items()
                                                if d not in (Distortion.NONE, Distortion.UNKNOWN)}},
                                    required=False)
-    distortion_side = forms.ChoiceField(label="Side of the inflare or outflare",
-                                        choices={"": "The client's sore side", **labels.DISTORTION_SIDE}, required=False)
+    distortion_side = forms.ChoiceField(label="Side found",
+                                        choices={"": "The client's sore side", **labels.DISTORTION_SIDE}, required=False,
+                                        help_text="The realignment steps for an inflare or outflare use it; for other "
+                                                  "findings it is kept with them but changes nothing in the plan.")
     tight_muscles = forms.MultipleChoiceField(label="Muscles found tight", choices=labels.GROUP_NAMES, required=False,
                                               widget=forms.CheckboxSelectMultiple)
     tight_examined = forms.BooleanField(label="Tight muscles were examined (none ticked: none found)", required=False)
