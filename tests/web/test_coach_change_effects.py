@@ -169,3 +169,19 @@ def test_findings_replaced_by_later_ones_say_so_where_the_client_reads_them(cloc
         inflare = next(i for i in items if "distortion inflare" in i)
         upslip = next(i for i in items if "distortion upslip" in i)
         assert "Replaced by the later findings above." in upslip and "Replaced" not in inflare
+
+
+def test_the_coachs_session_rows_say_an_exercise_stopped_before_a_set_and_give_no_effort_for_it(clock):
+    # A physiotherapist's find: "Pelvic tilt: 0 × 0, pain 7, ok" for an exercise stopped at once.
+    web, client = coached()
+    items = [
+        {"exercise": "pelvic-tilt", "side": "none", "planned": {"sets": 2, "reps": 10, "hold_s": 0},
+         "sets_done": 0, "reps_done": 0, "pain": 7, "effort": "ok"},
+        {"exercise": "cat-cow", "side": "none", "planned": {"sets": 2, "reps": 10, "hold_s": 0},
+         "sets_done": 2, "reps_done": 10, "pain": 1, "effort": "easy"},
+    ]
+    services.save_session(client, services.parse_session({"pain_before": 3, "pain_after": 4, "items": items}),
+                          services.today_for(client))
+    page = web.get(reverse("coach_client", args=[client.pk])).content.decode()
+    assert "Pelvic tilt: stopped before a set was done, pain 7</li>" in page
+    assert "Cat-cow: 2 × 10, pain 1, effort easy</li>" in page
