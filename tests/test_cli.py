@@ -6,6 +6,7 @@ Most tests drive the Typer app in-process (fast); a few run the installed `sijco
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -375,10 +376,13 @@ def normal_answers(onset=("100 days",), hypermobility=("n", "n", "n", "n", "n"))
         *warning_answers(),
         "40", "4", *onset,  # age, pain now, how long ago it started
         *["n"] * len(SOON_QUESTIONS),
-        "female", "none", "left", "gradual", "sedentary",
+        "female", "none", "left", "gradual",
+        "",  # no sign of inflammatory back pain
+        "sedentary",
         *hypermobility,  # hypermobility questionnaire
         "",  # no Beighton score
-        "inflare", "hip_flexors",
+        "inflare", "",  # the inflare's side: unsure (the sore side)
+        "hip_flexors",
         "",  # no other problems
         "",  # the default equipment
         "",  # the default level
@@ -446,6 +450,7 @@ def test_an_emergency_answer_stops_with_the_emergency_action_and_no_plan(tmp_pat
     assert not [q for q in SOON_QUESTIONS if q.question in text], "the check-in goes no further"
     # Nobody with an emergency sign is kept answering the questions a saved profile would need.
     assert "No exercise plan is made" in text and not out.exists()
+    assert result.exit_code == 4  # a developer's find: it exited 0, so `check-in && plan` went on to a plan
 
 
 def test_an_emergency_answer_shows_what_to_do_now_before_any_further_question(tmp_path):
@@ -536,3 +541,23 @@ def test_a_programme_start_after_the_plan_s_start_is_refused(profile_file):
     result = run("plan", str(profile_file), "--start", "2026-12-06", "--programme-start", "2027-01-01")
     assert_bad_input(result, "--programme-start", "2027-01-01", "no later than --start")
     assert plan_json(str(profile_file), "--programme-start", START)["programme"]["start"] == START
+
+
+def test_the_check_in_dates_its_answers_asks_after_a_fall_and_a_birth_and_checks_the_onset_at_once(tmp_path):
+    # A developer's finds: the saved profile had no date, so weeks of pregnancy never moved on; a fall never
+    # asked whether a doctor had ruled out a fracture; an onset longer ago than the age was refused only at
+    # the very end, losing every answer.
+    out = tmp_path / "me.json"
+    lines = normal_answers().splitlines()
+    age_at = len(warning_answers())
+    lines[age_at] = "20"  # age 20, and an onset of 30 years, then 100 days
+    lines[age_at + 2:age_at + 3] = ["30 years", "100 days"]
+    sex_at = age_at + 4 + len(SOON_QUESTIONS)  # after age, pain, the two onset answers and the soon signs
+    lines[sex_at:sex_at + 4] = ["female", "postpartum", "9", "caesarean", "y", "left", "fall", "y"]
+    result = run("check-in", "--out", str(out), input="\n".join(lines) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "longer ago than your age (20 years)" in flat(result.output)
+    saved = json.loads(out.read_text(encoding="utf-8"))
+    assert saved["answered_on"] == dt.date.today().isoformat()
+    assert (saved["onset_days_ago"], saved["pregnancy_weeks"], saved["birth"]) == (100, 9, "caesarean")
+    assert saved["postnatal_check_done"] is True and saved["fracture_ruled_out"] is True

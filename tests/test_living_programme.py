@@ -711,7 +711,11 @@ def test_after_a_caesarean_loaded_work_waits_for_the_postnatal_check_itself_not_
         slugs_held, p = held(pregnancy_weeks=weeks)
         assert not loaded & slugs_held, weeks
         assert "after_caesarean" in {a.topic for a in p.advice}
-    assert not loaded & held(pregnancy_weeks=4, postnatal_check_done=True)[0]  # said done too early: not yet
+    with pytest.raises(InputError) as early:  # said done before the check can have been: refused, by name
+        person(pregnancy_weeks=4, birth=birth, postnatal_check_done=True, **POSTPARTUM)
+    assert [p.field for p in early.value.problems] == ["postnatal_check_done"]
+    with pytest.raises(InputError):  # after a vaginal birth it is not asked
+        person(pregnancy_weeks=9, birth="vaginal", postnatal_check_done=True, **POSTPARTUM)
     cleared, p = held(pregnancy_weeks=9, postnatal_check_done=True)
     assert loaded & cleared and "after_caesarean" not in {a.topic for a in p.advice}
     adj = parse_adjustments({"pinned": [{"exercise": "hip-hinge"}]})

@@ -728,3 +728,27 @@ def test_every_operation_keeps_its_path_method_operation_id_and_url_name(client,
               for ops in doc["paths"].values() for op in ops.values() if "requestBody" in op}
     assert bodies == {"PlanRequest", "Profile", "SessionDone", "MorningAnswer", "PainQuestion", "NewMessage", "ReadUpTo"}
     assert bodies <= set(doc["components"]["schemas"])
+
+
+def test_a_profile_sent_with_the_day_it_describes_counts_its_weeks_from_that_day(client, charlie):
+    # A developer's find: answered_on was dropped, so 11 weeks of pregnancy four weeks ago planned as the
+    # first trimester (lying on the back) when `sijcoach plan` with the same answers said the second.
+    auth = bearer(charlie)
+    on = services.today_for(charlie)
+    then = on - dt.timedelta(days=28)
+    answers = {**BASE_PROFILE, "sex": "female", "pregnancy": "pregnant", "pregnancy_weeks": 11,
+               "answered_on": then.isoformat()}
+    r = send(client, "put", "/api/v1/me/profile", answers, auth)
+    assert r.status_code == 201, r.content
+    assert r.json()["answered_on"] == then.isoformat() == CheckIn.objects.get(user=charlie).answered_on.isoformat()
+    plan = client.get("/api/v1/me/plan", headers=auth).json()
+    assert plan["assessment"]["pregnancy_stage"] == "after_first_trimester"
+    anonymous = send(client, "post", "/api/v1/plan", {"profile": answers, "start": on.isoformat()}, {}).json()
+    assert anonymous["assessment"]["pregnancy_stage"] == "after_first_trimester"
+
+    later = (on + dt.timedelta(days=1)).isoformat()
+    r = send(client, "put", "/api/v1/me/profile", {**answers, "answered_on": later}, auth)
+    assert r.status_code == 422
+    (problem,) = r.json()["detail"]
+    assert problem["field"] == "answered_on" and on.isoformat() in problem["allowed"]
+    assert CheckIn.objects.filter(user=charlie).count() == 1

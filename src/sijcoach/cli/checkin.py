@@ -7,6 +7,7 @@ it is written, so a saved profile always makes a plan.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from rich.panel import Panel
 
 from sijcoach.engine.durations import parse_duration
 from sijcoach.engine.inputs import parse_profile
+from sijcoach.engine.profile import (
+    DAYS_PER_YEAR, POSTNATAL_CHECK_WEEKS, Condition, Distortion, DistortionSide, InflammatorySign,
+)
 from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import TriageLevel
 from sijcoach.engine.questionnaires import HYPERMOBILITY_QUESTIONS
@@ -120,7 +124,8 @@ def _stop(console: Console, action: str, reasons: list[str]) -> None:
     ), markup=False)
 
 
-def run_check_in(console: Console, out: Path) -> dict:
+def run_check_in(console: Console, out: Path) -> dict | None:
+    """The answers as saved to `out`; None when a warning sign stopped the check-in (nothing saved)."""
     ask = Asker(console)
     lib = library()
     console.print(Panel(
@@ -143,10 +148,15 @@ def run_check_in(console: Console, out: Path) -> dict:
 
     console.print("[bold]Warning signs[/bold]")
     if flags(TriageLevel.EMERGENCY) or flags(TriageLevel.URGENT):
-        return profile  # nothing else matters now, and no plan is made
+        return None  # nothing else matters now, and no plan is made
     profile["age"] = ask.number("Your age in years?", 12, 110)
     profile["pain_now"] = ask.number("Pain right now, 0 (none) to 10 (worst)?", 0, 10)
-    profile["onset_days_ago"] = ask.duration("How long ago did this episode of pain start?")
+    while True:  # checked here, not at the end after every other answer
+        profile["onset_days_ago"] = ask.duration("How long ago did this episode of pain start?")
+        if profile["onset_days_ago"] <= profile["age"] * DAYS_PER_YEAR:
+            break
+        console.print(f"  That is longer ago than your age ({profile['age']} years): the pain cannot have begun "
+                      "before you were born.", markup=False)
     flags(TriageLevel.SEE_DOCTOR_SOON)
 
     console.print("[bold]About you and your pain[/bold]")
@@ -158,7 +168,8 @@ def run_check_in(console: Console, out: Path) -> dict:
         elif profile["pregnancy"] == "postpartum":
             profile["pregnancy_weeks"] = ask.optional_number("How many weeks since the birth?", 0, 104)
             profile["birth"] = ask.choice("How was the baby born?", ["vaginal", "caesarean", "unknown"], "unknown")
-            if profile["birth"] != "vaginal":
+            weeks = profile.get("pregnancy_weeks")
+            if profile["birth"] != "vaginal" and (weeks is None or weeks >= POSTNATAL_CHECK_WEEKS):
                 profile["postnatal_check_done"] = ask.yes_no_unsure(
                     "Have you had your postnatal check (6-8 weeks after the birth) and been told you can build up "
                     "exercise?") is True
@@ -168,6 +179,13 @@ def run_check_in(console: Console, out: Path) -> dict:
     profile["cause"] = ask.choice(
         "How did it start?", ["fall", "lifting", "car_accident", "sport", "pregnancy", "gradual", "unknown"], "unknown"
     )
+    if profile["cause"] in ("fall", "car_accident"):
+        profile["fracture_ruled_out"] = ask.yes(
+            "Since the fall or accident, has a doctor checked you and ruled out a broken bone?")
+    profile["inflammatory_signs"] = ask.several(
+        "About your back pain: which of these are true? (morning stiffness over 30 minutes; better with movement, "
+        "not with rest; waking in the second half of the night; pain switching between the buttocks; a family "
+        "history of spondyloarthritis)", [i.value for i in InflammatorySign])
     profile["history"] = ask.several("Which of these apply to you?", [
         "sedentary", "persistent_low_back_pain", "fall_on_buttocks", "arthritis", "very_flexible",
         "connective_tissue_disorder", "joint_goes_out", "lumbar_fusion", "leg_length_difference", "scoliosis",
@@ -179,14 +197,14 @@ def run_check_in(console: Console, out: Path) -> dict:
     beighton = ask.optional_number("Beighton score measured by a professional", 0, 9)
     if beighton is not None:
         profile["beighton_score"] = beighton
-    profile["distortion"] = ask.choice(
-        "Pelvic distortion a professional found",
-        ["none", "unknown", "inflare", "outflare", "anterior_rotation", "posterior_rotation", "upslip"], "none",
-    )
+    profile["distortion"] = ask.choice("Pelvic distortion a professional found", [d.value for d in Distortion], "none")
+    if profile["distortion"] in (Distortion.INFLARE, Distortion.OUTFLARE):
+        side = ask.choice("On which side was it found? (unsure: your sore side)",
+                          [*(s.value for s in DistortionSide), "unsure"], "unsure")
+        if side != "unsure":
+            profile["distortion_side"] = side
     profile["tight_muscles"] = ask.several("Muscles a professional found tight", [g.value for g in Group])
-    profile["conditions"] = ask.several(
-        "Other problems", ["shoulder_problem", "wrist_problem", "knee_problem", "osteoporosis", "balance_problem"]
-    )
+    profile["conditions"] = ask.several("Other problems", [c.value for c in Condition])
 
     console.print("[bold]Equipment, level and time[/bold]")
     profile["equipment"] = ask.several(
@@ -199,6 +217,8 @@ def run_check_in(console: Console, out: Path) -> dict:
 
 
 def _finish(console: Console, profile: dict, out: Path) -> dict:
+    # The day the answers describe: the plan counts weeks of pregnancy and days since onset on from it.
+    profile["answered_on"] = dt.date.today().isoformat()
     person = parse_profile(profile)  # the same checks as `sijcoach plan`, so the file always works
     triage = screen(person)
     if triage.level == TriageLevel.SEE_DOCTOR_SOON:

@@ -26,6 +26,7 @@ app = typer.Typer(
 
 BAD_INPUT = 2
 MISSING_EXTRA = 3
+STOPPED = 4  # the check-in stopped on a warning sign: get help now; nothing was saved, so no plan follows
 
 
 class BadInput(Exception):
@@ -212,9 +213,11 @@ def check_in(
     from sijcoach.cli.checkin import run_check_in
 
     try:
-        run_check_in(_console(), out)
+        saved = run_check_in(_console(), out)
     except OSError as exc:
         raise BadInput(f"--out: cannot write {str(out)!r} ({exc.strerror})") from None
+    if saved is None:  # `sijcoach check-in && sijcoach plan` must not go on to print a plan
+        raise typer.Exit(STOPPED)
 
 
 class ExportFormat(StrEnum):

@@ -44,6 +44,10 @@ _PAIR_ERRORS = {
     "weeks_without_pregnancy": ("pregnancy_weeks", "empty unless pregnancy is pregnant or postpartum"),
     "pregnancy_weeks_range": ("pregnancy_weeks", "a whole number from 0 to 43 while pregnant"),
     "onset_before_birth": ("onset_days_ago", "a number of days no longer than your age in years times 365"),
+    "postnatal_check_not_asked": ("postnatal_check_done", "false unless pregnancy is postpartum and birth is "
+                                                          "caesarean or unknown"),
+    "postnatal_check_too_early": ("postnatal_check_done", "true only from 6 weeks after the birth, once the "
+                                                          "postnatal check has given the all-clear"),
     "programme_after_start": ("programme_start", "a date no later than start"),
 }
 

@@ -193,6 +193,7 @@ class PlannedActivity(_Input):
 
 
 POSTPARTUM_WEEKS_MAX = 104  # two years after the birth
+POSTNATAL_CHECK_WEEKS = 6  # the postnatal check comes 6-8 weeks after the birth: not said done before
 PREGNANT_WEEKS_MAX = 43
 RECENTLY_PREGNANT_WEEKS = 52  # the year after a birth, while the pelvis may still be loosened by the pregnancy
 DAYS_PER_YEAR = 365.25
@@ -258,6 +259,19 @@ class Profile(_Input):
         if self.pregnancy == Pregnancy.PREGNANT and (self.pregnancy_weeks or 0) > PREGNANT_WEEKS_MAX:
             raise PydanticCustomError(
                 "pregnancy_weeks_range", "pregnancy_weeks while pregnant must be 0 to 43"
+            )
+        if self.postnatal_check_done and (self.pregnancy != Pregnancy.POSTPARTUM or self.birth == Birth.VAGINAL):
+            raise PydanticCustomError(
+                "postnatal_check_not_asked",
+                "postnatal_check_done is asked only after a caesarean or a birth not described (pregnancy "
+                "'postpartum', birth 'caesarean' or 'unknown')",
+            )
+        if self.postnatal_check_done and self.pregnancy_weeks is not None and self.pregnancy_weeks < POSTNATAL_CHECK_WEEKS:
+            raise PydanticCustomError(
+                "postnatal_check_too_early",
+                "postnatal_check_done at {weeks} weeks after the birth: the postnatal check comes 6-8 weeks after "
+                "it; answer true once it has given the all-clear",
+                {"weeks": self.pregnancy_weeks},
             )
         if self.onset_days_ago > self.age * DAYS_PER_YEAR:
             raise PydanticCustomError(

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field, replace
 from sijcoach.engine.assessment import Assessment, assess
 from sijcoach.engine.catalog import Exercise
 from sijcoach.engine.plan_types import Pattern
-from sijcoach.engine.profile import Birth, Condition, History, Pregnancy, Profile, profile_on
+from sijcoach.engine.profile import POSTNATAL_CHECK_WEEKS, Birth, Condition, History, Pregnancy, Profile, profile_on
 from sijcoach.engine.screening import fracture_why
 from sijcoach.engine.vocab import Difficulty, Equipment, Position, Situation
 
-POSTNATAL_CHECK_WEEKS = 6  # the postnatal check comes 6-8 weeks after the birth: a check said done earlier
-# is read as not yet (the safer reading)
 POSTPARTUM_BUILD_UP_WEEKS = 12  # harder work builds up over the first twelve weeks after the birth
 BREATHING_SLUG = "diaphragmatic-breathing"
 WALK_SLUG = "walking"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sijcoach.engine.inputs import parse_profile
+from sijcoach.engine.inputs import InputError, Problem, parse_profile
 from sijcoach.engine.plan_types import Triage
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.screening import blocks_plan, screen, screen_flags
@@ -53,7 +53,14 @@ def check_in(user, answers: dict | Profile, on: dt.date, *, source: str = CheckI
     """All the answers: Stopped when the screening blocks a plan, else Saved. Raises InputError
     (naming each field) when the answers are not a valid profile; then nothing is recorded."""
     profile = answers if isinstance(answers, Profile) else parse_profile(answers)
+    if profile.answered_on is not None and profile.answered_on > on:
+        raise InputError("profile", [Problem("answered_on", profile.answered_on.isoformat(),
+                                             f"a date up to today ({on.isoformat()}), written YYYY-MM-DD",
+                                             "answers cannot describe a day still to come")])
     stopped = _stop(user, screen(profile), (flag.value for flag in profile.red_flags))
     if stopped is not None:
         return stopped
-    return Saved(services.save_checkin(user, profile.model_dump(mode="json"), on, source=source, psfs=psfs))
+    # The day the answers describe, when given (a clinic entering last month's answers, say): the weeks of
+    # a pregnancy and the days since onset count from it, not from the day they were sent.
+    described = profile.answered_on or on
+    return Saved(services.save_checkin(user, profile.model_dump(mode="json"), described, source=source, psfs=psfs))
