@@ -90,7 +90,7 @@ def test_the_engine_and_the_cli_work_without_the_web_and_exports_extras(tmp_path
     assert "Glute bridge" in runs["exercise"]["output"]
     assert json.loads(runs["schema"]["output"])["title"] == "Profile"
     # The first warning sign answered yes: the check-in stops and says what to do, as with every extra.
-    assert runs["check_in"]["code"] == 0 and "Stop: get help" in runs["check_in"]["output"]
+    assert runs["check_in"]["code"] == 4 and "Stop: get help" in runs["check_in"]["output"]  # 4: stopped, no plan
 
 
 def test_each_export_says_it_needs_the_exports_extra_when_it_is_missing(tmp_path):
