@@ -752,3 +752,24 @@ def test_a_profile_sent_with_the_day_it_describes_counts_its_weeks_from_that_day
     (problem,) = r.json()["detail"]
     assert problem["field"] == "answered_on" and on.isoformat() in problem["allowed"]
     assert CheckIn.objects.filter(user=charlie).count() == 1
+
+
+def test_a_session_sent_without_its_routine_is_strength_when_it_holds_strength_work(client, alice, alice_auth):
+    # A developer's find: a strength session sent without routine_kind was stored as relief, and the plan
+    # put strength on the next day.
+    strength = [{"exercise": slug, "side": "none", "planned": {"sets": 2, "reps": 8, "hold_s": 0},
+                 "sets_done": 2, "reps_done": 8, "pain": 1, "effort": "ok"}
+                for slug in ("glute-bridge", "ta-drawing-in", "quadruped-leg-slide")]
+    now = timezone.now()
+    tuesday = now + dt.timedelta(days=(1 - now.weekday()) % 7 or 7)  # the day before a usual strength day
+    with time_machine.travel(tuesday):
+        r = send(client, "post", "/api/v1/me/sessions", session_payload(items=strength), alice_auth)
+    assert r.status_code == 201 and r.json()["routine_kind"] == "strength", r.content
+    with time_machine.travel(tuesday + dt.timedelta(days=1)):
+        plan = client.get("/api/v1/me/plan", headers=alice_auth).json()
+    assert not any(rt["kind"] == "strength" for rt in plan["days"][0]["routines"])  # never two days in a row
+    assert any(rt["kind"] == "strength" for rt in plan["days"][1]["routines"])  # it moves to the next day
+    relief = [{"exercise": "cat-cow", "side": "none", "planned": {"sets": 1, "reps": 8, "hold_s": 0},
+               "sets_done": 1, "reps_done": 8, "effort": "ok"}]
+    r = send(client, "post", "/api/v1/me/sessions", session_payload(items=relief), alice_auth)
+    assert r.status_code == 201 and r.json()["routine_kind"] == "relief"

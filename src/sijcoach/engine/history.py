@@ -30,7 +30,12 @@ def counts_as_strength(log: SessionLog, cat: Catalog) -> bool:
     """A strength session: logged as one, or, without a routine, holding an exercise of kind strength."""
     if log.routine is not None:
         return log.routine == RoutineKind.STRENGTH
-    return any(cat[i.exercise].kind == Kind.STRENGTH for i in log.items if not i.skipped)
+    return holds_strength(log.items, cat)
+
+
+def holds_strength(items, cat: Catalog) -> bool:
+    """Whether logged `items` (each with `exercise` and `skipped`) hold an exercise of kind strength done."""
+    return any(cat[i.exercise].kind == Kind.STRENGTH for i in items if not i.skipped)
 
 
 def flare_pain(log: SessionLog) -> int:

@@ -28,7 +28,10 @@ class SessionDone(_Input):
     which posts to a URL that names the routine."""
 
     date: dt.date | None = None
-    routine_kind: str = Field(default="relief", pattern=r"^(relief|alignment|strength|walk)$")
+    # Left out: strength when an exercise of kind strength was done, else relief (as the engine reads a log
+    # without a routine). It was relief always, so a strength session sent without it let strength come
+    # the next day.
+    routine_kind: str | None = Field(default=None, pattern=r"^(relief|alignment|strength|walk)$")
     routine_title: Text = Field(default="", max_length=200)
     pain_before: Pain | None = None
     pain_after: Pain | None = None

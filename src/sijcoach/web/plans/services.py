@@ -20,7 +20,8 @@ from pydantic import TypeAdapter
 from sijcoach.engine import make_plan
 from sijcoach.engine.adaptation import SWAP_PAIN
 from sijcoach.engine.adjust import Adjustments, avoided
-from sijcoach.engine.history import DETAIL_DAYS, Logs
+from sijcoach.engine.catalog import catalog
+from sijcoach.engine.history import DETAIL_DAYS, Logs, holds_strength
 from sijcoach.engine.inputs import parse_model, parse_profile
 from sijcoach.engine.live import LiveDecision, on_pain, person_context
 from sijcoach.engine.plan_types import Plan
@@ -320,9 +321,10 @@ def save_session_once(user, done: SessionDone, on: dt.date, key: str | None) -> 
     whether it was saved now). The database's unique constraint decides, without a read first: a key
     is new nearly every time (a resent session is rare), and two requests with one key at once both
     get the one session, the loser reading the winner's row."""
+    kind = done.routine_kind or ("strength" if holds_strength(done.items, catalog()) else "relief")
     session = Session(idempotency_key=key or None,
-        user=user, date=done.date or on, routine_kind=done.routine_kind,
-        routine_title=done.routine_title or done.routine_kind.capitalize(),
+        user=user, date=done.date or on, routine_kind=kind,
+        routine_title=done.routine_title or kind.capitalize(),
         pain_before=done.pain_before, pain_after=done.pain_after, joint_went_out=done.joint_went_out,
     )
     items = [
