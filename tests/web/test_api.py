@@ -773,3 +773,15 @@ def test_a_session_sent_without_its_routine_is_strength_when_it_holds_strength_w
                "sets_done": 1, "reps_done": 8, "effort": "ok"}]
     r = send(client, "post", "/api/v1/me/sessions", session_payload(items=relief), alice_auth)
     assert r.status_code == 201 and r.json()["routine_kind"] == "relief"
+
+
+def test_a_nan_or_infinity_sent_is_named_in_a_reply_that_is_valid_json(client, alice, alice_auth):
+    # A developer's find: {"age": NaN} was echoed as "value": NaN, which JSON.parse cannot read.
+    for body, shown in ((b'{"age": NaN, "pain_now": 3, "onset_days_ago": 20}', "NaN"),
+                        (b'{"age": 40, "pain_now": -Infinity, "onset_days_ago": 20}', "-Infinity"),
+                        (b'{"age": 40, "pain_now": 3, "onset_days_ago": 20, "hypermobility_answers": [NaN]}', None)):
+        r = client.put("/api/v1/me/profile", body, content_type="application/json", headers=alice_auth)
+        assert r.status_code == 422
+        detail = json.loads(r.content.decode(), parse_constant=lambda c: pytest.fail(f"{c} in the reply"))["detail"]
+        if shown is not None:
+            assert shown in [p["value"] for p in detail], detail

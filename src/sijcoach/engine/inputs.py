@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import types
 import typing
@@ -79,9 +80,17 @@ def _shortened(value: object) -> object:
     what it is and its size."""
     if isinstance(value, str) and len(value) > SHOWN_CHARACTERS:
         return f"{value[:SHOWN_CHARACTERS]}... ({len(value)} characters)"
-    if isinstance(value, (list, tuple, dict)) and len(json.dumps(value, default=str)) > SHOWN_CHARACTERS:
-        kind = "an object with" if isinstance(value, dict) else "a list of"
-        return f"{kind} {len(value)} {'keys' if isinstance(value, dict) else 'items'}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # NaN, Infinity: no JSON number, so shown as text (the reply stays valid JSON)
+    if isinstance(value, (list, tuple, dict)):
+        written = json.dumps(value, default=str)
+        if len(written) > SHOWN_CHARACTERS:
+            kind = "an object with" if isinstance(value, dict) else "a list of"
+            return f"{kind} {len(value)} {'keys' if isinstance(value, dict) else 'items'}"
+        try:
+            json.dumps(value, default=str, allow_nan=False)
+        except ValueError:
+            return written  # a NaN or Infinity inside: the whole shown as text
     return value
 
 
