@@ -898,3 +898,15 @@ def test_three_yes_with_one_unsure_is_explained_by_the_usual_threshold_not_the_l
         "(hypermobile) joints.")
     one = score_hypermobility((True, None, False, False, False))
     assert one.suggests_hypermobility and "With some answers unsure, 1 'yes' is enough" in one.explanation
+
+
+def test_osteoporosis_leaves_out_every_move_that_folds_the_spine_fully_forward():
+    # An older user's find: after the fracture was ruled out, the plan held the bed's-edge hip flexor stretch
+    # (both knees hugged to the chest) while the library marked the double knee-to-chest "Not for you now".
+    full_flexion = {"double-knee-to-chest-stretch", "supine-hip-flexor-stretch", "childs-pose"}
+    assert all(Situation.OSTEOPOROSIS in CAT[s].unsuitable_for for s in full_flexion)
+    for cause in ("gradual", "fall"):
+        p = plan(days=14, age=72, conditions=["osteoporosis", "long_term_steroids", "balance_problem"], cause=cause,
+                 fracture_ruled_out=cause == "fall", onset_days_ago=35, minutes_per_day=30, **STIFF)
+        held = {i for d in p.days for i in slugs(d)}
+        assert held and not full_flexion & held, cause

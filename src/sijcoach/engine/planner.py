@@ -47,8 +47,9 @@ WALK_WHY = ("A gentle walk keeps the joint moving and the muscles around it work
             "few minutes a week.")
 POOL_WHY = ("Walking in chest-deep water works the deep core while the water carries most of your weight; it "
             "grows a few minutes a week.")
-FRACTURE_NOTE = ("Until a doctor has ruled out a fracture: slow breathing, short comfortable walks and the "
-                 "advice below only, with no loading or stretching exercise.")
+FRACTURE_NOTE = ("Until a doctor has ruled out a fracture (in the first six weeks after the fall or accident): slow "
+                 "breathing, short comfortable walks and the advice below only, with no loading or stretching "
+                 "exercise.")
 _SOURCE = SourceId.PROGRAMME
 
 

@@ -34,7 +34,8 @@ SITUATION_WHY = {
     Situation.SHOULDER_PROBLEM: "it loads the shoulders, and you have a shoulder problem",
     Situation.WRIST_PROBLEM: "it puts weight on the hands, and you have a wrist problem",
     Situation.KNEE_PROBLEM: "it needs kneeling or deep knee bending, and you have a knee problem",
-    Situation.OSTEOPOROSIS: "it bends or twists the spine under load, which osteoporosis makes risky",
+    Situation.OSTEOPOROSIS: "it bends the spine fully forward (both knees hugged to the chest, a forward fold) or twists "
+    "or bends it under load, which osteoporosis makes risky",
     Situation.BALANCE_PROBLEM: "it needs good balance on one leg or an unstable stance",
     Situation.LUMBAR_FUSION: "it bends or twists the low back to its end range, which a lumbar fusion rules out",
 }
