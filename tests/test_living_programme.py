@@ -910,3 +910,18 @@ def test_osteoporosis_leaves_out_every_move_that_folds_the_spine_fully_forward()
                  fracture_ruled_out=cause == "fall", onset_days_ago=35, minutes_per_day=30, **STIFF)
         held = {i for d in p.days for i in slugs(d)}
         assert held and not full_flexion & held, cause
+
+
+def test_pain_of_six_or_more_while_a_fracture_is_not_ruled_out_ends_the_session_and_sends_to_a_doctor():
+    # An older user's find: pain 7 during belly breathing, with a fracture not yet ruled out, was answered
+    # "left out today" with a button on to the walk.
+    from sijcoach.engine.live import on_pain
+
+    held = person(age=72, conditions=["osteoporosis"], cause="fall", onset_days_ago=10)
+    p = make_plan(held, (), MONDAY)
+    slug = next(i.exercise for r in p.days[0].routines for i in r.items if r.kind != RoutineKind.WALK)
+    decision = on_pain(held, slug, 7, MONDAY)
+    assert decision.verdict == "end" and "contact a doctor today" in decision.message
+    assert on_pain(held, slug, 3, MONDAY).verdict == "carry_on"
+    cleared = person(age=72, conditions=["osteoporosis"], cause="fall", onset_days_ago=10, fracture_ruled_out=True)
+    assert on_pain(cleared, "cat-cow", 7, MONDAY).verdict != "end"

@@ -345,3 +345,13 @@ def test_the_week_ahead_says_a_note_of_every_day_once_not_under_each_day(alice, 
     assert "On every day ahead:" in week
     for note in common:
         assert week.count(escape(note)) == 1, note
+
+
+def test_the_player_carries_the_end_of_the_session_for_pain_while_a_fracture_is_not_ruled_out(db, as_user):
+    # The offline answer to "This hurts" comes from what the server sent ahead: here, the session ends.
+    user = make_user("olga@example.org")
+    check_in(user, age=72, conditions=["osteoporosis"], cause="fall", onset_days_ago=10)
+    r = as_user(user).get(reverse("session_day"))
+    items = [i for rt in r.context["data"]["routines"] for i in rt["items"]]
+    assert items and all(i["instead"]["verdict"] == "end" for i in items)
+    assert all("contact a doctor today" in i["instead"]["message"] for i in items)

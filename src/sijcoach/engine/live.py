@@ -16,10 +16,11 @@ from sijcoach.engine.adaptation import SETTLE_PAIN, SWAP_PAIN, find_swap
 from sijcoach.engine.assessment import ACUTE_DAYS
 from sijcoach.engine.catalog import catalog
 from sijcoach.engine.dosing import dose_at
+from sijcoach.engine.guidance import library
 from sijcoach.engine.plan_types import PlanItem
 from sijcoach.engine.profile import Profile
 from sijcoach.engine.routines import default_side, make_item
-from sijcoach.engine.screening import blocks_plan, screen
+from sijcoach.engine.screening import blocks_plan, screen, suspected_fracture
 from sijcoach.engine.sources import SourceId
 from sijcoach.engine.suitability import Context, context_on
 from sijcoach.engine.vocab import Side, Situation
@@ -92,6 +93,16 @@ def on_pain(
             f"{pain}/10 is acceptable only if it settles by tomorrow morning. Carry on gently, "
             "and stop if it climbs to 6 or more.",
             source,
+        )
+    if suspected_fracture(profile):
+        # Only breathing and short walks are planned until a doctor has checked: pain of 6 or more in them
+        # is no exercise to swap but a reason to be seen, as the hold's own advice says.
+        flag = library().flags["suspected_fracture"]
+        return LiveDecision(
+            Verdict.END,
+            f"Stop the session here: {ex.name} hurt {pain}/10 while a fracture is not yet ruled out. Rest in a "
+            "comfortable position, and contact a doctor today (your GP or an urgent care service) to be checked.",
+            cat.source_title(flag.source),
         )
     earlier = [cat[e].name for e in sorted(hurt_earlier - {slug}) if e in cat]
     if earlier:

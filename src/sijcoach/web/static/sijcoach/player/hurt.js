@@ -26,6 +26,9 @@ export function answerOffline(item, pain, hurtEarlier = []) {
         + 'physiotherapist (or your coach) if the pain has not settled by tomorrow morning.' };
   }
   const ahead = item.instead || {};
+  if (ahead.verdict === 'end') {  // the server's own answer ends the session (a fracture not yet ruled out)
+    return { verdict: 'end', message: ahead.message, source: ahead.source || '', offline: true };
+  }
   const repl = ahead.replacement && ahead.replacement.exercise ? ahead.replacement : null;
   const message = repl
     ? `Stop ${item.name}: ${pain}/10 is too much. ${repl.name} trains the same muscles: do it instead.`
