@@ -363,3 +363,31 @@ def test_a_session_started_online_finishes_offline_and_is_saved_once_when_the_se
         assert page.evaluate("async () => (await caches.keys()).length") == 0
         assert page.evaluate("localStorage.length") == 0
     assert [p for p in problems if "ERR_INTERNET_DISCONNECTED" not in p and "Failed to load" not in p] == []
+
+
+@pytest.mark.browser
+def test_an_exercise_in_a_new_position_gives_time_to_get_there_and_says_so(on_a_monday, page: Page, live_server,
+                                                                          settings, problems):
+    # An older user's find: 5 seconds to get from standing to lying on the floor, with nothing said.
+    settings.TIMER_SCALE = 1.0  # the get-ready phase is read while it runs
+    sign_up(page, live_server, "ines@example.org")
+    person = user("ines@example.org")
+    answer_now(person)
+    items = [i for r in services.current_plan(person, services.today_for(person)).plan.days[0].routines
+             if r.kind.value != "walk" for i in r.items]
+    from sijcoach.engine.catalog import catalog
+    positions = [catalog()[i.exercise].position for i in items]
+    moved = next(n for n in range(1, len(items)) if positions[n] != positions[n - 1])
+    page.goto(url(live_server, "/session/today/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    s = wait_state(page, "s.screen === 'player'")
+    while s["index"] < moved:
+        if s["phase"] == "condition":
+            page.locator(".pl-cond-skip").click()
+        else:
+            page.get_by_role("button", name="Skip", exact=True).click()
+        s = wait_state(page, f"s.index > {s['index']}")
+    expect(page.locator(".pl-phase")).to_have_text("New position: take your time")
+    assert 15 <= int(page.locator("#player").get_attribute("data-seconds-left") or 0) <= 20
+    expect(page.locator(".pl-live")).to_contain_text("A new position: take your time, with a chair or the wall to hold")
+    assert problems == [], "\n".join(problems)

@@ -266,6 +266,9 @@ if BASE_URL and not BASE_URL.startswith(("https://", "http://")):
 # The guided session's timers are multiplied by this (browser tests shorten them).
 TIMER_SCALE = env_float("SIJCOACH_TIMER_SCALE", 1.0)
 GET_READY_S = 5
+# Before an exercise done in another position than the one before it (standing to the floor, say): time to
+# get there safely, with a cue to take it slowly (an older user had 5 s to get from standing to the floor).
+POSITION_CHANGE_READY_S = 20
 
 LOGGING = {
     "version": 1,

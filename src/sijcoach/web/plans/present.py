@@ -195,7 +195,8 @@ def player_item(item: PlanItem, instead: LiveDecision | None = None) -> dict:
     `instead`: what "This hurts" at 6 or more answers, sent ahead so it holds offline."""
     ex = catalog()[item.exercise]
     data = {
-        "exercise": item.exercise, "name": item.name, "kind": ex.kind.value, "side": item.side.value,
+        "exercise": item.exercise, "name": item.name, "kind": ex.kind.value, "position": ex.position.value,
+        "side": item.side.value,
         "dose": dose_and_side(item), "sets": item.sets, "reps": item.reps, "hold_s": item.hold_s,
         "rest_s": item.rest_s, "rep_s": item.rep_s, "minutes": item.minutes, "why": item.why, "source": item.source,
         "steps": list(ex.steps), "stop_if": list(ex.stop_if), "condition": item.condition,

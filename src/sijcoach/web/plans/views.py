@@ -128,6 +128,7 @@ def _player(request, on: dt.date, current: services.CurrentPlan, chosen: list[in
              "items": [present.player_item(it, next(answers)) for it in routines[i].items]}
             for i in chosen
         ],
+        "position_change_s": settings.POSITION_CHANGE_READY_S,
     }
     get_token(request)  # the CSRF cookie the player reads when it sends
     shown = [{"routine": routines[i], "cards": [present.item_card(it) for it in routines[i].items]} for i in chosen]

@@ -143,7 +143,12 @@ export function cueWords(it, ph, index, total, stepText) {
   const repOf = it.reps > 1 ? `rep ${ph.rep} of ${it.reps}` : '';
   const setOf = it.sets > 1 && ph.rep === 1 ? `Set ${ph.set} of ${it.sets}` : '';
   if (ph.kind === 'ready') {
-    parts.push(`Get ready, ${secondsText(ph.secs)}`);
+    if (ph.newPosition) {
+      parts.push(`A new position: take your time, with a chair or the wall to hold. Get ready, ${secondsText(ph.secs)}`);
+      say.push('A new position: take your time');
+    } else {
+      parts.push(`Get ready, ${secondsText(ph.secs)}`);
+    }
     if (!say.length) say.push('Get ready');
   } else if (ph.kind === 'hold') {
     parts.push(`${ph.walk ? 'Walk' : 'Hold'}, ${secondsText(ph.secs)}${repOf ? `, ${repOf}` : ''}`, setOf);

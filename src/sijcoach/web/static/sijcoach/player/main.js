@@ -24,6 +24,13 @@ const entryOf = (item, routine) => ({ item, rec: freshRec(), routine: routine.in
 let entries = data.routines.flatMap((r) => r.items.map((item) => entryOf(item, r)));
 const scale = Math.max(0.01, Number(data.timer_scale) || 1);
 const readyS = Number(data.get_ready_s) || 0;
+const positionChangeS = Number(data.position_change_s) || readyS;
+
+/* Entry i is done in another position than the one before it (standing, then on the floor): more time
+   to get there, and the cue says to take it slowly. The first exercise starts when the person presses Start. */
+function changesPosition(i) {
+  return i > 0 && entries[i].item.position !== entries[i - 1].item.position;
+}
 const tickMs = scale < 1 ? Math.max(16, Math.round(250 * scale)) : 250;
 const clock = new Clock(scale);
 const S = { screen: 'start', index: 0, phases: [], phaseIdx: 0, phase: null, running: false, key: null,
@@ -139,7 +146,7 @@ function enterItem(i, t0, quiet, prefix, at) {
   S.index = i;
   const e = entries[i];
   if (at === undefined) Object.assign(e.rec, { started: false, done: false, skipped: false, sets: 0, reps: 0, holds: 0 });
-  S.phases = buildPhases(e.item, readyS);
+  S.phases = buildPhases(e.item, changesPosition(i) ? Math.max(readyS, positionChangeS) : readyS, changesPosition(i));
   clock.paused = false;
   renderItem();
   const step = e.kind === 'walk' ? 'walk' : (e.item.condition && !e.rec.started ? 'condition' : null);
@@ -260,7 +267,7 @@ function render(now = performance.now()) {
     side: ph ? ph.side : '', set: ph && ph.set ? ph.set : '', rep: ph && ph.rep ? ph.rep : '',
     secondsLeft: left === null ? '' : left, paused: clock.paused ? 'true' : '' });
   if (!ph) return;
-  const label = ph.walk ? 'Walk' : PHASE_LABEL[ph.kind];
+  const label = ph.walk ? 'Walk' : ph.newPosition ? 'New position: take your time' : PHASE_LABEL[ph.kind];
   setText(ui.phase, clock.paused ? `${label} (paused)` : label);
   const text = clockText(left);
   setText(ui.count, text);

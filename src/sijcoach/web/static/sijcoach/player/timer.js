@@ -12,14 +12,14 @@ export function isWalk(it) {
   return it.reps === 1 && it.sets === 1 && it.hold_s >= 60 && /walk/i.test(`${it.exercise} ${it.name}`);
 }
 
-export function buildPhases(it, readyS) {
+export function buildPhases(it, readyS, newPosition = false) {
   const out = [];
   const walk = isWalk(it);
   const sets = Math.max(1, it.sets || 1);
   const reps = Math.max(1, it.reps || 1);
   sidesOf(it.side).forEach((side, si) => {
     const first = out.length;
-    if (readyS > 0) out.push({ kind: 'ready', secs: readyS, side, si });
+    if (readyS > 0) out.push({ kind: 'ready', secs: readyS, side, si, newPosition: newPosition && si === 0 });
     for (let set = 1; set <= sets; set++) {
       for (let rep = 1; rep <= reps; rep++) {
         if (it.hold_s > 0) {
