@@ -898,3 +898,21 @@ def test_saving_settings_with_the_set_up_unchanged_adds_no_check_in(alice_client
     assert CheckIn.objects.filter(user=alice).count() == 2
     alice_client.post(reverse("settings"), settings_form(minutes_per_day="30"))
     assert CheckIn.objects.filter(user=alice).count() == 3
+
+
+@pytest.mark.parametrize(("path", "data"), [
+    ("signup", {"email": "not an email", "password": ""}),
+    ("settings", {"equipment": ["mat"], "level": "expert", "minutes_per_day": "5", "strength_days_per_week": "9",
+                  "reminder_time": "25:99", "time_zone": "Nowhere/City"}),
+])
+def test_every_field_error_is_where_the_field_points_and_the_title_says_error(client, alice, path, data):
+    # An older user's find (a screen reader): fields pointed aria-describedby at error elements that did not
+    # exist (id_email_error), and the page's title did not change after a refused form.
+    if path != "signup":
+        client.force_login(alice)
+    page = client.post(reverse(path), data).content.decode()
+    assert re.search(r"<title>Error: ", page)
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    pointed = {i for refs in re.findall(r'aria-describedby="([^"]+)"', page) for i in refs.split()}
+    errors = {i for i in pointed if i.endswith("_error")}
+    assert errors and pointed <= ids, sorted(pointed - ids)
