@@ -187,12 +187,22 @@ function tick() {
   render(now);
 }
 
+/* A screen reader is told each phase of a rep only when it lasts long enough to be spoken: short holds and
+   releases (under SHORT_PHASE_S) are announced at the first rep of each set, not every two seconds. */
+const SHORT_PHASE_S = 5;
+
+function spokenToScreenReader(ph, prefix) {
+  return !ph || Boolean(prefix) || ph.secs >= SHORT_PHASE_S || !ph.rep || ph.rep === 1
+    || (ph.kind !== 'hold' && ph.kind !== 'release' && ph.kind !== 'move');
+}
+
 /* Announce, beep and speak the current phase. */
 function cue(prefix) {
   const step = S.phase === 'condition' || S.phase === 'walk';
-  const words = cueWords(cur().item, step ? null : curPhase(), S.index, entries.length, step ? ui.stepText.textContent : null);
+  const ph = step ? null : curPhase();
+  const words = cueWords(cur().item, ph, S.index, entries.length, step ? ui.stepText.textContent : null);
   if (!words) return;
-  announce([prefix, ...words.parts].filter(Boolean).join('. '));
+  if (spokenToScreenReader(ph, prefix)) announce([prefix, ...words.parts].filter(Boolean).join('. '));
   Sound.phase(words.sound);
   Voice.say(words.say);
 }
