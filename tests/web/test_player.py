@@ -412,3 +412,25 @@ def test_a_screen_reader_hears_short_reps_once_a_set_not_every_two_seconds(page:
     short = [h for h in later_reps if re.search(r"(Hold|Walk), [1-4] seconds?, rep", h)]
     assert heard and short == [], short
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_escape_in_this_hurts_goes_on_with_the_exercise_as_cancel_does(page: Page, live_server, settings, problems):
+    # An older user's find: Escape closed the dialog and left the timer silently paused; Cancel resumed.
+    settings.TIMER_SCALE = 1.0
+    sign_up(page, live_server, "jo@example.org")
+    check_in(page)
+    page.goto(url(live_server, "/session/today/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player'")
+    for close in ("Cancel", "Escape"):
+        page.get_by_role("button", name="This hurts").click()
+        expect(page.get_by_role("dialog")).to_be_visible()
+        expect(page.locator("#player")).to_have_attribute("data-paused", "true")
+        if close == "Escape":
+            page.keyboard.press("Escape")
+        else:
+            page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+        expect(page.get_by_role("dialog")).to_be_hidden()
+        expect(page.locator("#player")).to_have_attribute("data-paused", "")
+    assert problems == [], "\n".join(problems)

@@ -59,7 +59,13 @@ export class HurtDialog {
       hooks.resume();
     });
     dialog.addEventListener('cancel', (ev) => {
-      if (this.busy) ev.preventDefault(); // wait for the answer
+      if (this.busy) {
+        ev.preventDefault(); // wait for the answer
+      } else if (!this.ask.hidden) { // Escape while asking is Cancel: the exercise goes on (it stayed paused)
+        ev.preventDefault();
+        this.close();
+        hooks.resume();
+      }
     });
     dialog.addEventListener('close', () => hooks.closed());
   }
