@@ -434,3 +434,20 @@ def test_escape_in_this_hurts_goes_on_with_the_exercise_as_cancel_does(page: Pag
         expect(page.get_by_role("dialog")).to_be_hidden()
         expect(page.locator("#player")).to_have_attribute("data-paused", "")
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_at_twice_the_zoom_the_bar_does_not_cover_the_countdown(page: Page, live_server, problems):
+    # An older user's find: at 200% zoom (683 x 384) the sticky Pause / This hurts bar covered the countdown.
+    sign_up(page, live_server, "kit@example.org")
+    check_in(page)
+    page.set_viewport_size({"width": 683, "height": 384})
+    page.goto(url(live_server, "/session/today/"))
+    page.get_by_role("button", name="Start", exact=True).click()
+    wait_state(page, "s.screen === 'player'")
+    for where in ("end", "center", "start"):  # however the countdown is scrolled into the short window
+        page.locator(".pl-count").evaluate(f"c => c.scrollIntoView({{block: '{where}'}})")
+        count, dock = page.locator(".pl-count").bounding_box(), page.locator(".pl-dock").bounding_box()
+        overlap = not (count["y"] + count["height"] <= dock["y"] or dock["y"] + dock["height"] <= count["y"])
+        assert not overlap, (where, count, dock)
+    assert problems == [], "\n".join(problems)
