@@ -3,6 +3,7 @@ from the pages and the API; a stopped address answers 404; nobody gets another p
 
 from __future__ import annotations
 
+import re
 import datetime as dt
 import json
 
@@ -225,3 +226,18 @@ def test_the_api_document_says_what_each_fhir_share_option_puts_in_the_record(cl
     params = {p["name"]: p for p in client.get("/api/openapi.json").json()["paths"]["/api/v1/me/fhir"]["get"]["parameters"]}
     assert "email address" in params["share_name"]["description"]
     assert all(params[name].get("description") for name in ("share_name", "share_birth_year", "share_sex"))
+
+
+def test_the_health_records_code_systems_do_not_change_with_the_address_asked(alice_client, settings):
+    # A developer's find: /me/fhir named its code systems after the Host header (127.0.0.1, localhost...),
+    # and the command line after a third address: three code systems for the same codes.
+    def systems(host: str) -> set[str]:
+        r = alice_client.get(reverse("fhir"), HTTP_HOST=host)
+        assert r.status_code == 200, r.status_code
+        return set(re.findall(r'"system": "([^"]*/fhir/CodeSystem/[^"]*)"', r.content.decode()))
+
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    assert systems("127.0.0.1") == systems("localhost")
+    assert all(s.startswith("https://sijcoach.example/fhir/") for s in systems("localhost"))
+    settings.BASE_URL = "https://coach.example.org"
+    assert all(s.startswith("https://coach.example.org/fhir/") for s in systems("localhost"))

@@ -23,6 +23,15 @@ HANDOUT_DAYS = 14
 CALENDAR_DAYS = 28
 
 
+def fhir_base() -> str:
+    """The canonical home of the health record's code systems: the site's public address (SIJCOACH_BASE_URL)
+    when set, else the one the command line uses; never the address a request happened to use, so a
+    clinic sees one code system for the same codes (the Host header gave three)."""
+    from sijcoach.exports.fhir import DEFAULT_BASE_URL
+
+    return f"{settings.BASE_URL}/fhir" if settings.BASE_URL else DEFAULT_BASE_URL
+
+
 def stopped_plan(checkin: CheckIn | None, flags: list[str], on: dt.date, days: int) -> Plan:
     """The engine's plan for the person's answers plus warning signs reported since: its triage stops it
     (a stopped plan shows only its triage)."""
