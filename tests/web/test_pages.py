@@ -916,3 +916,31 @@ def test_every_field_error_is_where_the_field_points_and_the_title_says_error(cl
     pointed = {i for refs in re.findall(r'aria-describedby="([^"]+)"', page) for i in refs.split()}
     errors = {i for i in pointed if i.endswith("_error")}
     assert errors and pointed <= ids, sorted(pointed - ids)
+
+
+def test_a_demanding_day_added_in_settings_keeps_strength_work_clear_of_it_and_can_be_removed(alice_client, alice):
+    # A new user's find: the profile takes planned activities (a long run, a hike) but the web app never asked.
+    on = today(alice)
+    plan = services.current_plan(alice, on, days=14).plan
+    strength = [d.date for d in plan.days if any(r.kind == "strength" for r in d.routines) and d.date > on + DAY]
+    hike = strength[0]
+    r = alice_client.post(reverse("activities"), {"date": hike.isoformat(), "kind": "Long hike", "intensity": "high"})
+    assert r.status_code == 302 and r["Location"].endswith("#activities")
+    profile = CheckIn.objects.filter(user=alice).first().to_engine()
+    assert [(a.date, a.kind, a.intensity) for a in profile.planned_activities] == [(hike, "Long hike", "high")]
+    days = {d.date: d for d in services.current_plan(alice, on, days=14).plan.days}
+    for day in (hike - DAY, hike, hike + DAY):
+        assert not any(r.kind == "strength" for r in days[day].routines), day
+    page = alice_client.get(reverse("settings")).content.decode()
+    assert "Added: no strength work the day before, of or after it." in page and "Long hike" in page
+
+    r = alice_client.post(reverse("activities"), {"date": "2999-01-01", "kind": "", "intensity": "extreme"})
+    assert r.status_code == 400
+    page = r.content.decode()
+    assert "Date: a day from a week ago" in page and "Select a valid choice" in page
+    assert CheckIn.objects.filter(user=alice).count() == 2  # nothing saved
+
+    alice_client.post(reverse("activities"), {"remove": "0"})
+    assert CheckIn.objects.filter(user=alice).first().to_engine().planned_activities == ()
+    r = alice_client.post(reverse("activities"), {"remove": "5"})
+    assert r.status_code == 302 and CheckIn.objects.filter(user=alice).count() == 3

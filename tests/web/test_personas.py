@@ -72,6 +72,7 @@ PAGES = {
     "library": Page(reverse("library"), anon=200),
     "exercise": Page(reverse("exercise", args=["bird-dog"]), anon=200),
     "settings": Page(reverse("settings")),
+    "activities": Page(reverse("activities"), people=405),
     "ping": Page(reverse("ping"), anon=200),
     "coach_clients": Page(reverse("coach_clients"), people=404, cora=200),
     "coach_invite": Page(reverse("coach_invite"), people=404, cora=200),

@@ -36,6 +36,7 @@ urlpatterns = [
     path("exercises/<slug:slug>/", plans.exercise, name="exercise"),
     path("pictures/<slug:slug>/<slug:kind>-<slug:side>.<slug:digest>.svg", pictures.picture, name="picture"),
     path("settings/", plans.settings_page, name="settings"),
+    path("settings/activities/", plans.activities, name="activities"),
     path("ping/", plans.ping, name="ping"),
     path("manifest.webmanifest", install.manifest, name="manifest"),
     path("sw.js", install.service_worker, name="service_worker"),

@@ -5,7 +5,7 @@ that every member has its words. Django forms take a table as `choices` as it is
 """
 
 from sijcoach.engine.profile import (
-    Birth, Cause, Condition, Distortion, DistortionSide, History, InflammatorySign, Pregnancy, Sex, SoreSide,
+    Birth, Cause, Condition, Distortion, DistortionSide, History, InflammatorySign, Intensity, Pregnancy, Sex, SoreSide,
 )
 from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.engine.vocab import Difficulty, Equipment, Group
@@ -80,3 +80,6 @@ CHANGE_KIND = {
     ChangeKind.FLARE_UP: "Flare-up", ChangeKind.RETRY: "Tried again", ChangeKind.RESCHEDULE: "Moved",
     ChangeKind.PHASE: "New phase", ChangeKind.SEE_PROFESSIONAL: "See a professional", ChangeKind.COACH: "Coach",
 }
+
+INTENSITY = {Intensity.LIGHT: "Light (a gentle walk, gardening)", Intensity.MODERATE: "Moderate (a brisk hike, a game of tennis)",
+             Intensity.HIGH: "Hard (a long hike, a race, moving house)"}

@@ -293,6 +293,68 @@ class PreferencesForm(SetupForm):
         return data
 
 
+class ActivityForm(forms.Form):
+    """A demanding day ahead (or just past): strength work keeps clear of the day before, of and after a
+    high-intensity one (clinical-notes 6)."""
+
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+                           error_messages={"invalid": "Date: write it as YYYY-MM-DD, e.g. 2027-03-14."})
+    kind = forms.CharField(label="What (a long hike, a race, moving house...)", max_length=80)
+    intensity = forms.ChoiceField(label="How hard", choices=labels.INTENSITY, initial="high", widget=forms.RadioSelect)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = services.today_for(self.user)
+        if not today - dt.timedelta(days=7) <= day <= today + dt.timedelta(days=365):
+            raise forms.ValidationError(f"Date: a day from a week ago ({today - dt.timedelta(days=7)}) to a year "
+                                        f"ahead ({today + dt.timedelta(days=365)}).")
+        return day
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+@login_required
+@require_POST
+def activities(request):
+    """Add a demanding day to the plan's answers, or take one away: each is a new settings check-in, as
+    a change of set-up is (the other answers still describe the day they were given)."""
+    checkin = services.latest_checkin(request.user)
+    if checkin is None:
+        return redirect("settings")
+    answers = checkin.to_engine().model_dump(mode="json")
+    planned = list(answers.get("planned_activities") or [])
+    if request.POST.get("remove") is not None:
+        try:
+            planned.pop(int(request.POST["remove"]))
+        except (ValueError, IndexError):
+            messages.error(request, "That day is no longer in your list: nothing was removed.", extra_tags="activities")
+            return redirect(reverse("settings") + "#activities")
+        said = "Removed: the plan no longer keeps strength work clear of that day."
+    else:
+        form = ActivityForm(request.POST, user=request.user)
+        if not form.is_valid():
+            return _settings_page(request, checkin, activity_form=form, status=400)
+        planned.append({"date": form.cleaned_data["date"].isoformat(), "kind": form.cleaned_data["kind"],
+                        "intensity": form.cleaned_data["intensity"]})
+        planned.sort(key=lambda a: a["date"])
+        said = ("Added: no strength work the day before, of or after it." if form.cleaned_data["intensity"] == "high"
+                else "Added: it shows on that day's plan.")
+    services.save_checkin(request.user, {**answers, "planned_activities": planned}, checkin.answered_on,
+                          source="settings")
+    messages.success(request, said, extra_tags="activities")
+    return redirect(reverse("settings") + "#activities")
+
+
+def _settings_initial(user, checkin) -> dict:
+    prefs = services.preferences_of(user)
+    initial = {k: checkin.profile.get(k) for k in ("equipment", "level", "minutes_per_day", "strength_days_per_week")} if checkin else {}
+    initial.update({"reminder_time": prefs.reminder_time if prefs else None,
+                    "time_zone": prefs.time_zone if prefs else "", "email_reminders": reminders.wants_email(user.pk)})
+    return initial
+
+
 def _setup_value(value):
     """A set-up answer as compared: the equipment as a set (its order means nothing), numbers as numbers."""
     return frozenset(value) if isinstance(value, list | tuple) else value
@@ -301,11 +363,7 @@ def _setup_value(value):
 @login_required
 def settings_page(request):
     checkin = services.latest_checkin(request.user)
-    prefs = services.preferences_of(request.user)
-    initial = {k: checkin.profile.get(k) for k in ("equipment", "level", "minutes_per_day", "strength_days_per_week")} if checkin else {}
-    initial.update({"reminder_time": prefs.reminder_time if prefs else None,
-                    "time_zone": prefs.time_zone if prefs else "", "email_reminders": reminders.wants_email(request.user.pk)})
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST or None, initial=_settings_initial(request.user, checkin))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -328,8 +386,17 @@ def settings_page(request):
         else:
             messages.success(request, "Settings saved; your plan uses them from now on.")
             return redirect("settings")
-    return render(request, "plans/settings.html", {"form": form, "checkin": checkin},
-                  status=400 if form.errors else 200)
+    return _settings_page(request, checkin, form=form, status=400 if form.errors else 200)
+
+
+def _settings_page(request, checkin, *, form=None, activity_form=None, status: int = 200):
+    planned = (checkin.profile.get("planned_activities") or []) if checkin else []
+    return render(request, "plans/settings.html", {
+        "form": form or PreferencesForm(initial=_settings_initial(request.user, checkin)), "checkin": checkin,
+        "activity_form": activity_form or ActivityForm(user=request.user),
+        "activities": [(n, dt.date.fromisoformat(a["date"]), a["kind"], labels.INTENSITY[a["intensity"]])
+                       for n, a in enumerate(planned)],
+    }, status=status)
 
 
 @login_required
