@@ -386,8 +386,9 @@ class _Reader:
                                 "offered again. Stop at once if it hurts again.", _SWAP_SOURCE, self.start, ex.slug)
 
     def flares(self, history: History) -> None:
-        """Every flare of the logs read, each once: the plan's history keeps the earlier ones (a review
-        needs every flare of the period), worded as past once their relief-only days are over."""
+        """Every flare of the logs read: the plan's history keeps the earlier ones (a review needs every
+        flare of the period), said together in one change once their relief-only days are over."""
+        past = []
         for date, what in sorted(history.flares.items()):
             days = {date + dt.timedelta(days=k) for k in range(1, FLARE_DAYS + 1)}
             # Past ones too: a strength day that fell in a flare's days was not missed (engine/schedule.py).
@@ -397,9 +398,13 @@ class _Reader:
                             f"On {day_words(date)} {what}: the next {FLARE_DAYS} days are relief and realignment only, no strength work.",
                             _FLARE_SOURCE, date)
             else:
-                self.change(ChangeKind.FLARE_UP,
-                            f"On {day_words(date)} {what}: the {FLARE_DAYS} days after it were relief and realignment only.",
-                            _FLARE_SOURCE, date)
+                past.append((date, what))
+        if past:
+            said = "; ".join(f"{day_words(date)}, {what}" for date, what in past)
+            self.change(ChangeKind.FLARE_UP,
+                        f"{'Earlier flares' if len(past) > 1 else 'An earlier flare'} in the weeks read ({said}): "
+                        f"{'each was' if len(past) > 1 else 'it was'} followed by {FLARE_DAYS} days of relief and "
+                        "realignment only.", _FLARE_SOURCE, past[-1][0])
 
 
     def coach_settling(self, history: History) -> None:
