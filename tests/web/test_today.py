@@ -355,3 +355,14 @@ def test_the_player_carries_the_end_of_the_session_for_pain_while_a_fracture_is_
     items = [i for rt in r.context["data"]["routines"] for i in rt["items"]]
     assert items and all(i["instead"]["verdict"] == "end" for i in items)
     assert all("contact a doctor today" in i["instead"]["message"] for i in items)
+
+
+def test_a_dose_in_minutes_is_not_followed_by_its_minutes_again(alice, as_user):
+    # An older user's find: "5 min · 5.2 min" on the walk's card.
+    plan = services.current_plan(alice, services.today_for(alice)).plan
+    walks = [i for r in plan.days[0].routines if r.kind == "walk" for i in r.items]
+    page = as_user(alice).get(reverse("today")).content.decode()
+    doses = re.findall(r'<p class="dose"><span class="sr-only">Dose: </span>(.*?)</p>', page)
+    assert doses and all(not re.search(r"\d min <span class=\"minutes\">", d) for d in doses), doses
+    assert not walks or any(d.endswith(" min") for d in doses)
+    assert any('<span class="minutes">' in d for d in doses)  # other exercises keep their minutes
