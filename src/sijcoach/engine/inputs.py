@@ -83,14 +83,14 @@ def _shortened(value: object) -> object:
     if isinstance(value, float) and not math.isfinite(value):
         return json.dumps(value)  # NaN, Infinity: no JSON number, so shown as text (the reply stays valid JSON)
     if isinstance(value, (list, tuple, dict)):
-        written = json.dumps(value, default=str)
+        try:
+            written, finite = json.dumps(value, default=str, allow_nan=False), True
+        except ValueError:  # a NaN or Infinity inside: the whole is shown as text
+            written, finite = json.dumps(value, default=str), False
         if len(written) > SHOWN_CHARACTERS:
             kind = "an object with" if isinstance(value, dict) else "a list of"
             return f"{kind} {len(value)} {'keys' if isinstance(value, dict) else 'items'}"
-        try:
-            json.dumps(value, default=str, allow_nan=False)
-        except ValueError:
-            return written  # a NaN or Infinity inside: the whole shown as text
+        return value if finite else written
     return value
 
 

@@ -300,22 +300,26 @@ class _Planner:
         the first one after a flare's relief-only days, as the plan builds up again from a lighter level."""
         lowered, changes = set(), []
         last_done = max((d for d in done if d < self.start), default=None)
+        source = self.cat.source_title(SourceId.PAIN_MONITORING)
+
+        def next_strength(event: dt.date, after: dt.date) -> dt.date | None:
+            """The first strength day planned after `after`; None when a strength session was done since
+            `event` (the lighter session, or the build-up, has begun)."""
+            if last_done is not None and event < last_done:
+                return None
+            return min((d for d in planned if d > after), default=None)
+
         for flare, what in sorted(self.history.flares.items()):
-            if last_done is not None and flare < last_done:
-                continue  # a strength session since the flare: the build-up has begun
-            nxt = min((d for d in planned if d > flare + dt.timedelta(days=FLARE_DAYS)), default=None)
+            nxt = next_strength(flare, flare + dt.timedelta(days=FLARE_DAYS))
             if nxt is None or nxt in lowered:
                 continue
             lowered.add(nxt)
             changes.append(Change(
                 ChangeKind.LOWER_SESSION,
                 f"On {day_words(flare)} {what}: the first strength session after the flare, on {day_words(nxt)}, "
-                "is lighter, and the plan builds up again from there.",
-                self.cat.source_title(SourceId.PAIN_MONITORING), None, None, flare))
+                "is lighter, and the plan builds up again from there.", source, None, None, flare))
         for rise in dict.fromkeys(self.adaptation.rise_days):  # once a day, however many sessions it had
-            if last_done is not None and rise < last_done:
-                continue  # the lighter session was already done
-            nxt = min((d for d in planned if d > rise), default=None)
+            nxt = next_strength(rise, rise)
             if nxt is None:
                 continue
             lowered.add(nxt)
@@ -324,7 +328,7 @@ class _Planner:
                 ChangeKind.LOWER_SESSION,
                 f"The morning after {day_words(rise)} pain was {session.pain_next_day}/10, 2 or more above the "
                 f"{session.pain_before}/10 before the session: the strength session on {day_words(nxt)} is lighter.",
-                self.cat.source_title(SourceId.PAIN_MONITORING), None, None, rise))
+                source, None, None, rise))
         return lowered, changes
 
     def _phase_change(self, first_day: dt.date) -> list[Change]:

@@ -13,7 +13,6 @@ from sijcoach.web.api.routes import MAX_ID, NOT_FOUND, PERSON_READ, PROBLEMS
 from sijcoach.web.coaching import services
 from sijcoach.web.sharing.api import openapi_file
 from sijcoach.web.sharing.views import file_response
-from sijcoach.web.sharing.services import fhir_base
 
 router = Router()
 
@@ -55,7 +54,7 @@ def client_fhir(request, client_id: int = Path(..., ge=1, le=MAX_ID),
     """The file the client's own export makes (GET /api/v1/me/fhir): the plan as a CarePlan, pain scores,
     functional ratings and the warning-sign answers. The read is written to the client's access log; 404
     for anyone who is not their coach."""
-    body = services.client_record(request.auth, client_id, base_url=fhir_base(),
+    body = services.client_record(request.auth, client_id,
                                   share_name=share_name, share_birth_year=share_birth_year, share_sex=share_sex)
     if body is None:
         raise Http404(services.NOT_CHECKED_IN)

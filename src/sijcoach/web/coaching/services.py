@@ -30,8 +30,7 @@ from sijcoach.engine.inputs import InputError, Problem, parse_model
 from sijcoach.engine.plan_types import ChangeKind
 from sijcoach.engine.questionnaires import pain_change, pain_direction
 from sijcoach.engine.profile import Birth, Distortion, Pregnancy, Profile
-from sijcoach.engine.vocab import Difficulty
-from sijcoach.engine.vocab import day_words
+from sijcoach.engine.vocab import Difficulty, day_words
 from sijcoach.web import access
 from sijcoach.web.coaching.models import AccessLog, CoachLink, CoachRole, CoachVersion, FlagSeen, Invite
 from sijcoach.web.plans import labels, progress, services
@@ -541,15 +540,14 @@ NOT_CHECKED_IN = "The client has not checked in yet, so there is no plan or answ
 RECORD_READ = "health record (FHIR): sessions, pain, ratings, plan, warning-sign answers"
 
 
-def client_record(coach, client_id: int, *, base_url: str, share_name: bool = False, share_birth_year: bool = False,
+def client_record(coach, client_id: int, *, share_name: bool = False, share_birth_year: bool = False,
                   share_sex: bool = False) -> bytes | None:
     """The client's health record for the coach's clinic system: the FHIR R4 Bundle the client's own
     export makes, with what names them chosen by the coach (an opaque id only, by default). 404 for
     anyone who is not their coach; None before the client's first check-in. The read goes in the
     client's access log."""
     link = access.client_link(coach, client_id)
-    body = fhir_json(link.client, share_name=share_name, share_birth_year=share_birth_year, share_sex=share_sex,
-                     base_url=base_url)
+    body = fhir_json(link.client, share_name=share_name, share_birth_year=share_birth_year, share_sex=share_sex)
     if body is not None:
         shared = [words for ticked, words in ((share_name, "email address"), (share_birth_year, "year of birth"),
                                                (share_sex, "sex")) if ticked]
@@ -672,8 +670,8 @@ def change_with_effects(coach, client_id: int, kind: str, **given) -> Changed:
     now = _plan_now(client)
     effects = [f"Their plan now says: {note}" for note in _plan_notes(now) if note not in before]
     if kind == CoachVersion.Kind.DOSE and now is not None:
-        effects = _dose_past_own_range(now, version.to_engine()[0].dose_for(given["exercise"])) + effects
         exercise = given["exercise"]
+        effects = _dose_past_own_range(now, version.to_engine()[0].dose_for(exercise)) + effects
         if exercise not in {i.exercise for day in now.plan.days for r in day.routines for i in r.items}:
             # The plan's own change for the dose says why it waits (pain, or not on the coming days).
             effects += [f"Their plan now says: {c.reason}" for c in now.plan.changes

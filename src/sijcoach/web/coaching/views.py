@@ -21,7 +21,6 @@ from sijcoach.web.plans import progress
 from sijcoach.web.plans.views import progress_charts
 from sijcoach.web.sharing import handouts
 from sijcoach.web.sharing.views import file_response
-from sijcoach.web.sharing.services import fhir_base
 
 
 def coach_only(view):
@@ -211,7 +210,7 @@ def client_record(request, client_id: int):
     """The client's health record (FHIR R4) for the coach's clinic system; the read is in their access log."""
     form = ClientRecordForm(request.GET)
     form.is_valid()  # tick boxes: anything sent reads as ticked or not
-    body = services.client_record(request.user, client_id, base_url=fhir_base(),
+    body = services.client_record(request.user, client_id,
                                   **form.cleaned_data)
     if body is None:
         messages.error(request, services.NOT_CHECKED_IN, extra_tags="section-summary")

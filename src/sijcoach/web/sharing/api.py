@@ -58,7 +58,7 @@ def fhir(request,
     """The plan as a CarePlan, pain scores at each check-in and session (LOINC 72514-3), functional ratings and the warning-sign
     answers. Only an opaque id names you unless you choose to share more."""
     body = services.fhir_json(request.auth, share_name=share_name, share_birth_year=share_birth_year,
-                              share_sex=share_sex, base_url=services.fhir_base())
+                              share_sex=share_sex)
     if body is None:
         raise Http404(NO_CHECKIN)
     return file_response(body, "application/fhir+json", "si-joint-coach-fhir.json")

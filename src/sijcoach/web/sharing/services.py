@@ -112,7 +112,7 @@ def _check_in_pain(user):
     return [CheckInPain(day, pain) for day, pain in rows if isinstance(pain, int)]
 
 
-def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool, base_url: str) -> bytes | None:
+def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool) -> bytes | None:
     """Every session, pain score (each check-in's too) and functional rating, the plan from today and the
     warning-sign answers."""
     from sijcoach.exports.fhir import Sharing, bundle
@@ -129,4 +129,4 @@ def fhir_json(user, *, share_name: bool, share_birth_year: bool, share_sex: bool
     share = Sharing(name=name, birth_year=birth_year, sex=sex)
     person = salted_hmac("sijcoach.fhir.person", str(user.pk)).hexdigest()
     return bundle(plan, profile, person=person, now=timezone.now(), logs=logs, psfs=_psfs_results(user),
-                  check_ins=_check_in_pain(user), share=share, base_url=base_url, screened=screened_at).json
+                  check_ins=_check_in_pain(user), share=share, base_url=fhir_base(), screened=screened_at).json

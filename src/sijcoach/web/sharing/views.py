@@ -111,5 +111,5 @@ def fhir(request):
     form = FhirForm(request.GET)
     if not form.is_valid():
         return _page(request, 400, fhir_form=form)
-    body = services.fhir_json(request.user, base_url=services.fhir_base(), **form.cleaned_data)
+    body = services.fhir_json(request.user, **form.cleaned_data)
     return _deliver(request, body, "application/fhir+json", "si-joint-coach-fhir.json")
